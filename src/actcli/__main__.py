@@ -1,0 +1,5 @@
+"""``python -m actcli``: the same as the ``actcli`` command."""
+
+from actcli.cli import main
+
+main()

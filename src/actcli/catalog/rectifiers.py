@@ -1,0 +1,359 @@
+"""Piecewise-linear and piecewise-polynomial activations: the ReLU family, steps and shrinks.
+
+Each function receives finite float64 input (±inf and NaN are handled by the registry from the
+declared limits), returns float64, and states its kinks with the one-sided derivatives there.
+The default kink rule is PyTorch's autograd; other frameworks' rules live in ``dialects``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from actcli.catalog.registry import (
+    IDENTITY_LIKE,
+    RELU_LIKE,
+    Kink,
+    elementwise,
+    nonnegative,
+    positive,
+    real,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Array = NDArray[np.float64]
+
+INF = math.inf
+TORCH = "https://pytorch.org/docs/stable/nn.html#non-linear-activations-weighted-sum-nonlinearity"
+KERAS = "https://keras.io/api/layers/activations/"
+JAX = "https://docs.jax.dev/en/latest/jax.nn.html"
+
+
+def _indicator(condition: NDArray[np.bool_]) -> Array:
+    return np.where(condition, 1.0, 0.0)
+
+
+def _zero(x: Array, **_: object) -> Array:
+    return np.zeros_like(x)
+
+
+# ---------------------------------------------------------------------------------- steps
+
+
+@elementwise(
+    family="rectifier",
+    formula="step(x) = 0 if x < threshold, value if x = threshold, 1 if x > threshold",
+    latex=r"H(x - \theta) = \begin{cases} 0 & x < \theta \\ v & x = \theta \\ 1 & x > \theta \end{cases}",
+    derivative="step′(x) = 0 (a Dirac delta at the threshold, reported as 0)",
+    range="{0, value, 1}",
+    reference="Heaviside step; numpy.heaviside / torch.heaviside(x, values) (value at 0 required)",
+    d1=_zero,
+    d2=_zero,
+    limits=((0.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
+    params=(
+        real("threshold", 0.0, "where the step happens"),
+        real("value", 1.0, "the output exactly at the threshold", aliases=("h0", "values")),
+    ),
+    aliases=("heaviside", "unit_step", "binary_step"),
+    kinks=lambda threshold, **_: (Kink(threshold, (0.0, 0.0), (0.0, 0.0)),),
+    frameworks={"torch": "torch.heaviside", "keras": "keras.ops.heaviside", "jax": "jnp.heaviside"},
+)
+def step(x: Array, threshold: float, value: float) -> Array:
+    """Heaviside step: the perceptron's activation, 0 below the threshold and 1 above."""
+    return np.where(x > threshold, 1.0, np.where(x == threshold, value, 0.0))
+
+
+@elementwise(
+    family="rectifier",
+    formula="threshold(x) = x if x > threshold else value",
+    latex=r"\begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
+    derivative="threshold′(x) = 1 if x > threshold else 0",
+    range="{value} ∪ (threshold, ∞)",
+    reference="torch.nn.functional.threshold; keras.activations.threshold",
+    d1=lambda x, threshold, **_: _indicator(x > threshold),
+    d2=_zero,
+    limits=lambda value, **_: ((value, INF), (0.0, 1.0), (0.0, 0.0)),
+    params=(
+        real("threshold", 0.0, "inputs at or below it are replaced"),
+        real("value", 0.0, "the replacement", aliases=("default_value",)),
+    ),
+    kinks=lambda threshold, **_: (Kink(threshold, (0.0, 0.0), (1.0, 0.0)),),
+    frameworks={"torch": "F.threshold", "keras": "keras.activations.threshold"},
+)
+def threshold(x: Array, threshold: float, value: float) -> Array:
+    """Thresholding: pass inputs above a threshold, replace the rest by a constant."""
+    return np.where(x > threshold, x, value)
+
+
+# ---------------------------------------------------------------------------------- ReLU family
+
+
+@elementwise(
+    family="rectifier",
+    formula="identity(x) = x",
+    latex="x",
+    derivative="identity′(x) = 1",
+    range="ℝ",
+    reference="torch.nn.Identity; keras.activations.linear; jax.nn.identity",
+    d1=lambda x, **_: np.ones_like(x),
+    d2=_zero,
+    limits=IDENTITY_LIKE,
+    aliases=("linear", "none"),
+    frameworks={"torch": "nn.Identity", "keras": "linear", "jax": "jax.nn.identity"},
+)
+def identity(x: Array) -> Array:
+    """The identity: no activation at all (linear output layers, regression heads)."""
+    return x.copy()
+
+
+@elementwise(
+    family="rectifier",
+    formula="relu(x) = max(x, 0)",
+    latex=r"\max(x, 0)",
+    derivative="relu′(x) = 1 if x > 0 else 0",
+    range="[0, ∞)",
+    reference="Nair & Hinton 2010, ICML; Glorot, Bordes & Bengio 2011, AISTATS",
+    d1=lambda x, **_: _indicator(x > 0),
+    d2=_zero,
+    limits=RELU_LIKE,
+    kinks=lambda **_: (Kink(0.0, (0.0, 0.0), (1.0, 0.0)),),
+    frameworks={"torch": "F.relu", "keras": "relu", "jax": "jax.nn.relu"},
+)
+def relu(x: Array) -> Array:
+    """Rectified linear unit: the default hidden-layer activation; units can 'die' at 0."""
+    return np.maximum(x, 0.0)
+
+
+@elementwise(
+    family="rectifier",
+    formula="relu6(x) = min(max(x, 0), 6)",
+    latex=r"\min(\max(x, 0), 6)",
+    derivative="relu6′(x) = 1 if 0 < x < 6 else 0",
+    range="[0, 6]",
+    reference="Krizhevsky 2010, Convolutional deep belief networks on CIFAR-10; MobileNet",
+    d1=lambda x, **_: _indicator((x > 0) & (x < 6)),
+    d2=_zero,
+    limits=((0.0, 6.0), (0.0, 0.0), (0.0, 0.0)),
+    kinks=lambda **_: (
+        Kink(0.0, (0.0, 0.0), (1.0, 0.0), "left"),
+        Kink(6.0, (1.0, 0.0), (0.0, 0.0), "right"),
+    ),
+    frameworks={"torch": "F.relu6", "keras": "relu6", "jax": "jax.nn.relu6"},
+)
+def relu6(x: Array) -> Array:
+    """ReLU capped at 6, for low-precision (mobile) networks."""
+    return np.clip(x, 0.0, 6.0)
+
+
+def _leaky(x: Array, slope: float) -> Array:
+    return np.where(x >= 0, x, slope * x)
+
+
+def _leaky_limits(slope: float) -> tuple[tuple[float, float], ...]:
+    at_minus_inf = -INF if slope > 0 else (INF if slope < 0 else 0.0)
+    return ((at_minus_inf, INF), (slope, 1.0), (0.0, 0.0))
+
+
+def _leaky_kink(slope: float) -> tuple[Kink, ...]:
+    return (Kink(0.0, (slope, 0.0), (1.0, 0.0), "left"),)
+
+
+@elementwise(
+    family="rectifier",
+    formula="leaky_relu(x) = x if x ≥ 0 else negative_slope·x",
+    latex=r"\begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
+    derivative="leaky_relu′(x) = 1 if x > 0 else negative_slope",
+    range="ℝ (negative_slope > 0)",
+    reference="Maas, Hannun & Ng 2013, Rectifier nonlinearities improve neural network acoustic models",
+    d1=lambda x, negative_slope: np.where(x > 0, 1.0, negative_slope),
+    d2=_zero,
+    limits=lambda negative_slope: _leaky_limits(negative_slope),
+    params=(
+        real(
+            "negative_slope",
+            0.01,
+            "slope for x < 0 (torch/jax 0.01, keras 0.2, keras layer 0.3)",
+            aliases=("alpha", "slope", "a"),
+        ),
+    ),
+    aliases=("lrelu", "leakyrelu"),
+    kinks=lambda negative_slope: _leaky_kink(negative_slope),
+    frameworks={"torch": "F.leaky_relu", "keras": "leaky_relu", "jax": "jax.nn.leaky_relu"},
+)
+def leaky_relu(x: Array, negative_slope: float) -> Array:
+    """Leaky ReLU: a small slope for negative inputs keeps gradients (and units) alive."""
+    return _leaky(x, negative_slope)
+
+
+@elementwise(
+    family="rectifier",
+    formula="prelu(x) = x if x ≥ 0 else weight·x",
+    latex=r"\begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}",
+    derivative="prelu′(x) = 1 if x > 0 else weight;  ∂/∂weight = x if x < 0 else 0",
+    range="ℝ (weight > 0)",
+    reference="He et al. 2015, Delving deep into rectifiers, arXiv:1502.01852",
+    d1=lambda x, weight: np.where(x > 0, 1.0, weight),
+    d2=_zero,
+    limits=lambda weight: _leaky_limits(weight),
+    params=(
+        real(
+            "weight",
+            0.25,
+            "the learned slope, fixed here (torch init 0.25, keras init 0)",
+            aliases=("a", "alpha", "init"),
+        ),
+    ),
+    kinks=lambda weight: _leaky_kink(weight),
+    frameworks={"torch": "F.prelu", "keras": "keras.layers.PReLU"},
+)
+def prelu(x: Array, weight: float) -> Array:
+    """Parametric ReLU with its learned slope held fixed (one shared parameter)."""
+    return _leaky(x, weight)
+
+
+@elementwise(
+    family="rectifier",
+    formula="rrelu(x) = x if x ≥ 0 else ((lower + upper)/2)·x   (evaluation mode)",
+    latex=r"\begin{cases} x & x \ge 0 \\ \frac{l + u}{2} x & x < 0 \end{cases}",
+    derivative="rrelu′(x) = 1 if x > 0 else (lower + upper)/2",
+    range="ℝ",
+    reference="Xu et al. 2015, Empirical evaluation of rectified activations, arXiv:1505.00853",
+    d1=lambda x, lower, upper: np.where(x > 0, 1.0, 0.5 * (lower + upper)),
+    d2=_zero,
+    limits=lambda lower, upper: _leaky_limits(0.5 * (lower + upper)),
+    params=(
+        real("lower", 0.125, "lower bound of the random training slope"),
+        real("upper", 1.0 / 3.0, "upper bound of the random training slope"),
+    ),
+    kinks=lambda lower, upper: _leaky_kink(0.5 * (lower + upper)),
+    check=lambda lower, upper: None if lower <= upper else "lower must not exceed upper",
+    frameworks={"torch": "F.rrelu(training=False)"},
+)
+def rrelu(x: Array, lower: float, upper: float) -> Array:
+    """Randomized leaky ReLU in evaluation mode: the slope is the mean of its training range.
+
+    Training mode draws a slope per element from U(lower, upper); that is randomness, not a
+    function, and is not provided.
+    """
+    return _leaky(x, 0.5 * (lower + upper))
+
+
+@elementwise(
+    family="rectifier",
+    formula="squared_relu(x) = max(x, 0)²",
+    latex=r"\max(x, 0)^2",
+    derivative="squared_relu′(x) = 2·max(x, 0)",
+    range="[0, ∞)",
+    reference="So et al. 2021, Primer: searching for efficient transformers, arXiv:2109.08668",
+    d1=lambda x, **_: 2.0 * np.maximum(x, 0.0),
+    d2=lambda x, **_: 2.0 * _indicator(x > 0),
+    limits=((0.0, INF), (0.0, INF), (0.0, 2.0)),
+    aliases=("relu2", "relu_squared", "square_relu"),
+    kinks=lambda **_: (Kink(0.0, (0.0, 0.0), (0.0, 2.0)),),
+)
+def squared_relu(x: Array) -> Array:
+    """Squared ReLU, used in Primer and recent large language models."""
+    r = np.maximum(x, 0.0)
+    return r * r
+
+
+@elementwise(
+    family="rectifier",
+    formula="star_relu(x) = scale·max(x, 0)² + bias",
+    latex=r"s \max(x, 0)^2 + b",
+    derivative="star_relu′(x) = 2·scale·max(x, 0)",
+    range="[bias, ∞)",
+    reference="Yu et al. 2022, MetaFormer baselines for vision, arXiv:2210.13452",
+    d1=lambda x, scale, bias: 2.0 * scale * np.maximum(x, 0.0),
+    d2=lambda x, scale, bias: 2.0 * scale * _indicator(x > 0),
+    limits=lambda scale, bias: ((bias, INF), (0.0, INF), (0.0, 2.0 * scale)),
+    params=(
+        positive("scale", 0.8944, "learnable scale s (paper's suggestion 0.8944)"),
+        real("bias", -0.4472, "learnable bias b (paper's suggestion −0.4472)"),
+    ),
+    aliases=("starrelu",),
+    kinks=lambda scale, bias: (Kink(0.0, (0.0, 0.0), (0.0, 2.0 * scale)),),
+)
+def star_relu(x: Array, scale: float, bias: float) -> Array:
+    """StarReLU: a scaled and shifted squared ReLU that keeps activations centred."""
+    r = np.maximum(x, 0.0)
+    return scale * (r * r) + bias
+
+
+# ---------------------------------------------------------------------------------- shrinkage
+
+
+@elementwise(
+    family="rectifier",
+    formula="hard_shrink(x) = x if |x| > lambd else 0",
+    latex=r"\begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+    derivative="hard_shrink′(x) = 1 if |x| > lambd else 0",
+    range="(−∞, −lambd) ∪ {0} ∪ (lambd, ∞)",
+    reference="torch.nn.Hardshrink; keras.activations.hard_shrink (threshold)",
+    d1=lambda x, lambd: _indicator(np.abs(x) > lambd),
+    d2=_zero,
+    limits=IDENTITY_LIKE,
+    params=(nonnegative("lambd", 0.5, "half-width of the zeroed band", aliases=("threshold",)),),
+    aliases=("hardshrink",),
+    kinks=lambda lambd: (
+        Kink(-lambd, (1.0, 0.0), (0.0, 0.0), "right"),
+        Kink(lambd, (0.0, 0.0), (1.0, 0.0), "left"),
+    ),
+    frameworks={"torch": "F.hardshrink", "keras": "hard_shrink"},
+)
+def hard_shrink(x: Array, lambd: float) -> Array:
+    """Hard shrinkage: zero out small inputs, keep large ones unchanged (sparse coding)."""
+    return np.where(np.abs(x) > lambd, x, 0.0)
+
+
+@elementwise(
+    family="rectifier",
+    formula="soft_shrink(x) = x − lambd if x > lambd; x + lambd if x < −lambd; else 0",
+    latex=r"\operatorname{sign}(x)\max(|x| - \lambda, 0)",
+    derivative="soft_shrink′(x) = 1 if |x| > lambd else 0",
+    range="ℝ",
+    reference="Donoho 1995, De-noising by soft-thresholding; torch.nn.Softshrink",
+    d1=lambda x, lambd: _indicator(np.abs(x) > lambd),
+    d2=_zero,
+    limits=IDENTITY_LIKE,
+    params=(nonnegative("lambd", 0.5, "half-width of the zeroed band", aliases=("threshold",)),),
+    aliases=("softshrink",),
+    kinks=lambda lambd: (
+        Kink(-lambd, (1.0, 0.0), (0.0, 0.0), "right"),
+        Kink(lambd, (0.0, 0.0), (1.0, 0.0), "left"),
+    ),
+    frameworks={"torch": "F.softshrink", "keras": "soft_shrink"},
+)
+def soft_shrink(x: Array, lambd: float) -> Array:
+    """Soft shrinkage (soft thresholding): the proximal operator of the L1 norm."""
+    return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))
+
+
+# ---------------------------------------------------------------------------------- sparse_plus
+
+
+@elementwise(
+    family="rectifier",
+    formula="sparse_plus(x) = 0 if x ≤ −1; (x + 1)²/4 if −1 < x < 1; x if x ≥ 1",
+    latex=r"\begin{cases} 0 & x \le -1 \\ \frac{(x+1)^2}{4} & |x| < 1 \\ x & x \ge 1 \end{cases}",
+    derivative="sparse_plus′(x) = sparse_sigmoid(x)",
+    range="[0, ∞)",
+    reference="Blondel et al. 2020, Learning with Fenchel-Young losses (JMLR); jax.nn.sparse_plus",
+    d1=lambda x, **_: np.where(x <= -1, 0.0, np.where(x >= 1, 1.0, 0.5 * (x + 1.0))),
+    d2=lambda x, **_: 0.5 * _indicator((x > -1) & (x < 1)),
+    limits=RELU_LIKE,
+    kinks=lambda **_: (
+        Kink(-1.0, (0.0, 0.0), (0.0, 0.5), "left"),
+        Kink(1.0, (1.0, 0.5), (1.0, 0.0), "right"),
+    ),
+    frameworks={"keras": "sparse_plus", "jax": "jax.nn.sparse_plus"},
+)
+def sparse_plus(x: Array) -> Array:
+    """Sparse plus: a softplus-shaped curve that is exactly 0 below −1 and x above 1."""
+    inner = np.clip(x, -1.0, 1.0) + 1.0
+    return np.where(x >= 1, x, 0.25 * (inner * inner))
+

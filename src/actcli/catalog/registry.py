@@ -1,0 +1,580 @@
+"""The registry: one frozen record per activation, and the bound objects users get from it.
+
+A :class:`Definition` is the static description of an activation (formulas, parameters,
+derivatives, kinks, references). :func:`get` binds it to parameter values and a framework
+dialect and returns an :class:`Activation`, the object the rest of actcli works with.
+
+Names are looked up case-insensitively with ``-`` and ``_`` ignored, aliases included; an unknown
+name raises :class:`~actcli.errors.UnknownActivationError` with close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from actcli.errors import InvalidParameterError, UnknownActivationError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    Array = NDArray[np.float64]
+
+ParamValue = float | str
+Params = Mapping[str, ParamValue]
+Kind = Literal["elementwise", "vector"]
+Side = Literal["left", "right", "mean"]
+
+# ---------------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an activation: name, default, meaning and domain.
+
+    ``check`` returns True for an admissible value; ``domain`` says the same in words for error
+    messages. ``choices`` makes the parameter a string enumeration instead of a real number.
+    """
+
+    name: str
+    default: ParamValue
+    doc: str
+    domain: str = "any real number"
+    check: Callable[[float], bool] = math.isfinite
+    choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    def coerce(self, activation: str, raw: object) -> ParamValue:
+        """Validate ``raw`` (a number, or text from the command line) against this parameter."""
+        where = f"{activation}: parameter {self.name!r}"
+        if self.choices:
+            text = str(raw).strip().lower()
+            text = _CHOICE_SYNONYMS.get(text, text)
+            if text not in self.choices:
+                allowed = ", ".join(repr(c) for c in self.choices)
+                raise InvalidParameterError(f"{where} must be one of {allowed}, got {raw!r}")
+            return text
+        if isinstance(raw, bool):
+            raise InvalidParameterError(f"{where} must be a number, got {raw!r}")
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"{where} must be a number, got {raw!r}") from None
+        if math.isnan(value) or not self.check(value):
+            raise InvalidParameterError(f"{where} must be {self.domain}, got {raw!r}")
+        return value
+
+
+# Framework spellings of the same choice: keras/jax say approximate=True/False for gelu.
+_CHOICE_SYNONYMS = {"false": "none", "true": "tanh", "exact": "none", "erf": "none"}
+
+
+def real(name: str, default: float, doc: str, aliases: tuple[str, ...] = ()) -> Param:
+    return Param(name, default, doc, aliases=aliases)
+
+
+def positive(name: str, default: float, doc: str, aliases: tuple[str, ...] = ()) -> Param:
+    return Param(name, default, doc, "a finite number > 0", lambda v: 0 < v < math.inf, (), aliases)
+
+
+def nonnegative(name: str, default: float, doc: str, aliases: tuple[str, ...] = ()) -> Param:
+    return Param(
+        name, default, doc, "a finite number >= 0", lambda v: 0 <= v < math.inf, (), aliases
+    )
+
+
+def choice(name: str, default: str, choices: tuple[str, ...], doc: str) -> Param:
+    return Param(name, default, doc, choices=choices)
+
+
+# ---------------------------------------------------------------------------------- kinks
+
+
+@dataclass(frozen=True)
+class Kink:
+    """A point where f′ or f″ is discontinuous, with the one-sided limits on either side.
+
+    ``left`` and ``right`` are the limits (f′, f″) from below and above. ``rule`` is actcli's
+    default convention for the derivative *at* the point (PyTorch's, where PyTorch has the
+    function); dialects may override it (see :mod:`actcli.catalog.dialects`).
+    """
+
+    at: float
+    left: tuple[float, float]
+    right: tuple[float, float]
+    rule: Side = "left"
+
+    def derivative(self, order: int, rule: Side | None = None) -> float:
+        side = rule or self.rule
+        i = order - 1
+        if side == "mean":
+            return 0.5 * (self.left[i] + self.right[i])
+        return self.left[i] if side == "left" else self.right[i]
+
+
+@dataclass(frozen=True)
+class KinkPoint:
+    """A kink of a bound activation with the convention of its dialect applied."""
+
+    at: float
+    left: tuple[float, float]
+    right: tuple[float, float]
+    rule: Side
+    d1: float
+    d2: float
+
+    @property
+    def jump_order(self) -> int:
+        """1 when f′ jumps here, 2 when only f″ does."""
+        return 1 if self.left[0] != self.right[0] else 2
+
+
+# ---------------------------------------------------------------------------------- definitions
+
+# f, f′, f″ at x = −inf and x = +inf: ((f(−∞), f(+∞)), (f′(−∞), f′(+∞)), (f″(−∞), f″(+∞))).
+# Declared per activation, so that the formulas only ever see finite numbers (where inf·0 and
+# inf − inf would turn a perfectly defined limit into NaN).
+Limits = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+_NO_LIMITS: Limits = ((math.nan, math.nan),) * 3
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The static record of one activation. Built by :func:`register`; never mutated."""
+
+    name: str
+    kind: Kind
+    family: str
+    summary: str
+    formula: str
+    latex: str
+    derivative_formula: str
+    range: str
+    reference: str
+    fn: Callable[..., Array]
+    d1: Callable[..., Array] | None = None
+    d2: Callable[..., Array] | None = None
+    jacobian: Callable[..., Array] | None = None
+    params: tuple[Param, ...] = ()
+    aliases: tuple[str, ...] = ()
+    kinks: Callable[..., tuple[Kink, ...]] = field(default=lambda **_: ())
+    check: Callable[..., str | None] = field(default=lambda **_: None)
+    limits: Callable[..., Limits] = field(default=lambda **_: _NO_LIMITS)
+    frameworks: Mapping[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if name == p.name or name in p.aliases:
+                return p
+        return None
+
+
+_REGISTRY: dict[str, Definition] = {}
+_LOOKUP: dict[str, str] = {}  # normalised name or alias -> canonical name
+
+
+def _normalise(name: str) -> str:
+    return name.strip().lower().replace("-", "").replace("_", "").replace(" ", "")
+
+
+def register(definition: Definition) -> Definition:
+    """Add a definition; its name and aliases must not collide with existing ones."""
+    for key in (definition.name, *definition.aliases):
+        norm = _normalise(key)
+        if _LOOKUP.get(norm, definition.name) != definition.name:
+            raise ValueError(f"{key!r} is already registered for {_LOOKUP[norm]!r}")
+        _LOOKUP[norm] = definition.name
+    _REGISTRY[definition.name] = definition
+    return definition
+
+
+def _load() -> None:
+    """Import the family modules (they register on import)."""
+    from actcli.catalog import rectifiers, sigmoids, smooth, vector  # noqa: F401
+
+
+def definitions() -> dict[str, Definition]:
+    """All definitions by canonical name (loads the catalog on first use)."""
+    if not _REGISTRY:
+        _load()
+    return _REGISTRY
+
+
+def names() -> list[str]:
+    """Canonical activation names, sorted."""
+    return sorted(definitions())
+
+
+def lookup(name: str) -> Definition:
+    """The definition for a canonical name or alias; raises UnknownActivationError."""
+    defs = definitions()
+    canonical = _LOOKUP.get(_normalise(name))
+    if canonical is None:
+        raise UnknownActivationError(name, suggest(name))
+    return defs[canonical]
+
+
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Close matches among names and aliases, reported as canonical names."""
+    definitions()
+    hits = difflib.get_close_matches(_normalise(name), list(_LOOKUP), n=n * 2, cutoff=0.6)
+    out: list[str] = []
+    for hit in hits:
+        canonical = _LOOKUP[hit]
+        if canonical not in out:
+            out.append(canonical)
+    return out[:n]
+
+
+# ---------------------------------------------------------------------------------- bound objects
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation bound to parameter values and a dialect: call it, differentiate it.
+
+    >>> import actcli
+    >>> act = actcli.get("leaky_relu", negative_slope=0.1)
+    >>> act([-2.0, 3.0]).tolist()
+    [-0.2, 3.0]
+    >>> act.derivative([-2.0, 0.0, 3.0]).tolist()
+    [0.1, 0.1, 1.0]
+    """
+
+    definition: Definition
+    params: Mapping[str, ParamValue]
+    dialect: str
+    notes: tuple[str, ...] = ()
+    kink_rules: tuple[Side, ...] | None = None
+
+    # -- metadata -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def kind(self) -> Kind:
+        return self.definition.kind
+
+    @property
+    def formula(self) -> str:
+        return self.definition.formula
+
+    @property
+    def latex(self) -> str:
+        return self.definition.latex
+
+    @property
+    def range(self) -> str:
+        return self.definition.range
+
+    @property
+    def reference(self) -> str:
+        return self.definition.reference
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return self.definition.aliases
+
+    @property
+    def spec(self) -> str:
+        """The spec string that reproduces this activation: ``name:key=value,...``."""
+        changed = {
+            p.name: self.params[p.name]
+            for p in self.definition.params
+            if self.params[p.name] != p.default
+        }
+        if not changed:
+            return self.name
+        return self.name + ":" + ",".join(f"{k}={_fmt(v)}" for k, v in changed.items())
+
+    @property
+    def kink_points(self) -> tuple[KinkPoint, ...]:
+        kinks = self.definition.kinks(**self.params)
+        rules = self.kink_rules or tuple(k.rule for k in kinks)
+        return tuple(
+            KinkPoint(k.at, k.left, k.right, r, k.derivative(1, r), k.derivative(2, r))
+            for k, r in zip(kinks, rules, strict=True)
+        )
+
+    @property
+    def kinks(self) -> tuple[float, ...]:
+        return tuple(k.at for k in self.kink_points)
+
+    # -- evaluation -----------------------------------------------------------------------
+    def __call__(self, x: ArrayLike) -> Any:
+        """f(x), elementwise or along the last axis; float32/16 inputs are rounded once."""
+        d = self.definition
+        if d.kind == "vector":
+            return _evaluate(x, lambda a: d.fn(a, **self.params), vector=True)
+        return self._elementwise(x, d.fn, 0)
+
+    def derivative(self, x: ArrayLike, order: int = 1) -> Any:
+        """f′(x) (order 1) or f″(x) (order 2) of an elementwise activation.
+
+        At a kink the value follows the dialect's convention (see :attr:`kink_points`).
+        """
+        d = self.definition
+        if d.kind != "elementwise":
+            raise InvalidParameterError(
+                f"{d.name} is a vector activation: use jacobian(), not derivative()"
+            )
+        if order not in (1, 2):
+            raise InvalidParameterError(f"derivative order must be 1 or 2, got {order!r}")
+        fn = d.d1 if order == 1 else d.d2
+        assert fn is not None, f"{d.name} lacks its derivative of order {order}"
+        return self._elementwise(x, fn, order)
+
+    def _elementwise(self, x: ArrayLike, fn: Callable[..., Array], order: int) -> Any:
+        """Apply fn to the finite entries; ±inf get the declared limits, NaN stays NaN."""
+        lo, hi = self.definition.limits(**self.params)[order]
+        kinks = self.kink_points if order else ()
+
+        def compute(a: Array) -> Array:
+            # The formulas only ever see finite numbers: some numpy ufuncs warn on NaN input
+            # (logaddexp), and at ±inf the declared limits are exact where formulas give inf·0.
+            out = fn(np.where(np.isfinite(a), a, 0.0), **self.params)
+            for k in kinks:
+                out = np.where(a == k.at, k.d1 if order == 1 else k.d2, out)
+            out = np.where(a == -np.inf, lo, np.where(a == np.inf, hi, out))
+            return np.where(np.isnan(a), a, out)
+
+        return _evaluate(x, compute)
+
+    def jacobian(self, x: ArrayLike) -> Any:
+        """∂f/∂x along the last axis: shape (..., n) -> (..., m, n).
+
+        For elementwise activations this is the diagonal matrix of f′.
+        """
+        d = self.definition
+        if d.kind == "elementwise":
+            from actcli.numerics import diag_embed
+
+            return diag_embed(np.asarray(self.derivative(np.asarray(x, dtype=np.float64))))
+        assert d.jacobian is not None
+        return _evaluate(x, lambda a: d.jacobian(a, **self.params), vector=True)  # type: ignore[misc]
+
+    def __repr__(self) -> str:
+        return f"<Activation {self.spec} dialect={self.dialect}>"
+
+
+def _fmt(value: ParamValue) -> str:
+    return value if isinstance(value, str) else repr(float(value))
+
+
+_ROUNDED_DTYPES = {np.dtype(np.float32), np.dtype(np.float16)}
+
+
+def _evaluate(x: ArrayLike, compute: Callable[[Array], Array], vector: bool = False) -> Any:
+    """Compute in float64 and round once to float32/float16/bfloat16 inputs' dtype."""
+    arr = np.asarray(x)
+    target = arr.dtype if (arr.dtype in _ROUNDED_DTYPES or arr.dtype.name == "bfloat16") else None
+    a64 = arr.astype(np.float64)
+    if vector and a64.ndim == 0:
+        raise InvalidParameterError("a vector activation needs at least one value")
+    # Overflow to ±inf and underflow to 0 are the correctly rounded results of the formulas, not
+    # errors; "invalid" and "divide" stay loud, since they would mean a formula met inf·0 or 0/0.
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.asarray(compute(a64), dtype=np.float64)
+    if target is not None:
+        with np.errstate(over="ignore"):  # rounding to a narrower type may overflow to ±inf
+            out = out.astype(target)
+    return out[()] if out.ndim == 0 else out
+
+
+# ---------------------------------------------------------------------------------- get()
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
+    """Split ``"name:key=value,key2=value2"`` into the name and its raw parameters."""
+    name, sep, rest = spec.partition(":")
+    raw: dict[str, str] = {}
+    if sep:
+        for item in rest.split(","):
+            if not item.strip():
+                continue
+            key, eq, value = item.partition("=")
+            if not eq or not key.strip():
+                raise InvalidParameterError(
+                    f"bad parameter {item.strip()!r} in {spec!r}: expected key=value"
+                )
+            raw[key.strip()] = value.strip()
+    return name.strip(), raw
+
+
+def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
+    """Look up an activation and bind its parameters.
+
+    ``spec`` is a name or alias, optionally followed by ``:key=value,...``; keyword arguments
+    add parameters (those inside ``spec`` win). ``dialect`` (default ``"torch"``; also given as
+    ``dialect=`` inside the spec) supplies framework defaults and kink conventions.
+    """
+    from actcli.catalog import dialects
+
+    name, raw = parse_spec(spec)
+    merged: dict[str, object] = {**params, **raw}
+    dialect = str(merged.pop("dialect", None) or dialect or dialects.DEFAULT)
+    dialect = dialects.check(dialect)
+    d = lookup(name)
+    values: dict[str, ParamValue] = {
+        p.name: dialects.default(dialect, d.name, p.name, p.default) for p in d.params
+    }
+    notes: list[str] = []
+    for key, raw_value in merged.items():
+        p = d.param(key)
+        if p is None:
+            known = ", ".join(p.name for p in d.params) or "none"
+            raise InvalidParameterError(
+                f"{d.name} has no parameter {key!r} (parameters: {known})"
+            )
+        if key != p.name:
+            notes.append(f"{d.name}: parameter {key!r} read as {p.name!r}")
+        values[p.name] = p.coerce(d.name, raw_value)
+    problem = d.check(**values)
+    if problem:
+        raise InvalidParameterError(f"{d.name}: {problem}")
+    rules = dialects.kink_rules(dialect, d.name)
+    if rules is not None and len(rules) != len(d.kinks(**values)):
+        rules = None
+    return Activation(d, values, dialect, tuple(notes), rules)
+
+
+# ---------------------------------------------------------------------------------- definitions
+
+
+RELU_LIKE: Limits = ((0.0, math.inf), (0.0, 1.0), (0.0, 0.0))
+"""f → 0 as x → −∞ and f ~ x as x → +∞ (relu, silu, gelu, softplus, mish, ...)."""
+
+IDENTITY_LIKE: Limits = ((-math.inf, math.inf), (1.0, 1.0), (0.0, 0.0))
+
+
+def elementwise(
+    *,
+    family: str,
+    formula: str,
+    latex: str,
+    derivative: str,
+    range: str,  # noqa: A002 - the record field is called range, as in the API
+    reference: str,
+    d1: Callable[..., Array],
+    d2: Callable[..., Array],
+    limits: Limits | Callable[..., Limits],
+    params: tuple[Param, ...] = (),
+    aliases: tuple[str, ...] = (),
+    kinks: Callable[..., tuple[Kink, ...]] | None = None,
+    check: Callable[..., str | None] | None = None,
+    frameworks: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
+    """Register the decorated value function as an elementwise activation.
+
+    The function's docstring gives the one-line summary (and optional notes); the decorator
+    replaces it with the full anatomy generated from the record, so ``help()`` on any
+    activation reads the same way: summary, formula, parameters, kinks, range, reference.
+    """
+
+    def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
+        summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
+        definition = Definition(
+            name=name or fn.__name__.rstrip("_"),
+            kind="elementwise",
+            family=family,
+            summary=summary.strip(),
+            formula=formula,
+            latex=latex,
+            derivative_formula=derivative,
+            range=range,
+            reference=reference,
+            fn=fn,
+            d1=d1,
+            d2=d2,
+            params=params,
+            aliases=aliases,
+            kinks=kinks or (lambda **_: ()),
+            check=check or (lambda **_: None),
+            limits=limits if callable(limits) else (lambda **_: limits),
+            frameworks=frameworks or {},
+            notes=notes.strip(),
+        )
+        register(definition)
+        fn.__doc__ = anatomy(definition)
+        return fn
+
+    return decorate
+
+
+def vector(
+    *,
+    family: str,
+    formula: str,
+    latex: str,
+    derivative: str,
+    range: str,  # noqa: A002
+    reference: str,
+    jacobian: Callable[..., Array],
+    params: tuple[Param, ...] = (),
+    aliases: tuple[str, ...] = (),
+    check: Callable[..., str | None] | None = None,
+    frameworks: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
+    """Register the decorated function as a vector activation (acting on the last axis)."""
+
+    def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
+        summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
+        definition = Definition(
+            name=name or fn.__name__.rstrip("_"),
+            kind="vector",
+            family=family,
+            summary=summary.strip(),
+            formula=formula,
+            latex=latex,
+            derivative_formula=derivative,
+            range=range,
+            reference=reference,
+            fn=fn,
+            jacobian=jacobian,
+            params=params,
+            aliases=aliases,
+            check=check or (lambda **_: None),
+            frameworks=frameworks or {},
+            notes=notes.strip(),
+        )
+        register(definition)
+        fn.__doc__ = anatomy(definition)
+        return fn
+
+    return decorate
+
+
+def anatomy(d: Definition) -> str:
+    """The docstring every activation shares: summary, formula, parameters, kinks, reference."""
+    lines = [d.summary, "", "Formula:", f"    {d.formula}", f"    {d.derivative_formula}"]
+    if d.params:
+        lines += ["", "Parameters:"]
+        for p in d.params:
+            default = p.default if isinstance(p.default, str) else repr(p.default)
+            extra = f" (one of {', '.join(p.choices)})" if p.choices else f" ({p.domain})"
+            lines.append(f"    {p.name} = {default}: {p.doc}{extra}")
+    if d.kind == "elementwise":
+        defaults = {p.name: p.default for p in d.params}
+        kinks = d.kinks(**defaults)
+        lines += ["", "Kinks (default parameters):"]
+        if not kinks:
+            lines.append("    none: f′ and f″ are continuous")
+        for k in kinks:
+            lines.append(
+                f"    x = {k.at:g}: f′ {k.left[0]:g} from the left, {k.right[0]:g} from the "
+                f"right; f″ {k.left[1]:g} / {k.right[1]:g}; convention: {k.rule}"
+            )
+    lines += ["", f"Range: {d.range}", "", "Reference:", f"    {d.reference}"]
+    if d.notes:
+        lines += ["", d.notes]
+    return "\n".join(lines)

@@ -1,0 +1,271 @@
+"""Saturating activations: the logistic sigmoid, tanh, their hard (piecewise) versions, softsign.
+
+Derivatives are never formed from the output as y(1 − y) or 1 − y²: those cancel to 0 long before
+the true value underflows (sigmoid′ at x ≳ 36.7, tanh′ at |x| ≳ 19). See ``numerics``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from actcli import numerics as nx
+from actcli.catalog.registry import (
+    RELU_LIKE,
+    Kink,
+    elementwise,
+    positive,
+    real,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Array = NDArray[np.float64]
+
+INF = math.inf
+SIGMOID_LIKE = ((0.0, 1.0), (0.0, 0.0), (0.0, 0.0))
+
+
+def _zero(x: Array, **_: object) -> Array:
+    return np.zeros_like(x)
+
+
+# ---------------------------------------------------------------------------------- logistic
+
+
+@elementwise(
+    family="sigmoid",
+    formula="sigmoid(x) = 1/(1 + e^(−x))",
+    latex=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
+    derivative="sigmoid′(x) = σ(x)·σ(−x)",
+    range="(0, 1)",
+    reference="Verhulst's logistic function; Rumelhart, Hinton & Williams 1986",
+    d1=lambda x: nx.sigmoid_prime(x),
+    d2=lambda x: -nx.sigmoid_prime(x) * np.tanh(0.5 * x),
+    limits=SIGMOID_LIKE,
+    aliases=("logistic", "expit"),
+    frameworks={"torch": "torch.sigmoid", "keras": "sigmoid", "jax": "jax.nn.sigmoid"},
+)
+def sigmoid(x: Array) -> Array:
+    """Logistic sigmoid: squashes to (0, 1); binary outputs and gates. Saturates, so gradients vanish."""
+    return nx.sigmoid(x)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="log_sigmoid(x) = log σ(x) = −softplus(−x)",
+    latex=r"\log \sigma(x) = -\log(1 + e^{-x})",
+    derivative="log_sigmoid′(x) = σ(−x)",
+    range="(−∞, 0)",
+    reference="torch.nn.LogSigmoid; jax.nn.log_sigmoid",
+    d1=lambda x: nx.sigmoid(-x),
+    d2=lambda x: -nx.sigmoid_prime(x),
+    limits=((-INF, 0.0), (1.0, 0.0), (0.0, 0.0)),
+    aliases=("logsigmoid",),
+    frameworks={"torch": "F.logsigmoid", "keras": "log_sigmoid", "jax": "jax.nn.log_sigmoid"},
+)
+def log_sigmoid(x: Array) -> Array:
+    """Log of the sigmoid, computed without forming σ(x) (binary cross-entropy from logits)."""
+    return -nx.softplus(-x)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="tanh(x) = (e^x − e^(−x))/(e^x + e^(−x))",
+    latex=r"\tanh(x)",
+    derivative="tanh′(x) = 1 − tanh²(x) = 4σ(2x)σ(−2x)",
+    range="(−1, 1)",
+    reference="LeCun et al. 1998, Efficient BackProp",
+    d1=lambda x: nx.tanh_prime(x),
+    d2=lambda x: -2.0 * np.tanh(x) * nx.tanh_prime(x),
+    limits=((-1.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
+    frameworks={"torch": "torch.tanh", "keras": "tanh", "jax": "jax.nn.tanh"},
+)
+def tanh(x: Array) -> Array:
+    """Hyperbolic tangent: a zero-centred sigmoid with range (−1, 1); RNN cells."""
+    return np.tanh(x)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="tanh_shrink(x) = x − tanh(x)",
+    latex=r"x - \tanh(x)",
+    derivative="tanh_shrink′(x) = tanh²(x)",
+    range="ℝ",
+    reference="torch.nn.Tanhshrink; keras.activations.tanh_shrink",
+    d1=lambda x: np.tanh(x) ** 2,
+    d2=lambda x: 2.0 * np.tanh(x) * nx.tanh_prime(x),
+    limits=((-INF, INF), (1.0, 1.0), (0.0, 0.0)),
+    aliases=("tanhshrink",),
+    frameworks={"torch": "F.tanhshrink", "keras": "tanh_shrink"},
+)
+def tanh_shrink(x: Array) -> Array:
+    """x − tanh x, exact near 0 (≈ x³/3) where the direct difference cancels to nothing."""
+    return nx.tanh_shrink(x)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="softsign(x) = x/(1 + |x|)",
+    latex=r"\frac{x}{1 + |x|}",
+    derivative="softsign′(x) = 1/(1 + |x|)²",
+    range="(−1, 1)",
+    reference="Bergstra et al. 2009, Quadratic polynomials learn better image features",
+    d1=lambda x: 1.0 / (1.0 + np.abs(x)) ** 2,
+    d2=lambda x: -2.0 * np.sign(x) / (1.0 + np.abs(x)) ** 3,
+    limits=((-1.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
+    aliases=("soft_sign",),
+    kinks=lambda: (Kink(0.0, (1.0, 2.0), (1.0, -2.0), "mean"),),
+    frameworks={"torch": "F.softsign", "keras": "softsign", "jax": "jax.nn.soft_sign"},
+)
+def softsign(x: Array) -> Array:
+    """Softsign: a sigmoid-shaped curve with polynomial rather than exponential tails."""
+    return x / (1.0 + np.abs(x))
+
+
+def _isru_d1(x: Array, alpha: float) -> Array:
+    r = 1.0 / np.sqrt(1.0 + alpha * x * x)
+    return r * r * r
+
+
+@elementwise(
+    family="sigmoid",
+    formula="isru(x) = x/√(1 + alpha·x²)",
+    latex=r"\frac{x}{\sqrt{1 + \alpha x^2}}",
+    derivative="isru′(x) = (1 + alpha·x²)^(−3/2)",
+    range="(−1/√alpha, 1/√alpha)",
+    reference="Carlile et al. 2017, Improving deep learning by inverse square root linear units, arXiv:1710.09967",
+    d1=_isru_d1,
+    d2=lambda x, alpha: -3.0 * alpha * (x / (1.0 + alpha * x * x)) * _isru_d1(x, alpha),
+    limits=lambda alpha: ((-1 / math.sqrt(alpha), 1 / math.sqrt(alpha)), (0.0, 0.0), (0.0, 0.0)),
+    params=(positive("alpha", 1.0, "sets the saturation level 1/√alpha"),),
+)
+def isru(x: Array, alpha: float) -> Array:
+    """Inverse square root unit: a cheap sigmoid-shaped function without exponentials."""
+    big = np.abs(x) > 1.0
+    inv = 1.0 / np.where(big, x, 1.0)  # for |x| > 1: x/√(1 + αx²) = sign(x)/√(1/x² + α)
+    large = np.sign(x) / np.sqrt(inv * inv + alpha)
+    return np.where(big, large, x / np.sqrt(1.0 + alpha * x * x))
+
+
+# ---------------------------------------------------------------------------------- hard ones
+
+
+@elementwise(
+    family="sigmoid",
+    formula="hard_tanh(x) = min(max(x, min_val), max_val)",
+    latex=r"\operatorname{clip}(x, a, b)",
+    derivative="hard_tanh′(x) = 1 if min_val < x < max_val else 0",
+    range="[min_val, max_val]",
+    reference="Collobert 2004, Large scale machine learning (PhD thesis); torch.nn.Hardtanh",
+    d1=lambda x, min_val, max_val: np.where((x > min_val) & (x < max_val), 1.0, 0.0),
+    d2=lambda x, **_: np.zeros_like(x),
+    limits=lambda min_val, max_val: ((min_val, max_val), (0.0, 0.0), (0.0, 0.0)),
+    params=(
+        real("min_val", -1.0, "lower clip value (keras/jax fix it at −1)"),
+        real("max_val", 1.0, "upper clip value (keras/jax fix it at 1)"),
+    ),
+    aliases=("hardtanh",),
+    kinks=lambda min_val, max_val: (
+        Kink(min_val, (0.0, 0.0), (1.0, 0.0), "left"),
+        Kink(max_val, (1.0, 0.0), (0.0, 0.0), "right"),
+    ),
+    check=lambda min_val, max_val: None if min_val < max_val else "min_val must be < max_val",
+    frameworks={"torch": "F.hardtanh", "keras": "hard_tanh", "jax": "jax.nn.hard_tanh"},
+)
+def hard_tanh(x: Array, min_val: float, max_val: float) -> Array:
+    """Hard tanh: the identity clipped to [min_val, max_val]."""
+    return np.clip(x, min_val, max_val)
+
+
+def _half_width(slope: float) -> float:
+    """Where hard_sigmoid saturates: 0.5/slope (exactly 3 for slope 1/6, 2.5 for 0.2)."""
+    return 0.5 / slope
+
+
+def _hard_sigmoid(x: Array, slope: float) -> Array:
+    c = _half_width(slope)
+    # (x + c)/(2c) rather than slope·x + ½: exact cancellation-free near −c (catalog §4b.9).
+    return np.clip((x + c) / (2.0 * c), 0.0, 1.0)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="hard_sigmoid(x) = clip(slope·x + 1/2, 0, 1)   (slope 1/6: relu6(x + 3)/6)",
+    latex=r"\operatorname{clip}\left(\frac{x}{6} + \frac{1}{2}, 0, 1\right)",
+    derivative="hard_sigmoid′(x) = slope if |x| < 1/(2·slope) else 0",
+    range="[0, 1]",
+    reference="Howard et al. 2019, Searching for MobileNetV3, arXiv:1905.02244",
+    d1=lambda x, slope: np.where(np.abs(x) < _half_width(slope), 0.5 / _half_width(slope), 0.0),
+    d2=lambda x, **_: np.zeros_like(x),
+    limits=SIGMOID_LIKE,
+    params=(
+        positive(
+            "slope", 1.0 / 6.0, "slope of the linear part: 1/6 (torch, keras 3, jax), 0.2 (keras 2)"
+        ),
+    ),
+    aliases=("hardsigmoid",),
+    kinks=lambda slope: (
+        Kink(-_half_width(slope), (0.0, 0.0), (0.5 / _half_width(slope), 0.0), "left"),
+        Kink(_half_width(slope), (0.5 / _half_width(slope), 0.0), (0.0, 0.0), "right"),
+    ),
+    frameworks={"torch": "F.hardsigmoid", "keras": "hard_sigmoid", "jax": "jax.nn.hard_sigmoid"},
+)
+def hard_sigmoid(x: Array, slope: float) -> Array:
+    """Hard sigmoid: a piecewise-linear sigmoid, cheap on mobile hardware.
+
+    Keras 2 used slope 0.2 (saturating at ±2.5); Keras 3, PyTorch and JAX use 1/6 (±3). The
+    ``keras2`` dialect selects the former.
+    """
+    return _hard_sigmoid(x, slope)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="hard_silu(x) = x·relu6(x + 3)/6",
+    latex=r"x \cdot \frac{\operatorname{relu6}(x + 3)}{6}",
+    derivative="hard_silu′(x) = 0 if x < −3; (2x + 3)/6 if −3 < x < 3; 1 if x > 3",
+    range="[−0.375, ∞), minimum at x = −1.5",
+    reference="Howard et al. 2019, Searching for MobileNetV3, arXiv:1905.02244",
+    d1=lambda x: np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, (2.0 * x + 3.0) / 6.0)),
+    d2=lambda x: np.where((x > -3) & (x < 3), 1.0 / 3.0, 0.0),
+    limits=RELU_LIKE,
+    aliases=("hard_swish", "hardswish"),
+    kinks=lambda: (
+        Kink(-3.0, (0.0, 0.0), (-0.5, 1.0 / 3.0), "left"),
+        Kink(3.0, (1.5, 1.0 / 3.0), (1.0, 0.0), "right"),
+    ),
+    frameworks={"torch": "F.hardswish", "keras": "hard_silu", "jax": "jax.nn.hard_silu"},
+)
+def hard_silu(x: Array) -> Array:
+    """Hard SiLU (hard swish): SiLU with the sigmoid replaced by the hard sigmoid.
+
+    PyTorch ≤ 2.6 returned −0.5 and 1.5 for the derivative at −3 and 3 (issue #147801); current
+    PyTorch, Keras and JAX return 0 and 1, which is the convention used here.
+    """
+    return np.where(x <= -3, 0.0, np.where(x >= 3, x, x * (x + 3.0) / 6.0))
+
+
+@elementwise(
+    family="sigmoid",
+    formula="sparse_sigmoid(x) = 0 if x ≤ −1; (x + 1)/2 if −1 < x < 1; 1 if x ≥ 1",
+    latex=r"\operatorname{clip}\left(\frac{x + 1}{2}, 0, 1\right)",
+    derivative="sparse_sigmoid′(x) = 1/2 if |x| < 1 else 0",
+    range="[0, 1]",
+    reference="Martins & Astudillo 2016, From softmax to sparsemax, arXiv:1602.02068; jax.nn.sparse_sigmoid",
+    d1=lambda x: np.where(np.abs(x) < 1, 0.5, 0.0),
+    d2=lambda x: np.zeros_like(x),
+    limits=SIGMOID_LIKE,
+    kinks=lambda: (
+        Kink(-1.0, (0.0, 0.0), (0.5, 0.0), "left"),
+        Kink(1.0, (0.5, 0.0), (0.0, 0.0), "right"),
+    ),
+    frameworks={"keras": "sparse_sigmoid", "jax": "jax.nn.sparse_sigmoid"},
+)
+def sparse_sigmoid(x: Array) -> Array:
+    """Sparse sigmoid: the derivative of sparse_plus, exactly 0 or 1 outside (−1, 1)."""
+    return np.clip(0.5 * (x + 1.0), 0.0, 1.0)
+

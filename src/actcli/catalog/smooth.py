@@ -1,0 +1,599 @@
+"""Smooth activations: softplus, the SiLU/GELU/Mish family, the ELU family, and smooth extras.
+
+Every formula is written for finite input (the registry substitutes the declared limits at
+±inf). Where a huge input would meet an underflowed factor (x·0 with x·something = inf), the
+argument is clipped at a magnitude beyond which the result no longer changes; each clip says so.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from actcli import numerics as nx
+from actcli.catalog.registry import (
+    RELU_LIKE,
+    Kink,
+    Param,
+    choice,
+    elementwise,
+    positive,
+    real,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Array = NDArray[np.float64]
+
+INF = math.inf
+NAN = math.nan
+NO_LIMIT = ((NAN, NAN), (NAN, NAN), (NAN, NAN))  # periodic functions have no limit at ±∞
+
+# |z| beyond which σ(z) is exactly 0 or 1 in float64 (σ(−746) underflows): clipping a logistic
+# argument there changes nothing but keeps products like z·σ(−z) finite.
+_Z = 1000.0
+
+
+def _times(x: Array, c: tuple[float, float]) -> tuple[Array, Array]:
+    """c·x as a double-double; free when c is exactly 1."""
+    if c == (1.0, 0.0):
+        return x, np.zeros_like(x)
+    return nx.scaled(x, c)
+
+
+# ---------------------------------------------------------------------------------- softplus
+
+
+def _softplus_parts(x: Array, beta: float) -> tuple[Array, Array]:
+    return _times(x, (beta, 0.0))
+
+
+def _softplus_kinks(beta: float, threshold: float) -> tuple[Kink, ...]:
+    if not math.isfinite(threshold):
+        return ()
+    t = np.float64(threshold)
+    s, ds = float(nx.sigmoid(t)), float(nx.sigmoid_prime(t))
+    return (Kink(threshold / beta, (s, beta * ds), (1.0, 0.0), "left"),)
+
+
+def _softplus_d1(x: Array, beta: float, threshold: float) -> Array:
+    zh, zl = _softplus_parts(x, beta)
+    return np.where(zh > threshold, 1.0, nx.sigmoid_dd(zh, zl))
+
+
+def _softplus_d2(x: Array, beta: float, threshold: float) -> Array:
+    zh, _ = _softplus_parts(x, beta)
+    return np.where(zh > threshold, 0.0, beta * nx.sigmoid_prime(zh))
+
+
+@elementwise(
+    family="smooth",
+    formula="softplus(x) = log(1 + e^(beta·x))/beta   (x itself where beta·x > threshold)",
+    latex=r"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
+    derivative="softplus′(x) = σ(beta·x)",
+    range="(0, ∞)",
+    reference="Dugas et al. 2001, Incorporating second-order functional knowledge (NIPS)",
+    d1=_softplus_d1,
+    d2=_softplus_d2,
+    limits=RELU_LIKE,
+    params=(
+        positive("beta", 1.0, "sharpness; → relu as beta → ∞"),
+        Param(
+            "threshold",
+            INF,
+            "switch to the identity where beta·x exceeds it; torch uses 20 (costs 2e−9 absolute), "
+            "actcli defaults to inf (exact everywhere)",
+            "a number (inf allowed)",
+            lambda v: not math.isnan(v),
+        ),
+    ),
+    kinks=_softplus_kinks,
+    frameworks={"torch": "F.softplus", "keras": "softplus", "jax": "jax.nn.softplus"},
+)
+def softplus(x: Array, beta: float, threshold: float) -> Array:
+    """Softplus: a smooth ReLU, log(1 + e^x), the antiderivative of the sigmoid.
+
+    PyTorch returns x as soon as beta·x > 20, which is 2e−9 off in float64 and makes the
+    function discontinuous; pass threshold=20 to reproduce it.
+    """
+    zh, zl = _softplus_parts(x, beta)
+    # For z > 0, softplus(z) = z + softplus(−z): both terms positive, and z/beta is just x.
+    pos = x + nx.softplus_dd(-zh, -zl) / beta
+    neg = nx.softplus_dd(zh, zl) / beta
+    return np.where(zh > threshold, x, np.where(zh > 0, pos, neg))
+
+
+@elementwise(
+    family="smooth",
+    formula="squareplus(x) = (x + √(x² + b))/2",
+    latex=r"\frac{x + \sqrt{x^2 + b}}{2}",
+    derivative="squareplus′(x) = (1 + x/√(x² + b))/2",
+    range="(0, ∞)",
+    reference="Barron 2021, Squareplus: a softplus-like algebraic rectifier, arXiv:2112.11687",
+    d1=lambda x, b: _squareplus_d1(x, b),
+    d2=lambda x, b: ((0.5 * b / np.hypot(x, math.sqrt(b))) / np.hypot(x, math.sqrt(b)))
+    / np.hypot(x, math.sqrt(b)),
+    limits=RELU_LIKE,
+    params=(positive("b", 4.0, "curvature near 0; value at 0 is √b/2"),),
+    frameworks={"keras": "squareplus", "jax": "jax.nn.squareplus"},
+)
+def squareplus(x: Array, b: float) -> Array:
+    """Squareplus: an algebraic softplus (no exp or log), cheap and smooth."""
+    h = np.hypot(x, math.sqrt(b))
+    # For x < 0 the sum x + h cancels; (x + h)/2 = b/(2(h − x)), halved again against overflow.
+    xn = np.minimum(x, 0.0)
+    return np.where(x >= 0, 0.5 * (x + h), 0.25 * b / (0.5 * h - 0.5 * xn))
+
+
+def _squareplus_d1(x: Array, b: float) -> Array:
+    h = np.hypot(x, math.sqrt(b))
+    xn = np.minimum(x, 0.0)
+    # ½(1 + x/h) cancels for x < 0; there it equals b/(2h(h − x)).
+    return np.where(x >= 0, 0.5 * (1.0 + x / h), (0.5 * b / h) / (h - xn))
+
+
+# ---------------------------------------------------------------------------------- SiLU family
+
+QUICK_GELU = nx.dd_from_decimal("1.702")
+
+
+def _swish(x: Array, c: tuple[float, float]) -> Array:
+    zh, zl = _times(x, c)
+    return x * nx.sigmoid_dd(zh, zl)
+
+
+def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
+    zh, zl = _times(x, c)
+    s, sm = nx.sigmoid_dd(zh, zl), nx.sigmoid_dd(-zh, -zl)
+    return s * (1.0 + np.clip(zh, -_Z, _Z) * sm)
+
+
+def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
+    z = np.clip(c[0] * x, -_Z, _Z)
+    return c[0] * nx.sigmoid_prime(z) * (2.0 - z * np.tanh(0.5 * z))
+
+
+@elementwise(
+    family="smooth",
+    formula="silu(x) = x·σ(beta·x)",
+    latex=r"x \, \sigma(\beta x)",
+    derivative="silu′(x) = σ(βx)·(1 + βx·σ(−βx))",
+    range="[−0.278464542761/beta, ∞), minimum at x = −1.278464542761/beta",
+    reference="Elfwing, Uchibe & Doya 2017, arXiv:1702.03118; Ramachandran et al. 2017 (Swish), arXiv:1710.05941",
+    d1=lambda x, beta: _swish_d1(x, (beta, 0.0)),
+    d2=lambda x, beta: _swish_d2(x, (beta, 0.0)),
+    limits=RELU_LIKE,
+    params=(positive("beta", 1.0, "Swish-β sharpness; 1 is SiLU, → ∞ is relu"),),
+    aliases=("swish", "sil"),
+    frameworks={"torch": "F.silu", "keras": "silu", "jax": "jax.nn.silu"},
+)
+def silu(x: Array, beta: float) -> Array:
+    """SiLU (Swish): x gated by its own sigmoid; smooth, non-monotonic, used in EfficientNet and LLMs."""
+    return _swish(x, (beta, 0.0))
+
+
+@elementwise(
+    family="smooth",
+    formula="quick_gelu(x) = x·σ(1.702·x)",
+    latex=r"x \, \sigma(1.702 x)",
+    derivative="quick_gelu′(x) = σ(1.702x)·(1 + 1.702x·σ(−1.702x))",
+    range="[−0.163608, ∞), minimum near x = −0.75115",
+    reference="Hendrycks & Gimpel 2016, GELU, arXiv:1606.08415 §2; OpenAI CLIP",
+    d1=lambda x: _swish_d1(x, QUICK_GELU),
+    d2=lambda x: _swish_d2(x, QUICK_GELU),
+    limits=RELU_LIKE,
+    aliases=("quickgelu", "gelu_sigmoid"),
+)
+def quick_gelu(x: Array) -> Array:
+    """QuickGELU: the sigmoid approximation of GELU used by CLIP (1.702 taken as exact decimal)."""
+    return _swish(x, QUICK_GELU)
+
+
+def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
+    sp = nx.softplus(x)
+    return np.tanh(sp), nx.tanh_prime(sp), nx.sigmoid(x)
+
+
+def _mish_d1(x: Array) -> Array:
+    t, sech2, s = _mish_parts(x)
+    return t + x * s * sech2
+
+
+def _mish_d2(x: Array) -> Array:
+    t, sech2, s = _mish_parts(x)
+    xc = np.clip(x, -_Z, _Z)  # beyond ±1000, σ·sech² is exactly 0
+    return s * sech2 * (2.0 + xc * (nx.sigmoid(-xc) - 2.0 * t * s))
+
+
+@elementwise(
+    family="smooth",
+    formula="mish(x) = x·tanh(softplus(x))",
+    latex=r"x \tanh\left(\log(1 + e^{x})\right)",
+    derivative="mish′(x) = tanh(sp(x)) + x·σ(x)·sech²(sp(x))",
+    range="[−0.308843413017, ∞), minimum at x = −1.19243121452",
+    reference="Misra 2019, Mish: a self regularized non-monotonic activation, arXiv:1908.08681",
+    d1=lambda x: _mish_d1(x),
+    d2=lambda x: _mish_d2(x),
+    limits=RELU_LIKE,
+    frameworks={"torch": "F.mish", "keras": "mish", "jax": "jax.nn.mish"},
+)
+def mish(x: Array) -> Array:
+    """Mish: x·tanh(softplus(x)), a smooth non-monotonic activation (YOLOv4)."""
+    return x * np.tanh(nx.softplus(x))
+
+
+# ---------------------------------------------------------------------------------- GELU
+
+SQRT_2_OVER_PI = nx.dd_from_decimal("0.79788456080286535587989211986876373695171726232987")
+KAPPA = nx.dd_from_decimal("0.044715")
+_GELU_TANH_CUT = 50.0  # beyond ±50 the tanh form is x or −0.0 to the last bit
+
+
+def _gelu_u(x: Array) -> tuple[Array, Array]:
+    """u = √(2/π)·(x + 0.044715x³) as a double-double (x within ±50)."""
+    sh, sl = nx.two_prod(x, x)
+    kh, kl = nx.dd_mul(sh, sl, np.full_like(x, KAPPA[0]), np.full_like(x, KAPPA[1]))
+    ah, al = nx.dd_add(np.ones_like(x), np.zeros_like(x), kh, kl)
+    bh, bl = nx.dd_mul(x, np.zeros_like(x), ah, al)
+    c = SQRT_2_OVER_PI
+    return nx.dd_mul(bh, bl, np.full_like(x, c[0]), np.full_like(x, c[1]))
+
+
+def _gelu_tanh_parts(x: Array) -> tuple[Array, Array, Array, Array]:
+    """(clipped x, σ(2u), σ(−2u), u′) for the tanh approximation."""
+    xc = np.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
+    uh, ul = _gelu_u(xc)
+    du = SQRT_2_OVER_PI[0] * (1.0 + 3.0 * KAPPA[0] * xc * xc)
+    return xc, nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul), du
+
+
+def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) -> Array:
+    big = np.abs(x) > _GELU_TANH_CUT
+    return np.where(big, np.where(x > 0, above, below), inside)
+
+
+def _gelu_d1(x: Array, approximate: str) -> Array:
+    if approximate == "tanh":
+        xc, s, sm, du = _gelu_tanh_parts(x)
+        return _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
+    return nx.std_normal_cdf(x) + x * nx.std_normal_pdf(x)
+
+
+def _gelu_d2(x: Array, approximate: str) -> Array:
+    if approximate == "tanh":
+        xc, s, sm, du = _gelu_tanh_parts(x)
+        d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * xc
+        inner = 4.0 * du + 2.0 * xc * d2u + xc * (2.0 * du) ** 2 * (sm - s)
+        return _outside_cut(x, s * sm * inner, 0.0, 0.0)
+    xc = np.clip(x, -40.0, 40.0)  # φ(x) is exactly 0 beyond ±40
+    return nx.std_normal_pdf(xc) * (2.0 - xc * xc)
+
+
+@elementwise(
+    family="smooth",
+    formula="gelu(x) = x·Φ(x) = ½x·erfc(−x/√2);  tanh: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))",
+    latex=r"x \, \Phi(x)",
+    derivative="gelu′(x) = Φ(x) + x·φ(x)",
+    range="[−0.16997120748, ∞), minimum at x = −0.751791524694 (tanh: −0.170040750571)",
+    reference="Hendrycks & Gimpel 2016, Gaussian error linear units, arXiv:1606.08415",
+    d1=_gelu_d1,
+    d2=_gelu_d2,
+    limits=RELU_LIKE,
+    params=(
+        choice(
+            "approximate",
+            "none",
+            ("none", "tanh"),
+            "'none' = exact (torch, keras.activations), 'tanh' = approximation (jax, keras.ops)",
+        ),
+    ),
+    frameworks={"torch": "F.gelu", "keras": "gelu", "jax": "jax.nn.gelu"},
+)
+def gelu(x: Array, approximate: str) -> Array:
+    """GELU: x weighted by the Gaussian CDF; the transformer (BERT, GPT) activation.
+
+    The exact form uses erfcx with an exactly split x² in the lower tail (PyTorch's 1 + erf
+    returns −0.0 below x ≈ −8.4). The tanh form is evaluated as x·σ(2u) with u in double-double
+    arithmetic, since ½(1 + tanh u) cancels for negative x.
+    """
+    if approximate == "tanh":
+        xc, s, _, _ = _gelu_tanh_parts(x)
+        return _outside_cut(x, xc * s, x, -0.0)
+    return x * nx.std_normal_cdf(x)
+
+
+# ---------------------------------------------------------------------------------- ELU family
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # λα correctly rounded (TF's literal)
+
+
+def _elu_kink(alpha: float) -> tuple[Kink, ...]:
+    return (Kink(0.0, (alpha, alpha), (1.0, 0.0), "left"),)
+
+
+@elementwise(
+    family="smooth",
+    formula="elu(x) = x if x > 0 else alpha·(e^x − 1)",
+    latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+    derivative="elu′(x) = 1 if x > 0 else alpha·e^x",
+    range="(−alpha, ∞)",
+    reference="Clevert, Unterthiner & Hochreiter 2015, arXiv:1511.07289",
+    d1=lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0))),
+    d2=lambda x, alpha: np.where(x > 0, 0.0, alpha * np.exp(np.minimum(x, 0.0))),
+    limits=lambda alpha: ((-alpha, INF), (0.0, 1.0), (0.0, 0.0)),
+    params=(real("alpha", 1.0, "saturation value −alpha for x → −∞"),),
+    kinks=_elu_kink,
+    frameworks={"torch": "F.elu", "keras": "elu", "jax": "jax.nn.elu"},
+)
+def elu(x: Array, alpha: float) -> Array:
+    """Exponential linear unit: negative outputs push mean activations towards zero."""
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+@elementwise(
+    family="smooth",
+    formula="selu(x) = λ·x if x > 0 else λα·(e^x − 1), α = 1.6732632423543772…, λ = 1.0507009873554804…",
+    latex=r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
+    derivative="selu′(x) = λ if x > 0 else λα·e^x",
+    range="(−1.7580993408473768, ∞)",
+    reference="Klambauer et al. 2017, Self-normalizing neural networks, arXiv:1706.02515",
+    d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
+    d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
+    limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
+    kinks=lambda: (
+        Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),
+    ),
+    frameworks={"torch": "F.selu", "keras": "selu", "jax": "jax.nn.selu"},
+)
+def selu(x: Array) -> Array:
+    """Scaled ELU: with LeCun-normal init, keeps activations at zero mean and unit variance.
+
+    λα is the correctly rounded 1.7580993408473768 (TensorFlow's literal); PyTorch forms
+    α·λ in float64 and gets one ULP less, so expect 1 ULP differences for x < 0.
+    """
+    return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * np.expm1(np.minimum(x, 0.0)))
+
+
+@elementwise(
+    family="smooth",
+    formula="celu(x) = max(0, x) + min(0, alpha·(e^(x/alpha) − 1))",
+    latex=r"\max(0, x) + \min\left(0, \alpha (e^{x/\alpha} - 1)\right)",
+    derivative="celu′(x) = 1 if x > 0 else e^(x/alpha)",
+    range="(−alpha, ∞)",
+    reference="Barron 2017, Continuously differentiable exponential linear units, arXiv:1704.07483",
+    d1=lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)),
+    d2=lambda x, alpha: np.where(x > 0, 0.0, np.exp(np.minimum(x, 0.0) / alpha) / alpha),
+    limits=lambda alpha: ((-alpha, INF), (0.0, 1.0), (0.0, 0.0)),
+    params=(positive("alpha", 1.0, "saturation value −alpha; torch rejects 0"),),
+    kinks=lambda alpha: (Kink(0.0, (1.0, 1.0 / alpha), (1.0, 0.0), "left"),),
+    frameworks={"torch": "F.celu", "keras": "celu", "jax": "jax.nn.celu"},
+)
+def celu(x: Array, alpha: float) -> Array:
+    """Continuously differentiable ELU: ELU rescaled so that f′ is continuous for every alpha."""
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+
+
+@elementwise(
+    family="smooth",
+    formula="exponential(x) = e^x",
+    latex=r"e^{x}",
+    derivative="exponential′(x) = e^x",
+    range="(0, ∞)",
+    reference="keras.activations.exponential",
+    d1=lambda x: np.exp(x),
+    d2=lambda x: np.exp(x),
+    limits=((0.0, INF), (0.0, INF), (0.0, INF)),
+    aliases=("exp",),
+    frameworks={"torch": "torch.exp", "keras": "exponential", "jax": "jnp.exp"},
+)
+def exponential(x: Array) -> Array:
+    """The exponential function (positive-rate outputs, e.g. Poisson regression)."""
+    return np.exp(x)
+
+
+@elementwise(
+    family="smooth",
+    formula="elish(x) = x·σ(x) if x ≥ 0 else (e^x − 1)·σ(x)",
+    latex=r"\begin{cases} x\,\sigma(x) & x \ge 0 \\ (e^{x} - 1)\,\sigma(x) & x < 0 \end{cases}",
+    derivative="elish′(x) = σ(x)(1 + x·σ(−x)) if x ≥ 0 else σ(x)(e^x + (e^x − 1)·σ(−x))",
+    range="(−0.0881…, ∞)",
+    reference="Basirat & Roth 2018, The quest for the golden activation function, arXiv:1808.00783",
+    d1=lambda x: _elish_d1(x),
+    d2=lambda x: _elish_d2(x),
+    limits=RELU_LIKE,
+    kinks=lambda: (Kink(0.0, (0.5, 1.0), (0.5, 0.5), "right"),),
+)
+def elish(x: Array) -> Array:
+    """ELiSH: SiLU for x ≥ 0 and an ELU-times-sigmoid for x < 0."""
+    xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
+    return np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
+
+
+def _elish_d1(x: Array) -> Array:
+    xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
+    pos = nx.sigmoid(xp) * (1.0 + xp * nx.sigmoid(-xp))
+    neg = nx.sigmoid(xn) * (np.exp(xn) + np.expm1(xn) * nx.sigmoid(-xn))
+    return np.where(x >= 0, pos, neg)
+
+
+def _elish_d2(x: Array) -> Array:
+    xp, xn = np.minimum(np.maximum(x, 0.0), _Z), np.minimum(x, 0.0)
+    pos = nx.sigmoid_prime(xp) * (2.0 - xp * np.tanh(0.5 * xp))
+    e, g, s, ds = np.exp(xn), np.expm1(xn), nx.sigmoid(xn), nx.sigmoid_prime(xn)
+    neg = e * s + 2.0 * e * ds - g * ds * np.tanh(0.5 * xn)
+    return np.where(x >= 0, pos, neg)
+
+
+# ---------------------------------------------------------------------------------- tanh-based
+
+
+@elementwise(
+    family="smooth",
+    formula="lisht(x) = x·tanh(x)",
+    latex=r"x \tanh(x)",
+    derivative="lisht′(x) = tanh(x) + x·(1 − tanh²(x))",
+    range="[0, ∞)",
+    reference="Roy et al. 2019, LiSHT: non-parametric linearly scaled hyperbolic tangent, arXiv:1901.05894",
+    d1=lambda x: np.tanh(x) + x * nx.tanh_prime(x),
+    d2=lambda x: 2.0 * nx.tanh_prime(x) * (1.0 - x * np.tanh(x)),
+    limits=((INF, INF), (-1.0, 1.0), (0.0, 0.0)),
+)
+def lisht(x: Array) -> Array:
+    """LiSHT: x·tanh(x), symmetric and unbounded."""
+    return x * np.tanh(x)
+
+
+def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:
+    e = np.exp(np.minimum(x, 20.0))  # tanh(e^20) is exactly 1: nothing changes beyond
+    return e, np.tanh(e), nx.tanh_prime(e)
+
+
+def _tanh_exp_d2(x: Array) -> Array:
+    xc = np.clip(x, -_Z, 20.0)  # e^x is 0 below −1000 (and tanh(e^x) saturated above 20)
+    e, t, sech2 = _tanh_exp_parts(xc)
+    return (e * sech2) * (2.0 + xc - 2.0 * xc * e * t)
+
+
+@elementwise(
+    family="smooth",
+    formula="tanh_exp(x) = x·tanh(e^x)",
+    latex=r"x \tanh\left(e^{x}\right)",
+    derivative="tanh_exp′(x) = tanh(e^x) + x·e^x·sech²(e^x)",
+    range="[−0.3532…, ∞)",
+    reference="Liu & Di 2020, TanhExp: a smooth activation function, arXiv:2003.09855",
+    d1=lambda x: _tanh_exp_parts(x)[1] + x * (_tanh_exp_parts(x)[0] * _tanh_exp_parts(x)[2]),
+    d2=lambda x: _tanh_exp_d2(x),
+    limits=RELU_LIKE,
+    aliases=("tanhexp",),
+)
+def tanh_exp(x: Array) -> Array:
+    """TanhExp: x·tanh(e^x), designed for lightweight real-time networks."""
+    return x * _tanh_exp_parts(x)[1]
+
+
+def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:
+    from scipy.special import erf
+
+    s = nx.softplus(x)
+    return s, np.asarray(erf(s)), nx.TWO_OVER_SQRT_PI * nx.exp_neg_square(s), nx.sigmoid(x)
+
+
+def _serf_d2(x: Array) -> Array:
+    xc = np.clip(x, -_Z, _Z)  # e^(−sp²) is 0 above 40 and σ is 0 below −750
+    s, _, g, sig = _serf_parts(xc)
+    return 2.0 * g * sig + xc * g * (nx.sigmoid_prime(xc) - 2.0 * s * sig * sig)
+
+
+@elementwise(
+    family="smooth",
+    formula="serf(x) = x·erf(softplus(x))",
+    latex=r"x \operatorname{erf}\left(\log(1 + e^{x})\right)",
+    derivative="serf′(x) = erf(sp(x)) + x·(2/√π)·e^(−sp(x)²)·σ(x)",
+    range="[−0.3484…, ∞)",
+    reference="Nag & Bhattacharyya 2021, SERF: towards better training of deep neural networks, arXiv:2108.09598",
+    d1=lambda x: _serf_parts(x)[1] + x * (_serf_parts(x)[2] * _serf_parts(x)[3]),
+    d2=lambda x: _serf_d2(x),
+    limits=RELU_LIKE,
+)
+def serf(x: Array) -> Array:
+    """Serf: x·erf(softplus(x)), a Mish-like self-regularised activation."""
+    return x * _serf_parts(x)[1]
+
+
+# ---------------------------------------------------------------------------------- periodic
+
+
+@elementwise(
+    family="smooth",
+    formula="snake(x) = x + sin²(frequency·x)/frequency",
+    latex=r"x + \frac{\sin^2(a x)}{a}",
+    derivative="snake′(x) = 1 + sin(2·frequency·x)",
+    range="ℝ",
+    reference="Liu Ziyin, Hartwig & Ueda 2020, Neural networks fail to learn periodic functions, arXiv:2006.08195",
+    d1=lambda x, frequency: _snake_d1(x, frequency),
+    d2=lambda x, frequency: 2.0 * frequency * _cos_double(*nx.sin_scaled(x, frequency)),
+    limits=lambda frequency: ((-INF, INF), (NAN, NAN), (NAN, NAN)),
+    params=(positive("frequency", 1.0, "frequency a of the periodic part", aliases=("a", "alpha")),),
+)
+def snake(x: Array, frequency: float) -> Array:
+    """Snake: identity plus a periodic ripple, for extrapolating periodic signals."""
+    s, _ = nx.sin_scaled(x, frequency)
+    return x + s * s / frequency
+
+
+def _snake_d1(x: Array, frequency: float) -> Array:
+    s, c = nx.sin_scaled(x, frequency)
+    return 1.0 + 2.0 * s * c  # 1 + sin 2θ
+
+
+def _cos_double(s: Array, c: Array) -> Array:
+    return (c - s) * (c + s)  # cos 2θ = cos²θ − sin²θ, factored to avoid cancelling squares
+
+
+@elementwise(
+    family="smooth",
+    formula="sine(x) = sin(w0·x)",
+    latex=r"\sin(\omega_0 x)",
+    derivative="sine′(x) = w0·cos(w0·x)",
+    range="[−1, 1]",
+    reference="Sitzmann et al. 2020, Implicit neural representations with periodic activation functions (SIREN), arXiv:2006.09661",
+    d1=lambda x, w0: w0 * nx.sin_scaled(x, w0)[1],
+    d2=lambda x, w0: -(w0 * w0) * nx.sin_scaled(x, w0)[0],
+    limits=lambda w0: NO_LIMIT,
+    params=(positive("w0", 1.0, "frequency ω₀ (SIREN uses 30 in the first layer)", aliases=("omega",)),),
+    aliases=("sin", "siren"),
+)
+def sine(x: Array, w0: float) -> Array:
+    """Sine activation of SIREN networks (implicit neural representations)."""
+    return nx.sin_scaled(x, w0)[0]
+
+
+# ---------------------------------------------------------------------------------- bumps
+
+
+def _gaussian_d(x: Array, order: int) -> Array:
+    xc = np.clip(x, -40.0, 40.0)  # e^(−x²) is exactly 0 beyond ±40
+    g = nx.exp_neg_square(xc)
+    return -2.0 * xc * g if order == 1 else (4.0 * xc * xc - 2.0) * g
+
+
+@elementwise(
+    family="smooth",
+    formula="gaussian(x) = e^(−x²)",
+    latex=r"e^{-x^2}",
+    derivative="gaussian′(x) = −2x·e^(−x²)",
+    range="(0, 1]",
+    reference="Radial basis function networks (Broomhead & Lowe 1988)",
+    d1=lambda x: _gaussian_d(x, 1),
+    d2=lambda x: _gaussian_d(x, 2),
+    limits=((0.0, 0.0), (0.0, 0.0), (0.0, 0.0)),
+    aliases=("gauss", "rbf"),
+)
+def gaussian(x: Array) -> Array:
+    """Gaussian bump e^(−x²), with x² split exactly (e^(−x²) has condition number 2x²)."""
+    return nx.exp_neg_square(x)
+
+
+@elementwise(
+    family="smooth",
+    formula="bent_identity(x) = (√(x² + 1) − 1)/2 + x",
+    latex=r"\frac{\sqrt{x^2 + 1} - 1}{2} + x",
+    derivative="bent_identity′(x) = x/(2√(x² + 1)) + 1",
+    range="ℝ",
+    reference="Classic activation tables (no canonical paper)",
+    d1=lambda x: 1.0 + 0.5 * x / np.hypot(x, 1.0),
+    d2=lambda x: ((0.5 / np.hypot(x, 1.0)) / np.hypot(x, 1.0)) / np.hypot(x, 1.0),
+    limits=((-INF, INF), (0.5, 1.5), (0.0, 0.0)),
+    aliases=("bentidentity",),
+)
+def bent_identity(x: Array) -> Array:
+    """Bent identity: a smooth, unbounded, monotonic curve bending between slopes ½ and 3/2."""
+    h = np.hypot(x, 1.0)
+    # √(x² + 1) − 1 = x²/(√(x² + 1) + 1): no cancellation near 0, no overflow of x².
+    return 0.5 * x * (x / (h + 1.0)) + x
+

@@ -1,0 +1,343 @@
+"""Vector activations: they act on the last axis (a row is a vector).
+
+softmax, log_softmax, softmin, sparsemax, standardize and normalize map n values to n values;
+the gated family (glu, reglu, geglu, swiglu, bilinear) splits the row into halves a and b and
+maps 2m values to m. Jacobians have shape (..., m, n).
+
+**Gating convention clash.** PyTorch, Keras and JAX ``glu`` gate the *second* half:
+``glu([a, b]) = a ⊙ σ(b)``. Shazeer's GLU variants (ReGLU, GEGLU, SwiGLU, bilinear) write
+``f(xW) ⊙ (xV)`` and gate through the *first* projection: ``reglu([a, b]) = relu(a) ⊙ b``.
+actcli keeps each convention under its own name; porting code should check which half it feeds.
+
+**Infinite inputs.** ``inf_policy`` of the softmax family says what a row holding +inf (or only
+−inf) gives: ``nan`` (PyTorch, Keras and JAX behaviour) or ``limit`` (the +inf entries share the
+mass equally, so softmax([inf, 0]) = [1, 0]; an all −inf row is uniform). No floating-point
+warning is raised either way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from actcli import numerics as nx
+from actcli.catalog.registry import choice, get, nonnegative, positive, vector
+from actcli.errors import InvalidParameterError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Array = NDArray[np.float64]
+
+TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.softmax"
+
+
+def _temperature() -> tuple[object, ...]:
+    return (
+        positive("temperature", 1.0, "divides the logits: > 1 flattens, < 1 sharpens", ("t", "tau")),
+        choice(
+            "inf_policy",
+            "nan",
+            ("nan", "limit"),
+            "rows with +inf or only −inf: NaN (as the frameworks) or the mathematical limit",
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------- softmax family
+
+
+def _softmax_core(z: Array, inf_policy: str) -> tuple[Array, Array]:
+    """(softmax(z), log_softmax(z)) along the last axis, with the special rows resolved."""
+    nan_row = np.isnan(z).any(axis=-1, keepdims=True)
+    pos = np.isposinf(z)
+    pos_row = pos.any(axis=-1, keepdims=True)
+    dead_row = np.isneginf(z).all(axis=-1, keepdims=True)
+    zf = np.where(np.isnan(z) | pos, 0.0, z)
+    m = np.max(zf, axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    shifted = zf - m
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    total = np.where(total > 0, total, 1.0)
+    p = e / total
+    logp = shifted - np.log(total)
+    n = z.shape[-1]
+    if inf_policy == "limit":
+        k = np.maximum(pos.sum(axis=-1, keepdims=True), 1)
+        p = np.where(pos_row, np.where(pos, 1.0 / k, 0.0), np.where(dead_row, 1.0 / n, p))
+        logp = np.where(
+            pos_row,
+            np.where(pos, -np.log(k), -np.inf),
+            np.where(dead_row, -np.log(n), logp),
+        )
+        bad = nan_row
+    else:
+        bad = nan_row | pos_row | dead_row
+    return np.where(bad, np.nan, p), np.where(bad, np.nan, logp)
+
+
+def _softmax_jacobian(p: Array, scale: float) -> Array:
+    """(diag(p) − p pᵀ)·scale for each row."""
+    eye = np.eye(p.shape[-1])
+    return scale * (p[..., :, None] * eye - p[..., :, None] * p[..., None, :])
+
+
+@vector(
+    family="vector",
+    formula="softmax(x)_i = e^(x_i/T) / Σ_j e^(x_j/T)",
+    latex=r"\frac{e^{x_i / T}}{\sum_j e^{x_j / T}}",
+    derivative="∂p_i/∂x_j = (p_i δ_ij − p_i p_j)/T",
+    range="the open probability simplex",
+    reference=f"Bridle 1990, Probabilistic interpretation of feedforward network outputs; {TORCH_SOFTMAX}",
+    jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
+        _softmax_core(x / temperature, inf_policy)[0], 1.0 / temperature
+    ),
+    params=_temperature(),  # type: ignore[arg-type]
+    frameworks={"torch": "F.softmax", "keras": "softmax", "jax": "jax.nn.softmax"},
+)
+def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
+    """Softmax: turns a vector of logits into probabilities (multi-class outputs, attention)."""
+    return _softmax_core(x / temperature, inf_policy)[0]
+
+
+@vector(
+    family="vector",
+    formula="log_softmax(x)_i = x_i/T − log Σ_j e^(x_j/T)",
+    latex=r"\frac{x_i}{T} - \log \sum_j e^{x_j / T}",
+    derivative="∂y_i/∂x_j = (δ_ij − p_j)/T",
+    range="(−∞, 0]^n",
+    reference="torch.nn.functional.log_softmax; jax.nn.log_softmax",
+    jacobian=lambda x, temperature, inf_policy: (
+        np.eye(x.shape[-1]) - _softmax_core(x / temperature, inf_policy)[0][..., None, :]
+    )
+    / temperature,
+    params=_temperature(),  # type: ignore[arg-type]
+    aliases=("logsoftmax",),
+    frameworks={"torch": "F.log_softmax", "keras": "log_softmax", "jax": "jax.nn.log_softmax"},
+)
+def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
+    """Log-softmax, computed stably (never log of a softmax that underflowed to 0)."""
+    return _softmax_core(x / temperature, inf_policy)[1]
+
+
+@vector(
+    family="vector",
+    formula="softmin(x) = softmax(−x)",
+    latex=r"\frac{e^{-x_i / T}}{\sum_j e^{-x_j / T}}",
+    derivative="∂q_i/∂x_j = −(q_i δ_ij − q_i q_j)/T",
+    range="the open probability simplex",
+    reference="torch.nn.functional.softmin",
+    jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
+        _softmax_core(-x / temperature, inf_policy)[0], -1.0 / temperature
+    ),
+    params=_temperature(),  # type: ignore[arg-type]
+    frameworks={"torch": "F.softmin"},
+)
+def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
+    """Softmin: softmax of the negated input; the smallest entry gets the most weight."""
+    return _softmax_core(-x / temperature, inf_policy)[0]
+
+
+# ---------------------------------------------------------------------------------- sparsemax
+
+
+def _sparsemax_core(x: Array) -> tuple[Array, Array]:
+    """(p, support) of the Euclidean projection onto the simplex; NaN rows for NaN or +inf."""
+    bad = (np.isnan(x) | np.isposinf(x)).any(axis=-1, keepdims=True)
+    dead = np.isneginf(x).all(axis=-1, keepdims=True)
+    finite = np.isfinite(x)
+    floor = np.min(np.where(finite, x, np.inf), axis=-1, keepdims=True)
+    floor = np.where(np.isfinite(floor), floor, 0.0)
+    # −inf can never be in the support (τ ≥ max − 1): any value below min − 1 behaves the same.
+    z = np.where(finite, x, floor - 2.0)
+    zs = -np.sort(-z, axis=-1)
+    cs = np.cumsum(zs, axis=-1)
+    j = np.arange(1, z.shape[-1] + 1)
+    k = np.sum(1.0 + j * zs > cs, axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cs, k - 1, axis=-1) - 1.0) / k
+    p = np.maximum(z - tau, 0.0)
+    bad = bad | dead
+    return np.where(bad, np.nan, p), np.where(bad, np.nan, (p > 0).astype(np.float64))
+
+
+def _sparsemax_jacobian(x: Array) -> Array:
+    _, s = _sparsemax_core(x)
+    size = np.sum(s, axis=-1, keepdims=True)[..., None]
+    return s[..., :, None] * np.eye(x.shape[-1]) - s[..., :, None] * s[..., None, :] / size
+
+
+@vector(
+    family="vector",
+    formula="sparsemax(x) = argmin_{p ∈ simplex} ‖p − x‖² = max(x − τ, 0), Σ p = 1",
+    latex=r"\max(x_i - \tau(x), 0)",
+    derivative="J = diag(s) − s sᵀ/|S|, s = 1[p > 0]",
+    range="the closed probability simplex (exact zeros)",
+    reference="Martins & Astudillo 2016, From softmax to sparsemax, arXiv:1602.02068",
+    jacobian=_sparsemax_jacobian,
+    frameworks={"keras": "sparsemax"},
+)
+def sparsemax(x: Array) -> Array:
+    """Sparsemax: like softmax, but projects onto the simplex, so small logits get exactly 0."""
+    return _sparsemax_core(x)[0]
+
+
+# ---------------------------------------------------------------------------------- gated
+
+
+def _halves(x: Array, name: str) -> tuple[Array, Array]:
+    n = x.shape[-1]
+    if n % 2:
+        raise InvalidParameterError(
+            f"{name} splits each row into two halves and needs an even length, got {n}"
+        )
+    return x[..., : n // 2], x[..., n // 2 :]
+
+
+def _gated_jacobian(da: Array, db: Array) -> Array:
+    """[diag(∂y/∂a), diag(∂y/∂b)] for y = g(a, b) acting elementwise on the halves."""
+    return np.concatenate([nx.diag_embed(da), nx.diag_embed(db)], axis=-1)
+
+
+def _gated(x: Array, name: str, inner: str, gate_first: bool) -> tuple[Array, Array, Array]:
+    """(y, ∂y/∂a, ∂y/∂b) of a gated unit; the inner activation acts on the gating half."""
+    a, b = _halves(x, name)
+    act = get(inner)
+    gate, value = (a, b) if gate_first else (b, a)
+    f, df = act(gate), act.derivative(gate)
+    # inf·0 from an infinite value half against a closed gate is indeterminate: NaN, by design.
+    with np.errstate(invalid="ignore"):
+        y = value * f
+        d_gate = value * df
+    return (y, d_gate, f) if gate_first else (y, f, d_gate)
+
+
+GLU_REF = "Dauphin et al. 2017, Language modeling with gated convolutional networks, arXiv:1612.08083"
+SHAZEER = "Shazeer 2020, GLU variants improve transformer, arXiv:2002.05202"
+
+
+@vector(
+    family="gated",
+    formula="glu([a, b]) = a ⊙ σ(b)   (second half gates, as torch/keras/jax)",
+    latex=r"a \odot \sigma(b)",
+    derivative="∂y/∂a = diag(σ(b)), ∂y/∂b = diag(a ⊙ σ′(b))",
+    range="ℝ^m for 2m inputs",
+    reference=GLU_REF,
+    jacobian=lambda x: _gated_jacobian(*_gated(x, "glu", "sigmoid", gate_first=False)[1:]),
+    frameworks={"torch": "F.glu", "keras": "glu", "jax": "jax.nn.glu"},
+)
+def glu(x: Array) -> Array:
+    """Gated linear unit: the first half of the row, gated by the sigmoid of the second half."""
+    return _gated(x, "glu", "sigmoid", gate_first=False)[0]
+
+
+def _register_shazeer(name: str, inner: str, title: str) -> None:
+    def fn(x: Array) -> Array:
+        return _gated(x, name, inner, gate_first=True)[0]
+
+    fn.__name__ = name
+    fn.__doc__ = f"{title}: {inner}(a) ⊙ b, the first half gated (Shazeer's convention, not torch glu's)."
+    vector(
+        family="gated",
+        formula=f"{name}([a, b]) = {inner}(a) ⊙ b   (first half gated, Shazeer 2020)",
+        latex=rf"\operatorname{{{inner}}}(a) \odot b",
+        derivative=f"∂y/∂a = diag({inner}′(a) ⊙ b), ∂y/∂b = diag({inner}(a))",
+        range="ℝ^m for 2m inputs",
+        reference=SHAZEER,
+        jacobian=lambda x: _gated_jacobian(*_gated(x, name, inner, gate_first=True)[1:]),
+    )(fn)
+
+
+_register_shazeer("reglu", "relu", "ReGLU")
+_register_shazeer("geglu", "gelu", "GEGLU")
+_register_shazeer("swiglu", "silu", "SwiGLU")
+_register_shazeer("bilinear", "identity", "Bilinear GLU")
+
+
+# ---------------------------------------------------------------------------------- normalisers
+
+
+def _clean_rows(x: Array) -> tuple[Array, Array]:
+    """(x with non-finite entries zeroed, mask of rows that held any)."""
+    bad = (~np.isfinite(x)).any(axis=-1, keepdims=True)
+    return np.where(np.isfinite(x), x, 0.0), bad
+
+
+def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
+    z, bad = _clean_rows(x)
+    centred = z - z.mean(axis=-1, keepdims=True)
+    s = np.sqrt(np.mean(centred * centred, axis=-1, keepdims=True) + epsilon)  # two-pass variance
+    bad = bad | (s == 0)
+    return centred, np.where(bad, 1.0, s), bad
+
+
+def _standardize_jacobian(x: Array, epsilon: float) -> Array:
+    centred, s, bad = _standardize_parts(x, epsilon)
+    n = x.shape[-1]
+    eye = np.eye(n)
+    s3 = (s * s * s)[..., None]
+    jac = (eye - 1.0 / n) / s[..., None] - centred[..., :, None] * centred[..., None, :] / (n * s3)
+    return np.where(bad[..., None], np.nan, jac)
+
+
+@vector(
+    family="normaliser",
+    formula="standardize(x) = (x − mean(x))/√(var(x) + epsilon)",
+    latex=r"\frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}",
+    derivative="∂y_i/∂x_j = (δ_ij − 1/n)/s − (x_i − μ)(x_j − μ)/(n s³), s = √(var + ε)",
+    range="ℝ^n with mean 0",
+    reference="jax.nn.standardize (algorithm='stable': two-pass variance)",
+    jacobian=_standardize_jacobian,
+    params=(nonnegative("epsilon", 1e-5, "added to the variance", ("eps",)),),
+    frameworks={"jax": "jax.nn.standardize"},
+)
+def standardize(x: Array, epsilon: float) -> Array:
+    """Standardize a row to zero mean and unit variance (layer normalisation without affine)."""
+    centred, s, bad = _standardize_parts(x, epsilon)
+    return np.where(bad, np.nan, centred / s)
+
+
+def _norm_parts(x: Array, p: float, eps: float) -> tuple[Array, Array, Array, Array]:
+    """(clean x, ‖x‖_p, divisor max(‖x‖_p, eps), bad-row mask)."""
+    z, bad = _clean_rows(x)
+    a = np.abs(z)
+    top = np.max(a, axis=-1, keepdims=True)
+    scale = np.where(top > 0, top, 1.0)  # scale by the largest entry: no overflow in |x|^p
+    norm = scale * np.sum((a / scale) ** p, axis=-1, keepdims=True) ** (1.0 / p)
+    div = np.maximum(norm, eps)
+    bad = bad | (div == 0)
+    return z, norm, np.where(bad, 1.0, div), bad
+
+
+def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
+    z, norm, div, bad = _norm_parts(x, p, eps)
+    eye = np.eye(x.shape[-1])
+    # ∂‖x‖/∂x_j = sign(x_j)·(|x_j|/‖x‖)^(p−1); the term is absent where the eps floor is active.
+    grad = np.sign(z) * (np.abs(z) / div) ** (p - 1.0)
+    jac = eye / div[..., None] - z[..., :, None] * grad[..., None, :] / div[..., None]
+    jac = np.where((norm > eps)[..., None], jac, eye / div[..., None])
+    return np.where(bad[..., None], np.nan, jac)
+
+
+@vector(
+    family="normaliser",
+    formula="normalize(x) = x / max(‖x‖_p, eps)",
+    latex=r"\frac{x}{\max(\lVert x \rVert_p, \epsilon)}",
+    derivative="p = 2: ∂y/∂x = (I − y yᵀ)/‖x‖ (and I/eps where the floor is active)",
+    range="the unit p-sphere (or inside it, for tiny inputs)",
+    reference="torch.nn.functional.normalize (p=2, eps=1e-12); keras.ops.normalize",
+    jacobian=_normalize_jacobian,
+    params=(
+        positive("p", 2.0, "the norm's exponent (>= 1)", ("order", "ord")),
+        nonnegative("eps", 1e-12, "floor of the divisor (torch 1e-12, keras 1e-7)", ("epsilon",)),
+    ),
+    check=lambda p, eps: None if p >= 1 else "p must be >= 1",
+    aliases=("l2_normalize", "lp_normalize"),
+    frameworks={"torch": "F.normalize", "keras": "keras.ops.normalize"},
+)
+def normalize(x: Array, p: float, eps: float) -> Array:
+    """Lp-normalise a row: divide by its p-norm (floored at eps)."""
+    z, _, div, bad = _norm_parts(x, p, eps)
+    return np.where(bad, np.nan, z / div)
+

@@ -1,0 +1,233 @@
+"""Stable floating-point primitives shared by the activations.
+
+Every function here takes and returns float64 numpy arrays, is exact to a few ULP over the whole
+double range (tails, tiny magnitudes, ±0, ±inf, NaN) and raises no floating-point warning.
+
+Two techniques recur:
+
+* **Sign splits** so that no branch ever evaluates ``exp`` of a large positive number
+  (``sigmoid``, ``log_sigmoid``, ``softplus``).
+* **Double-double arguments.** Where a function is steep in its argument (``exp(-x²)``,
+  ``sigmoid(z)`` for z ≪ 0, ``sin(w·x)``), rounding the argument *before* the call costs
+  ``|z|`` ULP of the result. We compute the argument as an unevaluated sum ``hi + lo`` with the
+  error-free transformations of Dekker and Knuth, evaluate at ``hi`` and correct to first order
+  with the derivative: ``f(hi + lo) ≈ f(hi) + f'(hi)·lo``.
+
+scipy is imported lazily and only for the error functions, so ``import actcli`` stays light.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Array = NDArray[np.float64]
+
+SQRT1_2 = 0.7071067811865476  # 1/√2, correctly rounded (M_SQRT1_2)
+INV_SQRT_2PI = 0.3989422804014327  # 1/√(2π), correctly rounded
+SQRT_PI_2 = 1.2533141373155003  # √(π/2), correctly rounded
+TWO_OVER_SQRT_PI = 1.1283791670955126  # 2/√π (M_2_SQRTPI)
+LN2 = 0.6931471805599453
+
+# Beyond these magnitudes the quantity in question is exactly representable as its limit, so
+# arguments are clamped there to keep exp() from overflowing in a branch that np.where discards.
+_EXP_SAFE = 700.0
+_SPLIT_SAFE = 1e150  # Veltkamp splitting multiplies by 2**27 + 1: keep far from overflow
+
+# --------------------------------------------------------------------------- arrays
+
+
+def diag_embed(v: Array) -> Array:
+    """Diagonal matrices from the last axis: (..., n) -> (..., n, n), without v·I (inf·0 = NaN)."""
+    n = v.shape[-1]
+    out = np.zeros((*v.shape, n), dtype=np.float64)
+    idx = np.arange(n)
+    out[..., idx, idx] = v
+    return out
+
+
+# --------------------------------------------------------------------------- error-free products
+
+
+def _split(a: Array) -> tuple[Array, Array]:
+    """Veltkamp split: a = hi + lo exactly, each half with at most 26 significant bits."""
+    c = 134217729.0 * a  # 2**27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def two_prod(a: Array, b: Array | float) -> tuple[Array, Array]:
+    """Dekker's product: a·b = p + e exactly (for |a·b| within the normal range).
+
+    Inputs beyond ±1e150 (or non-finite) get ``e = 0``: the product is then either huge, where
+    one rounding is harmless for every use here, or not finite.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.broadcast_to(np.asarray(b, dtype=np.float64), a.shape)
+    p = a * b
+    safe = (np.abs(a) < _SPLIT_SAFE) & (np.abs(b) < _SPLIT_SAFE)
+    sa, sb = np.where(safe, a, 0.0), np.where(safe, b, 0.0)
+    ah, al = _split(sa)
+    bh, bl = _split(sb)
+    sp = sa * sb
+    e = ((ah * bh - sp) + ah * bl + al * bh) + al * bl
+    return p, np.where(safe, e, 0.0)
+
+
+def two_sum(a: Array, b: Array) -> tuple[Array, Array]:
+    """Knuth's sum: a + b = s + e exactly (finite inputs)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def dd_from_decimal(text: str) -> tuple[float, float]:
+    """A decimal constant as a double-double (hi + lo), e.g. 1.702 or 0.044715."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 60
+    hi = float(text)
+    lo = float(Decimal(text) - Decimal(hi))
+    return hi, lo
+
+
+def dd_mul(ah: Array, al: Array, bh: Array, bl: Array) -> tuple[Array, Array]:
+    """(ah + al)·(bh + bl) as a double-double, to about 2⁻¹⁰⁴ relative."""
+    p, e = two_prod(ah, bh)
+    return p, e + (ah * bl + al * bh)
+
+
+def dd_add(ah: Array, al: Array, bh: Array, bl: Array) -> tuple[Array, Array]:
+    """(ah + al) + (bh + bl) as a double-double (finite inputs)."""
+    s, e = two_sum(ah, bh)
+    return s, e + (al + bl)
+
+
+def scaled(x: Array, c: tuple[float, float]) -> tuple[Array, Array]:
+    """x·c as a double-double, where c = (hi, lo) is a double-double constant."""
+    p, e = two_prod(x, c[0])
+    safe = np.isfinite(x) & (np.abs(x) < _SPLIT_SAFE)
+    return p, e + np.where(safe, x, 0.0) * c[1]
+
+
+# --------------------------------------------------------------------------- logistic family
+
+
+def sigmoid(z: Array) -> Array:
+    """σ(z) = 1/(1 + e^(−z)), split by sign so that exp never overflows.
+
+    For z < 0 it is e^z/(1 + e^z), which keeps full relative accuracy down to the subnormal
+    range (σ(−710) = 4.47e−309, where 1/(1 + e^710) would give 0).
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_dd(zh: Array, zl: Array) -> Array:
+    """σ(zh + zl) for a double-double argument: σ(zh)·(1 + σ(−zh)·zl)."""
+    return sigmoid(zh) * (1.0 + sigmoid(-zh) * zl)
+
+
+def sigmoid_prime(z: Array) -> Array:
+    """σ'(z) = σ(z)·σ(−z); the form y(1 − y) loses every digit for z ≳ 36."""
+    return sigmoid(z) * sigmoid(-z)
+
+
+def softplus(z: Array) -> Array:
+    """ln(1 + e^z), computed as logaddexp(z, 0): exact in both tails."""
+    return np.logaddexp(z, 0.0)
+
+
+def softplus_dd(zh: Array, zl: Array) -> Array:
+    """softplus(zh + zl) ≈ softplus(zh) + σ(zh)·zl."""
+    return softplus(zh) + sigmoid(zh) * zl
+
+
+def tanh_prime(x: Array) -> Array:
+    """1 − tanh²(x) as 4σ(2x)σ(−2x): no cancellation for large |x|, no overflow."""
+    return 4.0 * sigmoid_prime(2.0 * x)
+
+
+# --------------------------------------------------------------------------- Gaussian family
+
+
+def exp_neg_square(x: Array, half: bool = False) -> Array:
+    """exp(−x²) (or exp(−x²/2) with ``half``) with x² split exactly.
+
+    Rounding x² first would cost up to x² ULP of the result (≈ 700 ULP near x = 26); with
+    x² = hi + lo exactly, exp(−hi)·(1 − lo) is good to about 1 ULP.
+    """
+    xs = np.where(np.abs(x) < 40.0, x, 40.0)  # exp(-800) underflows to 0 either way
+    hi, lo = two_prod(xs, xs)
+    if half:
+        hi, lo = 0.5 * hi, 0.5 * lo
+    out = np.exp(-hi) * (1.0 - lo)
+    return np.where(np.isnan(x), np.nan, out)
+
+
+def std_normal_pdf(x: Array) -> Array:
+    """φ(x) = e^(−x²/2)/√(2π)."""
+    return INV_SQRT_2PI * exp_neg_square(x, half=True)
+
+
+def std_normal_cdf(x: Array) -> Array:
+    """Φ(x), accurate in the lower tail: ½·erfcx(−x/√2)·e^(−x²/2) for x < −1.
+
+    ½·erfc(−x/√2) alone loses accuracy there because x/√2 is rounded before a function whose
+    relative condition number is ≈ x²; erfcx is well conditioned and the Gaussian factor is
+    computed from the exactly split x².
+    """
+    from scipy.special import erfc, erfcx
+
+    u = -x * SQRT1_2
+    upper = 0.5 * erfc(u)
+    xl = np.where(x < -1.0, x, -1.0)
+    lower = 0.5 * erfcx(-xl * SQRT1_2) * exp_neg_square(xl, half=True)
+    return np.asarray(np.where(x < -1.0, lower, upper), dtype=np.float64)
+
+
+def mills_ratio(x: Array) -> Array:
+    """Φ(x)/φ(x) = √(π/2)·erfcx(−x/√2): finite for all x ≤ 0 and well conditioned."""
+    from scipy.special import erfcx
+
+    return np.asarray(SQRT_PI_2 * erfcx(-x * SQRT1_2), dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- trigonometric
+
+
+def sin_scaled(x: Array, w: float) -> tuple[Array, Array]:
+    """(sin(w·x), cos(w·x)) with w·x taken as an exact double-double product.
+
+    For large |x| the rounding of w·x alone would shift the phase by up to ulp(w·x).
+    """
+    hi, lo = two_prod(x, w)
+    s, c = np.sin(hi), np.cos(hi)
+    return s + c * lo, c - s * lo
+
+
+# --------------------------------------------------------------------------- series
+
+
+def tanh_shrink(x: Array) -> Array:
+    """x − tanh(x), exact near 0 where the difference cancels completely.
+
+    For |x| < 2 it uses x − tanh x = (x·cosh x − sinh x)/cosh x, whose numerator is the
+    series Σ_{k≥1} 2k·x^(2k+1)/(2k+1)! with positive terms only: no cancellation at all.
+    """
+    small = np.abs(x) < 2.0
+    xs = np.where(small, x, 0.0)
+    x2 = xs * xs
+    acc = np.zeros_like(xs)
+    for k in range(_TANH_SHRINK_TERMS, 0, -1):
+        acc = acc * x2 + (2 * k) / math.factorial(2 * k + 1)
+    series = xs * (x2 * acc) / np.cosh(xs)
+    return np.where(small, series, x - np.tanh(x))
+
+
+_TANH_SHRINK_TERMS = 16  # (2k)·2^(2k+1)/(2k+1)! < 1e-22 at k = 16, |x| = 2

@@ -16,6 +16,7 @@ from actcli.catalog.registry import (
     IDENTITY_LIKE,
     RELU_LIKE,
     Kink,
+    Limits,
     elementwise,
     nonnegative,
     positive,
@@ -59,7 +60,7 @@ def _zero(x: Array, **_: object) -> Array:
         real("value", 1.0, "the output exactly at the threshold", aliases=("h0", "values")),
     ),
     aliases=("heaviside", "unit_step", "binary_step"),
-    kinks=lambda threshold, **_: (Kink(threshold, (0.0, 0.0), (0.0, 0.0)),),
+    kinks=lambda threshold, **_: (Kink(threshold, (0.0, 0.0), (0.0, 0.0), jump=True),),
     frameworks={"torch": "torch.heaviside", "keras": "keras.ops.heaviside", "jax": "jnp.heaviside"},
 )
 def step(x: Array, threshold: float, value: float) -> Array:
@@ -81,7 +82,9 @@ def step(x: Array, threshold: float, value: float) -> Array:
         real("threshold", 0.0, "inputs at or below it are replaced"),
         real("value", 0.0, "the replacement", aliases=("default_value",)),
     ),
-    kinks=lambda threshold, **_: (Kink(threshold, (0.0, 0.0), (1.0, 0.0)),),
+    kinks=lambda threshold, value: (
+        Kink(threshold, (0.0, 0.0), (1.0, 0.0), jump=value != threshold),
+    ),
     frameworks={"torch": "F.threshold", "keras": "keras.activations.threshold"},
 )
 def threshold(x: Array, threshold: float, value: float) -> Array:
@@ -153,7 +156,7 @@ def _leaky(x: Array, slope: float) -> Array:
     return np.where(x >= 0, x, slope * x)
 
 
-def _leaky_limits(slope: float) -> tuple[tuple[float, float], ...]:
+def _leaky_limits(slope: float) -> Limits:
     at_minus_inf = -INF if slope > 0 else (INF if slope < 0 else 0.0)
     return ((at_minus_inf, INF), (slope, 1.0), (0.0, 0.0))
 
@@ -300,8 +303,8 @@ def star_relu(x: Array, scale: float, bias: float) -> Array:
     params=(nonnegative("lambd", 0.5, "half-width of the zeroed band", aliases=("threshold",)),),
     aliases=("hardshrink",),
     kinks=lambda lambd: (
-        Kink(-lambd, (1.0, 0.0), (0.0, 0.0), "right"),
-        Kink(lambd, (0.0, 0.0), (1.0, 0.0), "left"),
+        Kink(-lambd, (1.0, 0.0), (0.0, 0.0), "right", jump=lambd > 0),
+        Kink(lambd, (0.0, 0.0), (1.0, 0.0), "left", jump=lambd > 0),
     ),
     frameworks={"torch": "F.hardshrink", "keras": "hard_shrink"},
 )
@@ -356,4 +359,3 @@ def sparse_plus(x: Array) -> Array:
     """Sparse plus: a softplus-shaped curve that is exactly 0 below −1 and x above 1."""
     inner = np.clip(x, -1.0, 1.0) + 1.0
     return np.where(x >= 1, x, 0.25 * (inner * inner))
-

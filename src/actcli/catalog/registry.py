@@ -100,7 +100,8 @@ def choice(name: str, default: str, choices: tuple[str, ...], doc: str) -> Param
 class Kink:
     """A point where f′ or f″ is discontinuous, with the one-sided limits on either side.
 
-    ``left`` and ``right`` are the limits (f′, f″) from below and above. ``rule`` is actcli's
+    ``left`` and ``right`` are the limits (f′, f″) from below and above; ``jump`` marks a
+    discontinuity of f itself, where f′ is a Dirac delta (reported as the one-sided limit). ``rule`` is actcli's
     default convention for the derivative *at* the point (PyTorch's, where PyTorch has the
     function); dialects may override it (see :mod:`actcli.catalog.dialects`).
     """
@@ -109,6 +110,7 @@ class Kink:
     left: tuple[float, float]
     right: tuple[float, float]
     rule: Side = "left"
+    jump: bool = False  # f itself is discontinuous here (step, threshold, hard_shrink)
 
     def derivative(self, order: int, rule: Side | None = None) -> float:
         side = rule or self.rule
@@ -128,10 +130,13 @@ class KinkPoint:
     rule: Side
     d1: float
     d2: float
+    jump: bool
 
     @property
     def jump_order(self) -> int:
-        """1 when f′ jumps here, 2 when only f″ does."""
+        """0 when f itself jumps here, 1 when f′ does, 2 when only f″ does."""
+        if self.jump:
+            return 0
         return 1 if self.left[0] != self.right[0] else 2
 
 
@@ -300,7 +305,7 @@ class Activation:
         kinks = self.definition.kinks(**self.params)
         rules = self.kink_rules or tuple(k.rule for k in kinks)
         return tuple(
-            KinkPoint(k.at, k.left, k.right, r, k.derivative(1, r), k.derivative(2, r))
+            KinkPoint(k.at, k.left, k.right, r, k.derivative(1, r), k.derivative(2, r), k.jump)
             for k, r in zip(kinks, rules, strict=True)
         )
 
@@ -431,9 +436,7 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
         p = d.param(key)
         if p is None:
             known = ", ".join(p.name for p in d.params) or "none"
-            raise InvalidParameterError(
-                f"{d.name} has no parameter {key!r} (parameters: {known})"
-            )
+            raise InvalidParameterError(f"{d.name} has no parameter {key!r} (parameters: {known})")
         if key != p.name:
             notes.append(f"{d.name}: parameter {key!r} read as {p.name!r}")
         values[p.name] = p.coerce(d.name, raw_value)
@@ -461,7 +464,7 @@ def elementwise(
     formula: str,
     latex: str,
     derivative: str,
-    range: str,  # noqa: A002 - the record field is called range, as in the API
+    range: str,
     reference: str,
     d1: Callable[..., Array],
     d2: Callable[..., Array],
@@ -516,7 +519,7 @@ def vector(
     formula: str,
     latex: str,
     derivative: str,
-    range: str,  # noqa: A002
+    range: str,
     reference: str,
     jacobian: Callable[..., Array],
     params: tuple[Param, ...] = (),
@@ -571,8 +574,9 @@ def anatomy(d: Definition) -> str:
             lines.append("    none: f′ and f″ are continuous")
         for k in kinks:
             lines.append(
-                f"    x = {k.at:g}: f′ {k.left[0]:g} from the left, {k.right[0]:g} from the "
-                f"right; f″ {k.left[1]:g} / {k.right[1]:g}; convention: {k.rule}"
+                f"    x = {k.at:g}: {'f jumps; ' if k.jump else ''}f′ {k.left[0]:g} from the "
+                f"left, {k.right[0]:g} from the right; f″ {k.left[1]:g} / {k.right[1]:g}; "
+                f"convention: {k.rule}"
             )
     lines += ["", f"Range: {d.range}", "", "Reference:", f"    {d.reference}"]
     if d.notes:

@@ -268,4 +268,3 @@ def hard_silu(x: Array) -> Array:
 def sparse_sigmoid(x: Array) -> Array:
     """Sparse sigmoid: the derivative of sparse_plus, exactly 0 or 1 outside (−1, 1)."""
     return np.clip(0.5 * (x + 1.0), 0.0, 1.0)
-

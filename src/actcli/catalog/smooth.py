@@ -54,9 +54,9 @@ def _softplus_parts(x: Array, beta: float) -> tuple[Array, Array]:
 def _softplus_kinks(beta: float, threshold: float) -> tuple[Kink, ...]:
     if not math.isfinite(threshold):
         return ()
-    t = np.float64(threshold)
-    s, ds = float(nx.sigmoid(t)), float(nx.sigmoid_prime(t))
-    return (Kink(threshold / beta, (s, beta * ds), (1.0, 0.0), "left"),)
+    t = np.array([threshold])
+    s, ds = float(nx.sigmoid(t)[0]), float(nx.sigmoid_prime(t)[0])
+    return (Kink(threshold / beta, (s, beta * ds), (1.0, 0.0), "left", jump=True),)
 
 
 def _softplus_d1(x: Array, beta: float, threshold: float) -> Array:
@@ -114,8 +114,10 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     range="(0, ∞)",
     reference="Barron 2021, Squareplus: a softplus-like algebraic rectifier, arXiv:2112.11687",
     d1=lambda x, b: _squareplus_d1(x, b),
-    d2=lambda x, b: ((0.5 * b / np.hypot(x, math.sqrt(b))) / np.hypot(x, math.sqrt(b)))
-    / np.hypot(x, math.sqrt(b)),
+    d2=lambda x, b: (
+        ((0.5 * b / np.hypot(x, math.sqrt(b))) / np.hypot(x, math.sqrt(b)))
+        / np.hypot(x, math.sqrt(b))
+    ),
     limits=RELU_LIKE,
     params=(positive("b", 4.0, "curvature near 0; value at 0 is √b/2"),),
     frameworks={"keras": "squareplus", "jax": "jax.nn.squareplus"},
@@ -345,9 +347,7 @@ def elu(x: Array, alpha: float) -> Array:
     d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
     d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
     limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
-    kinks=lambda: (
-        Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),
-    ),
+    kinks=lambda: (Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),),
     frameworks={"torch": "F.selu", "keras": "selu", "jax": "jax.nn.selu"},
 )
 def selu(x: Array) -> Array:
@@ -518,7 +518,9 @@ def serf(x: Array) -> Array:
     d1=lambda x, frequency: _snake_d1(x, frequency),
     d2=lambda x, frequency: 2.0 * frequency * _cos_double(*nx.sin_scaled(x, frequency)),
     limits=lambda frequency: ((-INF, INF), (NAN, NAN), (NAN, NAN)),
-    params=(positive("frequency", 1.0, "frequency a of the periodic part", aliases=("a", "alpha")),),
+    params=(
+        positive("frequency", 1.0, "frequency a of the periodic part", aliases=("a", "alpha")),
+    ),
 )
 def snake(x: Array, frequency: float) -> Array:
     """Snake: identity plus a periodic ripple, for extrapolating periodic signals."""
@@ -545,7 +547,9 @@ def _cos_double(s: Array, c: Array) -> Array:
     d1=lambda x, w0: w0 * nx.sin_scaled(x, w0)[1],
     d2=lambda x, w0: -(w0 * w0) * nx.sin_scaled(x, w0)[0],
     limits=lambda w0: NO_LIMIT,
-    params=(positive("w0", 1.0, "frequency ω₀ (SIREN uses 30 in the first layer)", aliases=("omega",)),),
+    params=(
+        positive("w0", 1.0, "frequency ω₀ (SIREN uses 30 in the first layer)", aliases=("omega",)),
+    ),
     aliases=("sin", "siren"),
 )
 def sine(x: Array, w0: float) -> Array:
@@ -596,4 +600,3 @@ def bent_identity(x: Array) -> Array:
     h = np.hypot(x, 1.0)
     # √(x² + 1) − 1 = x²/(√(x² + 1) + 1): no cancellation near 0, no overflow of x².
     return 0.5 * x * (x / (h + 1.0)) + x
-

@@ -29,13 +29,16 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     Array = NDArray[np.float64]
+    Mask = NDArray[np.bool_]
 
 TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.softmax"
 
 
 def _temperature() -> tuple[object, ...]:
     return (
-        positive("temperature", 1.0, "divides the logits: > 1 flattens, < 1 sharpens", ("t", "tau")),
+        positive(
+            "temperature", 1.0, "divides the logits: > 1 flattens, < 1 sharpens", ("t", "tau")
+        ),
         choice(
             "inf_policy",
             "nan",
@@ -110,9 +113,9 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     range="(−∞, 0]^n",
     reference="torch.nn.functional.log_softmax; jax.nn.log_softmax",
     jacobian=lambda x, temperature, inf_policy: (
-        np.eye(x.shape[-1]) - _softmax_core(x / temperature, inf_policy)[0][..., None, :]
-    )
-    / temperature,
+        (np.eye(x.shape[-1]) - _softmax_core(x / temperature, inf_policy)[0][..., None, :])
+        / temperature
+    ),
     params=_temperature(),  # type: ignore[arg-type]
     aliases=("logsoftmax",),
     frameworks={"torch": "F.log_softmax", "keras": "log_softmax", "jax": "jax.nn.log_softmax"},
@@ -165,7 +168,8 @@ def _sparsemax_core(x: Array) -> tuple[Array, Array]:
 def _sparsemax_jacobian(x: Array) -> Array:
     _, s = _sparsemax_core(x)
     size = np.sum(s, axis=-1, keepdims=True)[..., None]
-    return s[..., :, None] * np.eye(x.shape[-1]) - s[..., :, None] * s[..., None, :] / size
+    jac: Array = nx.diag_embed(s) - s[..., :, None] * s[..., None, :] / size
+    return jac
 
 
 @vector(
@@ -213,7 +217,9 @@ def _gated(x: Array, name: str, inner: str, gate_first: bool) -> tuple[Array, Ar
     return (y, d_gate, f) if gate_first else (y, f, d_gate)
 
 
-GLU_REF = "Dauphin et al. 2017, Language modeling with gated convolutional networks, arXiv:1612.08083"
+GLU_REF = (
+    "Dauphin et al. 2017, Language modeling with gated convolutional networks, arXiv:1612.08083"
+)
 SHAZEER = "Shazeer 2020, GLU variants improve transformer, arXiv:2002.05202"
 
 
@@ -237,7 +243,9 @@ def _register_shazeer(name: str, inner: str, title: str) -> None:
         return _gated(x, name, inner, gate_first=True)[0]
 
     fn.__name__ = name
-    fn.__doc__ = f"{title}: {inner}(a) ⊙ b, the first half gated (Shazeer's convention, not torch glu's)."
+    fn.__doc__ = (
+        f"{title}: {inner}(a) ⊙ b, the first half gated (Shazeer's convention, not torch glu's)."
+    )
     vector(
         family="gated",
         formula=f"{name}([a, b]) = {inner}(a) ⊙ b   (first half gated, Shazeer 2020)",
@@ -258,10 +266,11 @@ _register_shazeer("bilinear", "identity", "Bilinear GLU")
 # ---------------------------------------------------------------------------------- normalisers
 
 
-def _clean_rows(x: Array) -> tuple[Array, Array]:
+def _clean_rows(x: Array) -> tuple[Array, Mask]:
     """(x with non-finite entries zeroed, mask of rows that held any)."""
-    bad = (~np.isfinite(x)).any(axis=-1, keepdims=True)
-    return np.where(np.isfinite(x), x, 0.0), bad
+    bad: Mask = np.asarray((~np.isfinite(x)).any(axis=-1, keepdims=True))
+    clean: Array = np.where(np.isfinite(x), x, 0.0)
+    return clean, bad
 
 
 def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
@@ -315,7 +324,7 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
     eye = np.eye(x.shape[-1])
     # ∂‖x‖/∂x_j = sign(x_j)·(|x_j|/‖x‖)^(p−1); the term is absent where the eps floor is active.
     grad = np.sign(z) * (np.abs(z) / div) ** (p - 1.0)
-    jac = eye / div[..., None] - z[..., :, None] * grad[..., None, :] / div[..., None]
+    jac = eye / div[..., None] - z[..., :, None] * grad[..., None, :] / (div * div)[..., None]
     jac = np.where((norm > eps)[..., None], jac, eye / div[..., None])
     return np.where(bad[..., None], np.nan, jac)
 
@@ -340,4 +349,3 @@ def normalize(x: Array, p: float, eps: float) -> Array:
     """Lp-normalise a row: divide by its p-norm (floored at eps)."""
     z, _, div, bad = _norm_parts(x, p, eps)
     return np.where(bad, np.nan, z / div)
-

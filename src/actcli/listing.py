@@ -1,0 +1,48 @@
+"""The catalog as a table: what ``actcli list`` shows (and what the README's table is made of)."""
+
+from __future__ import annotations
+
+from actcli.catalog.registry import Definition, definitions
+from actcli.formats import Table
+
+FRAMEWORKS = ("torch", "keras", "jax")
+
+
+def _params(d: Definition) -> str:
+    parts = []
+    for p in d.params:
+        default = p.default if isinstance(p.default, str) else f"{p.default:g}"
+        parts.append(f"{p.name}={default}")
+    return ", ".join(parts)
+
+
+def _matches(d: Definition, needle: str) -> bool:
+    haystack = " ".join((d.name, *d.aliases, d.formula, d.family, d.summary)).lower()
+    return needle.lower() in haystack
+
+
+def catalog_table(search: str | None = None) -> Table:
+    """One row per activation: name, kind, aliases, parameters, formula, range, frameworks."""
+    columns = ["name", "kind", "aliases", "parameters", "formula", "range", *FRAMEWORKS]
+    rows = []
+    for name in sorted(definitions()):
+        d = definitions()[name]
+        if search and not _matches(d, search):
+            continue
+        frameworks = [d.frameworks.get(f, "") for f in FRAMEWORKS]
+        rows.append(
+            [d.name, d.kind, ", ".join(d.aliases), _params(d), d.formula, d.range, *frameworks]
+        )
+    title = "activations" + (f" matching {search!r}" if search else "")
+    meta = {"search": search, "count": len(rows), "display": ["name", "parameters", "formula"]}
+    return Table(columns, rows, title=title, meta=meta)
+
+
+def markdown_table() -> str:
+    """The README's table of activations, generated from the registry."""
+    lines = ["| name | aliases | parameters | formula |", "|---|---|---|---|"]
+    for row in catalog_table().rows:
+        name, _, aliases, params, formula = row[:5]
+        cells = [f"`{name}`", aliases, params, formula]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

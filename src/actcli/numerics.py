@@ -201,14 +201,30 @@ def mills_ratio(x: Array) -> Array:
 # --------------------------------------------------------------------------- trigonometric
 
 
-def sin_scaled(x: Array, w: float) -> tuple[Array, Array]:
-    """(sin(w·x), cos(w·x)) with w·x taken as an exact double-double product.
+def sin_cos_dd(hi: Array, lo: Array) -> tuple[Array, Array]:
+    """(sin, cos) of the double-double argument hi + lo, to first order in lo (NaN stays NaN)."""
+    finite = np.isfinite(hi)
+    h = np.where(finite, hi, 0.0)
+    s = np.where(finite, np.sin(h), np.nan)
+    c = np.where(finite, np.cos(h), np.nan)
+    return s + c * lo, c - s * lo
 
-    For large |x| the rounding of w·x alone would shift the phase by up to ulp(w·x).
+
+def sin_scaled(x: Array, w: float, phase: tuple[float, float] = (0.0, 0.0)) -> tuple[Array, Array]:
+    """(sin, cos) of w·x + phase with w·x taken as an exact double-double product.
+
+    For large |x| the rounding of w·x alone would shift the phase by up to ulp(w·x); near a
+    zero of the sine that is the whole value. ``phase`` is a double-double constant.
     """
     hi, lo = two_prod(x, w)
-    s, c = np.sin(hi), np.cos(hi)
-    return s + c * lo, c - s * lo
+    hi = np.where(np.isfinite(hi), hi, np.nan)  # w·x beyond the double range has no phase left
+    if phase != (0.0, 0.0):
+        hi, err = two_sum(hi, np.full_like(hi, phase[0]))
+        lo = lo + (err + phase[1])
+    return sin_cos_dd(hi, lo)
+
+
+PI_4 = (0.7853981633974483, 3.061616997868383e-17)  # π/4 as a double-double
 
 
 # --------------------------------------------------------------------------- series

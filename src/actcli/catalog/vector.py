@@ -17,7 +17,7 @@ warning is raised either way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -51,8 +51,20 @@ def _temperature() -> tuple[object, ...]:
 # ---------------------------------------------------------------------------------- softmax family
 
 
-def _softmax_core(z: Array, inf_policy: str) -> tuple[Array, Array]:
-    """(softmax(z), log_softmax(z)) along the last axis, with the special rows resolved."""
+class _Softmax(NamedTuple):
+    p: Array  # softmax
+    logp: Array  # log_softmax
+    q: Array  # 1 − p, computed without cancelling where p ≈ 1
+
+
+def _softmax_core(z: Array, inf_policy: str) -> _Softmax:
+    """softmax, log_softmax and 1 − softmax along the last axis, special rows resolved.
+
+    After shifting by the row maximum its term is exactly 1, so Σ e = 1 + rest with rest the
+    sum of the others: log_softmax is shifted − log1p(rest), and at the maximum
+    1 − p = rest/(1 + rest). Both stay exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18 at
+    a logit gap of 40, where 1 − p and p − p² give 0).
+    """
     nan_row = np.isnan(z).any(axis=-1, keepdims=True)
     pos = np.isposinf(z)
     pos_row = pos.any(axis=-1, keepdims=True)
@@ -62,10 +74,12 @@ def _softmax_core(z: Array, inf_policy: str) -> tuple[Array, Array]:
     m = np.where(np.isfinite(m), m, 0.0)
     shifted = zf - m
     e = np.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
-    total = np.where(total > 0, total, 1.0)
+    top = np.arange(z.shape[-1]) == np.argmax(zf, axis=-1)[..., None]
+    rest = np.sum(np.where(top, 0.0, e), axis=-1, keepdims=True)
+    total = 1.0 + rest
     p = e / total
-    logp = shifted - np.log(total)
+    logp = shifted - np.log1p(rest)
+    q = np.where(top, rest / total, 1.0 - p)
     n = z.shape[-1]
     if inf_policy == "limit":
         k = np.maximum(pos.sum(axis=-1, keepdims=True), 1)
@@ -75,16 +89,29 @@ def _softmax_core(z: Array, inf_policy: str) -> tuple[Array, Array]:
             np.where(pos, -np.log(k), -np.inf),
             np.where(dead_row, -np.log(n), logp),
         )
+        q = 1.0 - p  # the limits are exact fractions: nothing left to cancel
         bad = nan_row
     else:
         bad = nan_row | pos_row | dead_row
-    return np.where(bad, np.nan, p), np.where(bad, np.nan, logp)
+    return _Softmax(*(np.where(bad, np.nan, a) for a in (p, logp, q)))
 
 
-def _softmax_jacobian(p: Array, scale: float) -> Array:
-    """(diag(p) − p pᵀ)·scale for each row."""
-    eye = np.eye(p.shape[-1])
-    return scale * (p[..., :, None] * eye - p[..., :, None] * p[..., None, :])
+def _softmax_jacobian(s: _Softmax, scale: float) -> Array:
+    """(diag(p ⊙ q) − p pᵀ off the diagonal)·scale for each row, q = 1 − p."""
+    jac = -s.p[..., :, None] * s.p[..., None, :]
+    idx = np.arange(s.p.shape[-1])
+    jac[..., idx, idx] = s.p * s.q
+    out: Array = scale * jac
+    return out
+
+
+def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
+    """(I − 1 pᵀ)·scale, with the diagonal 1 − p_i taken from q."""
+    jac = -np.broadcast_to(s.p[..., None, :], (*s.p.shape, s.p.shape[-1])).copy()
+    idx = np.arange(s.p.shape[-1])
+    jac[..., idx, idx] = s.q
+    out: Array = scale * jac
+    return out
 
 
 @vector(
@@ -95,14 +122,14 @@ def _softmax_jacobian(p: Array, scale: float) -> Array:
     range="the open probability simplex",
     reference=f"Bridle 1990, Probabilistic interpretation of feedforward network outputs; {TORCH_SOFTMAX}",
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(x / temperature, inf_policy)[0], 1.0 / temperature
+        _softmax_core(x / temperature, inf_policy), 1.0 / temperature
     ),
     params=_temperature(),  # type: ignore[arg-type]
     frameworks={"torch": "F.softmax", "keras": "softmax", "jax": "jax.nn.softmax"},
 )
 def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     """Softmax: turns a vector of logits into probabilities (multi-class outputs, attention)."""
-    return _softmax_core(x / temperature, inf_policy)[0]
+    return _softmax_core(x / temperature, inf_policy).p
 
 
 @vector(
@@ -112,9 +139,8 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     derivative="∂y_i/∂x_j = (δ_ij − p_j)/T",
     range="(−∞, 0]^n",
     reference="torch.nn.functional.log_softmax; jax.nn.log_softmax",
-    jacobian=lambda x, temperature, inf_policy: (
-        (np.eye(x.shape[-1]) - _softmax_core(x / temperature, inf_policy)[0][..., None, :])
-        / temperature
+    jacobian=lambda x, temperature, inf_policy: _log_softmax_jacobian(
+        _softmax_core(x / temperature, inf_policy), 1.0 / temperature
     ),
     params=_temperature(),  # type: ignore[arg-type]
     aliases=("logsoftmax",),
@@ -122,7 +148,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
 )
 def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     """Log-softmax, computed stably (never log of a softmax that underflowed to 0)."""
-    return _softmax_core(x / temperature, inf_policy)[1]
+    return _softmax_core(x / temperature, inf_policy).logp
 
 
 @vector(
@@ -133,14 +159,14 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     range="the open probability simplex",
     reference="torch.nn.functional.softmin",
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(-x / temperature, inf_policy)[0], -1.0 / temperature
+        _softmax_core(-x / temperature, inf_policy), -1.0 / temperature
     ),
     params=_temperature(),  # type: ignore[arg-type]
     frameworks={"torch": "F.softmin"},
 )
 def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
     """Softmin: softmax of the negated input; the smallest entry gets the most weight."""
-    return _softmax_core(-x / temperature, inf_policy)[0]
+    return _softmax_core(-x / temperature, inf_policy).p
 
 
 # ---------------------------------------------------------------------------------- sparsemax

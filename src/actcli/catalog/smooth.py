@@ -508,6 +508,10 @@ def serf(x: Array) -> Array:
 # ---------------------------------------------------------------------------------- periodic
 
 
+def _cos_double(s: Array, c: Array) -> Array:
+    return (c - s) * (c + s)  # cos 2θ from θ itself: 2·a·x could overflow where a·x does not
+
+
 @elementwise(
     family="smooth",
     formula="snake(x) = x + sin²(frequency·x)/frequency",
@@ -522,10 +526,6 @@ def serf(x: Array) -> Array:
         positive("frequency", 1.0, "frequency a of the periodic part", aliases=("a", "alpha")),
     ),
 )
-def _cos_double(s: Array, c: Array) -> Array:
-    return (c - s) * (c + s)  # cos 2θ from θ itself: 2·a·x could overflow where a·x does not
-
-
 def snake(x: Array, frequency: float) -> Array:
     """Snake: identity plus a periodic ripple, for extrapolating periodic signals."""
     s, _ = nx.sin_scaled(x, frequency)

@@ -230,6 +230,32 @@ PI_4 = (0.7853981633974483, 3.061616997868383e-17)  # π/4 as a double-double
 # --------------------------------------------------------------------------- series
 
 
+def near_root(
+    xh: Array,
+    xl: Array | float,
+    series: tuple[tuple[float, float], tuple[float, ...]],
+    radius: float,
+    general: Array,
+) -> Array:
+    """Replace ``general`` by a Taylor series where x = xh + xl lies within ``radius`` of x₀.
+
+    ``series`` is ((x₀ hi, x₀ lo), coefficients) from ``catalog/_taylor.py``. With t = x − x₀
+    formed exactly near x₀, the polynomial's leading term c₁·t carries the result: no
+    cancellation, however close x is to the zero.
+    """
+    (rh, rl), coeffs = series
+    t = (xh - rh) + (xl - rl)
+    near = np.abs(t) < radius
+    if not near.any():
+        return general
+    tn = np.where(near, t, 0.0)
+    acc = np.zeros_like(tn)
+    for c in reversed(coeffs):
+        acc = acc * tn + c
+    return np.where(near, acc, general)
+
+
+
 def tanh_shrink(x: Array) -> Array:
     """x − tanh(x), exact near 0 where the difference cancels completely.
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from actcli import numerics as nx
+from actcli.catalog._taylor import RADIUS, SERIES
 from actcli.catalog.registry import (
     RELU_LIKE,
     Kink,
@@ -147,10 +148,15 @@ def _swish(x: Array, c: tuple[float, float]) -> Array:
     return x * nx.sigmoid_dd(zh, zl)
 
 
+def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
+    """f′ from its Taylor series near its zero, where the general formula cancels."""
+    return nx.near_root(x, xl, SERIES[name], RADIUS, general)
+
+
 def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
     zh, zl = _times(x, c)
     s, sm = nx.sigmoid_dd(zh, zl), nx.sigmoid_dd(-zh, -zl)
-    return s * (1.0 + np.clip(zh, -_Z, _Z) * sm)
+    return _near_root("silu", zh, s * (1.0 + np.clip(zh, -_Z, _Z) * sm), zl)
 
 
 def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
@@ -201,7 +207,7 @@ def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
 
 def _mish_d1(x: Array) -> Array:
     t, sech2, s = _mish_parts(x)
-    return t + x * s * sech2
+    return _near_root("mish", x, t + x * s * sech2)
 
 
 def _mish_d2(x: Array) -> Array:
@@ -260,8 +266,9 @@ def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) ->
 def _gelu_d1(x: Array, approximate: str) -> Array:
     if approximate == "tanh":
         xc, s, sm, du = _gelu_tanh_parts(x)
-        return _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
-    return nx.std_normal_cdf(x) + x * nx.std_normal_pdf(x)
+        general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
+        return _near_root("gelu_tanh", x, general)
+    return _near_root("gelu", x, nx.std_normal_cdf(x) + x * nx.std_normal_pdf(x))
 
 
 def _gelu_d2(x: Array, approximate: str) -> Array:
@@ -403,7 +410,7 @@ def exponential(x: Array) -> Array:
     derivative="elish′(x) = σ(x)(1 + x·σ(−x)) if x ≥ 0 else σ(x)(e^x + (e^x − 1)·σ(−x))",
     range="(−0.0881…, ∞)",
     reference="Basirat & Roth 2018, The quest for the golden activation function, arXiv:1808.00783",
-    d1=lambda x: _elish_d1(x),
+    d1=lambda x: _near_root("elish", x, _elish_d1(x)),
     d2=lambda x: _elish_d2(x),
     limits=RELU_LIKE,
     kinks=lambda: (Kink(0.0, (0.5, 1.0), (0.5, 0.5), "right"),),
@@ -453,6 +460,11 @@ def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:
     return e, np.tanh(e), nx.tanh_prime(e)
 
 
+def _tanh_exp_d1(x: Array) -> Array:
+    e, t, sech2 = _tanh_exp_parts(x)
+    return t + x * (e * sech2)
+
+
 def _tanh_exp_d2(x: Array) -> Array:
     xc = np.clip(x, -_Z, 20.0)  # e^x is 0 below −1000 (and tanh(e^x) saturated above 20)
     e, t, sech2 = _tanh_exp_parts(xc)
@@ -466,7 +478,7 @@ def _tanh_exp_d2(x: Array) -> Array:
     derivative="tanh_exp′(x) = tanh(e^x) + x·e^x·sech²(e^x)",
     range="[−0.3532…, ∞)",
     reference="Liu & Di 2020, TanhExp: a smooth activation function, arXiv:2003.09855",
-    d1=lambda x: _tanh_exp_parts(x)[1] + x * (_tanh_exp_parts(x)[0] * _tanh_exp_parts(x)[2]),
+    d1=lambda x: _near_root("tanh_exp", x, _tanh_exp_d1(x)),
     d2=lambda x: _tanh_exp_d2(x),
     limits=RELU_LIKE,
     aliases=("tanhexp",),
@@ -483,6 +495,11 @@ def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:
     return s, np.asarray(erf(s)), nx.TWO_OVER_SQRT_PI * nx.exp_neg_square(s), nx.sigmoid(x)
 
 
+def _serf_d1(x: Array) -> Array:
+    _, erf_sp, g, sig = _serf_parts(x)
+    return erf_sp + x * (g * sig)
+
+
 def _serf_d2(x: Array) -> Array:
     xc = np.clip(x, -_Z, _Z)  # e^(−sp²) is 0 above 40 and σ is 0 below −750
     s, _, g, sig = _serf_parts(xc)
@@ -496,7 +513,7 @@ def _serf_d2(x: Array) -> Array:
     derivative="serf′(x) = erf(sp(x)) + x·(2/√π)·e^(−sp(x)²)·σ(x)",
     range="[−0.3484…, ∞)",
     reference="Nag & Bhattacharyya 2021, SERF: towards better training of deep neural networks, arXiv:2108.09598",
-    d1=lambda x: _serf_parts(x)[1] + x * (_serf_parts(x)[2] * _serf_parts(x)[3]),
+    d1=lambda x: _near_root("serf", x, _serf_d1(x)),
     d2=lambda x: _serf_d2(x),
     limits=RELU_LIKE,
 )

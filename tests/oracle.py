@@ -49,7 +49,7 @@ MpfTriple = tuple[Any, Any, Any]
 # cancellation-free primitives (call inside an mp.workdps context)
 # ---------------------------------------------------------------------------
 
-_EXP_FLOOR = -mpf(10) ** 30
+_EXP_FLOOR = -(mpf(10) ** 30)
 
 
 def _exp(z: Any) -> Any:
@@ -83,6 +83,24 @@ def _softplus(z: Any) -> Any:
     return mp.log1p(_exp(z))
 
 
+_HUGE = mpf(10) ** 100
+
+
+def _erfc(z: Any) -> Any:
+    """erfc(z); mpmath's erfc overflows an internal float for |z| ~ 1e154 and beyond."""
+    if z > _HUGE:  # asymptotic series: relative error < 1/(2 z^2) = 1e-200
+        return _exp(-z * z) / (z * mp.sqrt(mp.pi))
+    if z < -_HUGE:
+        return mpf(2)
+    return mp.erfc(z)
+
+
+def _erf(z: Any) -> Any:
+    if abs(z) > _HUGE:
+        return mp.sign(z) * (1 - _erfc(abs(z)))
+    return mp.erf(z)
+
+
 def _silu_triple(x: Any, beta: Any) -> MpfTriple:
     z = beta * x
     s, sm = _sig(z), _sig(-z)
@@ -93,7 +111,7 @@ def _silu_triple(x: Any, beta: Any) -> MpfTriple:
 
 
 def _gelu_exact_triple(x: Any) -> MpfTriple:
-    cdf = mp.erfc(-x / mp.sqrt(2)) / 2
+    cdf = _erfc(-x / mp.sqrt(2)) / 2
     pdf = _exp(-x * x / 2) / mp.sqrt(2 * mp.pi)
     return x * cdf, cdf + x * pdf, pdf * (2 - x * x)
 
@@ -377,7 +395,7 @@ def _tanh_exp(x: Any, p: dict[str, Any]) -> MpfTriple:
 def _serf(x: Any, p: dict[str, Any]) -> MpfTriple:
     sp = _softplus(x)
     s, sm = _sig(x), _sig(-x)
-    er = mp.erf(sp)
+    er = _erf(sp)
     g = 2 / mp.sqrt(mp.pi) * _exp(-sp * sp)
     return x * er, er + x * g * s, g * s * (2 + x * (sm - 2 * sp * s))
 
@@ -666,7 +684,7 @@ def kinks(name: str, order: int = 1, **params: Any) -> tuple[float, ...]:
         return tuple(sorted({float(pt) for pt, o in pts if o <= order}))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _limit(name: str, key: tuple, order: int, sign: float) -> float:
     fn = ELEMENTWISE[name].fn
     p = _thaw(key)
@@ -698,7 +716,7 @@ def limit(name: str, order: int, x: float, **params: Any) -> float:
 def scan_grid(lo: float = -40.0, hi: float = 40.0, step: float = 0.02) -> list[float]:
     """Uniform grid used by :func:`zeros_of_derivative` (same floats on every call, so
     tests that evaluate this grid share the oracle's cache)."""
-    n = int(round((hi - lo) / step))
+    n = round((hi - lo) / step)
     return [(lo * (n - i) + hi * i) / n for i in range(n + 1)]
 
 
@@ -736,7 +754,7 @@ def _golden_min(g: Callable[[float], Any], a: float, b: float) -> float:
     return c if gc <= gd else d
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _zeros(name: str, key: tuple, order: int, lo: float, hi: float) -> tuple[float, ...]:
     def g(x: float) -> Any:
         return _eval_uncached(name, key, x)[order]
@@ -752,7 +770,7 @@ def _zeros(name: str, key: tuple, order: int, lo: float, hi: float) -> tuple[flo
             scale = max(abs(a), abs(b))
             if min(abs(g(xa)), abs(g(xb))) <= mpf("1e-6") * scale:
                 roots.append(xa if abs(g(xa)) <= abs(g(xb)) else xb)
-        elif a == 0 and 0 < i and gs[i - 1] * b < 0:
+        elif a == 0 and i > 0 and gs[i - 1] * b < 0:
             roots.append(xs[i])
     # double roots (touching zero without a sign change)
     for i in range(1, n - 1):
@@ -788,9 +806,7 @@ def zeros_of_derivative(
     return list(_zeros(name, key, order, float(lo), float(hi)))
 
 
-def near_zero(
-    name: str, order: int, x: float, tol: float = 0.02, **params: Any
-) -> bool:
+def near_zero(name: str, order: int, x: float, tol: float = 0.02, **params: Any) -> bool:
     """True when x is within tol of a zero of f^(order) (periodic activations: any zero on
     the real line; others: zeros in [-40, 40])."""
     name = canonical(name)
@@ -823,9 +839,17 @@ def _softmax_vec(z: Vec) -> Vec:
     return [ei / s for ei in e]
 
 
+def _rest_sums(p: Vec) -> Vec:
+    """sum_{j != i} p_j for each i (1 - p_i without cancellation)."""
+    return [mp.fsum(p[:i] + p[i + 1 :]) for i in range(len(p))]
+
+
 def _softmax_jac(p: Vec, scale: Any) -> Mat:
     n = len(p)
-    return [[scale * ((p[i] if i == j else 0) - p[i] * p[j]) for j in range(n)] for i in range(n)]
+    rest = _rest_sums(p)
+    return [
+        [scale * (p[i] * rest[i] if i == j else -p[i] * p[j]) for j in range(n)] for i in range(n)
+    ]
 
 
 def _v_softmax(x: Vec, P: dict[str, Any]) -> tuple[Vec, Mat]:
@@ -844,15 +868,21 @@ def _v_log_softmax(x: Vec, P: dict[str, Any]) -> tuple[Vec, Mat]:
     t = P["temperature"]
     z = [xi / t for xi in x]
     m = max(z)
-    lse = m + mp.log(mp.fsum(mp.exp(zi - m) for zi in z))
-    p = [mp.exp(zi - lse) for zi in z]
+    imax = z.index(m)
+    e = [mp.exp(zi - m) for zi in z]
+    # log(sum e) = log1p(sum of the others): y stays accurate where it is ~0
+    log_s = mp.log1p(mp.fsum(e[:imax] + e[imax + 1 :]))
+    y = [(zi - m) - log_s for zi in z]
+    p = [mp.exp(yi) for yi in y]
+    rest = _rest_sums(p)
     n = len(x)
-    y = [zi - lse for zi in z]
-    jac = [[((1 if i == j else 0) - p[j]) / t for j in range(n)] for i in range(n)]
+    jac = [[(rest[i] if i == j else -p[j]) / t for j in range(n)] for i in range(n)]
     return y, jac
 
 
 def _v_sparsemax(x: Vec, P: dict[str, Any]) -> tuple[Vec, Mat]:
+    top = max(x)
+    x = [xi - top for xi in x]  # shift-invariant; exact here, and keeps 1 + j·z meaningful
     zs = sorted(x, reverse=True)
     csum = Z
     k, ck = 0, Z
@@ -865,7 +895,10 @@ def _v_sparsemax(x: Vec, P: dict[str, Any]) -> tuple[Vec, Mat]:
     s = [1 if yi > 0 else 0 for yi in y]
     ns = sum(s)
     n = len(x)
-    jac = [[mpf((1 if i == j else 0) * s[i]) - mpf(s[i] * s[j]) / ns for j in range(n)] for i in range(n)]
+    jac = [
+        [mpf((1 if i == j else 0) * s[i]) - mpf(s[i] * s[j]) / ns for j in range(n)]
+        for i in range(n)
+    ]
     return y, jac
 
 
@@ -946,11 +979,16 @@ def _v_normalize(x: Vec, P: dict[str, Any]) -> tuple[Vec, Mat]:
     n = len(x)
     if mp.isinf(p):
         raise ValueError("oracle: normalize supports finite p only")
-    norm = mp.fsum(abs(xi) ** p for xi in x) ** (1 / p)
+    powers = [abs(xi) ** p for xi in x]
+    norm = mp.fsum(powers) ** (1 / p)
     if norm > eps:
         y = [xi / norm for xi in x]
         g = [mp.sign(xj) * abs(xj) ** (p - 1) / norm ** (p - 1) for xj in x]  # d||x||/dx_j
-        jac = [[(1 if i == j else 0) / norm - x[i] * g[j] / norm**2 for j in range(n)] for i in range(n)]
+        rest = _rest_sums(powers)  # diagonal: (||x||^p - |x_i|^p) / ||x||^(p+1)
+        jac = [
+            [rest[i] / norm ** (p + 1) if i == j else -x[i] * g[j] / norm**2 for j in range(n)]
+            for i in range(n)
+        ]
     else:
         y = [xi / eps for xi in x]
         jac = [[mpf(1 if i == j else 0) / eps for j in range(n)] for i in range(n)]

@@ -55,8 +55,9 @@ DERIVATIVES: dict[str, tuple[Callable, float]] = {
     "gelu_tanh": (gelu_tanh_d1, -0.75),
     "elish": (lambda x: sig(x) * (mp.exp(x) + mp.expm1(x) * sig(-x)), -0.6),
     "serf": (
-        lambda x: mp.erf(softplus(x))
-        + x * 2 / mp.sqrt(mp.pi) * mp.exp(-softplus(x) ** 2) * sig(x),
+        lambda x: (
+            mp.erf(softplus(x)) + x * 2 / mp.sqrt(mp.pi) * mp.exp(-(softplus(x) ** 2)) * sig(x)
+        ),
         -1.2,
     ),
     "tanh_exp": (

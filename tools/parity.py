@@ -352,8 +352,10 @@ def jax_specs() -> tuple[str, dict[str, Any], list[tuple], list[tuple]]:
             "approximate=False (erfc form) under gelu:approximate=none: both explicit, "
             "since actcli's jax dialect defaults gelu to tanh",
             "standardize": "jax.nn.standardize default algorithm='fast' (variance E[x^2]-E[x]^2, "
-            "clipped at 0; cancels when |mean| >> std, catalog §4b.12); the recorded "
-            "cases have |mean| <= std so fast and stable agree to rounding",
+            "clipped at 0; cancels when |mean| >> std, catalog §4b.12); on the recorded cases "
+            "'fast' and 'stable' agree to 1 ulp",
+            "subnormals": "XLA on the CPU treats subnormal inputs as zero (denormals-are-zero): "
+            "at x = ±5e-324 jax takes its x = 0 branch",
             "quick_gelu": "absent from jax.nn in this version, not recorded"
             if not hasattr(nn, "quick_gelu")
             else "recorded",

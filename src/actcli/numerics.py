@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 SQRT1_2 = 0.7071067811865476  # 1/√2, correctly rounded (M_SQRT1_2)
 INV_SQRT_2PI = 0.3989422804014327  # 1/√(2π), correctly rounded
-SQRT_PI_2 = 1.2533141373155003  # √(π/2), correctly rounded
 TWO_OVER_SQRT_PI = 1.1283791670955126  # 2/√π (M_2_SQRTPI)
 LN2 = 0.6931471805599453
 
@@ -118,24 +117,39 @@ def scaled(x: Array, c: tuple[float, float]) -> tuple[Array, Array]:
 # --------------------------------------------------------------------------- logistic family
 
 
-def sigmoid(z: Array) -> Array:
-    """σ(z) = 1/(1 + e^(−z)), split by sign so that exp never overflows.
+def sigmoid_pair(z: Array) -> tuple[Array, Array]:
+    """(σ(z), σ(−z)) from one exponential, split by sign so that exp never overflows.
 
-    For z < 0 it is e^z/(1 + e^z), which keeps full relative accuracy down to the subnormal
-    range (σ(−710) = 4.47e−309, where 1/(1 + e^710) would give 0).
+    With e = e^(−|z|) ≤ 1 and r = 1/(1 + e), the pair is (r, e·r) for z ≥ 0 and (e·r, r)
+    otherwise: full relative accuracy down to the subnormal range (σ(−710) = 4.47e−309,
+    where 1/(1 + e^710) gives 0).
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    small = e * r
+    up = z >= 0
+    return np.where(up, r, small), np.where(up, small, r)
 
 
-def sigmoid_dd(zh: Array, zl: Array) -> Array:
+def sigmoid(z: Array) -> Array:
+    """σ(z) = 1/(1 + e^(−z)) (see :func:`sigmoid_pair`)."""
+    e = np.exp(-np.abs(z))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
+
+
+def sigmoid_dd(zh: Array, zl: Array | None) -> Array:
     """σ(zh + zl) for a double-double argument: σ(zh)·(1 + σ(−zh)·zl)."""
-    return sigmoid(zh) * (1.0 + sigmoid(-zh) * zl)
+    if zl is None:
+        return sigmoid(zh)
+    s, sm = sigmoid_pair(zh)
+    return s * (1.0 + sm * zl)
 
 
 def sigmoid_prime(z: Array) -> Array:
     """σ'(z) = σ(z)·σ(−z); the form y(1 − y) loses every digit for z ≳ 36."""
-    return sigmoid(z) * sigmoid(-z)
+    s, sm = sigmoid_pair(z)
+    return s * sm
 
 
 def softplus(z: Array) -> Array:
@@ -143,8 +157,10 @@ def softplus(z: Array) -> Array:
     return np.logaddexp(z, 0.0)
 
 
-def softplus_dd(zh: Array, zl: Array) -> Array:
+def softplus_dd(zh: Array, zl: Array | None) -> Array:
     """softplus(zh + zl) ≈ softplus(zh) + σ(zh)·zl."""
+    if zl is None:
+        return softplus(zh)
     return softplus(zh) + sigmoid(zh) * zl
 
 
@@ -156,46 +172,83 @@ def tanh_prime(x: Array) -> Array:
 # --------------------------------------------------------------------------- Gaussian family
 
 
-def exp_neg_square(x: Array, half: bool = False) -> Array:
-    """exp(−x²) (or exp(−x²/2) with ``half``) with x² split exactly.
+def exp_mul(y: Array, factor: Array | float) -> Array:
+    """exp(y)·factor, without losing digits when exp(y) alone would be subnormal.
+
+    For y < −708, exp(y) has fewer than 53 significant bits, though exp(y)·factor may be a
+    normal number again (gelu′(−37.7) ≈ −7.5e−308). There we compute
+    (exp(y + 128)·factor)·e^(−128); y + 128 is exact for −1024 < y < −256.
+    """
+    deep = y < -600.0
+    out = np.exp(np.where(deep, y + 128.0, y)) * factor
+    return np.where(deep, out * _EXP_M128, out)
+
+
+_EXP_M128 = 2.572209372642415e-56  # e^(−128), correctly rounded
+
+
+def exp_neg_square(x: Array, half: bool = False, factor: Array | float = 1.0) -> Array:
+    """exp(−x²)·factor (or exp(−x²/2)·factor with ``half``) with x² split exactly.
 
     Rounding x² first would cost up to x² ULP of the result (≈ 700 ULP near x = 26); with
-    x² = hi + lo exactly, exp(−hi)·(1 − lo) is good to about 1 ULP.
+    x² = hi + lo exactly, exp(−hi)·(1 − lo) is good to about 1 ULP. ``factor`` is applied
+    before any underflow (see :func:`exp_mul`); it may be as large as a power of x, not more:
+    beyond |x| = 40 the result is 0.
     """
-    xs = np.where(np.abs(x) < 40.0, x, 40.0)  # exp(-800) underflows to 0 either way
+    inside = np.abs(x) < 40.0  # beyond, e^(−800)·poly(x) underflows to 0
+    xs = np.where(inside, x, 0.0)
     hi, lo = two_prod(xs, xs)
     if half:
         hi, lo = 0.5 * hi, 0.5 * lo
-    out = np.exp(-hi) * (1.0 - lo)
+    out = exp_mul(-hi, (1.0 - lo) * np.where(inside, factor, 0.0))
     return np.where(np.isnan(x), np.nan, out)
 
 
-def std_normal_pdf(x: Array) -> Array:
-    """φ(x) = e^(−x²/2)/√(2π)."""
-    return INV_SQRT_2PI * exp_neg_square(x, half=True)
+def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
+    """φ(x)·factor = e^(−x²/2)/√(2π)·factor."""
+    return exp_neg_square(x, half=True, factor=INV_SQRT_2PI * factor)
+
+
+def _clenshaw(coefficients: tuple[float, ...], s: Array) -> Array:
+    """Σ' cⱼ Tⱼ(s) (first term halved), by Clenshaw's recurrence."""
+    b1 = np.zeros_like(s)
+    b2 = np.zeros_like(s)
+    for c in reversed(coefficients[1:]):
+        b1, b2 = 2.0 * s * b1 - b2 + c, b1
+    return s * b1 - b2 + 0.5 * coefficients[0]
+
+
+def _on(interval: tuple[float, float], v: Array) -> Array:
+    """v mapped from ``interval`` onto [−1, 1]."""
+    a, b = interval
+    return (2.0 * v - (a + b)) / (b - a)
+
+
+def mills(x: Array) -> Array:
+    """P(x) = Φ(x)/(√(2π)·φ(x)) for x ≤ 0, from the Chebyshev series in ``_mills``.
+
+    Φ(x) = P(x)·e^(−x²/2): the Gaussian factor carries the tail, P varies slowly (½ at 0,
+    ~1/(√(2π)|x|) far out). scipy's erfc and erfcx are 4–7 ULP off in places.
+    """
+    from actcli import _mills as m
+
+    out = np.empty_like(x)
+    near = x >= m.NEAR_INTERVAL[0]
+    tail = x < m.MID_INTERVAL[0]
+    mid = ~(near | tail)
+    for mask, piece, interval in ((near, m.NEAR, m.NEAR_INTERVAL), (mid, m.MID, m.MID_INTERVAL)):
+        xs = x[mask]
+        out[mask] = _clenshaw(piece, _on(interval, xs)) / (1.0 - xs)
+    xt = x[tail]
+    w = 1.0 / (xt * xt)
+    out[tail] = _clenshaw(m.TAIL, _on(m.TAIL_INTERVAL, w)) * INV_SQRT_2PI / -xt
+    return out
 
 
 def std_normal_cdf(x: Array) -> Array:
-    """Φ(x), accurate in the lower tail: ½·erfcx(−x/√2)·e^(−x²/2) for x < −1.
-
-    ½·erfc(−x/√2) alone loses accuracy there because x/√2 is rounded before a function whose
-    relative condition number is ≈ x²; erfcx is well conditioned and the Gaussian factor is
-    computed from the exactly split x².
-    """
-    from scipy.special import erfc, erfcx
-
-    u = -x * SQRT1_2
-    upper = 0.5 * erfc(u)
-    xl = np.where(x < -1.0, x, -1.0)
-    lower = 0.5 * erfcx(-xl * SQRT1_2) * exp_neg_square(xl, half=True)
-    return np.asarray(np.where(x < -1.0, lower, upper), dtype=np.float64)
-
-
-def mills_ratio(x: Array) -> Array:
-    """Φ(x)/φ(x) = √(π/2)·erfcx(−x/√2): finite for all x ≤ 0 and well conditioned."""
-    from scipy.special import erfcx
-
-    return np.asarray(SQRT_PI_2 * erfcx(-x * SQRT1_2), dtype=np.float64)
+    """Φ(x) to a few ULP over the whole range: P(−|x|)·e^(−x²/2), reflected for x > 0."""
+    low = mills(-np.abs(x)) * exp_neg_square(x, half=True)
+    return np.where(x <= 0, low, 1.0 - low)
 
 
 # --------------------------------------------------------------------------- trigonometric
@@ -227,6 +280,32 @@ def sin_scaled(x: Array, w: float, phase: tuple[float, float] = (0.0, 0.0)) -> t
 PI_4 = (0.7853981633974483, 3.061616997868383e-17)  # π/4 as a double-double
 
 
+def _dd_rational(num: int, den: int) -> tuple[float, float]:
+    from fractions import Fraction
+
+    q = Fraction(num, den)
+    hi = float(q)
+    return hi, float(q - Fraction(hi))
+
+
+# (−1)^k/(2k+1)! as double-doubles: the Taylor series of sin(θ)/θ in θ².
+_SIN_SERIES = tuple(_dd_rational((-1) ** k, math.factorial(2 * k + 1)) for k in range(16))
+
+
+def sin_dd(th: Array, tl: Array) -> tuple[Array, Array]:
+    """sin(θ) as a double-double for a double-double θ with |θ| ≤ 2 (Taylor series).
+
+    libm's sin is good to half an ULP, which is not enough where a sine's square is added to
+    something of opposite sign (snake for x < 0). Sixteen terms reach 2⁻¹⁰⁴ at |θ| = 2.
+    """
+    t2h, t2l = dd_mul(th, tl, th, tl)
+    ah, al = np.full_like(th, _SIN_SERIES[-1][0]), np.full_like(th, _SIN_SERIES[-1][1])
+    for ch, cl in reversed(_SIN_SERIES[:-1]):
+        ah, al = dd_mul(ah, al, t2h, t2l)
+        ah, al = dd_add(ah, al, np.full_like(th, ch), np.full_like(th, cl))
+    return dd_mul(ah, al, th, tl)
+
+
 # --------------------------------------------------------------------------- series
 
 
@@ -248,12 +327,13 @@ def near_root(
     near = np.abs(t) < radius
     if not near.any():
         return general
-    tn = np.where(near, t, 0.0)
+    tn = t[near]
     acc = np.zeros_like(tn)
     for c in reversed(coeffs):
         acc = acc * tn + c
-    return np.where(near, acc, general)
-
+    out = np.array(general, dtype=np.float64)
+    out[near] = acc
+    return out
 
 
 def tanh_shrink(x: Array) -> Array:

@@ -345,11 +345,17 @@ class Activation:
         def compute(a: Array) -> Array:
             # The formulas only ever see finite numbers: some numpy ufuncs warn on NaN input
             # (logaddexp), and at ±inf the declared limits are exact where formulas give inf·0.
-            out = fn(np.where(np.isfinite(a), a, 0.0), **self.params)
+            finite = np.isfinite(a)
+            clean = bool(finite.all())
+            out = fn(a if clean else np.where(finite, a, 0.0), **self.params)
             for k in kinks:
-                out = np.where(a == k.at, k.d1 if order == 1 else k.d2, out)
-            out = np.where(a == -np.inf, lo, np.where(a == np.inf, hi, out))
-            return np.where(np.isnan(a), a, out)
+                at = a == k.at
+                if at.any():
+                    out = np.where(at, k.d1 if order == 1 else k.d2, out)
+            if not clean:
+                out = np.where(a == -np.inf, lo, np.where(a == np.inf, hi, out))
+                out = np.where(np.isnan(a), a, out)
+            return out
 
         return _evaluate(x, compute)
 

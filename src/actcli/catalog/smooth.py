@@ -8,6 +8,7 @@ argument is clipped at a magnitude beyond which the result no longer changes; ea
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,17 +39,17 @@ NO_LIMIT = ((NAN, NAN), (NAN, NAN), (NAN, NAN))  # periodic functions have no li
 _Z = 1000.0
 
 
-def _times(x: Array, c: tuple[float, float]) -> tuple[Array, Array]:
-    """c·x as a double-double; free when c is exactly 1."""
+def _times(x: Array, c: tuple[float, float]) -> tuple[Array, Array | None]:
+    """c·x as a double-double (hi, lo); lo is None when c is exactly 1 and nothing is lost."""
     if c == (1.0, 0.0):
-        return x, np.zeros_like(x)
+        return x, None
     return nx.scaled(x, c)
 
 
 # ---------------------------------------------------------------------------------- softplus
 
 
-def _softplus_parts(x: Array, beta: float) -> tuple[Array, Array]:
+def _softplus_parts(x: Array, beta: float) -> tuple[Array, Array | None]:
     return _times(x, (beta, 0.0))
 
 
@@ -62,12 +63,14 @@ def _softplus_kinks(beta: float, threshold: float) -> tuple[Kink, ...]:
 
 def _softplus_d1(x: Array, beta: float, threshold: float) -> Array:
     zh, zl = _softplus_parts(x, beta)
-    return np.where(zh > threshold, 1.0, nx.sigmoid_dd(zh, zl))
+    d1 = nx.sigmoid_dd(zh, zl)
+    return d1 if threshold == INF else np.where(zh > threshold, 1.0, d1)
 
 
 def _softplus_d2(x: Array, beta: float, threshold: float) -> Array:
     zh, _ = _softplus_parts(x, beta)
-    return np.where(zh > threshold, 0.0, beta * nx.sigmoid_prime(zh))
+    d2 = beta * nx.sigmoid_prime(zh)
+    return d2 if threshold == INF else np.where(zh > threshold, 0.0, d2)
 
 
 @elementwise(
@@ -101,10 +104,13 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     function discontinuous; pass threshold=20 to reproduce it.
     """
     zh, zl = _softplus_parts(x, beta)
-    # For z > 0, softplus(z) = z + softplus(−z): both terms positive, and z/beta is just x.
-    pos = x + nx.softplus_dd(-zh, -zl) / beta
-    neg = nx.softplus_dd(zh, zl) / beta
-    return np.where(zh > threshold, x, np.where(zh > 0, pos, neg))
+    if zl is None:  # beta = 1: logaddexp(x, 0) is already exact everywhere
+        y = nx.softplus(x)
+    else:
+        # For z > 0, softplus(z) = z + softplus(−z): both terms positive, and z/beta is x.
+        pos = x + nx.softplus_dd(-zh, -zl) / beta
+        y = np.where(zh > 0, pos, nx.softplus_dd(zh, zl) / beta)
+    return y if threshold == INF else np.where(zh > threshold, x, y)
 
 
 @elementwise(
@@ -155,8 +161,12 @@ def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> 
 
 def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
     zh, zl = _times(x, c)
-    s, sm = nx.sigmoid_dd(zh, zl), nx.sigmoid_dd(-zh, -zl)
-    return _near_root("silu", zh, s * (1.0 + np.clip(zh, -_Z, _Z) * sm), zl)
+    if zl is None:
+        s, sm = nx.sigmoid_pair(zh)
+    else:
+        s, sm = nx.sigmoid_dd(zh, zl), nx.sigmoid_dd(-zh, -zl)
+    general = s * (1.0 + np.clip(zh, -_Z, _Z) * sm)
+    return _near_root("silu", zh, general, 0.0 if zl is None else zl)
 
 
 def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
@@ -250,12 +260,16 @@ def _gelu_u(x: Array) -> tuple[Array, Array]:
     return nx.dd_mul(bh, bl, np.full_like(x, c[0]), np.full_like(x, c[1]))
 
 
+def _gelu_du(x: Array) -> Array:
+    """u′ = √(2/π)·(1 + 3·0.044715·x²)."""
+    return SQRT_2_OVER_PI[0] * (1.0 + 3.0 * KAPPA[0] * x * x)
+
+
 def _gelu_tanh_parts(x: Array) -> tuple[Array, Array, Array, Array]:
     """(clipped x, σ(2u), σ(−2u), u′) for the tanh approximation."""
     xc = np.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
     uh, ul = _gelu_u(xc)
-    du = SQRT_2_OVER_PI[0] * (1.0 + 3.0 * KAPPA[0] * xc * xc)
-    return xc, nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul), du
+    return xc, nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul), _gelu_du(xc)
 
 
 def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) -> Array:
@@ -263,12 +277,53 @@ def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) ->
     return np.where(big, np.where(x > 0, above, below), inside)
 
 
+def _patch(x: Array, out: Array, mask: NDArray[np.bool_], fn: Callable[[Array], Array]) -> Array:
+    """out with the entries under ``mask`` recomputed as fn(x[mask]) (cost ∝ the subset)."""
+    if not mask.any():
+        return out
+    out = np.array(out, dtype=np.float64)
+    out[mask] = fn(x[mask])
+    return out
+
+
+# Deep in the lower tail the results are normal numbers made of a subnormal e^(2u) or
+# e^(−x²/2) and a large factor (gelu′(−37.7) ≈ −7.5e−308): there each formula is recomputed
+# as exp·factor with the factor applied before the underflow (numerics.exp_mul).
+_TANH_DEEP = -10.0  # below, 2u < −87 and σ(2u) = e^(2u)·(1 − e^(2u)) is e^(2u) to the last bit
+
+
+def _tanh_tail(x: Array, factor: Callable[[Array, Array], Array]) -> Array:
+    """e^(−2|u|)·factor(x, u′) for |x| > −_TANH_DEEP, exact where e^(−2|u|) is subnormal."""
+    uh, ul = _gelu_u(x)
+    sign = np.sign(x)
+    return nx.exp_mul(-2.0 * sign * uh, (1.0 - 2.0 * sign * ul) * factor(x, _gelu_du(x)))
+
+
+def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
+    ax = np.abs(x) if both else -x
+    return (ax > -_TANH_DEEP) & (ax <= _GELU_TANH_CUT)
+
+
 def _gelu_d1(x: Array, approximate: str) -> Array:
     if approximate == "tanh":
         xc, s, sm, du = _gelu_tanh_parts(x)
         general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
+        general = _patch(x, general, _tanh_deep(x), lambda t: _tanh_tail(t, _d1_factor))
         return _near_root("gelu_tanh", x, general)
-    return _near_root("gelu", x, nx.std_normal_cdf(x) + x * nx.std_normal_pdf(x))
+    # gelu′(x) = Φ(x) + xφ(x) = e^(−x²/2)·(P(x) + x/√(2π)) for x ≤ 0, and 1 − gelu′(−x)
+    ax = np.abs(x)
+    low = nx.exp_neg_square(x, half=True, factor=nx.mills(-ax) - ax * nx.INV_SQRT_2PI)
+    return _near_root("gelu", x, np.where(x <= 0, low, 1.0 - low))
+
+
+def _d1_factor(x: Array, du: Array) -> Array:
+    return 1.0 + x * 2.0 * du
+
+
+def _d2_factor(x: Array, du: Array) -> Array:
+    d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * x
+    # σ(−2u) − σ(2u) is exactly −sign(x) out here
+    return 4.0 * du + 2.0 * x * d2u - np.sign(x) * x * (2.0 * du) ** 2
 
 
 def _gelu_d2(x: Array, approximate: str) -> Array:
@@ -276,9 +331,10 @@ def _gelu_d2(x: Array, approximate: str) -> Array:
         xc, s, sm, du = _gelu_tanh_parts(x)
         d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * xc
         inner = 4.0 * du + 2.0 * xc * d2u + xc * (2.0 * du) ** 2 * (sm - s)
-        return _outside_cut(x, s * sm * inner, 0.0, 0.0)
+        general = _outside_cut(x, s * sm * inner, 0.0, 0.0)
+        return _patch(x, general, _tanh_deep(x, both=True), lambda t: _tanh_tail(t, _d2_factor))
     xc = np.clip(x, -40.0, 40.0)  # φ(x) is exactly 0 beyond ±40
-    return nx.std_normal_pdf(xc) * (2.0 - xc * xc)
+    return nx.std_normal_pdf(xc, factor=2.0 - xc * xc)
 
 
 @elementwise(
@@ -304,14 +360,18 @@ def _gelu_d2(x: Array, approximate: str) -> Array:
 def gelu(x: Array, approximate: str) -> Array:
     """GELU: x weighted by the Gaussian CDF; the transformer (BERT, GPT) activation.
 
-    The exact form uses erfcx with an exactly split x² in the lower tail (PyTorch's 1 + erf
-    returns −0.0 below x ≈ −8.4). The tanh form is evaluated as x·σ(2u) with u in double-double
+    The exact form is x·P(x)·e^(−x²/2) with the Mills ratio P from a Chebyshev series and x²
+    split exactly (PyTorch's 1 + erf returns −0.0 below x ≈ −8.4). The tanh form is evaluated as x·σ(2u) with u in double-double
     arithmetic, since ½(1 + tanh u) cancels for negative x.
     """
     if approximate == "tanh":
         xc, s, _, _ = _gelu_tanh_parts(x)
-        return _outside_cut(x, xc * s, x, -0.0)
-    return x * nx.std_normal_cdf(x)
+        y = _outside_cut(x, xc * s, x, -0.0)
+        return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _: t))
+    # x·Φ(x) = x·P(x)·e^(−x²/2) for x ≤ 0 (the factor goes in before any underflow), and
+    # x·Φ(x) = x + gelu(−x) above.
+    q = nx.exp_neg_square(x, half=True, factor=x * nx.mills(-np.abs(x)))
+    return np.where(x <= 0, q, x - q)
 
 
 # ---------------------------------------------------------------------------------- ELU family
@@ -546,7 +606,21 @@ def _cos_double(s: Array, c: Array) -> Array:
 def snake(x: Array, frequency: float) -> Array:
     """Snake: identity plus a periodic ripple, for extrapolating periodic signals."""
     s, _ = nx.sin_scaled(x, frequency)
-    return x + s * s / frequency
+    y = x + s * s / frequency
+    # For −2 < a·x < 0 the two terms have opposite signs and cancel by up to a factor 4, more
+    # than half-ULP sines can afford: there the sum is formed in double-double throughout.
+    return _patch(x, y, (x < 0) & (x * frequency > -2.0), lambda t: _snake_dd(t, frequency))
+
+
+def _snake_dd(x: Array, frequency: float) -> Array:
+    th, tl = nx.two_prod(x, frequency)
+    sh, sl = nx.sin_dd(th, tl)
+    qh, ql = nx.dd_mul(sh, sl, sh, sl)
+    inv = 1.0 / frequency
+    inv_l = (1.0 - inv * frequency - nx.two_prod(np.asarray([inv]), frequency)[1][0]) / frequency
+    qh, ql = nx.dd_mul(qh, ql, np.full_like(x, inv), np.full_like(x, inv_l))
+    total, err = nx.two_sum(x, qh)
+    return total + (err + ql)
 
 
 def _snake_d1(x: Array, frequency: float) -> Array:
@@ -581,8 +655,7 @@ def sine(x: Array, w0: float) -> Array:
 
 def _gaussian_d(x: Array, order: int) -> Array:
     xc = np.clip(x, -40.0, 40.0)  # e^(−x²) is exactly 0 beyond ±40
-    g = nx.exp_neg_square(xc)
-    return -2.0 * xc * g if order == 1 else (4.0 * xc * xc - 2.0) * g
+    return nx.exp_neg_square(xc, factor=-2.0 * xc if order == 1 else 4.0 * xc * xc - 2.0)
 
 
 @elementwise(

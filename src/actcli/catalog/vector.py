@@ -57,7 +57,7 @@ class _Softmax(NamedTuple):
     q: Array  # 1 − p, computed without cancelling where p ≈ 1
 
 
-def _softmax_core(z: Array, inf_policy: str) -> _Softmax:
+def _softmax_core(z: Array, temperature: float, inf_policy: str) -> _Softmax:
     """softmax, log_softmax and 1 − softmax along the last axis, special rows resolved.
 
     After shifting by the row maximum its term is exactly 1, so Σ e = 1 + rest with rest the
@@ -72,7 +72,7 @@ def _softmax_core(z: Array, inf_policy: str) -> _Softmax:
     zf = np.where(np.isnan(z) | pos, 0.0, z)
     m = np.max(zf, axis=-1, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
-    shifted = zf - m
+    shifted = (zf - m) / temperature  # shift first: x/T − max/T would round both terms
     e = np.exp(shifted)
     top = np.arange(z.shape[-1]) == np.argmax(zf, axis=-1)[..., None]
     rest = np.sum(np.where(top, 0.0, e), axis=-1, keepdims=True)
@@ -122,14 +122,14 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
     range="the open probability simplex",
     reference=f"Bridle 1990, Probabilistic interpretation of feedforward network outputs; {TORCH_SOFTMAX}",
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(x / temperature, inf_policy), 1.0 / temperature
+        _softmax_core(x, temperature, inf_policy), 1.0 / temperature
     ),
     params=_temperature(),  # type: ignore[arg-type]
     frameworks={"torch": "F.softmax", "keras": "softmax", "jax": "jax.nn.softmax"},
 )
 def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     """Softmax: turns a vector of logits into probabilities (multi-class outputs, attention)."""
-    return _softmax_core(x / temperature, inf_policy).p
+    return _softmax_core(x, temperature, inf_policy).p
 
 
 @vector(
@@ -140,7 +140,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     range="(−∞, 0]^n",
     reference="torch.nn.functional.log_softmax; jax.nn.log_softmax",
     jacobian=lambda x, temperature, inf_policy: _log_softmax_jacobian(
-        _softmax_core(x / temperature, inf_policy), 1.0 / temperature
+        _softmax_core(x, temperature, inf_policy), 1.0 / temperature
     ),
     params=_temperature(),  # type: ignore[arg-type]
     aliases=("logsoftmax",),
@@ -148,7 +148,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
 )
 def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     """Log-softmax, computed stably (never log of a softmax that underflowed to 0)."""
-    return _softmax_core(x / temperature, inf_policy).logp
+    return _softmax_core(x, temperature, inf_policy).logp
 
 
 @vector(
@@ -159,14 +159,14 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     range="the open probability simplex",
     reference="torch.nn.functional.softmin",
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(-x / temperature, inf_policy), -1.0 / temperature
+        _softmax_core(-x, temperature, inf_policy), -1.0 / temperature
     ),
     params=_temperature(),  # type: ignore[arg-type]
     frameworks={"torch": "F.softmin"},
 )
 def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
     """Softmin: softmax of the negated input; the smallest entry gets the most weight."""
-    return _softmax_core(-x / temperature, inf_policy).p
+    return _softmax_core(-x, temperature, inf_policy).p
 
 
 # ---------------------------------------------------------------------------------- sparsemax
@@ -181,10 +181,11 @@ def _sparsemax_core(x: Array) -> tuple[Array, Array]:
     floor = np.where(np.isfinite(floor), floor, 0.0)
     # −inf can never be in the support (τ ≥ max − 1): any value below min − 1 behaves the same.
     z = np.where(finite, x, floor - 2.0)
+    z = z - np.max(z, axis=-1, keepdims=True)  # sparsemax is shift-invariant; keeps 1 + … exact
     zs = -np.sort(-z, axis=-1)
     cs = np.cumsum(zs, axis=-1)
     j = np.arange(1, z.shape[-1] + 1)
-    k = np.sum(1.0 + j * zs > cs, axis=-1, keepdims=True)
+    k = np.maximum(np.sum(1.0 + j * zs > cs, axis=-1, keepdims=True), 1)
     tau = (np.take_along_axis(cs, k - 1, axis=-1) - 1.0) / k
     p = np.maximum(z - tau, 0.0)
     bad = bad | dead
@@ -301,8 +302,21 @@ def _clean_rows(x: Array) -> tuple[Array, Mask]:
 
 def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
     z, bad = _clean_rows(x)
-    centred = z - z.mean(axis=-1, keepdims=True)
-    s = np.sqrt(np.mean(centred * centred, axis=-1, keepdims=True) + epsilon)  # two-pass variance
+    centred = z - z.mean(axis=-1, keepdims=True)  # two-pass variance: no E[x²] − E[x]²
+    # Deviations are scaled by the largest one, so that their squares neither overflow (1e200)
+    # nor underflow (1e-300); ε is added on whichever side keeps it representable.
+    big = np.max(np.abs(centred), axis=-1, keepdims=True)
+    scale = np.where(big > 0, big, 1.0)
+    r = centred / scale
+    var_r = np.mean(r * r, axis=-1, keepdims=True)
+    if epsilon == 0:
+        s = scale * np.sqrt(var_r)
+    else:
+        s = np.where(
+            scale > 1.0,
+            scale * np.sqrt(var_r + epsilon / np.maximum(scale, 1.0) ** 2),
+            np.sqrt(np.minimum(scale, 1.0) ** 2 * var_r + epsilon),
+        )
     bad = bad | (s == 0)
     return centred, np.where(bad, 1.0, s), bad
 
@@ -311,8 +325,8 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
     centred, s, bad = _standardize_parts(x, epsilon)
     n = x.shape[-1]
     eye = np.eye(n)
-    s3 = (s * s * s)[..., None]
-    jac = (eye - 1.0 / n) / s[..., None] - centred[..., :, None] * centred[..., None, :] / (n * s3)
+    y = centred / s  # in terms of y no intermediate overflows, whatever the scale of x
+    jac = ((eye - 1.0 / n) - y[..., :, None] * y[..., None, :] / n) / s[..., None]
     return np.where(bad[..., None], np.nan, jac)
 
 
@@ -350,7 +364,8 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
     eye = np.eye(x.shape[-1])
     # ∂‖x‖/∂x_j = sign(x_j)·(|x_j|/‖x‖)^(p−1); the term is absent where the eps floor is active.
     grad = np.sign(z) * (np.abs(z) / div) ** (p - 1.0)
-    jac = eye / div[..., None] - z[..., :, None] * grad[..., None, :] / (div * div)[..., None]
+    y = z / div
+    jac = (eye - y[..., :, None] * grad[..., None, :]) / div[..., None]
     jac = np.where((norm > eps)[..., None], jac, eye / div[..., None])
     return np.where(bad[..., None], np.nan, jac)
 

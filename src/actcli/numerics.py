@@ -78,6 +78,13 @@ def two_prod(a: Array, b: Array | float) -> tuple[Array, Array]:
     return p, np.where(safe, e, 0.0)
 
 
+def two_square(a: Array) -> tuple[Array, Array]:
+    """a² = p + e exactly, for |a| < 1e150 (Dekker's product with one split)."""
+    ah, al = _split(a)
+    p = a * a
+    return p, ((ah * ah - p) + 2.0 * ah * al) + al * al
+
+
 def two_sum(a: Array, b: Array) -> tuple[Array, Array]:
     """Knuth's sum: a + b = s + e exactly (finite inputs)."""
     s = a + b
@@ -180,6 +187,8 @@ def exp_mul(y: Array, factor: Array | float) -> Array:
     (exp(y + 128)·factor)·e^(−128); y + 128 is exact for −1024 < y < −256.
     """
     deep = y < -600.0
+    if not deep.any():
+        return np.exp(y) * factor
     out = np.exp(np.where(deep, y + 128.0, y)) * factor
     return np.where(deep, out * _EXP_M128, out)
 
@@ -196,12 +205,15 @@ def exp_neg_square(x: Array, half: bool = False, factor: Array | float = 1.0) ->
     beyond |x| = 40 the result is 0.
     """
     inside = np.abs(x) < 40.0  # beyond, e^(−800)·poly(x) underflows to 0
-    xs = np.where(inside, x, 0.0)
-    hi, lo = two_prod(xs, xs)
+    everywhere = bool(inside.all())
+    xs = x if everywhere else np.where(inside, x, 0.0)
+    hi, lo = two_square(xs)
     if half:
-        hi, lo = 0.5 * hi, 0.5 * lo
-    out = exp_mul(-hi, (1.0 - lo) * np.where(inside, factor, 0.0))
-    return np.where(np.isnan(x), np.nan, out)
+        hi *= 0.5
+        lo *= 0.5
+    if not everywhere:
+        factor = np.where(inside, factor, 0.0)
+    return exp_mul(-hi, (1.0 - lo) * factor)
 
 
 def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
@@ -209,13 +221,13 @@ def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
     return exp_neg_square(x, half=True, factor=INV_SQRT_2PI * factor)
 
 
-def _clenshaw(coefficients: tuple[float, ...], s: Array) -> Array:
-    """Σ' cⱼ Tⱼ(s) (first term halved), by Clenshaw's recurrence."""
-    b1 = np.zeros_like(s)
-    b2 = np.zeros_like(s)
-    for c in reversed(coefficients[1:]):
-        b1, b2 = 2.0 * s * b1 - b2 + c, b1
-    return s * b1 - b2 + 0.5 * coefficients[0]
+def horner(coefficients: tuple[float, ...], s: Array) -> Array:
+    """Σ cₖ sᵏ, in place (two passes a term)."""
+    acc = np.full_like(s, coefficients[-1])
+    for c in reversed(coefficients[:-1]):
+        acc *= s
+        acc += c
+    return acc
 
 
 def _on(interval: tuple[float, float], v: Array) -> Array:
@@ -225,7 +237,7 @@ def _on(interval: tuple[float, float], v: Array) -> Array:
 
 
 def mills(x: Array) -> Array:
-    """P(x) = Φ(x)/(√(2π)·φ(x)) for x ≤ 0, from the Chebyshev series in ``_mills``.
+    """P(x) = Φ(x)/(√(2π)·φ(x)) for x ≤ 0, from the polynomial fits in ``_mills``.
 
     Φ(x) = P(x)·e^(−x²/2): the Gaussian factor carries the tail, P varies slowly (½ at 0,
     ~1/(√(2π)|x|) far out). scipy's erfc and erfcx are 4–7 ULP off in places.
@@ -238,10 +250,11 @@ def mills(x: Array) -> Array:
     mid = ~(near | tail)
     for mask, piece, interval in ((near, m.NEAR, m.NEAR_INTERVAL), (mid, m.MID, m.MID_INTERVAL)):
         xs = x[mask]
-        out[mask] = _clenshaw(piece, _on(interval, xs)) / (1.0 - xs)
+        out[mask] = horner(piece, _on(interval, xs)) / (1.0 - xs)
     xt = x[tail]
     w = 1.0 / (xt * xt)
-    out[tail] = _clenshaw(m.TAIL, _on(m.TAIL_INTERVAL, w)) * INV_SQRT_2PI / -xt
+    out[tail] = horner(m.TAIL, _on(m.TAIL_INTERVAL, w)) * INV_SQRT_2PI / -xt
+    out[x == 0] = 0.5  # P(0) = ½ exactly, so that gelu′(0) = Φ(0) = ½ to the bit
     return out
 
 
@@ -296,7 +309,7 @@ def sin_dd(th: Array, tl: Array) -> tuple[Array, Array]:
     """sin(θ) as a double-double for a double-double θ with |θ| ≤ 2 (Taylor series).
 
     libm's sin is good to half an ULP, which is not enough where a sine's square is added to
-    something of opposite sign (snake for x < 0). Sixteen terms reach 2⁻¹⁰⁴ at |θ| = 2.
+    something of opposite sign (snake for x < 0). Sixteen terms leave 2e−28 at |θ| = 2.
     """
     t2h, t2l = dd_mul(th, tl, th, tl)
     ah, al = np.full_like(th, _SIN_SERIES[-1][0]), np.full_like(th, _SIN_SERIES[-1][1])

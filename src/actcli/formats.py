@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import enum
+import io
 import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
+
+import numpy as np
 
 
 class OutputFormat(str, enum.Enum):
@@ -45,19 +48,31 @@ class Table:
 
 
 def format_number(value: float, precision: int | None = None) -> str:
-    """Shortest round-trip repr, or ``precision`` significant digits; nan/inf spelled plainly."""
+    """The shortest string that reads back as the same double, or ``precision`` digits.
+
+    The spelling is polars' (which writes large outputs): Python's repr, except that
+    exponents are not zero-padded (1e-7, not 1e-07) and 1e-5 … 9.99e-5 are positional
+    (0.000025). nan and ±inf are spelled plainly.
+    """
     if math.isnan(value):
         return "nan"
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    if precision is None:
-        return repr(float(value))
-    return f"{value:.{precision}g}"
+    if precision is not None:
+        return f"{value:.{precision}g}"
+    text = repr(float(value))
+    mantissa, sep, exponent = text.partition("e-")
+    if not sep:
+        return text
+    if exponent == "05":
+        sign = "-" if mantissa.startswith("-") else ""
+        return f"{sign}0.0000{mantissa.lstrip('-').replace('.', '')}"
+    return f"{mantissa}e-{int(exponent)}"
 
 
 def format_cell(value: Any, precision: int | None = None) -> str:
-    if isinstance(value, float):
-        return format_number(value, precision)
+    if isinstance(value, (float, np.floating)):
+        return format_number(float(value), precision)
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -67,7 +82,10 @@ def format_cell(value: Any, precision: int | None = None) -> str:
 
 def _json_value(value: Any, precision: int | None) -> Any:
     """JSON has no NaN or infinity: they are written as the strings "nan", "inf", "-inf"."""
-    if isinstance(value, float):
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
         if not math.isfinite(value):
             return format_number(value)
         return float(format_number(value, precision)) if precision is not None else value
@@ -107,3 +125,75 @@ def write(
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         raise ValueError(f"{fmt.value} is not a machine format")
+
+
+# ---------------------------------------------------------------------------------- streaming
+
+_POLARS_MIN_ROWS = 50_000  # below this, polars' import costs more than it saves
+
+
+class BlockWriter:
+    """Writes column blocks as CSV, TSV or JSON Lines as they come (constant memory).
+
+    Large CSV/TSV blocks are written by polars, whose float spelling :func:`format_number`
+    reproduces exactly; everything else goes through :mod:`csv` and :mod:`json`.
+    """
+
+    def __init__(
+        self,
+        columns: list[str],
+        fmt: OutputFormat,
+        stream: IO[str],
+        *,
+        header: bool = True,
+        precision: int | None = None,
+    ) -> None:
+        if fmt not in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl):
+            raise ValueError(f"{fmt.value} is not a streaming format")
+        self.columns, self.fmt, self.stream = columns, fmt, stream
+        self.precision = precision
+        self.delimiter = "\t" if fmt is OutputFormat.tsv else ","
+        self.pending_header = header and fmt is not OutputFormat.jsonl
+
+    def finish(self) -> None:
+        """Write the header if no block came (empty input still names its columns)."""
+        if self.pending_header:
+            csv.writer(self.stream, delimiter=self.delimiter, lineterminator="\n").writerow(
+                self.columns
+            )
+            self.pending_header = False
+
+    def write(self, block: list[np.ndarray]) -> None:
+        n = len(block[0]) if block else 0
+        if self.fmt is OutputFormat.jsonl:
+            for row in zip(*(c.tolist() for c in block), strict=True):
+                values = (_json_value(v, self.precision) for v in row)
+                record = dict(zip(self.columns, values, strict=True))
+                self.stream.write(json.dumps(record) + "\n")
+            return
+        if n >= _POLARS_MIN_ROWS and self.precision is None:
+            self._polars(block)
+            return
+        writer = csv.writer(self.stream, delimiter=self.delimiter, lineterminator="\n")
+        if self.pending_header:
+            writer.writerow(self.columns)
+            self.pending_header = False
+        cells = [[format_cell(v, self.precision) for v in c.tolist()] for c in block]
+        writer.writerows(zip(*cells, strict=True))
+
+    def _polars(self, block: list[np.ndarray]) -> None:
+        import polars as pl
+
+        frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(block)}).fill_nan(None)
+        frame.columns = self.columns
+        self.stream.flush()
+        out = io.StringIO()
+        frame.write_csv(
+            out,
+            separator=self.delimiter,
+            include_header=self.pending_header,
+            null_value="nan",
+            line_terminator="\n",
+        )
+        self.pending_header = False
+        self.stream.write(out.getvalue())

@@ -24,10 +24,12 @@ def table(data: Table, out: Console, *, precision: int | None = None, header: bo
     """Print ``data`` as a rich table that fits the console width."""
     rt = RichTable(
         title=data.title or None,
+        title_justify="left",
         show_header=header,
         header_style="bold",
         caption=data.meta.get("caption"),
         expand=False,
+        min_width=min(len(data.title) + 4, out.width),
     )
     shown = [data.columns.index(c) for c in data.meta.get("display", data.columns)]
     for i in shown:
@@ -35,6 +37,11 @@ def table(data: Table, out: Console, *, precision: int | None = None, header: bo
     for row in data.rows:
         rt.add_row(*(Text(format_cell(row[i], precision)) for i in shown))
     out.print(rt)
+
+
+def note(message: str, out: Console) -> None:
+    """A line on stderr: notes and warnings (``warning: ...``, ``note: ...``)."""
+    out.print(Text(message), soft_wrap=True, highlight=False)
 
 
 def error(message: str, out: Console) -> None:

@@ -1,0 +1,111 @@
+"""The installed ``actcli`` in real pipes: subprocesses, real stdin/stdout, early-closing readers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import actcli
+from actcli.formats import format_number
+
+ACTCLI = shutil.which("actcli")
+pytestmark = pytest.mark.skipif(ACTCLI is None, reason="actcli is not installed on PATH")
+ENV = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+
+
+def sh(command: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        input=data,
+        capture_output=True,
+        env=ENV,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_seq_into_eval():
+    out = sh("seq -2 1 2 | actcli eval relu")
+    assert out.returncode == 0
+    assert out.stdout == b"x,relu\n-2.0,0.0\n-1.0,0.0\n0.0,0.0\n1.0,1.0\n2.0,2.0\n"
+    assert out.stderr == b""
+
+
+def test_head_closes_the_pipe_quietly():
+    out = subprocess.run(
+        ["bash", "-c", "seq 1 300000 | actcli eval relu - --format csv | head -1"],
+        capture_output=True,
+        env=ENV,
+        timeout=120,
+        check=False,
+    )
+    assert out.stdout == b"x,relu\n"
+    assert b"Traceback" not in out.stderr
+    assert out.stderr == b""
+
+
+def test_empty_stdin():
+    out = sh("printf '' | actcli eval gelu")
+    assert (out.returncode, out.stdout, out.stderr) == (0, b"x,gelu\n", b"")
+
+
+def test_bad_stdin_is_one_line_and_exit_1():
+    out = sh("printf '1\\nabc\\n3\\n' | actcli eval relu -")
+    assert out.returncode == 1
+    assert out.stderr == b"error: bad number 'abc' at line 2\n"
+
+
+def test_chaining_actcli_into_actcli():
+    out = sh("actcli eval relu --range -2 2 -n 5 | actcli diff sigmoid --column relu")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().splitlines()
+    assert lines[0] == "x,dsigmoid"
+    assert lines[-1] == "2.0," + format_number(float(actcli.get("sigmoid").derivative(2.0)))
+
+
+def test_a_million_lines_row_for_row(tmp_path):
+    x = np.random.default_rng(3).standard_normal(1_000_000) * 10
+    x[::1000] = np.nan
+    src = tmp_path / "in.txt"
+    src.write_text("".join(format_number(v) + "\n" for v in x), encoding="utf-8")
+    out = sh(f"actcli eval silu < {src}")
+    assert out.returncode == 0, out.stderr[-500:]
+    lines = out.stdout.decode().splitlines()
+    assert lines[0] == "x,silu"
+    got = np.array([[float(c) for c in line.split(",")] for line in lines[1:]])
+    assert got.shape == (1_000_000, 2)
+    np.testing.assert_array_equal(got[:, 0], x)
+    np.testing.assert_array_equal(got[:, 1], actcli.get("silu")(x))
+
+
+def test_accuracy_grid_through_the_cli():
+    """The core issue's grid, stdin → CSV → compare with the API to the bit."""
+    grid = np.concatenate(
+        [np.linspace(-40, 40, 2001), np.geomspace(1e-300, 1e6, 301), -np.geomspace(1e-300, 1e6, 301),
+         [0.0, -0.0]]
+    )  # fmt: skip
+    data = "".join(format_number(v) + "\n" for v in grid).encode()
+    for name in ("gelu", "mish", "tanh_shrink", "sigmoid"):
+        for command in ("eval", "diff"):
+            out = sh(f"actcli {command} {name}", data)
+            assert out.returncode == 0, out.stderr
+            rows = [line.split(",") for line in out.stdout.decode().splitlines()[1:]]
+            y = np.array([float(r[1]) for r in rows])
+            act = actcli.get(name)
+            ref = act(grid) if command == "eval" else act.derivative(grid)
+            np.testing.assert_array_equal(y, ref, err_msg=f"{command} {name}")
+
+
+def test_python_dash_m():
+    out = subprocess.run(
+        [sys.executable, "-m", "actcli", "eval", "relu", "-1"],
+        capture_output=True,
+        env=ENV,
+        check=False,
+    )
+    assert out.stdout == b"x,relu\n-1.0,0.0\n"

@@ -9,6 +9,7 @@ lets them through with their traceback.
 from __future__ import annotations
 
 import enum
+import errno
 import math
 import os
 import sys
@@ -77,12 +78,24 @@ class Boundary(TyperGroup):
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
             raise typer.Exit(130) from None
-        except BrokenPipeError:
+        except OSError as exc:
+            if os.environ.get("ACTCLI_DEBUG"):
+                raise
+            if not _closed_pipe(exc):
+                from actcli import render
+
+                render.error(exc.strerror or str(exc), render.console(sys.stderr))
+                raise typer.Exit(1) from None
             # The reader went away (| head): stop quietly, and keep Python's final flush of
             # stdout from complaining about the same closed pipe.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
+
+
+def _closed_pipe(exc: OSError) -> bool:
+    """EPIPE, as Python raises it (BrokenPipeError) or as polars does (OSError, os error 32)."""
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE or "os error 32" in str(exc)
 
 
 app = typer.Typer(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import enum
-import io
 import json
 import math
 from collections.abc import Mapping
@@ -186,14 +185,17 @@ class BlockWriter:
 
         frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(block)}).fill_nan(None)
         frame.columns = self.columns
-        self.stream.flush()
-        out = io.StringIO()
-        frame.write_csv(
-            out,
-            separator=self.delimiter,
-            include_header=self.pending_header,
-            null_value="nan",
-            line_terminator="\n",
-        )
+        options = {
+            "separator": self.delimiter,
+            "include_header": self.pending_header,
+            "null_value": "nan",
+            "line_terminator": "\n",
+        }
         self.pending_header = False
-        self.stream.write(out.getvalue())
+        binary = getattr(self.stream, "buffer", None)
+        if binary is None:
+            self.stream.write(frame.write_csv(**options))
+            return
+        self.stream.flush()
+        frame.write_csv(binary, **options)
+        binary.flush()

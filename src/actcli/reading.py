@@ -101,7 +101,24 @@ class Reader:
                 rest = data
                 continue
             rest = data[cut + 1 :]
+            fast = self._fast(data[: cut + 1])
+            if fast is not None:
+                yield fast
+                continue
             yield from self._lines(data[: cut + 1].decode("utf-8", "replace").splitlines())
+
+    def _fast(self, data: bytes) -> np.ndarray | None:
+        """A large block of one-number lines parsed by polars straight from the bytes."""
+        if (
+            self.layout is None
+            or self.layout.delimiter is not None
+            or data.count(b"\n") < _POLARS_MIN_LINES
+        ):
+            return None
+        values = _polars_numbers(data)
+        if values is not None:
+            self.line += data.count(b"\n")
+        return values
 
     # -- one block of complete lines -----------------------------------------------------
     def _lines(self, lines: list[str]) -> Iterator[np.ndarray]:
@@ -128,7 +145,7 @@ class Reader:
 
     def _numbers(self, lines: list[str]) -> np.ndarray:
         if len(lines) >= _POLARS_MIN_LINES:
-            fast = _polars_numbers(lines)
+            fast = _polars_numbers("\n".join(line.strip() for line in lines).encode())
             if fast is not None:
                 return fast
         out = []
@@ -163,13 +180,16 @@ class Reader:
         return [self.layout.header[c] for c in self.layout.columns]
 
 
-def _polars_numbers(lines: list[str]) -> np.ndarray | None:
-    """Parse a large block of one-number lines with polars; None if it needs the slow path."""
+def _polars_numbers(data: bytes) -> np.ndarray | None:
+    """Parse a large block of one-number lines with polars; None if it needs the slow path.
+
+    Anything unusual (a blank line, spaces, a bad number) makes polars fail or produce a null,
+    and the block is then parsed line by line, which skips blanks and names bad lines.
+    """
     import polars as pl
 
-    text = "\n".join(line.strip() for line in lines if line.strip())
     try:
-        frame = pl.read_csv(io.StringIO(text), has_header=False, schema={"x": pl.Float64})
+        frame = pl.read_csv(io.BytesIO(data), has_header=False, schema={"x": pl.Float64})
     except Exception:
         return None
     series = frame["x"]

@@ -185,17 +185,16 @@ class BlockWriter:
 
         frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(block)}).fill_nan(None)
         frame.columns = self.columns
-        options = {
-            "separator": self.delimiter,
-            "include_header": self.pending_header,
-            "null_value": "nan",
-            "line_terminator": "\n",
-        }
-        self.pending_header = False
+        header, self.pending_header = self.pending_header, False
         binary = getattr(self.stream, "buffer", None)
-        if binary is None:
-            self.stream.write(frame.write_csv(**options))
-            return
-        self.stream.flush()
-        frame.write_csv(binary, **options)
-        binary.flush()
+        if binary is not None:
+            self.stream.flush()  # the text layer's pending bytes go first
+        frame.write_csv(
+            binary if binary is not None else self.stream,
+            separator=self.delimiter,
+            include_header=header,
+            null_value="nan",
+            line_terminator="\n",
+        )
+        if binary is not None:
+            binary.flush()

@@ -343,6 +343,7 @@ def _input_blocks(
 
 
 def _evaluate_command(
+    *,
     name: str,
     order: int,
     values: list[str] | None,
@@ -496,24 +497,7 @@ def eval_cmd(
     inf_policy: InfPolicyOption = None,
     no_color: NoColorOption = False,
 ) -> None:
-    _evaluate_command(
-        name,
-        0,
-        values,
-        range_,
-        steps,
-        params,
-        dialect,
-        dtype,
-        fmt,
-        precision,
-        no_header,
-        input_file,
-        column,
-        temperature,
-        inf_policy,
-        no_color,
-    )
+    _evaluate_command(order=0, **locals())  # the same options as diff, by name
 
 
 @app.command("diff", help=DIFF_HELP, cls=NumbersCommand)
@@ -535,24 +519,7 @@ def diff_cmd(
     inf_policy: InfPolicyOption = None,
     no_color: NoColorOption = False,
 ) -> None:
-    _evaluate_command(
-        name,
-        order,
-        values,
-        range_,
-        steps,
-        params,
-        dialect,
-        dtype,
-        fmt,
-        precision,
-        no_header,
-        input_file,
-        column,
-        temperature,
-        inf_policy,
-        no_color,
-    )
+    _evaluate_command(**locals())
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ def test_two_sum_is_exact(a, b):
 @given(st.floats(min_value=-1e150, max_value=1e150, allow_nan=False))
 def test_two_square_is_exact(a):
     p, e = nx.two_square(np.array([a]))
-    if abs(a) > 1e-150:
+    if abs(a) > 1e-140:  # below, the error term a²·2⁻⁵³ is subnormal and cannot be exact
         assert Fraction(float(p[0])) + Fraction(float(e[0])) == Fraction(a) ** 2
 
 

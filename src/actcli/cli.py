@@ -12,6 +12,7 @@ import enum
 import errno
 import math
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -520,6 +521,278 @@ def diff_cmd(
     no_color: NoColorOption = False,
 ) -> None:
     _evaluate_command(**locals())
+
+
+# ---------------------------------------------------------------------------------- plot / compare
+
+
+class Style(str, enum.Enum):
+    light = "light"
+    dark = "dark"
+
+
+NamesArg = Annotated[
+    list[str], typer.Argument(help="Activations (names, aliases, name:k=v).", show_default=False)
+]
+PlotRangeOption = Annotated[
+    tuple[float, float], typer.Option("--range", "-r", metavar="A B", help="The x interval.")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Figure file: .png, .svg or .pdf."),
+]
+DpiOption = Annotated[int, typer.Option("--dpi", min=1, max=2400, help="Pixels per inch (PNG).")]
+SizeOption = Annotated[str, typer.Option("--size", metavar="WxH", help="Figure size in inches.")]
+TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title.")]
+StyleOption = Annotated[Style, typer.Option("--style", help="light or dark.", case_sensitive=False)]
+
+
+def _activations(
+    names: list[str], params: list[str] | None, dialect: str | None
+) -> list[Activation]:
+    return [_activation(name, params, dialect) for name in names]
+
+
+def _size(text: str) -> tuple[float, float]:
+    w, sep, h = text.lower().partition("x")
+    try:
+        size = (float(w), float(h))
+    except ValueError:
+        size = (0.0, 0.0)
+    if not sep or not all(0 < v <= 100 and math.isfinite(v) for v in size):
+        raise UsageError(f"--size {text!r}: expected WxH in inches, each in (0, 100], e.g. 7x4.5")
+    return size
+
+
+def _default_output(acts: list[Activation]) -> Path:
+    stem = "_".join(re.sub(r"[^A-Za-z0-9.=-]+", "-", a.spec) for a in acts)
+    return Path(stem[:120] + ".png")
+
+
+def _provenance(acts: list[Activation], title: str) -> dict[str, str]:
+    return {
+        "title": title,
+        "software": f"actcli {__version__}",
+        "command": "actcli " + " ".join(sys.argv[1:]),
+        "activations": "; ".join(a.spec for a in acts),
+        "dialect": ", ".join(sorted({a.dialect for a in acts})),
+    }
+
+
+def _figure_title(acts: list[Activation], custom: str | None) -> str:
+    if custom is not None:
+        return custom
+    from actcli.plotting import mathtext_or_none
+
+    head = ", ".join(a.spec for a in acts)
+    dialects = ", ".join(sorted({a.dialect for a in acts}))
+    if len(acts) == 1:
+        formula = mathtext_or_none(acts[0].latex)
+        if formula:
+            head = f"{head}:  {formula}"
+    return f"{head}   ({dialects})"
+
+
+PLOT_HELP = """Plot activations (and with -d their derivatives) to a file or the terminal.
+
+Without -o, writes NAMES.png in the current directory and prints its path. Jumps are not
+joined: the value at a kink (per dialect) is a filled dot, the one-sided limits open dots.
+
+Examples:
+
+  actcli plot relu --range -5 5
+
+  actcli plot gelu silu mish -d -o smooth.svg
+
+  actcli plot relu -dd --terminal
+
+  actcli plot softmax --others 0,1 -o softmax.pdf
+"""
+
+
+@app.command("plot", help=PLOT_HELP, cls=NumbersCommand)
+def plot_cmd(
+    names: NamesArg,
+    range_: PlotRangeOption = (-5.0, 5.0),
+    steps: Annotated[int, typer.Option("--steps", "-n", help="Points on the x grid.")] = 1001,
+    derivative: Annotated[
+        int, typer.Option("--derivative", "-d", count=True, help="Add f′ (-dd: f″ too).")
+    ] = 0,
+    output: OutputOption = None,
+    terminal: Annotated[bool, typer.Option("--terminal", help="Draw in the terminal.")] = False,
+    ascii_only: Annotated[bool, typer.Option("--ascii", help="Terminal plot in ASCII.")] = False,
+    width: Annotated[int | None, typer.Option("--width", min=10, max=1000)] = None,
+    height: Annotated[int | None, typer.Option("--height", min=4, max=500)] = None,
+    dpi: DpiOption = 150,
+    size: SizeOption = "7x4.5",
+    title: TitleOption = None,
+    style: StyleOption = Style.light,
+    others: Annotated[
+        str, typer.Option("--others", help="Vector activations: the other inputs, e.g. 0,1.")
+    ] = "0",
+    show: Annotated[bool, typer.Option("--show", help="Open a window (needs a display).")] = False,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    from actcli import curves
+
+    if derivative > 2:
+        raise UsageError("-d at most twice (f′ and f″)")
+    if terminal and (output is not None or show):
+        raise UsageError("--terminal draws in the terminal: drop -o / --show")
+    acts = _activations(names, params, dialect)
+    x = curves.grid(range_[0], range_[1], steps)
+    extra = curves.parse_others(others)
+    drawn = [c for act in acts for c in curves.curves(act, x, derivative, extra)]
+    if terminal:
+        from actcli import render, termplot
+
+        console = render.console(sys.stdout, no_color=no_color)
+        encoding = getattr(sys.stdout, "encoding", None)
+        text = termplot.render(
+            drawn, x,
+            width=width or max(console.width - 12, 20), height=height or 17,
+            title=title if title is not None else ", ".join(a.spec for a in acts),
+            ascii_only=ascii_only or not termplot.can_draw_blocks(encoding),
+            color=console.color_system is not None and not no_color,
+        )  # fmt: skip
+        sys.stdout.write(text)
+        return
+    from actcli import plotting
+
+    fig_title = _figure_title(acts, title)
+    fig = plotting.figure(
+        [plotting.Panel(drawn, x)], title=fig_title, style=style.value, size=_size(size), dpi=dpi
+    )
+    if show:
+        plotting.show(fig)
+        return
+    path = output or _default_output(acts)
+    plotting.save(fig, path, _provenance(acts, fig_title))
+    typer.echo(str(path))
+
+
+COMPARE_HELP = """Compare activations: their properties side by side, and how far apart they are.
+
+Properties: range, minimum (value and location), monotonic, bounded, E[f(z)] for z ~ N(0,1),
+smoothness, f(0), f′(0), where |f′| < 1e-3. Then the largest difference between each pair on
+the grid (--metric abs|rel|ulp) and where it occurs. --format csv writes x,NAME1,NAME2,...;
+-o FILE writes the overlay figure (--grid: one panel each with f and f′; --diff: a panel of
+the differences from the first). A name may carry its own dialect: gelu:dialect=jax.
+
+Examples:
+
+  actcli compare gelu silu mish --range -4 4
+
+  actcli compare gelu gelu:approximate=tanh --metric ulp
+
+  actcli compare gelu:dialect=torch gelu:dialect=jax -o port_gap.png --diff
+
+  actcli compare sigmoid hard_sigmoid --format csv > curves.csv
+"""
+
+
+class Metric(str, enum.Enum):
+    abs = "abs"
+    rel = "rel"
+    ulp = "ulp"
+
+
+@app.command("compare", help=COMPARE_HELP, cls=NumbersCommand)
+def compare_cmd(
+    names: NamesArg,
+    range_: PlotRangeOption = (-5.0, 5.0),
+    steps: Annotated[int, typer.Option("--steps", "-n", help="Points on the x grid.")] = 1001,
+    metric: Annotated[Metric, typer.Option("--metric", help="abs, rel or ulp.")] = Metric.abs,
+    output: OutputOption = None,
+    grid_panels: Annotated[bool, typer.Option("--grid", help="One panel per activation.")] = False,
+    diff_panel: Annotated[bool, typer.Option("--diff", help="Add a panel of differences.")] = False,
+    dpi: DpiOption = 150,
+    size: SizeOption = "8x5",
+    title: TitleOption = None,
+    style: StyleOption = Style.light,
+    fmt: FormatOption = OutputFormat.auto,
+    precision: PrecisionOption = None,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    from actcli import comparison, curves, formats
+
+    acts = _activations(names, params, dialect)
+    comparison.check_elementwise(acts)
+    x = curves.grid(range_[0], range_[1], steps)
+    if output is not None:
+        from actcli import plotting
+
+        plotting.check_output(output)
+        panels = _compare_panels(acts, x, grid_panels, diff_panel)
+        fig_title = title if title is not None else "compare: " + ", ".join(a.spec for a in acts)
+        columns = 2 if len(panels) > 2 else 1
+        fig = plotting.figure(
+            panels, title=fig_title, style=style.value, size=_size(size), dpi=dpi, columns=columns
+        )
+        plotting.save(fig, output, _provenance(acts, fig_title))
+        _message(f"wrote {output}")
+    resolved = resolve_format(fmt, sys.stdout.isatty())
+    if resolved in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl):
+        writer = formats.BlockWriter(
+            ["x", *(a.spec for a in acts)], resolved, sys.stdout, precision=precision
+        )
+        writer.write([x, *(np.asarray(a(x)) for a in acts)])
+        writer.finish()
+        return
+    props = [comparison.properties(a, x) for a in acts]
+    diffs = comparison.pairs(acts, x, metric.value)
+    prop_table = Table(
+        ["property", *(a.spec for a in acts)],
+        [[key, *(p[key] for p in props)] for key in props[0]],
+        title=f"properties on [{x[0]:g}, {x[-1]:g}]",
+    )
+    diff_table = Table(
+        ["a", "b", f"max {metric.value} difference", "at x"],
+        [[d.a, d.b, d.value, float(f"{d.at:.6g}")] for d in diffs],
+        title="differences",
+    )
+    if resolved is OutputFormat.json:
+        import json
+
+        doc = {
+            "range": [float(x[0]), float(x[-1])],
+            "steps": len(x),
+            "metric": metric.value,
+            "properties": {a.spec: p for a, p in zip(acts, props, strict=True)},
+            "differences": [d.__dict__ for d in diffs],
+        }
+        sys.stdout.write(json.dumps(formats.json_safe(doc), ensure_ascii=False) + "\n")
+        return
+    from actcli import render
+
+    console = render.console(sys.stdout, no_color=no_color)
+    render.table(prop_table, console, precision=precision)
+    if diffs:
+        render.table(diff_table, console, precision=precision)
+
+
+def _compare_panels(acts: list[Activation], x: np.ndarray, grid: bool, diff: bool) -> list[Any]:
+    from actcli import curves
+    from actcli.plotting import Panel
+
+    if grid:
+        panels = [Panel(curves.curves(a, x, 1, []), x, title=a.spec) for a in acts]
+    else:
+        panels = [Panel([c for a in acts for c in curves.curves(a, x, 0, [])], x)]
+    if diff and len(acts) > 1:
+        base = np.asarray(acts[0](x))
+        lines = [
+            curves.Curve(
+                f"{a.spec} − {acts[0].spec}", a.spec, 0, [curves.Piece(x, np.asarray(a(x)) - base)]
+            )
+            for a in acts[1:]
+        ]
+        panels.append(Panel(lines, x, title=f"difference from {acts[0].spec}"))
+    return panels
 
 
 def main() -> None:

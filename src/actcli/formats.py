@@ -95,6 +95,11 @@ def _json_value(value: Any, precision: int | None) -> Any:
     return value
 
 
+def json_safe(value: Any) -> Any:
+    """A structure with NaN and ±inf spelled as strings, ready for json.dumps."""
+    return _json_value(value, None)
+
+
 def write(
     table: Table,
     fmt: OutputFormat,

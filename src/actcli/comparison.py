@@ -1,0 +1,161 @@
+"""What ``compare`` computes: properties side by side, and how far activations differ.
+
+Every property is computed from the activation itself (its values, derivatives, kinks and
+limits), none is typed by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from actcli.catalog.registry import Activation
+from actcli.errors import UsageError
+
+METRICS = ("abs", "rel", "ulp")
+SATURATION = 1e-3  # |f′| below this counts as saturated
+_HERMITE_NODES = 120
+
+
+@dataclass
+class Difference:
+    a: str
+    b: str
+    metric: str
+    value: float
+    at: float
+
+
+def check_elementwise(acts: list[Activation]) -> None:
+    for act in acts:
+        if act.kind != "elementwise":
+            raise UsageError(f"compare takes elementwise activations; {act.name} is a vector one")
+
+
+def gaussian_mean(act: Activation) -> float:
+    """E[f(z)] for z ~ N(0, 1), by Gauss–Hermite quadrature (probabilists' weights)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(_HERMITE_NODES)
+    return float(np.sum(weights * act(nodes)) / math.sqrt(2 * math.pi))
+
+
+def _minimum(act: Activation, x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
+    """The interior minimum on the grid, refined by bisection on f′ (None at an edge)."""
+    finite = np.isfinite(y)
+    if not finite.any():
+        return None
+    i = int(np.nanargmin(np.where(finite, y, np.inf)))
+    if i in (0, len(x) - 1):
+        return None
+    lo, hi = float(x[i - 1]), float(x[i + 1])
+    d = act.derivative
+    if not (d(lo) < 0 < d(hi)):
+        return float(y[i]), float(x[i])  # flat or kinked minimum: the grid point is it
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        if d(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    at = 0.5 * (lo + hi)
+    return float(act(at)), at
+
+
+def _monotonic(dy: np.ndarray) -> str:
+    finite = dy[np.isfinite(dy)]
+    if (finite >= 0).all():
+        return "increasing" if (finite > 0).any() else "constant"
+    if (finite <= 0).all():
+        return "decreasing"
+    return "no"
+
+
+def _smoothness(act: Activation) -> str:
+    kinks = act.kink_points
+    if not kinks:
+        return "C∞"
+    worst = min(k.jump_order for k in kinks)
+    return ("discontinuous", "C⁰", "C¹")[worst]
+
+
+def _saturation(x: np.ndarray, dy: np.ndarray) -> str:
+    """Where |f′| < 1e−3 on the grid, as the sides on which it stays so."""
+    flat = np.abs(dy) < SATURATION
+    parts = []
+    if flat[0]:
+        stop = int(np.argmin(flat)) if not flat.all() else len(x) - 1
+        parts.append(f"x < {x[stop]:.3g}")
+    if flat[-1] and not flat.all():
+        start = len(x) - int(np.argmin(flat[::-1]))
+        parts.append(f"x > {x[start - 1]:.3g}")
+    return ", ".join(parts) if parts else "none"
+
+
+def _bound(value: float) -> str:
+    return "∞" if value == math.inf else "−∞" if value == -math.inf else f"{value:.6g}"
+
+
+def _range(lo_inf: float, hi_inf: float, minimum: tuple[float, float] | None, y: np.ndarray) -> str:
+    """The output range from the limits at ±∞ and an interior minimum; [ when attained."""
+    if math.isnan(lo_inf) or math.isnan(hi_inf):
+        return "—"
+    lo, lo_hit = lo_inf, bool(y.size) and float(y.min()) == lo_inf
+    if minimum is not None and minimum[0] < lo:
+        lo, lo_hit = minimum[0], True
+    hi_hit = bool(y.size) and float(y.max()) == hi_inf
+    return f"{'[' if lo_hit else '('}{_bound(lo)}, {_bound(hi_inf)}{']' if hi_hit else ')'}"
+
+
+def properties(act: Activation, x: np.ndarray) -> dict[str, Any]:
+    """One column of the comparison table."""
+    y = np.asarray(act(x))
+    dy = np.asarray(act.derivative(x))
+    lo_inf, hi_inf = act.definition.limits(**act.params)[0]
+    minimum = _minimum(act, x, y)
+    finite = y[np.isfinite(y)]
+    return {
+        "range": _range(lo_inf, hi_inf, minimum, finite),
+        "on the grid": f"[{finite.min():.6g}, {finite.max():.6g}]" if finite.size else "—",
+        "minimum": f"{minimum[0]:.12g} at {minimum[1]:.12g}" if minimum else "at an edge",
+        "monotonic": _monotonic(dy),
+        "bounded": {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
+            (math.isfinite(lo_inf), math.isfinite(hi_inf)), "no"
+        ),
+        "E[f(z)], z ~ N(0,1)": f"{gaussian_mean(act):.6g}",
+        "smoothness": _smoothness(act),
+        "f(0)": float(act(0.0)),
+        "f′(0)": float(act.derivative(0.0)),
+        "saturates (|f′| < 1e-3)": _saturation(x, dy),
+    }
+
+
+def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Difference:
+    """The largest difference between two activations on the grid, and where."""
+    if metric not in METRICS:
+        raise UsageError(f"unknown metric {metric!r} (metrics: {', '.join(METRICS)})")
+    ya, yb = np.asarray(a(x)), np.asarray(b(x))
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 and inf − inf mean "no data"
+        diff = np.abs(ya - yb)
+        if metric == "rel":
+            diff = diff / np.maximum(np.abs(ya), np.abs(yb))
+            diff = np.where((ya == yb), 0.0, diff)
+        elif metric == "ulp":
+            diff = diff / np.spacing(np.maximum(np.abs(ya), np.abs(yb)))
+            diff = np.where((ya == yb), 0.0, diff)
+    diff = np.where(np.isfinite(diff), diff, np.nan)
+    if np.isnan(diff).all():
+        return Difference(a.spec, b.spec, metric, math.nan, math.nan)
+    i = int(np.nanargmax(diff))
+    return Difference(a.spec, b.spec, metric, float(diff[i]), float(x[i]))
+
+
+def pairs(acts: list[Activation], x: np.ndarray, metric: str) -> list[Difference]:
+    return [
+        difference(acts[i], acts[j], x, metric)
+        for i in range(len(acts))
+        for j in range(i + 1, len(acts))
+    ]

@@ -1,0 +1,190 @@
+"""What a plot shows, computed without any plotting library: curves, their pieces, kink dots.
+
+A :class:`Curve` is one function (f, f′ or f″ of one activation) on a grid, cut into
+:class:`Piece` s wherever it jumps, so that no renderer joins a jump with a slanted line. At
+every jump the dialect's value *at* the point is a filled dot and the one-sided limits are open
+dots. NaN values stay NaN: renderers draw them as gaps.
+
+Vector activations are shown along one input: ``softmax`` as the components of
+softmax([x, *others]) as x varies, the gated family along the gate with the other half fixed
+at 1 (``glu([1, x]) = σ(x)``, ``reglu([x, 1]) = relu(x)``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from actcli.catalog.registry import Activation, KinkPoint
+from actcli.errors import UsageError
+
+GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated
+MAX_STEPS = 1_000_000
+
+
+@dataclass
+class Piece:
+    """A run of the curve without jumps: x and y of the same length."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass
+class Curve:
+    """One line of a plot."""
+
+    label: str
+    key: str  # curves with the same key (an activation's f, f′, f″) share a colour
+    order: int  # 0: f, 1: f′, 2: f″
+    pieces: list[Piece]
+    filled: list[tuple[float, float]] = field(default_factory=list)  # the value at a jump
+    hollow: list[tuple[float, float]] = field(default_factory=list)  # one-sided limits there
+
+    @property
+    def x(self) -> np.ndarray:
+        """All x of the curve, pieces separated by NaN (for renderers without pieces)."""
+        return _joined([p.x for p in self.pieces])
+
+    @property
+    def y(self) -> np.ndarray:
+        return _joined([p.y for p in self.pieces])
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    out: list[np.ndarray] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(np.array([np.nan]))
+        out.append(part)
+    return np.concatenate(out) if out else np.array([])
+
+
+def grid(a: float, b: float, steps: int) -> np.ndarray:
+    """linspace(a, b, steps) after checking the request."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise UsageError("--range needs two finite numbers")
+    if a == b:
+        raise UsageError(f"--range {a:g} {b:g} is empty: give two different numbers")
+    if not 2 <= steps <= MAX_STEPS:
+        raise UsageError(f"--steps must be between 2 and {MAX_STEPS}, got {steps}")
+    return np.linspace(min(a, b), max(a, b), steps)
+
+
+def parse_others(text: str) -> list[float]:
+    """``--others 0,1``: the fixed inputs of a vector activation besides x."""
+    try:
+        return [float(t) for t in re.split(r"[,\s]+", text.strip()) if t]
+    except ValueError:
+        raise UsageError(f"--others {text!r}: expected numbers separated by commas") from None
+
+
+def curves(act: Activation, x: np.ndarray, max_order: int, others: list[float]) -> list[Curve]:
+    """f and its derivatives up to ``max_order`` (0, 1 or 2) as curves on the grid x."""
+    if act.kind == "vector":
+        return _vector_curves(act, x, max_order, others)
+    out = []
+    for order in range(max_order + 1):
+        out.append(_elementwise_curve(act, x, order))
+    return out
+
+
+def _label(act: Activation, order: int) -> str:
+    spec = act.spec
+    return (spec, f"{spec}′", f"{spec}″")[order]
+
+
+def _elementwise_curve(act: Activation, x: np.ndarray, order: int) -> Curve:
+    lo, hi = float(x[0]), float(x[-1])
+    breaks = [k for k in act.kink_points if lo < k.at < hi and k.jump_order <= order]
+
+    def f(v: np.ndarray) -> np.ndarray:
+        return np.asarray(act(v) if order == 0 else act.derivative(v, order), dtype=np.float64)
+
+    pieces, filled, hollow = [], [], []
+    edges = [lo, *[k.at for k in breaks], hi]
+    for i in range(len(edges) - 1):
+        left, right = edges[i], edges[i + 1]
+        inner = x[(x > left) & (x < right)]
+        xs = np.concatenate([[left], inner, [right]])
+        ys = f(xs)
+        # at a break, the piece ends at the one-sided limit, not at the value at the point
+        if i > 0:
+            ys[0] = _limit(f, breaks[i - 1], order, "right")
+        if i < len(edges) - 2:
+            ys[-1] = _limit(f, breaks[i], order, "left")
+        pieces.append(Piece(xs, ys))
+    for k in breaks:
+        at = float(f(np.array([k.at]))[0])
+        filled.append((k.at, at))
+        for side in ("left", "right"):
+            limit = _limit(f, k, order, side)
+            if limit != at:
+                hollow.append((k.at, limit))
+    return Curve(_label(act, order), act.spec, order, pieces, filled, hollow)
+
+
+def _limit(f: Callable[[np.ndarray], np.ndarray], kink: KinkPoint, order: int, side: str) -> float:
+    """The one-sided limit of f (or f′, f″) at a kink: f's from the next double, the
+    derivatives' from the kink record."""
+    if order == 0:
+        step = -math.inf if side == "left" else math.inf
+        return float(f(np.array([np.nextafter(kink.at, step)]))[0])
+    return float((kink.left if side == "left" else kink.right)[order - 1])
+
+
+def _vector_curves(
+    act: Activation, x: np.ndarray, max_order: int, others: list[float]
+) -> list[Curve]:
+    gated = act.definition.family == "gated"
+    if gated:
+        # the other half is 1; glu (torch convention) gates with the second half
+        rows = np.column_stack(
+            [x, np.ones_like(x)] if act.name in GATED_FIRST else [np.ones_like(x), x]
+        )
+        which = 0 if act.name in GATED_FIRST else 1
+    else:
+        rows = np.column_stack([x, *(np.full_like(x, o) for o in others)])
+        which = 0
+    y = np.asarray(act(rows))
+    out = []
+    n_out = y.shape[-1]
+    jac = np.asarray(act.jacobian(rows)) if max_order >= 1 else None
+    for i in range(n_out):
+        name = act.spec if n_out == 1 else f"{act.spec}[{i + 1}]"
+        out.append(Curve(name, name, 0, [Piece(x, y[:, i])]))
+        if jac is not None:
+            out.append(Curve(f"∂{name}/∂x", name, 1, [Piece(x, jac[:, i, which])]))
+    return out
+
+
+def y_limits(all_curves: list[Curve], x: np.ndarray) -> tuple[float, float]:
+    """Limits that show every curve's shape: an unbounded one does not squash the others.
+
+    Each curve's extent is measured; when the largest reaches far beyond the others (more
+    than three times their typical extent and beyond the x-span), the limits are capped there.
+    """
+    highs, lows = [], []
+    for c in all_curves:
+        y = c.y[np.isfinite(c.y)]
+        if y.size:
+            highs.append(float(y.max()))
+            lows.append(float(y.min()))
+    if not highs:
+        return -1.0, 1.0
+    span = float(x[-1] - x[0])
+    top = max(highs)
+    if len(highs) > 1:
+        typical = float(np.median(sorted(highs)[:-1]))  # the others' extent
+        top = min(top, max(3 * abs(typical), span, 1.0))
+    bottom = min(lows)
+    if len(lows) > 1:
+        typical = float(np.median(sorted(lows)[1:]))
+        bottom = max(bottom, -max(3 * abs(typical), span, 1.0))
+    bottom, top = min(bottom, 0.0), max(top, 0.0)
+    pad = 0.06 * (top - bottom or 1.0)
+    return bottom - pad, top + pad

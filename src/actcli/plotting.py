@@ -1,0 +1,178 @@
+"""Figures with matplotlib (the only module importing it), never through pyplot's global state.
+
+:func:`figure` draws curves from :mod:`actcli.curves` onto a ``matplotlib.figure.Figure`` with
+the Agg canvas; :func:`save` writes it atomically with provenance metadata and without dates,
+so the same command writes the same bytes twice.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from actcli.curves import Curve, y_limits
+from actcli.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+SUFFIXES = (".png", ".svg", ".pdf")
+# Okabe & Ito's colour-blind-safe palette (black last: it is the axis colour on light)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+DASHES = ("-", "--", ":")  # f, f′, f″
+STYLES = {
+    "light": {"bg": "white", "fg": "#222222", "grid": "#dddddd", "zero": "#999999"},
+    "dark": {"bg": "#1e1e1e", "fg": "#e8e8e8", "grid": "#3a3a3a", "zero": "#777777"},
+}
+
+
+@dataclass
+class Panel:
+    """One axes: its curves and the x grid they share."""
+
+    curves: list[Curve]
+    x: np.ndarray
+    title: str = ""
+    ylabel: str = ""
+
+
+def check_output(path: Path) -> str:
+    """The format of an output file, from its suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        allowed = ", ".join(SUFFIXES)
+        raise UsageError(f"cannot write {path.name!r}: the suffix must be one of {allowed}")
+    if not path.parent.is_dir():
+        raise DataError(f"cannot write {path}: no directory {path.parent}")
+    return suffix[1:]
+
+
+def mathtext_or_none(latex: str) -> str | None:
+    """``$latex$`` if matplotlib's mathtext can draw it (no TeX install needed), else None."""
+    from matplotlib.mathtext import MathTextParser
+
+    text = f"${latex}$"
+    try:
+        MathTextParser("path").parse(text)
+    except (ValueError, RuntimeError):
+        return None
+    return text
+
+
+def figure(
+    panels: Sequence[Panel],
+    *,
+    title: str = "",
+    style: str = "light",
+    size: tuple[float, float] = (7.0, 4.5),
+    dpi: int = 150,
+    columns: int = 1,
+) -> Figure:
+    """A figure with one axes per panel; curves of one activation share a colour."""
+    from matplotlib.figure import Figure
+
+    colours = STYLES[style]
+    fig = Figure(figsize=size, dpi=dpi, facecolor=colours["bg"], layout="constrained")
+    rows = -(-len(panels) // columns)
+    axes = fig.subplots(rows, columns, squeeze=False)
+    names: dict[str, str] = {}
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        _draw(ax, panel, colours, names)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, color=colours["fg"], fontsize=11)
+    return fig
+
+
+def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, str]) -> None:
+    ax.set_facecolor(colours["bg"])
+    for spine in ax.spines.values():
+        spine.set_color(colours["zero"])
+    ax.tick_params(colors=colours["fg"])
+    ax.grid(True, color=colours["grid"], linewidth=0.6)
+    ax.axhline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
+    ax.axvline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
+    for curve in panel.curves:
+        colour = names.setdefault(curve.key, PALETTE[len(names) % len(PALETTE)])
+        dash = DASHES[curve.order % len(DASHES)]
+        for i, piece in enumerate(curve.pieces):
+            ax.plot(
+                piece.x, piece.y, dash, color=colour, linewidth=1.8,
+                label=curve.label if i == 0 else None, zorder=3,
+            )  # fmt: skip
+        if curve.filled:
+            fx, fy = zip(*curve.filled, strict=True)
+            ax.plot(fx, fy, "o", color=colour, markersize=5, zorder=4)
+        if curve.hollow:
+            hx, hy = zip(*curve.hollow, strict=True)
+            ax.plot(hx, hy, "o", markerfacecolor=colours["bg"], markeredgecolor=colour,
+                    markersize=5, zorder=4)  # fmt: skip
+    ax.set_xlim(float(panel.x[0]), float(panel.x[-1]))
+    ax.set_ylim(*y_limits(panel.curves, panel.x))
+    ax.set_xlabel("x", color=colours["fg"])
+    if panel.ylabel:
+        ax.set_ylabel(panel.ylabel, color=colours["fg"])
+    if panel.title:
+        ax.set_title(panel.title, color=colours["fg"], fontsize=10)
+    legend = ax.legend(loc="best", fontsize=8, frameon=True)
+    legend.get_frame().set_facecolor(colours["bg"])
+    legend.get_frame().set_edgecolor(colours["grid"])
+    for text in legend.get_texts():
+        text.set_color(colours["fg"])
+
+
+def save(fig: Figure, path: Path, provenance: dict[str, str]) -> None:
+    """Write the figure atomically (a temporary file, then a rename) with fixed metadata."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fmt = check_output(path)
+    FigureCanvasAgg(fig)
+    title = provenance.get("title", "")
+    description = "; ".join(f"{k}: {v}" for k, v in provenance.items() if k != "title")
+    metadata: dict[str, Any] = {
+        "png": {"Software": None, "Title": title, "Description": description},
+        "svg": {"Date": None, "Title": title, "Description": description, "Creator": "actcli"},
+        "pdf": {"CreationDate": None, "ModDate": None, "Title": title, "Subject": description,
+                "Creator": "actcli", "Producer": "actcli"},
+    }[fmt]  # fmt: skip
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+        with (
+            os.fdopen(fd, "wb") as out,
+            rc_context({"svg.hashsalt": "actcli", "pdf.compression": 6}),
+        ):
+            fig.savefig(out, format=fmt, metadata=metadata, facecolor=fig.get_facecolor())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a figure is an ordinary file
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise DataError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def show(fig: Figure) -> None:
+    """Open the figure in a window; only here does pyplot come in (it owns the GUI loop)."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise DataError(
+            "--show needs a display (none found): write a file with -o or use --terminal"
+        )
+    import matplotlib.pyplot as plt
+
+    manager = plt.figure().canvas.manager
+    if manager is None:
+        raise DataError("--show: matplotlib has no interactive backend here")
+    fig.set_canvas(manager.canvas)
+    manager.canvas.figure = fig
+    plt.show()

@@ -1,0 +1,52 @@
+"""Plots drawn in the terminal with uniplot: 4× resolution with Unicode blocks, or ASCII.
+
+Curves come from :mod:`actcli.curves` with their jumps as NaN gaps. Without colour (NO_COLOR,
+--no-color, a pipe) the series stay distinguishable: ASCII mode gives each its own character.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actcli.curves import Curve, y_limits
+
+
+def render(
+    curves: list[Curve],
+    x: np.ndarray,
+    *,
+    width: int,
+    height: int,
+    title: str,
+    ascii_only: bool,
+    color: bool,
+) -> str:
+    """The plot as text (lines joined by newlines, ending with one)."""
+    from uniplot import plot_to_string
+
+    lo, hi = y_limits(curves, x)
+    options: dict[str, object] = {
+        "lines": True,
+        "legend_labels": [c.label for c in curves],
+        "width": max(width, 10),
+        "height": max(height, 4),
+        "title": title,
+        "x_min": float(x[0]),
+        "x_max": float(x[-1]),
+        "y_min": lo,
+        "y_max": hi,
+        "color": color,
+    }
+    if ascii_only or not color:  # without colour, only distinct characters tell series apart
+        options["character_set"] = "ascii"
+    text = plot_to_string([c.y for c in curves], [c.x for c in curves], **options)
+    return text.rstrip("\n") + "\n"
+
+
+def can_draw_blocks(encoding: str | None) -> bool:
+    """Whether the output encoding has the Unicode block characters uniplot draws with."""
+    try:
+        "▀▄█▌▐".encode(encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

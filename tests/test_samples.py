@@ -1,0 +1,32 @@
+"""sample_outputs/ is what `python -m actcli.samples` makes: text byte for byte, figures valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from actcli import samples
+
+ROOT = Path(__file__).resolve().parent.parent / "sample_outputs"
+
+
+def test_text_samples_regenerate_byte_for_byte(tmp_path):
+    samples.generate(tmp_path, only_text=True)
+    for name, _ in samples.SAMPLES:
+        if name.endswith(samples.FIGURES):
+            continue
+        assert (tmp_path / name).read_bytes() == (ROOT / name).read_bytes(), name
+    assert (tmp_path / "README.md").read_text() == (ROOT / "README.md").read_text()
+
+
+def test_figure_samples_are_valid():
+    for name, _ in samples.SAMPLES:
+        if not name.endswith(samples.FIGURES):
+            continue
+        data = (ROOT / name).read_bytes()
+        assert len(data) > 10_000, name
+        if name.endswith(".png"):
+            assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        elif name.endswith(".svg"):
+            assert data.startswith(b"<?xml") and b"<svg" in data, name
+        else:
+            assert data.startswith(b"%PDF-"), name

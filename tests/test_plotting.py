@@ -161,3 +161,15 @@ def test_y_limits_are_not_squashed_by_an_unbounded_curve():
 def test_mathtext_fallback():
     assert plotting.mathtext_or_none(r"\max(x, 0)") == r"$\max(x, 0)$"
     assert plotting.mathtext_or_none(r"\begin{cases} x \end{cases}") is None
+
+
+def test_every_catalog_formula_is_mathtext_or_piecewise():
+    from matplotlib.mathtext import MathTextParser
+
+    from actcli.catalog.registry import definitions
+
+    parser = MathTextParser("path")
+    for d in definitions().values():
+        text = plotting.mathtext_or_none(d.latex)
+        if text is not None:
+            parser.parse(text)  # raises if mathtext cannot draw it

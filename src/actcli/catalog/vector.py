@@ -373,7 +373,7 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
 @vector(
     family="normaliser",
     formula="normalize(x) = x / max(‖x‖_p, eps)",
-    latex=r"\frac{x}{\max(\lVert x \rVert_p, \epsilon)}",
+    latex=r"\frac{x}{\max(\|x\|_p, \epsilon)}",
     derivative="p = 2: ∂y/∂x = (I − y yᵀ)/‖x‖ (and I/eps where the floor is active)",
     range="the unit p-sphere (or inside it, for tiny inputs)",
     reference="torch.nn.functional.normalize (p=2, eps=1e-12); keras.ops.normalize",

@@ -97,6 +97,8 @@ HAZARDS = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 6.0, 8.37, 18.5, 19.1, 20.0, 20.0000000
 HAZARDS += [25.0, 30.0, 34.04365338911715, 36.74, 37.5, 100.0, 354.5, 700.0, 709.78]
 HAZARDS += [709.79, 710.0, 744.4, 745.13, 746.0, 1000.0, 1e-8, 1e-16, 5e-324, 1e-320]
 HAZARDS += [1e-310, TINY]
+# Where e^x is subnormal but x·e^x (silu, mish, serf, ...) is still normal: every 0.25.
+HAZARDS += [float(v) for v in np.arange(700.0, 746.0, 0.25)]
 
 
 def _base_points() -> list[float]:

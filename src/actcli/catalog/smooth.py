@@ -151,7 +151,7 @@ QUICK_GELU = nx.dd_from_decimal("1.702")
 
 def _swish(x: Array, c: tuple[float, float]) -> Array:
     zh, zl = _times(x, c)
-    return x * nx.sigmoid_dd(zh, zl)
+    return _far_left(x, x * nx.sigmoid_dd(zh, zl), 0, c)
 
 
 def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
@@ -166,12 +166,12 @@ def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
     else:
         s, sm = nx.sigmoid_dd(zh, zl), nx.sigmoid_dd(-zh, -zl)
     general = s * (1.0 + np.clip(zh, -_Z, _Z) * sm)
-    return _near_root("silu", zh, general, 0.0 if zl is None else zl)
+    return _far_left(x, _near_root("silu", zh, general, 0.0 if zl is None else zl), 1, c)
 
 
 def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
     z = np.clip(c[0] * x, -_Z, _Z)
-    return c[0] * nx.sigmoid_prime(z) * (2.0 - z * np.tanh(0.5 * z))
+    return _far_left(x, c[0] * nx.sigmoid_prime(z) * (2.0 - z * np.tanh(0.5 * z)), 2, c)
 
 
 @elementwise(
@@ -217,13 +217,13 @@ def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
 
 def _mish_d1(x: Array) -> Array:
     t, sech2, s = _mish_parts(x)
-    return _near_root("mish", x, t + x * s * sech2)
+    return _far_left(x, _near_root("mish", x, t + x * s * sech2), 1)
 
 
 def _mish_d2(x: Array) -> Array:
     t, sech2, s = _mish_parts(x)
     xc = np.clip(x, -_Z, _Z)  # beyond ±1000, σ·sech² is exactly 0
-    return s * sech2 * (2.0 + xc * (nx.sigmoid(-xc) - 2.0 * t * s))
+    return _far_left(x, s * sech2 * (2.0 + xc * (nx.sigmoid(-xc) - 2.0 * t * s)), 2)
 
 
 @elementwise(
@@ -240,7 +240,7 @@ def _mish_d2(x: Array) -> Array:
 )
 def mish(x: Array) -> Array:
     """Mish: x·tanh(softplus(x)), a smooth non-monotonic activation (YOLOv4)."""
-    return x * np.tanh(nx.softplus(x))
+    return _far_left(x, x * np.tanh(nx.softplus(x)), 0)
 
 
 # ---------------------------------------------------------------------------------- GELU
@@ -284,6 +284,25 @@ def _patch(x: Array, out: Array, mask: NDArray[np.bool_], fn: Callable[[Array], 
     out = np.array(out, dtype=np.float64)
     out[mask] = fn(x[mask])
     return out
+
+
+# x·g(x) with g(x) = C·e^(βx)·(1 + O(e^(βx))) far left (silu, quick_gelu, mish, tanh_exp,
+# serf): once βx < −700, e^(βx) is subnormal while x·e^(βx) may still be normal (silu(−713)
+# ≈ −6e−308), so the value and its derivatives are recomputed as exp·factor there, exactly.
+_FAR_LEFT = -700.0
+
+
+def _far_left(
+    x: Array, out: Array, order: int, c: tuple[float, float] = (1.0, 0.0), scale: float = 1.0
+) -> Array:
+    """f, f′ or f″ of C·x·e^(cx) where c·x < −700: x, 1 + z and c(2 + z) times e^z, z = cx."""
+
+    def tail(t: Array) -> Array:
+        zh, zl = _times(t, c)
+        factor = (t, 1.0 + zh, c[0] * (2.0 + zh))[order]
+        return nx.exp_mul(zh, scale * (1.0 + (0.0 if zl is None else zl)) * factor)
+
+    return _patch(x, out, c[0] * x < _FAR_LEFT, tail)
 
 
 # Deep in the lower tail the results are normal numbers made of a subnormal e^(2u) or
@@ -522,13 +541,13 @@ def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:
 
 def _tanh_exp_d1(x: Array) -> Array:
     e, t, sech2 = _tanh_exp_parts(x)
-    return t + x * (e * sech2)
+    return _far_left(x, t + x * (e * sech2), 1)
 
 
 def _tanh_exp_d2(x: Array) -> Array:
     xc = np.clip(x, -_Z, 20.0)  # e^x is 0 below −1000 (and tanh(e^x) saturated above 20)
     e, t, sech2 = _tanh_exp_parts(xc)
-    return (e * sech2) * (2.0 + xc - 2.0 * xc * e * t)
+    return _far_left(x, (e * sech2) * (2.0 + xc - 2.0 * xc * e * t), 2)
 
 
 @elementwise(
@@ -545,7 +564,7 @@ def _tanh_exp_d2(x: Array) -> Array:
 )
 def tanh_exp(x: Array) -> Array:
     """TanhExp: x·tanh(e^x), designed for lightweight real-time networks."""
-    return x * _tanh_exp_parts(x)[1]
+    return _far_left(x, x * _tanh_exp_parts(x)[1], 0)
 
 
 def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:
@@ -557,13 +576,14 @@ def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:
 
 def _serf_d1(x: Array) -> Array:
     _, erf_sp, g, sig = _serf_parts(x)
-    return erf_sp + x * (g * sig)
+    return _far_left(x, erf_sp + x * (g * sig), 1, scale=nx.TWO_OVER_SQRT_PI)
 
 
 def _serf_d2(x: Array) -> Array:
     xc = np.clip(x, -_Z, _Z)  # e^(−sp²) is 0 above 40 and σ is 0 below −750
     s, _, g, sig = _serf_parts(xc)
-    return 2.0 * g * sig + xc * g * (nx.sigmoid_prime(xc) - 2.0 * s * sig * sig)
+    d2 = 2.0 * g * sig + xc * g * (nx.sigmoid_prime(xc) - 2.0 * s * sig * sig)
+    return _far_left(x, d2, 2, scale=nx.TWO_OVER_SQRT_PI)
 
 
 @elementwise(
@@ -579,7 +599,7 @@ def _serf_d2(x: Array) -> Array:
 )
 def serf(x: Array) -> Array:
     """Serf: x·erf(softplus(x)), a Mish-like self-regularised activation."""
-    return x * _serf_parts(x)[1]
+    return _far_left(x, x * _serf_parts(x)[1], 0, scale=nx.TWO_OVER_SQRT_PI)
 
 
 # ---------------------------------------------------------------------------------- periodic

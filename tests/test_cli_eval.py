@@ -189,12 +189,18 @@ def test_parameters_dialects_and_notes(runner):
 def test_dtype_rounding_and_warnings(runner):
     result = run(runner, "eval", "exponential", "0.1", "100", "--dtype", "float16")
     assert result.exit_code == 0
-    assert result.stdout == "x,exponential\n0.0999755859375,1.10546875\n100.0,inf\n"
+    assert result.stdout == "x,exponential\n0.1,1.105\n100.0,inf\n"
     assert result.stderr == "warning: 1 result(s) overflowed to ±inf in float16\n"
     flushed = run(runner, "eval", "sigmoid", "-200", "--dtype", "float32")
     assert flushed.stderr == "warning: 1 nonzero result(s) flushed to zero in float32\n"
     bf = run(runner, "eval", "identity", "1.01", "--dtype", "bfloat16")
-    assert bf.stdout == "x,identity\n1.0078125,1.0078125\n"
+    assert bf.stdout == "x,identity\n1.01,1.01\n"  # shortest that reads back as that bfloat16
+    inputs = run(runner, "eval", "relu", "70000", "1e-8", "--dtype", "float16")
+    assert inputs.stdout == "x,relu\ninf,inf\n0.0,0.0\n"
+    assert inputs.stderr == (
+        "warning: 1 input value(s) overflowed to ±inf in float16\n"
+        "warning: 1 nonzero input value(s) flushed to zero in float16\n"
+    )
 
 
 def test_diff_orders_and_jacobian(runner):
@@ -205,7 +211,11 @@ def test_diff_orders_and_jacobian(runner):
     second = run(runner, "diff", "silu", "0", "--order", "2")
     assert second.stdout == "x,d2silu\n0.0,0.5\n"
     jac = run(runner, "diff", "softmax", "0", "0")
-    assert jac.stdout == "i,dsoftmax_i/dx_1,dsoftmax_i/dx_2\n1,0.25,-0.25\n2,-0.25,0.25\n"
+    assert jac.stdout == "i,x_1,x_2\n1,0.25,-0.25\n2,-0.25,0.25\n"
+    order2 = run(runner, "diff", "softmax", "1", "2", "--order", "2")
+    assert order2.exit_code == 2 and "not --order 2" in order2.stderr
+    huge = run(runner, "diff", "softmax", "--range", "0", "1", "--steps", "100000")
+    assert huge.exit_code == 2 and "too large" in huge.stderr
     rows = run(runner, "diff", "softmax", "--no-header", input="1,2\n3,4\n")
     assert rows.exit_code == 2
     assert "one vector" in rows.stderr
@@ -224,6 +234,56 @@ def test_softmax_shortcuts(runner):
     ]
     misuse = run(runner, "eval", "relu", "1", "--temperature", "2")
     assert misuse.exit_code == 2
+
+
+def test_numeric_first_row_is_data_not_a_header(runner):
+    one = run(runner, "eval", "relu", "--column", "1", input="1\n2\n3\n")
+    assert one.stdout == "x,relu\n1.0,1.0\n2.0,2.0\n3.0,3.0\n"
+    rows = run(runner, "eval", "softmax", input="0,0\n1000,0\n")
+    assert rows.stdout == "softmax_1,softmax_2\n0.5,0.5\n1.0,0.0\n"
+    named = run(runner, "eval", "relu", "--column", "x", input="1,2\n")
+    assert named.exit_code == 2 and "the first row is numbers, not a header" in named.stderr
+
+
+def test_bom_ragged_rows_and_odd_line_breaks(runner):
+    bom = run(runner, "eval", "relu", "--column", "x", input="\ufeffx,y\n-1,2\n")
+    assert bom.stdout == "x,relu\n-1.0,0.0\n"
+    ragged = run(runner, "eval", "softmax", input="a,b\n1,2\n3,4,5\n")
+    assert ragged.exit_code == 1
+    assert ragged.stderr.strip() == "error: line 3 has 3 fields, the others 2"
+    vt = run(runner, "eval", "relu", input="1\x0b2\n3\n")  # only \n ends a line
+    assert vt.exit_code == 1 and "at line 1" in vt.stderr
+
+
+def test_options_the_input_would_ignore_are_errors(runner):
+    for args, message in [
+        (["eval", "relu", "5", "--steps", "3"], "--steps goes with --range"),
+        (["eval", "relu", "1", "--column", "x"], "--column picks a column"),
+        (["eval", "relu", "-", "5"], "give numbers or '-', not both"),
+        (["eval", "relu", "-", "--range", "0", "1"], "give the input one way"),
+    ]:
+        result = run(runner, *args)
+        assert result.exit_code == 2, args
+        assert message in result.stderr, args
+
+
+def test_negative_numbers_after_options_with_attached_values(runner):
+    assert run(runner, "eval", "relu", "--format=csv", "-5").stdout == "x,relu\n-5.0,0.0\n"
+    jax = run(runner, "eval", "leaky_relu", "--dialect=jax", "-1", "-fcsv")
+    assert jax.stdout == "x,leaky_relu\n-1.0,-0.01\n"
+    both = run(runner, "eval", "relu", "--range", "-5", "-1", "-n", "2")
+    assert both.stdout == "x,relu\n-5.0,0.0\n-1.0,0.0\n"
+
+
+def test_huge_ranges_and_vectors(runner):
+    wide = run(runner, "eval", "relu", "--range", "-1e308", "1e308", "--steps", "3")
+    assert wide.stdout == "x,relu\n-1e+308,0.0\n0.0,0.0\n1e+308,1e+308\n"
+    assert wide.stderr == ""
+    std = run(runner, "eval", "standardize", "1e308", "1.5e308", "1.7e308", "--no-header")
+    assert [line.split(",")[1] for line in std.stdout.split()] == [
+        "-1.358732440973515", "0.33968311024337877", "1.0190493307301358",
+    ]  # fmt: skip
+    assert run(runner, "eval", "softmax", input="").stdout == "x,softmax\n"
 
 
 def test_debug_lets_the_traceback_through(runner):

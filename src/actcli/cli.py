@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import numpy as np
 import typer
@@ -71,10 +71,7 @@ class Boundary(TyperGroup):
         except ActcliError as exc:
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
-            from actcli import render
-
-            render.error(str(exc), render.console(sys.stderr))
-            raise typer.Exit(exc.exit_code) from None
+            _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
@@ -83,15 +80,29 @@ class Boundary(TyperGroup):
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
             if not _closed_pipe(exc):
-                from actcli import render
-
-                render.error(exc.strerror or str(exc), render.console(sys.stderr))
-                raise typer.Exit(1) from None
+                _fail(exc.strerror or str(exc))
             # The reader went away (| head): stop quietly, and keep Python's final flush of
             # stdout from complaining about the same closed pipe.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
+        except MemoryError:
+            if os.environ.get("ACTCLI_DEBUG"):
+                raise
+            _fail("out of memory: ask for fewer values (--steps) or stream them through stdin")
+        except Exception as exc:
+            # typer's and click's own exits and usage errors pass; anything else is a bug, and
+            # still gets one line rather than a traceback
+            if os.environ.get("ACTCLI_DEBUG") or hasattr(exc, "exit_code"):
+                raise
+            _fail(f"internal error ({type(exc).__name__}: {exc}); ACTCLI_DEBUG=1 shows where")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    from actcli import render
+
+    render.error(message, render.console(sys.stderr))
+    raise typer.Exit(code) from None
 
 
 def _closed_pipe(exc: OSError) -> bool:
@@ -125,17 +136,52 @@ NoColorOption = Annotated[
 ]
 
 
-def emit(data: Table, fmt: OutputFormat, *, no_color: bool = False) -> None:
-    """Write a command's result to stdout in the resolved format."""
+def emit(
+    data: Table,
+    fmt: OutputFormat,
+    *,
+    header: bool = True,
+    precision: int | None = None,
+    no_color: bool = False,
+) -> None:
+    """Write a whole table to stdout in the resolved format."""
     resolved = resolve_format(fmt, sys.stdout.isatty())
     if resolved is OutputFormat.table:
         from actcli import render
 
-        render.table(data, render.console(sys.stdout, no_color=no_color))
+        console = render.console(sys.stdout, no_color=no_color)
+        render.table(data, console, precision=precision, header=header)
     else:
         from actcli import formats
 
-        formats.write(data, resolved, sys.stdout)
+        formats.write(data, resolved, sys.stdout, header=header, precision=precision)
+
+
+def emit_blocks(
+    columns: list[str],
+    blocks: Iterable[list[np.ndarray]],
+    fmt: OutputFormat,
+    title: str,
+    meta: dict[str, Any],
+    no_header: bool,
+    precision: int | None,
+    no_color: bool,
+) -> None:
+    """Stream column blocks (CSV, TSV, JSON Lines) or gather them into a table (table, JSON)."""
+    from actcli import formats
+
+    resolved = resolve_format(fmt, sys.stdout.isatty())
+    if resolved in formats.STREAMING:
+        writer = formats.BlockWriter(
+            columns, resolved, sys.stdout, header=not no_header, precision=precision
+        )
+        for block in blocks:
+            writer.write(block)
+        writer.finish()
+        return
+    rows = [list(row) for block in blocks for row in formats.rows(block)]
+    table = Table(columns, rows, title=title, meta=meta)
+    emit(table, resolved, header=not no_header, precision=precision, no_color=no_color)
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -221,7 +267,8 @@ RangeOption = Annotated[
     typer.Option("--range", "-r", metavar="A B", help="Evaluate on linspace(A, B, STEPS)."),
 ]
 StepsOption = Annotated[
-    int, typer.Option("--steps", "-n", help="Number of points of --range (1 to 100000000).")
+    int | None,
+    typer.Option("--steps", "-n", help="Points of --range (default 11; 1 to 100000000)."),
 ]
 ParamOption = Annotated[
     list[str] | None,
@@ -275,7 +322,6 @@ def _activation(
 ) -> Activation:
     """Resolve NAME with --param, --dialect and the softmax shortcuts; report alias notes."""
     import actcli
-    from actcli.catalog.registry import parse_spec
 
     extra: dict[str, object] = {}
     for item in params or []:
@@ -287,12 +333,7 @@ def _activation(
         extra["temperature"] = temperature
     if inf_policy is not None:
         extra["inf_policy"] = inf_policy.value
-    act = actcli.get(name, dialect=dialect, **extra)
-    if (temperature is not None or inf_policy is not None) and act.kind != "vector":
-        raise UsageError(
-            f"--temperature and --inf-policy are for the softmax family, not {act.name}"
-        )
-    _ = parse_spec  # the spec grammar is documented in actcli.get
+    act = actcli.get(name, dialect=dialect, **extra)  # a parameter NAME lacks is an error there
     for note in act.notes:
         _message(f"note: {note}")
     return act
@@ -304,43 +345,70 @@ def _message(text: str) -> None:
     render.note(text, render.console(sys.stderr))
 
 
+RANGE_BLOCK = 1 << 20  # --range is generated in blocks too: 1e8 steps need no 800 MB
+
+
+def linspace_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
+    """numpy.linspace(a, b, steps), in blocks; where b − a overflows (±1e308), as
+    a·(1 − t) + b·t instead."""
+    span = b - a
+    for start in range(0, steps, RANGE_BLOCK):
+        k = np.arange(start, min(start + RANGE_BLOCK, steps), dtype=np.float64)
+        if math.isfinite(span):
+            block = a + k * (span / max(steps - 1, 1))  # numpy.linspace's own formula
+        else:
+            t = k / (steps - 1)
+            block = a * (1.0 - t) + b * t
+        if start + RANGE_BLOCK >= steps and steps > 1:
+            block[-1] = b
+        yield block
+
+
 def _input_blocks(
     values: list[str] | None,
     range_: tuple[float, float] | None,
-    steps: int,
+    steps: int | None,
     input_file: Path | None,
     column: str | None,
-    header: bool,
 ) -> Iterator[np.ndarray]:
-    """The input, by the contract's precedence: VALUES, --range, --input FILE, stdin."""
+    """The input, by the contract's precedence: VALUES, --range, --input FILE, stdin.
+
+    Giving more than one source, or an option that the chosen source ignores, is an error:
+    nothing the user asked for is silently dropped.
+    """
     from actcli import reading
 
-    given = [values and values != ["-"], range_ is not None, input_file is not None]
-    if sum(map(bool, given)) > 1:
-        raise UsageError("give the input one way: VALUES, --range A B or --input FILE")
-    if values and values != ["-"]:
-        yield reading.parse_values(values)
-        return
-    if range_ is not None:
+    stdin = bool(values) and "-" in (values or [])
+    if stdin and values != ["-"]:
+        raise UsageError("'-' reads standard input: give numbers or '-', not both")
+    numbers = bool(values) and not stdin
+    if sum((numbers, range_ is not None, input_file is not None, stdin)) > 1:
+        raise UsageError("give the input one way: VALUES, --range A B, --input FILE or -")
+    if steps is not None and range_ is None:
+        raise UsageError("--steps goes with --range")
+    if column is not None and (numbers or range_ is not None):
+        raise UsageError("--column picks a column of --input or standard input")
+    if numbers:
+        yield reading.parse_values(values or [])
+    elif range_ is not None:
+        steps = 11 if steps is None else steps
         if not 1 <= steps <= 100_000_000:
             raise UsageError(f"--steps must be between 1 and 100000000, got {steps}")
         a, b = range_
         if not (math.isfinite(a) and math.isfinite(b)):
             raise UsageError("--range needs two finite numbers")
-        yield np.linspace(a, b, steps)
-        return
-    if input_file is not None:
+        yield from linspace_blocks(a, b, steps)
+    elif input_file is not None:
         try:
             stream = input_file.open("rb")
         except OSError as exc:
             raise DataError(f"cannot read {input_file}: {exc.strerror or exc}") from None
         with stream:
-            yield from reading.Reader(stream, column, header)
-        return
-    if values == ["-"] or not sys.stdin.isatty():
-        yield from reading.Reader(sys.stdin.buffer, column, header)
-        return
-    raise UsageError("no input: give VALUES, --range A B, --input FILE, or pipe numbers in")
+            yield from reading.Reader(stream, column)
+    elif stdin or not sys.stdin.isatty():
+        yield from reading.Reader(sys.stdin.buffer, column)
+    else:
+        raise UsageError("no input: give VALUES, --range A B, --input FILE, or pipe numbers in")
 
 
 def _evaluate_command(
@@ -349,7 +417,7 @@ def _evaluate_command(
     order: int,
     values: list[str] | None,
     range_: tuple[float, float] | None,
-    steps: int,
+    steps: int | None,
     params: list[str] | None,
     dialect: str | None,
     dtype: Dtype,
@@ -363,42 +431,21 @@ def _evaluate_command(
     no_color: bool,
 ) -> None:
     """eval (order 0) and diff (order 1 or 2; the Jacobian for vector activations)."""
-    from actcli import evaluation, formats
+    from actcli import evaluation
 
     act = _activation(name, params, dialect, temperature, inf_policy)
-    blocks = _input_blocks(values, range_, steps, input_file, column, not no_header)
+    if act.kind == "vector" and order == 2:
+        raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
+    blocks = _input_blocks(values, range_, steps, input_file, column)
     report = evaluation.Report(dtype=dtype.value)
     if act.kind == "vector":
         columns, block = evaluation.vector(act, blocks, order > 0, dtype.value, report)
-        quantity = "jacobian" if order else "value"
         results: Iterable[list[np.ndarray]] = [block]
     else:
         columns = ["x", evaluation.column_name(act, order)]
-        quantity = "value"
         results = evaluation.elementwise(act, blocks, order, dtype.value, report)
-    meta = evaluation.describe(act, order, dtype.value, quantity)
-    resolved = resolve_format(fmt, sys.stdout.isatty())
-    if resolved in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl):
-        writer = formats.BlockWriter(
-            columns, resolved, sys.stdout, header=not no_header, precision=precision
-        )
-        for block in results:
-            writer.write(block)
-        writer.finish()
-    else:
-        rows = [row for block in results for row in zip(*(c.tolist() for c in block), strict=True)]
-        table = Table(columns, [list(r) for r in rows], title=_title(meta), meta=meta)
-        if resolved is OutputFormat.json:
-            formats.write(table, resolved, sys.stdout, precision=precision)
-        else:
-            from actcli import render
-
-            render.table(
-                table,
-                render.console(sys.stdout, no_color=no_color),
-                precision=precision,
-                header=not no_header,
-            )
+    meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
+    emit_blocks(columns, results, fmt, _title(meta), meta, no_header, precision, no_color)
     for warning in report.warnings():
         _message(f"warning: {warning}")
 
@@ -450,18 +497,28 @@ Examples:
 class NumbersCommand(TyperCommand):
     """A command whose positional arguments may be negative numbers: -2, -1e-3, -inf.
 
-    Such a token is protected from the option parser by a leading space (float() ignores it)
-    unless it directly follows an option, whose value it then is (--range -5 5).
+    Such a token is protected from the option parser by a leading space (float() ignores it),
+    unless it is the value of the option just before it (``--range -5 5``, ``--temperature
+    -1``); which options take values, and how many, comes from the command's own parameters.
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        protected = []
-        previous = ""
+        arity = {
+            name: param.nargs
+            for param in self.params
+            if getattr(param, "is_flag", True) is False and not getattr(param, "count", False)
+            for name in (*param.opts, *param.secondary_opts)
+            if name.startswith("-")
+        }
+        protected, owed = [], 0
         for token in args:
-            if token.startswith("-") and _is_number(token) and not _is_option(previous):
+            if owed:
+                owed -= 1
+            elif token in arity:
+                owed = arity[token]
+            elif token.startswith("-") and _is_number(token):
                 token = " " + token
             protected.append(token)
-            previous = token
         return super().parse_args(ctx, protected)
 
 
@@ -473,19 +530,12 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def _is_option(token: str) -> bool:
-    return token.startswith("-") and not _is_number(token) and token not in _FLAGS
-
-
-_FLAGS = {"--no-header", "--no-color", "--help", "-h"}
-
-
 @app.command("eval", help=EVAL_HELP, cls=NumbersCommand)
 def eval_cmd(
     name: NameArg,
     values: ValuesArg = None,
     range_: RangeOption = None,
-    steps: StepsOption = 11,
+    steps: StepsOption = None,
     params: ParamOption = None,
     dialect: DialectOption = None,
     dtype: DtypeOption = Dtype.float64,
@@ -507,7 +557,7 @@ def diff_cmd(
     values: ValuesArg = None,
     order: Annotated[int, typer.Option("--order", min=1, max=2, help="1: f′, 2: f″.")] = 1,
     range_: RangeOption = None,
-    steps: StepsOption = 11,
+    steps: StepsOption = None,
     params: ParamOption = None,
     dialect: DialectOption = None,
     dtype: DtypeOption = Dtype.float64,

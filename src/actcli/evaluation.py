@@ -1,22 +1,25 @@
 """What ``eval`` and ``diff`` compute: columns of numbers from an activation and its input.
 
-:func:`evaluate` turns input blocks into output blocks (streaming for elementwise
-activations; a vector activation needs its whole vector first). Narrow dtypes are computed in
-float64 and rounded once; overflow to ±inf and flush to zero are counted for a warning.
+:func:`elementwise` turns input blocks into output blocks as they come (streaming);
+:func:`vector` needs its whole vector first. Narrow dtypes are computed in float64 and
+rounded once; inputs and results that overflow to ±inf or flush to zero in the narrow type are
+counted for a warning. Output columns keep the narrow dtype, so that they print as the
+shortest string of *that* type (0.1, not 0.10000000149011612).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from actcli.catalog.registry import Activation
-from actcli.errors import DataError, UsageError
+from actcli.errors import UsageError
 
-DTYPES = ("float64", "float32", "float16", "bfloat16")
+Block = list[np.ndarray]  # one array per output column, all of the same length
+MAX_JACOBIAN = 4096  # n × n entries: 4096² doubles are 134 MB
 
 
 def numpy_dtype(name: str) -> np.dtype[Any]:
@@ -25,36 +28,42 @@ def numpy_dtype(name: str) -> np.dtype[Any]:
 
         bfloat16: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
         return bfloat16
-    if name not in DTYPES:
-        raise UsageError(f"unknown dtype {name!r} (dtypes: {', '.join(DTYPES)})")
     return np.dtype(name)
 
 
 @dataclass
 class Report:
-    """What happened on the way: counts for the closing warnings."""
+    """Counts for the closing warnings."""
 
     dtype: str = "float64"
+    input_overflow: int = 0
+    input_flushed: int = 0
     overflow: int = 0
     flushed: int = 0
-    rows: int = 0
 
     def warnings(self) -> list[str]:
         out = []
-        if self.overflow:
-            out.append(f"{self.overflow} result(s) overflowed to ±inf in {self.dtype}")
-        if self.flushed:
-            out.append(f"{self.flushed} nonzero result(s) flushed to zero in {self.dtype}")
+        what = (
+            (self.input_overflow, "input value(s) overflowed to ±inf"),
+            (self.input_flushed, "nonzero input value(s) flushed to zero"),
+            (self.overflow, "result(s) overflowed to ±inf"),
+            (self.flushed, "nonzero result(s) flushed to zero"),
+        )
+        for count, text in what:
+            if count:
+                out.append(f"{count} {text} in {self.dtype}")
         return out
 
 
-@dataclass
-class Evaluation:
-    """The shape of the output: column names and the metadata written with it."""
-
-    columns: list[str]
-    meta: dict[str, Any]
-    report: Report = field(default_factory=Report)
+def _round(values: np.ndarray, dtype: np.dtype[Any]) -> tuple[np.ndarray, int, int]:
+    """values rounded to dtype, with the counts of new infinities and of flushes to zero."""
+    with np.errstate(over="ignore"):
+        narrow = values.astype(dtype)
+    wide = narrow.astype(np.float64)
+    finite = np.isfinite(values)
+    overflow = int(np.sum(finite & np.isinf(wide)))
+    flushed = int(np.sum(finite & (values != 0) & (wide == 0)))
+    return narrow, overflow, flushed
 
 
 def column_name(act: Activation, order: int) -> str:
@@ -62,55 +71,45 @@ def column_name(act: Activation, order: int) -> str:
     return ("", "d", "d2")[order] + act.name
 
 
-def describe(act: Activation, order: int, dtype: str, kind: str) -> dict[str, Any]:
+def describe(act: Activation, order: int, dtype: str, jacobian: bool) -> dict[str, Any]:
     """Metadata for JSON output and the table caption."""
+    quantity = "jacobian" if jacobian else ("value", "derivative", "second derivative")[order]
     return {
         "activation": act.name,
         "spec": act.spec,
         "params": dict(act.params),
         "dialect": act.dialect,
         "dtype": dtype,
-        "quantity": ("value", "derivative", "second derivative", "jacobian")[
-            3 if kind == "jacobian" else order
-        ],
+        "quantity": quantity,
     }
 
 
-def _rounded(
-    act: Activation, x: np.ndarray, order: int, dtype: np.dtype[Any], report: Report
-) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) in ``dtype``: the input rounded to it, the result computed in float64 and rounded."""
-    if dtype == np.float64:
-        xd = x
-        y = act(x) if order == 0 else act.derivative(x, order)
-        return xd, np.asarray(y, dtype=np.float64)
-    with np.errstate(over="ignore"):
-        xd = x.astype(dtype)
-    x64 = xd.astype(np.float64)
-    y64 = np.asarray(act(x64) if order == 0 else act.derivative(x64, order), dtype=np.float64)
-    with np.errstate(over="ignore"):
-        y = y64.astype(dtype)
-    yf = y.astype(np.float64)
-    report.overflow += int(np.sum(np.isfinite(y64) & np.isinf(yf)))
-    report.flushed += int(np.sum((y64 != 0) & np.isfinite(y64) & (yf == 0)))
-    return x64, yf
-
-
-Block = list[np.ndarray]  # one array per output column, all of the same length
+def _apply(fn: Any, x: np.ndarray, dtype: str, report: Report) -> tuple[np.ndarray, np.ndarray]:
+    """(x, fn(x)) with x rounded to dtype first and the float64 result rounded once."""
+    if dtype == "float64":
+        return x, np.asarray(fn(x), dtype=np.float64)
+    dt = numpy_dtype(dtype)
+    xd, over, flush = _round(x, dt)
+    report.input_overflow += over
+    report.input_flushed += flush
+    y, over, flush = _round(np.asarray(fn(xd.astype(np.float64)), dtype=np.float64), dt)
+    report.overflow += over
+    report.flushed += flush
+    return xd, y
 
 
 def elementwise(
     act: Activation, blocks: Iterable[np.ndarray], order: int, dtype: str, report: Report
 ) -> Iterator[Block]:
     """Blocks of the columns x and f(x) (or f′, f″), in input order, one per input block."""
-    dt = numpy_dtype(dtype)
+
+    def fn(x: np.ndarray) -> Any:
+        return act(x) if order == 0 else act.derivative(x, order)
+
     for block in blocks:
-        x = block.reshape(-1) if block.ndim == 1 or block.shape[1] == 1 else None
-        if x is None:
+        if block.ndim == 2 and block.shape[1] != 1:
             raise UsageError(f"{act.name} is elementwise: give one column (--column NAME or INDEX)")
-        xd, y = _rounded(act, x, order, dt, report)
-        report.rows += x.size
-        yield [xd, y]
+        yield list(_apply(fn, block.reshape(-1), dtype, report))
 
 
 def vector(
@@ -124,32 +123,27 @@ def vector(
     ``jacobian`` asks for ∂f/∂x of a single vector: m rows of n columns.
     """
     parts = list(blocks)
-    if not parts:
-        raise DataError("no input values")
-    one_vector = all(p.ndim == 1 or p.shape[1] == 1 for p in parts)
-    data = np.concatenate([p.reshape(-1) for p in parts]) if one_vector else np.vstack(parts)
-    dt = numpy_dtype(dtype)
-    with np.errstate(over="ignore"):
-        x = data.astype(dt).astype(np.float64)
-    fn = act.jacobian if jacobian else act
-    y64 = np.asarray(fn(x), dtype=np.float64)
-    with np.errstate(over="ignore"):
-        y = y64.astype(dt).astype(np.float64)
-    report.overflow += int(np.sum(np.isfinite(y64) & np.isinf(y)))
-    report.flushed += int(np.sum((y64 != 0) & np.isfinite(y64) & (y == 0)))
     name = act.name
+    one_vector = all(p.ndim == 1 or p.shape[1] == 1 for p in parts)
+    if not parts:  # no input: no rows, but the columns are still named
+        return (["i", "x_1"] if jacobian else ["x", name]), [np.array([]), np.array([])]
+    data = np.concatenate([p.reshape(-1) for p in parts]) if one_vector else np.vstack(parts)
     if jacobian:
         if not one_vector:
             raise UsageError(f"diff {name}: the Jacobian is for one vector; give one column")
-        cols = [f"d{name}_i/dx_{j}" for j in range(1, x.size + 1)]
-        report.rows = y.shape[0]
+        if data.size > MAX_JACOBIAN:
+            raise UsageError(
+                f"diff {name}: a Jacobian of {data.size}² entries is too large "
+                f"(at most {MAX_JACOBIAN} values)"
+            )
+    x, y = _apply(act.jacobian if jacobian else act, data, dtype, report)
+    if jacobian:
+        cols = [f"x_{j}" for j in range(1, x.size + 1)]
         return ["i", *cols], [_index(y.shape[0]), *y.T]
     if one_vector:
-        report.rows = y.size
         if y.size == x.size:
             return ["x", name], [x, y]
         return ["i", name], [_index(y.size), y]
-    report.rows = y.shape[0]
     return [f"{name}_{j}" for j in range(1, y.shape[1] + 1)], list(y.T)
 
 

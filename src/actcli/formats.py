@@ -11,7 +11,7 @@ import csv
 import enum
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -58,8 +58,12 @@ def format_number(value: float, precision: int | None = None) -> str:
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     if precision is not None:
-        return f"{value:.{precision}g}"
-    text = repr(float(value))
+        return _spelled(f"{value:.{precision}g}")
+    return _spelled(repr(float(value)))
+
+
+def _spelled(text: str) -> str:
+    """A Python-style float string in the spelling above (shared by every dtype)."""
     mantissa, sep, exponent = text.partition("e-")
     if not sep:
         return text
@@ -69,7 +73,31 @@ def format_number(value: float, precision: int | None = None) -> str:
     return f"{mantissa}e-{int(exponent)}"
 
 
+def format_narrow(value: Any, precision: int | None = None) -> str:
+    """float32, float16, bfloat16: the shortest string that reads back as the same value
+    *of that type* (0.1, not 0.10000000149011612)."""
+    if precision is not None or not np.isfinite(value):
+        return format_number(float(value), precision)
+    wide = float(value)
+    for digits in range(1, 18):  # numpy's str is shortest for float32/16, not for bfloat16
+        text = f"{wide:.{digits}g}"
+        if np.array(float(text)).astype(value.dtype) == value:
+            return _spelled(repr(float(text)))
+    return format_number(wide)
+
+
+def _narrow(value: Any) -> bool:
+    """A numpy scalar of a float type narrower than float64 (bfloat16 is not np.floating)."""
+    return (
+        isinstance(value, np.generic)
+        and not isinstance(value, (np.integer, np.bool_))
+        and value.dtype.itemsize < 8
+    )
+
+
 def format_cell(value: Any, precision: int | None = None) -> str:
+    if _narrow(value):
+        return format_narrow(value, precision)
     if isinstance(value, (float, np.floating)):
         return format_number(float(value), precision)
     if value is None:
@@ -83,6 +111,8 @@ def _json_value(value: Any, precision: int | None) -> Any:
     """JSON has no NaN or infinity: they are written as the strings "nan", "inf", "-inf"."""
     if isinstance(value, np.integer):
         return int(value)
+    if _narrow(value) and np.isfinite(value):
+        value = float(format_narrow(value))  # the double nearest the narrow type's shortest
     if isinstance(value, (float, np.floating)):
         value = float(value)
         if not math.isfinite(value):
@@ -109,13 +139,10 @@ def write(
     precision: int | None = None,
 ) -> None:
     """Serialise ``table`` to ``stream`` in a machine format (not ``table``/``auto``)."""
-    if fmt in (OutputFormat.csv, OutputFormat.tsv):
-        writer = csv.writer(
-            stream, delimiter="," if fmt is OutputFormat.csv else "\t", lineterminator="\n"
-        )
-        if header:
-            writer.writerow(table.columns)
-        writer.writerows([format_cell(v, precision) for v in row] for row in table.rows)
+    if fmt in STREAMING:
+        writer = BlockWriter(table.columns, fmt, stream, header=header, precision=precision)
+        writer.write_rows(table.rows)
+        writer.finish()
     elif fmt is OutputFormat.json:
         doc = {
             **_json_value(table.meta, None),
@@ -123,10 +150,6 @@ def write(
             "rows": [_json_value(row, precision) for row in table.rows],
         }
         stream.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    elif fmt is OutputFormat.jsonl:
-        for row in table.rows:
-            record = dict(zip(table.columns, _json_value(row, precision), strict=True))
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         raise ValueError(f"{fmt.value} is not a machine format")
 
@@ -134,6 +157,14 @@ def write(
 # ---------------------------------------------------------------------------------- streaming
 
 _POLARS_MIN_ROWS = 50_000  # below this, polars' import costs more than it saves
+STREAMING = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl)
+
+
+def rows(block: list[np.ndarray]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a column block: Python numbers, or numpy scalars of a narrow float type
+    (so that they print in their own type)."""
+    columns = [c.tolist() if c.dtype in (np.float64, np.int64) else list(c) for c in block]
+    return zip(*columns, strict=True)
 
 
 class BlockWriter:
@@ -152,7 +183,7 @@ class BlockWriter:
         header: bool = True,
         precision: int | None = None,
     ) -> None:
-        if fmt not in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl):
+        if fmt not in STREAMING:
             raise ValueError(f"{fmt.value} is not a streaming format")
         self.columns, self.fmt, self.stream = columns, fmt, stream
         self.precision = precision
@@ -168,22 +199,27 @@ class BlockWriter:
             self.pending_header = False
 
     def write(self, block: list[np.ndarray]) -> None:
-        n = len(block[0]) if block else 0
+        """One block of columns."""
+        large = bool(block) and len(block[0]) >= _POLARS_MIN_ROWS
+        wide = all(c.dtype in (np.float64, np.int64) for c in block)
+        if large and wide and self.fmt is not OutputFormat.jsonl and self.precision is None:
+            self._polars(block)
+            return
+        self.write_rows(rows(block))
+
+    def write_rows(self, table_rows: Iterable[Sequence[Any]]) -> None:
+        """Rows of Python values (or numpy scalars)."""
         if self.fmt is OutputFormat.jsonl:
-            for row in zip(*(c.tolist() for c in block), strict=True):
+            for row in table_rows:
                 values = (_json_value(v, self.precision) for v in row)
                 record = dict(zip(self.columns, values, strict=True))
-                self.stream.write(json.dumps(record) + "\n")
-            return
-        if n >= _POLARS_MIN_ROWS and self.precision is None:
-            self._polars(block)
+                self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
         writer = csv.writer(self.stream, delimiter=self.delimiter, lineterminator="\n")
         if self.pending_header:
             writer.writerow(self.columns)
             self.pending_header = False
-        cells = [[format_cell(v, self.precision) for v in c.tolist()] for c in block]
-        writer.writerows(zip(*cells, strict=True))
+        writer.writerows([format_cell(v, self.precision) for v in row] for row in table_rows)
 
     def _polars(self, block: list[np.ndarray]) -> None:
         import polars as pl

@@ -1,11 +1,14 @@
 """Reading numbers: command-line values, and streams of lines or CSV/TSV rows.
 
 Streams are read in blocks, so memory stays flat whatever the length of the input; every bad
-number is reported with its line and column. Accepted: CRLF, blank lines (skipped), spaces
-around a number, ``nan``, ``inf``, ``-inf`` and ``infinity`` in any case.
+number is reported with its line and column. Lines end at ``\\n`` (a ``\\r`` before it is
+dropped); blank lines are skipped; spaces around a number, ``nan``, ``inf``, ``-inf`` and
+``infinity`` in any case are accepted; a UTF-8 byte-order mark is ignored.
 
-Large blocks of one-number-per-line input are parsed by polars (imported only then); a block
-it rejects is parsed again line by line, which names the offending line.
+Input is delimited when its first line holds a comma or a tab, or when ``--column`` is given.
+Its first row is a header when any of its fields is not a number: numeric first rows are data,
+never silently swallowed. Large blocks of one-number-per-line input are parsed by polars
+(imported only then); a block it rejects is parsed again line by line, naming the bad line.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from actcli.errors import DataError, UsageError
 
 BLOCK_BYTES = 1 << 22  # 4 MiB of input at a time
 _POLARS_MIN_LINES = 50_000  # below this, polars' import costs more than it saves
+_BOM = "\ufeff"
 
 
 def parse_number(text: str, where: str) -> float:
@@ -34,6 +38,14 @@ def parse_number(text: str, where: str) -> float:
             pass
     shown = token if len(token) <= 40 else token[:37] + "..."
     raise DataError(f"bad number {shown!r} at {where}")
+
+
+def is_number(text: str) -> bool:
+    try:
+        parse_number(text, "")
+    except DataError:
+        return False
+    return True
 
 
 def parse_values(values: Sequence[str]) -> np.ndarray:
@@ -50,24 +62,24 @@ class Layout:
 
     delimiter: str | None  # None: one number per line
     header: list[str] | None
-    columns: list[int]  # 0-based indices of the columns read
+    columns: list[int] | None  # 0-based indices of the columns read; None: every field
 
 
-def _detect(first: str, column: str | None, header: bool) -> Layout:
+def _detect(first: str, column: str | None) -> Layout:
     delimiter = "\t" if "\t" in first else "," if ("," in first or column) else None
     if delimiter is None:
-        return Layout(None, None, [0])
+        return Layout(None, None, None)
     fields = next(csv.reader([first], delimiter=delimiter))
-    names = [f.strip() for f in fields] if header else None
+    names = None if all(is_number(f) for f in fields) else [f.strip() for f in fields]
     if column is None:
-        return Layout(delimiter, names, list(range(len(fields))))
+        return Layout(delimiter, names, None)
     if column.isdigit():
         index = int(column) - 1
         if not 0 <= index < len(fields):
             raise UsageError(f"--column {column}: the input has {len(fields)} column(s)")
         return Layout(delimiter, names, [index])
     if names is None or column not in names:
-        known = ", ".join(names or []) or "none: the input has no header"
+        known = ", ".join(names or []) or "none: the first row is numbers, not a header"
         raise UsageError(f"--column {column!r} not found (columns: {known})")
     return Layout(delimiter, names, [names.index(column)])
 
@@ -75,93 +87,93 @@ def _detect(first: str, column: str | None, header: bool) -> Layout:
 class Reader:
     """Blocks of numbers from a byte stream: an iterator of (n,) or (n, k) float64 arrays.
 
-    ``column`` picks one column of delimited input (a name from the header or a 1-based
-    index); ``header`` says whether the first row of delimited input is a header. Input is
-    delimited when its first line holds a comma or a tab, or when ``column`` is given.
+    ``column`` picks one column of delimited input (a header name or a 1-based index).
+    Without it, every field of a row is read, and all rows must have as many fields.
     """
 
-    def __init__(self, stream: IO[bytes], column: str | None = None, header: bool = True):
+    def __init__(self, stream: IO[bytes], column: str | None = None) -> None:
         self.stream = stream
         self.column = column
-        self.header = header
         self.layout: Layout | None = None
+        self.width: int | None = None  # fields per row, when every field is read
         self.line = 0  # lines consumed so far
 
     def __iter__(self) -> Iterator[np.ndarray]:
         rest = b""
+        first = True
         while True:
             block = self.stream.read(BLOCK_BYTES)
             data = rest + block
+            if first and data.startswith(_BOM.encode()):
+                data = data[len(_BOM.encode()) :]
+            first = False
             if not block:
                 if data:
-                    yield from self._lines(data.decode("utf-8", "replace").splitlines())
+                    yield from self._block(data + b"\n")
                 return
             cut = data.rfind(b"\n")
             if cut < 0:
                 rest = data
                 continue
             rest = data[cut + 1 :]
-            fast = self._fast(data[: cut + 1])
-            if fast is not None:
-                yield fast
-                continue
-            yield from self._lines(data[: cut + 1].decode("utf-8", "replace").splitlines())
+            yield from self._block(data[: cut + 1])
 
-    def _fast(self, data: bytes) -> np.ndarray | None:
-        """A large block of one-number lines parsed by polars straight from the bytes."""
-        if (
-            self.layout is None
-            or self.layout.delimiter is not None
-            or data.count(b"\n") < _POLARS_MIN_LINES
-        ):
-            return None
-        values = _polars_numbers(data)
-        if values is not None:
-            self.line += data.count(b"\n")
-        return values
-
-    # -- one block of complete lines -----------------------------------------------------
-    def _lines(self, lines: list[str]) -> Iterator[np.ndarray]:
+    def _block(self, data: bytes) -> Iterator[np.ndarray]:
+        """Complete lines, each ending with a newline."""
         if self.layout is None:
-            lines = self._take_layout(lines)
+            data = self._take_layout(data)
             if self.layout is None:
-                self.line += len(lines)
                 return
-        assert self.layout is not None
+        count = data.count(b"\n")
+        if self.layout is not None and self.layout.delimiter is None and count >= _POLARS_MIN_LINES:
+            fast = _polars_numbers(data)
+            if fast is not None:
+                self.line += count
+                yield fast
+                return
+        lines = data.decode("utf-8", "replace").split("\n")[:-1]
         values = self._numbers(lines) if self.layout.delimiter is None else self._rows(lines)
         self.line += len(lines)
         if values.size:
             yield values
 
-    def _take_layout(self, lines: list[str]) -> list[str]:
-        for i, text in enumerate(lines):
+    def _take_layout(self, data: bytes) -> bytes:
+        """Detect the layout from the first non-blank line; the data after blanks and header."""
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:
+            text = data[start:end].decode("utf-8", "replace").rstrip("\r")
             if text.strip():
-                self.layout = _detect(text, self.column, self.header)
+                self.layout = _detect(text, self.column)
                 if self.layout.header is not None:
-                    self.line += i + 1
-                    return lines[i + 1 :]
-                return lines
-        return []  # only blank lines so far
+                    self.line += 1
+                    return data[end + 1 :]
+                return data[start:]
+            self.line += 1
+            start = end + 1
+        return b""  # only blank lines so far
 
     def _numbers(self, lines: list[str]) -> np.ndarray:
-        if len(lines) >= _POLARS_MIN_LINES:
-            fast = _polars_numbers("\n".join(line.strip() for line in lines).encode())
-            if fast is not None:
-                return fast
-        out = []
-        for i, text in enumerate(lines, start=self.line + 1):
-            if text.strip():
-                out.append(parse_number(text, f"line {i}"))
+        out = [
+            parse_number(text, f"line {i}")
+            for i, text in enumerate(lines, start=self.line + 1)
+            if text.strip()
+        ]
         return np.array(out, dtype=np.float64)
 
     def _rows(self, lines: list[str]) -> np.ndarray:
         assert self.layout is not None and self.layout.delimiter is not None
-        cols = self.layout.columns
         rows = []
-        reader = csv.reader(lines, delimiter=self.layout.delimiter)
+        reader = csv.reader((line.rstrip("\r") for line in lines), delimiter=self.layout.delimiter)
         for i, fields in enumerate(reader, start=self.line + 1):
             if not any(f.strip() for f in fields):
                 continue
+            cols = self.layout.columns
+            if cols is None:
+                if self.width is None:
+                    self.width = len(fields)
+                if len(fields) != self.width:
+                    raise DataError(f"line {i} has {len(fields)} fields, the others {self.width}")
+                cols = list(range(self.width))
             row = []
             for c in cols:
                 if c >= len(fields):
@@ -170,29 +182,25 @@ class Reader:
                     )
                 row.append(parse_number(fields[c], f"line {i}, column {c + 1}"))
             rows.append(row)
-        return np.array(rows, dtype=np.float64).reshape(-1, len(cols))
-
-    @property
-    def names(self) -> list[str] | None:
-        """Header names of the columns read, when there is a header."""
-        if self.layout is None or self.layout.header is None:
-            return None
-        return [self.layout.header[c] for c in self.layout.columns]
+        width = len(self.layout.columns) if self.layout.columns is not None else (self.width or 1)
+        return np.array(rows, dtype=np.float64).reshape(-1, width)
 
 
 def _polars_numbers(data: bytes) -> np.ndarray | None:
     """Parse a large block of one-number lines with polars; None if it needs the slow path.
 
-    Anything unusual (a blank line, spaces, a bad number) makes polars fail or produce a null,
-    and the block is then parsed line by line, which skips blanks and names bad lines.
+    Anything unusual (a blank line, spaces, quotes, a bad number) makes polars fail or produce
+    a null, and the block is then parsed line by line, which skips blanks and names bad lines.
     """
     import polars as pl
 
     try:
-        frame = pl.read_csv(io.BytesIO(data), has_header=False, schema={"x": pl.Float64})
-    except Exception:
+        frame = pl.read_csv(
+            io.BytesIO(data), has_header=False, schema={"x": pl.Float64}, quote_char=None
+        )
+    except Exception:  # any failure means: find the bad line the slow way
         return None
     series = frame["x"]
-    if series.null_count():
+    if series.null_count() or len(series) != data.count(b"\n"):
         return None
     return series.to_numpy().astype(np.float64, copy=False)

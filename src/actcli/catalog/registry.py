@@ -464,7 +464,7 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
         raise InvalidParameterError(f"{d.name}: {problem}")
     rules = dialects.kink_rules(dialect, d.name)
     if rules is not None and len(rules) != len(d.kinks(**values)):
-        rules = None
+        raise AssertionError(f"dialect {dialect}: one kink rule per kink of {d.name}")
     return Activation(d, values, dialect, tuple(notes), rules)
 
 
@@ -475,6 +475,34 @@ RELU_LIKE: Limits = ((0.0, math.inf), (0.0, 1.0), (0.0, 0.0))
 """f → 0 as x → −∞ and f ~ x as x → +∞ (relu, silu, gelu, softplus, mish, ...)."""
 
 IDENTITY_LIKE: Limits = ((-math.inf, math.inf), (1.0, 1.0), (0.0, 0.0))
+
+
+Decorator = Callable[[Callable[..., "Array"]], Callable[..., "Array"]]
+
+
+def _registering(name: str | None, kind: Kind, fields: dict[str, Any]) -> Decorator:
+    """The decorator both ``elementwise`` and ``vector`` return: record, register, document.
+
+    The function's docstring gives the one-line summary (and optional notes); it is replaced
+    by the full anatomy generated from the record, so ``help()`` on any activation reads the
+    same way: summary, formula, parameters, kinks, range, reference.
+    """
+
+    def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
+        summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
+        definition = Definition(
+            name=name or fn.__name__.rstrip("_"),
+            kind=kind,
+            fn=fn,
+            summary=summary.strip(),
+            notes=notes.strip(),
+            **fields,
+        )
+        register(definition)
+        fn.__doc__ = anatomy(definition)
+        return fn
+
+    return decorate
 
 
 def elementwise(
@@ -494,42 +522,28 @@ def elementwise(
     check: Callable[..., str | None] | None = None,
     frameworks: Mapping[str, str] | None = None,
     name: str | None = None,
-) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
-    """Register the decorated value function as an elementwise activation.
-
-    The function's docstring gives the one-line summary (and optional notes); the decorator
-    replaces it with the full anatomy generated from the record, so ``help()`` on any
-    activation reads the same way: summary, formula, parameters, kinks, range, reference.
-    """
-
-    def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
-        summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
-        definition = Definition(
-            name=name or fn.__name__.rstrip("_"),
-            kind="elementwise",
-            family=family,
-            summary=summary.strip(),
-            formula=formula,
-            latex=latex,
-            derivative_formula=derivative,
-            range=range,
-            reference=reference,
-            fn=fn,
-            d1=d1,
-            d2=d2,
-            params=params,
-            aliases=aliases,
-            kinks=kinks or (lambda **_: ()),
-            check=check or (lambda **_: None),
-            limits=limits if callable(limits) else (lambda **_: limits),
-            frameworks=frameworks or {},
-            notes=notes.strip(),
-        )
-        register(definition)
-        fn.__doc__ = anatomy(definition)
-        return fn
-
-    return decorate
+) -> Decorator:
+    """Register the decorated value function as an elementwise activation."""
+    return _registering(
+        name,
+        "elementwise",
+        {
+            "family": family,
+            "formula": formula,
+            "latex": latex,
+            "derivative_formula": derivative,
+            "range": range,
+            "reference": reference,
+            "d1": d1,
+            "d2": d2,
+            "params": params,
+            "aliases": aliases,
+            "kinks": kinks or (lambda **_: ()),
+            "check": check or (lambda **_: None),
+            "limits": limits if callable(limits) else (lambda **_: limits),
+            "frameworks": frameworks or {},
+        },
+    )
 
 
 def vector(
@@ -546,34 +560,25 @@ def vector(
     check: Callable[..., str | None] | None = None,
     frameworks: Mapping[str, str] | None = None,
     name: str | None = None,
-) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
+) -> Decorator:
     """Register the decorated function as a vector activation (acting on the last axis)."""
-
-    def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
-        summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
-        definition = Definition(
-            name=name or fn.__name__.rstrip("_"),
-            kind="vector",
-            family=family,
-            summary=summary.strip(),
-            formula=formula,
-            latex=latex,
-            derivative_formula=derivative,
-            range=range,
-            reference=reference,
-            fn=fn,
-            jacobian=jacobian,
-            params=params,
-            aliases=aliases,
-            check=check or (lambda **_: None),
-            frameworks=frameworks or {},
-            notes=notes.strip(),
-        )
-        register(definition)
-        fn.__doc__ = anatomy(definition)
-        return fn
-
-    return decorate
+    return _registering(
+        name,
+        "vector",
+        {
+            "family": family,
+            "formula": formula,
+            "latex": latex,
+            "derivative_formula": derivative,
+            "range": range,
+            "reference": reference,
+            "jacobian": jacobian,
+            "params": params,
+            "aliases": aliases,
+            "check": check or (lambda **_: None),
+            "frameworks": frameworks or {},
+        },
+    )
 
 
 def anatomy(d: Definition) -> str:

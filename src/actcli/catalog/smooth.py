@@ -302,7 +302,8 @@ def _far_left(
         factor = (t, 1.0 + zh, c[0] * (2.0 + zh))[order]
         return nx.exp_mul(zh, scale * (1.0 + (0.0 if zl is None else zl)) * factor)
 
-    return _patch(x, out, c[0] * x < _FAR_LEFT, tail)
+    z = c[0] * x  # below −800 the true values underflow and the general formulas give 0
+    return _patch(x, out, (z < _FAR_LEFT) & (z > -800.0), tail)
 
 
 # Deep in the lower tail the results are normal numbers made of a subnormal e^(2u) or

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from actcli import numerics as nx
-from actcli.catalog.registry import choice, get, nonnegative, positive, vector
+from actcli.catalog.registry import Param, choice, get, nonnegative, positive, vector
 from actcli.errors import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.softmax"
 
 
-def _temperature() -> tuple[object, ...]:
+def _temperature() -> tuple[Param, ...]:
     return (
         positive(
             "temperature", 1.0, "divides the logits: > 1 flattens, < 1 sharpens", ("t", "tau")
@@ -124,7 +124,7 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
         _softmax_core(x, temperature, inf_policy), 1.0 / temperature
     ),
-    params=_temperature(),  # type: ignore[arg-type]
+    params=_temperature(),
     frameworks={"torch": "F.softmax", "keras": "softmax", "jax": "jax.nn.softmax"},
 )
 def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
@@ -142,7 +142,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     jacobian=lambda x, temperature, inf_policy: _log_softmax_jacobian(
         _softmax_core(x, temperature, inf_policy), 1.0 / temperature
     ),
-    params=_temperature(),  # type: ignore[arg-type]
+    params=_temperature(),
     aliases=("logsoftmax",),
     frameworks={"torch": "F.log_softmax", "keras": "log_softmax", "jax": "jax.nn.log_softmax"},
 )
@@ -161,7 +161,7 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
         _softmax_core(-x, temperature, inf_policy), -1.0 / temperature
     ),
-    params=_temperature(),  # type: ignore[arg-type]
+    params=_temperature(),
     frameworks={"torch": "F.softmin"},
 )
 def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
@@ -300,32 +300,49 @@ def _clean_rows(x: Array) -> tuple[Array, Mask]:
     return clean, bad
 
 
-def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
-    z, bad = _clean_rows(x)
-    centred = z - z.mean(axis=-1, keepdims=True)  # two-pass variance: no E[x²] − E[x]²
-    # Deviations are scaled by the largest one, so that their squares neither overflow (1e200)
-    # nor underflow (1e-300); ε is added on whichever side keeps it representable.
-    big = np.max(np.abs(centred), axis=-1, keepdims=True)
-    scale = np.where(big > 0, big, 1.0)
-    r = centred / scale
+def _scaled_moments(r: Array, unit: Array, epsilon: float) -> tuple[Array, Array]:
+    """(y, s) from deviations r in units of ``unit``: s = √(unit²·mean(r²) + ε), y = r·unit/s.
+
+    ε joins on whichever side of the unit keeps every intermediate representable.
+    """
     var_r = np.mean(r * r, axis=-1, keepdims=True)
     if epsilon == 0:
-        s = scale * np.sqrt(var_r)
-    else:
-        s = np.where(
-            scale > 1.0,
-            scale * np.sqrt(var_r + epsilon / np.maximum(scale, 1.0) ** 2),
-            np.sqrt(np.minimum(scale, 1.0) ** 2 * var_r + epsilon),
-        )
+        root = np.sqrt(var_r)
+        return r / np.where(root > 0, root, 1.0), unit * root
+    large = unit > 1.0
+    u_big, u_small = np.maximum(unit, 1.0), np.minimum(unit, 1.0)
+    root_big = np.sqrt(var_r + epsilon / (u_big * u_big))  # s/unit when unit > 1
+    s_small = np.sqrt(u_small * u_small * var_r + epsilon)  # s itself when unit ≤ 1
+    y = np.where(large, r / root_big, r * u_small / s_small)
+    return y, np.where(large, unit * root_big, s_small)
+
+
+def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
+    """(y, s, bad rows): y = (x − mean)/s, s = √(var + ε), over the whole double range.
+
+    The mean is taken and subtracted in the row's own units (exact centring: a common offset
+    of 1e8 costs nothing), then the deviations are scaled by the largest one, so that their
+    squares neither overflow (1e200) nor underflow (1e-300). Only a row whose sum overflows
+    (entries near 1e308) is divided by its largest entry first. Variance is two-pass.
+    """
+    z, bad = _clean_rows(x)
+    with np.errstate(over="ignore"):
+        huge = ~np.isfinite(z.sum(axis=-1, keepdims=True))
+    unit = np.where(huge, np.max(np.abs(z), axis=-1, keepdims=True), 1.0)  # 1: exact rows
+    zs = z / unit
+    centred = zs - zs.mean(axis=-1, keepdims=True)
+    big = np.max(np.abs(centred), axis=-1, keepdims=True)
+    spread = np.where(big > 0, big, 1.0)
+    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 is inf: s is, y is not
+        y, s = _scaled_moments(centred / spread, spread * unit, epsilon)
     bad = bad | (s == 0)
-    return centred, np.where(bad, 1.0, s), bad
+    return np.where(bad, np.nan, y), np.where(bad, 1.0, s), bad
 
 
 def _standardize_jacobian(x: Array, epsilon: float) -> Array:
-    centred, s, bad = _standardize_parts(x, epsilon)
+    y, s, bad = _standardize_parts(x, epsilon)
     n = x.shape[-1]
     eye = np.eye(n)
-    y = centred / s  # in terms of y no intermediate overflows, whatever the scale of x
     jac = ((eye - 1.0 / n) - y[..., :, None] * y[..., None, :] / n) / s[..., None]
     return np.where(bad[..., None], np.nan, jac)
 
@@ -343,8 +360,7 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
 )
 def standardize(x: Array, epsilon: float) -> Array:
     """Standardize a row to zero mean and unit variance (layer normalisation without affine)."""
-    centred, s, bad = _standardize_parts(x, epsilon)
-    return np.where(bad, np.nan, centred / s)
+    return _standardize_parts(x, epsilon)[0]
 
 
 def _norm_parts(x: Array, p: float, eps: float) -> tuple[Array, Array, Array, Array]:

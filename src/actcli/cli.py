@@ -845,6 +845,108 @@ def _compare_panels(acts: list[Activation], x: np.ndarray, grid: bool, diff: boo
     return panels
 
 
+# ---------------------------------------------------------------------------------- stats
+
+STATS_HELP = """Gaussian statistics of an activation, and the initialisation gain it needs.
+
+For z ~ N(MEAN, STD²): E[f], Var[f], E[f²], E[f′], E[f′²], the fraction of inputs with
+f′(z) = 0 exactly (dead) and with |f′(z)| < EPS (saturated), and the variance-preserving
+gain 1/√E[f²], beside torch.nn.init.calculate_gain's where torch has one. Integrals are
+adaptive quadrature split at the kinks (≤ 1e-12 relative). --layers L propagates the
+pre-activation variance and the gradient factor through L layers initialised with that gain
+(mean-field recursion); -o FILE plots them.
+
+Examples:
+
+  actcli stats relu
+
+  actcli stats tanh --layers 20
+
+  actcli stats leaky_relu:negative_slope=0.2 --std 2 --format json
+
+  actcli stats sigmoid --layers 30 --gain 1 -o sigmoid_layers.png
+"""
+
+
+@app.command("stats", help=STATS_HELP, cls=NumbersCommand)
+def stats_cmd(
+    name: NameArg,
+    mean: Annotated[float, typer.Option("--mean", help="Mean of the Gaussian input.")] = 0.0,
+    std: Annotated[float, typer.Option("--std", help="Its standard deviation (> 0).")] = 1.0,
+    eps: Annotated[float, typer.Option("--eps", help="|f′| below this is saturated.")] = 1e-3,
+    layers: Annotated[
+        int | None, typer.Option("--layers", help="Propagate through this many layers.")
+    ] = None,
+    gain: Annotated[
+        float | None, typer.Option("--gain", help="Weight gain for --layers (default 1/√E[f²]).")
+    ] = None,
+    output: OutputOption = None,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    precision: PrecisionOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    from actcli import stats
+
+    act = _activation(name, params, dialect)
+    if output is not None:
+        from actcli import plotting
+
+        plotting.check_output(output)
+        if layers is None:
+            raise UsageError("-o plots the --layers recursion: give --layers L")
+    m = stats.moments(act, mean, std, eps)
+    torch_gain = stats.TORCH_GAIN.get(act.name)
+    rows: list[list[Any]] = [
+        ["E[f(z)]", m.mean],
+        ["Var[f(z)]", m.variance],
+        ["E[f(z)²]", m.second],
+        ["E[f′(z)]", m.d_mean],
+        ["E[f′(z)²]", m.d_second],
+        ["P(f′(z) = 0)  dead", m.dead],
+        [f"P(|f′(z)| < {eps:g})  saturated", m.saturated],
+        ["gain 1/√E[f²]", m.gain],
+        ["torch calculate_gain", torch_gain(act) if torch_gain else "—"],
+    ]
+    note = stats.TORCH_GAIN_NOTES.get(act.name, "")
+    title = f"{act.spec} for z ~ N({mean:g}, {std:g}²) · dialect {act.dialect}"
+    meta: dict[str, Any] = {"activation": act.name, "spec": act.spec, "params": dict(act.params),
+                            "dialect": act.dialect, "mean": mean, "std": std, "eps": eps,
+                            "caption": note or None}  # fmt: skip
+    if layers is None:
+        emit(Table(["quantity", "value"], rows, title=title, meta=meta), fmt,
+             precision=precision, no_color=no_color)  # fmt: skip
+        return
+    weight = m.gain if gain is None else gain
+    if not (math.isfinite(weight) and weight > 0):
+        raise UsageError(f"--gain must be a finite number > 0, got {weight}")
+    trace = stats.propagate(act, layers, weight, q0=std * std)
+    table = Table(
+        ["layer", "q (pre-activation variance)", "E[f]", "χ = gain²·E[f′²]", "gradient factor"],
+        [[t.index, t.q, t.mean, t.chi, t.gradient] for t in trace],
+        title=f"{act.spec}: {layers} layers with gain {weight:.6g} · dialect {act.dialect}",
+        meta={
+            **meta,
+            "gain": weight,
+            "moments": dict(zip([r[0] for r in rows], [r[1] for r in rows], strict=True)),
+        },
+    )
+    if output is not None:
+        from actcli import curves, plotting
+
+        x = np.array([float(t.index) for t in trace])
+        lines = [
+            curves.Curve("q (variance)", "q", 0, [curves.Piece(x, np.array([t.q for t in trace]))]),
+            curves.Curve("gradient factor", "g", 0,
+                         [curves.Piece(x, np.array([t.gradient for t in trace]))]),
+        ]  # fmt: skip
+        fig = plotting.figure([plotting.Panel(lines, x, xlabel="layer")], title=table.title)
+        plotting.save(fig, output, _provenance([act], table.title))
+        _message(f"wrote {output}")
+    emit(table, fmt, precision=precision, no_color=no_color)
+
+
 def main() -> None:
     """Entry point of ``python -m actcli``."""
     app()

@@ -40,6 +40,7 @@ class Panel:
     x: np.ndarray
     title: str = ""
     ylabel: str = ""
+    xlabel: str = "x"
 
 
 def check_output(path: Path) -> str:
@@ -114,7 +115,7 @@ def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, str]
                     markersize=5, zorder=4)  # fmt: skip
     ax.set_xlim(float(panel.x[0]), float(panel.x[-1]))
     ax.set_ylim(*y_limits(panel.curves, panel.x))
-    ax.set_xlabel("x", color=colours["fg"])
+    ax.set_xlabel(panel.xlabel, color=colours["fg"])
     if panel.ylabel:
         ax.set_ylabel(panel.ylabel, color=colours["fg"])
     if panel.title:

@@ -947,6 +947,95 @@ def stats_cmd(
     emit(table, fmt, precision=precision, no_color=no_color)
 
 
+# ---------------------------------------------------------------------------------- check
+
+CHECK_HELP = """Check values computed elsewhere against actcli's reference, in ULP.
+
+FILE is a CSV/TSV of x,y (a header is optional; - reads stdin): from a custom kernel, another
+framework or a converted model. Prints the max and median ULP error (in --dtype) and the max
+relative error, by region (x < −5, around 0, x > 5), and the worst inputs; exits 1 when the
+max exceeds --tol ULP. -d checks f′ (diff output), -dd f″. --format csv writes every row with
+its reference and error.
+
+Examples:
+
+  actcli check gelu torch_gelu.csv
+
+  actcli diff silu --range -8 8 | actcli check silu - -d
+
+  actcli check gelu:approximate=tanh kernel.csv --dtype float32 --tol 2 --dialect jax
+"""
+
+
+@app.command("check", help=CHECK_HELP, cls=NumbersCommand)
+def check_cmd(
+    name: NameArg,
+    file: Annotated[str, typer.Argument(help="CSV/TSV of x,y; - for standard input.")],
+    derivative: Annotated[
+        int, typer.Option("--derivative", "-d", count=True, help="Check f′ (-dd: f″).")
+    ] = 0,
+    dtype: DtypeOption = Dtype.float64,
+    tol: Annotated[float, typer.Option("--tol", help="Largest acceptable error, in ULP.")] = 4.0,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    precision: PrecisionOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    from actcli import checking, reading
+
+    act = _activation(name, params, dialect)
+    if act.kind != "elementwise":
+        raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
+    if derivative > 2:
+        raise UsageError("-d at most twice (f′ and f″)")
+    if not (tol >= 0 and math.isfinite(tol)):
+        raise UsageError(f"--tol must be a finite number >= 0, got {tol}")
+    if file == "-":
+        parts = list(reading.Reader(sys.stdin.buffer))
+    else:
+        try:
+            with open(file, "rb") as stream:
+                parts = list(reading.Reader(stream))
+        except OSError as exc:
+            raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
+    widths = {p.shape[1] if p.ndim == 2 else 1 for p in parts}
+    if widths and widths != {2}:
+        raise DataError(f"{file}: expected two columns x,y, found {max(widths)}")
+    data = np.vstack(parts) if parts else np.empty((0, 2))
+    report, reference, errors = checking.check(
+        act, data[:, 0], data[:, 1], derivative, dtype.value, tol
+    )
+    quantity = ("", "′", "″")[derivative]
+    title = (
+        f"{act.spec}{quantity} · dialect {act.dialect}: max {report.max_ulp:.3g} ULP "
+        f"({dtype.value}), median {report.median_ulp:.3g}, max relative {report.max_rel:.3g}"
+    )
+    resolved = resolve_format(fmt, sys.stdout.isatty())
+    if resolved in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl):
+        emit_blocks(["x", "y", "reference", "ulp"], [[data[:, 0], data[:, 1], reference, errors]],
+                    resolved, title, {}, False, precision, no_color)  # fmt: skip
+    elif resolved is OutputFormat.json:
+        import json
+
+        from actcli import formats
+
+        doc = {"activation": act.name, "spec": act.spec, "dialect": act.dialect,
+               "derivative": derivative, **report.__dict__, "passed": report.passed}  # fmt: skip
+        sys.stdout.write(json.dumps(formats.json_safe(doc), ensure_ascii=False) + "\n")
+    else:
+        regions = Table(["region", "rows", "max ULP", "median ULP"],
+                        [list(r.values()) for r in report.regions], title=title)  # fmt: skip
+        emit(regions, resolved, precision=precision, no_color=no_color)
+        if report.worst:
+            worst = Table(["x", "given", "reference", "ULP"],
+                          [list(w.values()) for w in report.worst], title="worst inputs")  # fmt: skip
+            emit(worst, resolved, precision=precision, no_color=no_color)
+    if not report.passed:
+        _message(f"error: max error {report.max_ulp:.3g} ULP exceeds --tol {tol:g}")
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of ``python -m actcli``."""
     app()

@@ -1,0 +1,98 @@
+"""What ``check`` computes: how far someone else's values are from actcli's reference, in ULP.
+
+The reference is actcli's float64 value (or derivative), itself within a few float64 ULP of
+the exact one; errors are counted in ULP of the dtype being checked (the spacing of that
+type's numbers at the reference value), by region of x.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from actcli.catalog.registry import Activation
+from actcli.errors import DataError
+
+# significand bits and smallest normal exponent of each dtype
+FORMATS = {
+    "float64": (53, -1022),
+    "float32": (24, -126),
+    "float16": (11, -14),
+    "bfloat16": (8, -126),
+}
+
+
+def ulp(reference: np.ndarray, dtype: str) -> np.ndarray:
+    """The spacing of ``dtype`` numbers at |reference| (the subnormal spacing below normal)."""
+    bits, emin = FORMATS[dtype]
+    _, exponent = np.frexp(np.abs(reference))
+    exponent = np.maximum(exponent - 1, emin)  # frexp's mantissa is in [0.5, 1)
+    spacing: np.ndarray = np.ldexp(1.0, exponent - (bits - 1))
+    return spacing
+
+
+def ulp_errors(got: np.ndarray, reference: np.ndarray, dtype: str) -> np.ndarray:
+    """|got − reference| in ULP; 0 where both are the same non-finite value, inf where one is."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(got - reference) / ulp(np.where(np.isfinite(reference), reference, 1.0), dtype)
+    same = (got == reference) | (np.isnan(got) & np.isnan(reference))
+    broken = ~same & ~(np.isfinite(got) & np.isfinite(reference))
+    return np.where(same, 0.0, np.where(broken, np.inf, err))
+
+
+@dataclass
+class Report:
+    dtype: str
+    tolerance: float
+    rows: int
+    max_ulp: float
+    median_ulp: float
+    max_rel: float
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    worst: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.max_ulp <= self.tolerance
+
+
+def check(
+    act: Activation, x: np.ndarray, y: np.ndarray, order: int, dtype: str, tolerance: float
+) -> tuple[Report, np.ndarray, np.ndarray]:
+    """The report, the reference values and the ULP error of every row."""
+    if x.size == 0:
+        raise DataError("no rows to check")
+    reference = np.asarray(act(x) if order == 0 else act.derivative(x, order), dtype=np.float64)
+    errors = ulp_errors(y, reference, dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.abs(y - reference) / np.abs(reference)
+    rel = np.where(errors == 0, 0.0, np.where(np.isfinite(rel), rel, np.inf))
+    report = Report(
+        dtype=dtype,
+        tolerance=tolerance,
+        rows=int(x.size),
+        max_ulp=float(errors.max()),
+        median_ulp=float(np.median(errors)),
+        max_rel=float(rel.max()),
+    )
+    regions = {
+        "negative tail (x < −5)": x < -5.0,
+        "around 0 (−5 ≤ x ≤ 5)": (x >= -5.0) & (x <= 5.0),
+        "positive tail (x > 5)": x > 5.0,
+    }
+    for label, inside in regions.items():
+        e = errors[inside]
+        report.regions.append({
+            "region": label,
+            "rows": int(e.size),
+            "max ULP": float(e.max()) if e.size else math.nan,
+            "median ULP": float(np.median(e)) if e.size else math.nan,
+        })  # fmt: skip
+    for i in np.argsort(-errors, kind="stable")[:5]:
+        if errors[i] > 0:
+            report.worst.append({"x": float(x[i]), "given": float(y[i]),
+                                 "reference": float(reference[i]), "ULP": float(errors[i])})  # fmt: skip
+    return report, reference, errors

@@ -1,0 +1,72 @@
+"""actcli check: values from elsewhere against the reference, in ULP, with a pass/fail exit."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from scipy.special import erf
+
+from actcli.cli import app
+from actcli.formats import format_number
+
+
+def csv_of(x, y, header=True):
+    lines = ["x,y"] if header else []
+    lines += [f"{format_number(a)},{format_number(b)}" for a, b in zip(x, y, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+def test_actcli_against_itself_is_exact(runner):
+    table = runner.invoke(app, ["eval", "gelu", "--range", "-10", "10", "-n", "41"]).stdout
+    result = runner.invoke(app, ["check", "gelu", "-", "--format", "json"], input=table)
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["max_ulp"] == 0 and doc["passed"] is True and doc["rows"] == 41
+
+
+def test_the_textbook_gelu_fails_in_the_negative_tail(runner):
+    x = np.linspace(-10, 10, 41)
+    naive = 0.5 * x * (1 + erf(x / np.sqrt(2)))
+    result = runner.invoke(app, ["check", "gelu", "-", "--format", "json"], input=csv_of(x, naive))
+    assert result.exit_code == 1
+    assert "exceeds --tol 4" in result.stderr
+    doc = json.loads(result.stdout)
+    tail, middle, _ = doc["regions"]
+    assert tail["max ULP"] > 1e12  # −0.0 instead of ≈ −8e−17 and the like
+    assert middle["median ULP"] <= 2
+    assert doc["worst"][0]["x"] < -8
+
+
+def test_tolerance_dtype_and_derivative(runner):
+    x = np.linspace(-3, 3, 13)
+    y32 = (1 / (1 + np.exp(-x))).astype(np.float32).astype(np.float64)
+    ok = runner.invoke(app, ["check", "sigmoid", "-", "--dtype", "float32", "--tol", "1"],
+                       input=csv_of(x, y32))  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    strict = runner.invoke(app, ["check", "sigmoid", "-", "--tol", "4"], input=csv_of(x, y32))
+    assert strict.exit_code == 1  # float32 values are millions of float64 ULP off
+    d = runner.invoke(app, ["diff", "relu", "-1", "0", "1", "--dialect", "jax"]).stdout
+    assert runner.invoke(app, ["check", "relu", "-", "-d"], input=d).exit_code == 0
+    per_row = runner.invoke(app, ["check", "relu", "-", "-f", "csv"], input="x,y\n-1,0\n2,2\n")
+    assert per_row.stdout == "x,y,reference,ulp\n-1.0,0.0,0.0,0.0\n2.0,2.0,2.0,0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "message"),
+    [
+        (["check", "gelu", "missing.csv"], None, 1, "cannot read missing.csv"),
+        (["check", "relu", "-"], "x,y\n1,2\n3,abc\n", 1, "bad number 'abc' at line 3, column 2"),
+        (["check", "relu", "-"], "1\n2\n", 1, "expected two columns x,y, found 1"),
+        (["check", "relu", "-"], "", 1, "no rows to check"),
+        (["check", "softmax", "-"], "1,2\n", 2, "softmax is a vector one"),
+        (["check", "relu", "-", "--tol", "-1"], "1,1\n", 2, "--tol must be"),
+        (["check", "relu", "-", "-ddd"], "1,1\n", 2, "at most twice"),
+        (["check", "nosuch", "-"], "1,1\n", 2, "unknown activation"),
+    ],
+)
+def test_check_bad_input(runner, args, stdin, code, message):
+    result = runner.invoke(app, args, input=stdin)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr

@@ -41,16 +41,15 @@ def test_list_search_json(runner):
 
 def test_list_auto_in_a_pipe_is_csv(runner):
     result = runner.invoke(app, ["list", "-s", "relu6"])
-    assert (
-        result.stdout.splitlines()[0]
-        == "name,kind,aliases,parameters,formula,range,torch,keras,jax"
-    )
+    header = "name,kind,aliases,parameters,formula,range,torch,keras,jax,in"
+    assert result.stdout.splitlines()[0] == header
 
 
 def test_list_table_at_pinned_width(runner):
     result = runner.invoke(app, ["list", "-s", "relu6", "--format", "table"])
     lines = result.stdout.splitlines()
-    assert "relu6" in result.stdout and "min(max(x, 0), 6)" in result.stdout
+    assert "relu6" in result.stdout and "min(max(x," in result.stdout
+    assert "torch keras jax" in result.stdout
     assert max(len(line) for line in lines) <= 100
 
 

@@ -947,6 +947,67 @@ def stats_cmd(
     emit(table, fmt, precision=precision, no_color=no_color)
 
 
+# ---------------------------------------------------------------------------------- info
+
+INFO_HELP = """Explain an activation: formula and derivative (pretty-printed), parameters and
+their defaults per framework, full-precision constants, computed properties (range, minimum,
+monotonic, bounded, E[f(z)], smoothness, saturation), the derivative at each kink in every
+dialect, known problems, and how to call it in PyTorch, Keras and JAX.
+
+Examples:
+
+  actcli info gelu
+
+  actcli info leaky_relu --dialect keras
+
+  actcli info selu --format json
+
+  actcli info mish --latex
+"""
+
+
+@app.command("info", help=INFO_HELP, cls=NumbersCommand)
+def info_cmd(
+    name: NameArg,
+    latex: Annotated[bool, typer.Option("--latex", help="Formulas as LaTeX.")] = False,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    no_color: NoColorOption = False,
+) -> None:
+    from actcli import explain, formats
+
+    act = _activation(name, params, dialect)
+    doc = explain.explain(act)
+    doc["constants"] = dict(act.definition.constants)
+    resolved = resolve_format(fmt, sys.stdout.isatty())
+    if resolved is OutputFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(formats.json_safe(doc), ensure_ascii=False) + "\n")
+        return
+    if resolved is OutputFormat.table:
+        from actcli import render
+
+        render.info(doc, render.console(sys.stdout, no_color=no_color), latex=latex)
+        return
+    rows = [[section, key, value] for section, key, value in _flatten(doc)]
+    emit(Table(["section", "key", "value"], rows), resolved, no_color=no_color)
+
+
+def _flatten(doc: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """info as (section, key, value) rows, for CSV and TSV."""
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            for sub, item in value.items():
+                yield key, str(sub), item if not isinstance(item, (dict, list)) else str(item)
+        elif isinstance(value, list):
+            for i, item in enumerate(value, start=1):
+                yield key, str(i), item if not isinstance(item, (dict, list)) else str(item)
+        else:
+            yield "", key, value
+
+
 # ---------------------------------------------------------------------------------- check
 
 CHECK_HELP = """Check values computed elsewhere against actcli's reference, in ULP.

@@ -23,18 +23,32 @@ def _matches(d: Definition, needle: str) -> bool:
 
 def catalog_table(search: str | None = None) -> Table:
     """One row per activation: name, kind, aliases, parameters, formula, range, frameworks."""
-    columns = ["name", "kind", "aliases", "parameters", "formula", "range", *FRAMEWORKS]
+    columns = ["name", "kind", "aliases", "parameters", "formula", "range", *FRAMEWORKS, "in"]
     rows = []
     for name in sorted(definitions()):
         d = definitions()[name]
         if search and not _matches(d, search):
             continue
         frameworks = [d.frameworks.get(f, "") for f in FRAMEWORKS]
+        shipped = " ".join(f for f in FRAMEWORKS if d.frameworks.get(f))
         rows.append(
-            [d.name, d.kind, ", ".join(d.aliases), _params(d), d.formula, d.range, *frameworks]
+            [
+                d.name,
+                d.kind,
+                ", ".join(d.aliases),
+                _params(d),
+                d.formula,
+                d.range,
+                *frameworks,
+                shipped,
+            ]  # fmt: skip
         )
     title = "activations" + (f" matching {search!r}" if search else "")
-    meta = {"search": search, "count": len(rows), "display": ["name", "parameters", "formula"]}
+    meta = {
+        "search": search,
+        "count": len(rows),
+        "display": ["name", "aliases", "parameters", "formula", "in"],
+    }
     return Table(columns, rows, title=title, meta=meta)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -17,7 +17,15 @@ def console(
 ) -> Console:
     """A console on ``stream``; colour off with --no-color or NO_COLOR (rich reads NO_COLOR)."""
     no_color = no_color or "NO_COLOR" in os.environ
-    return Console(file=stream, stderr=stderr, no_color=no_color, highlight=False, soft_wrap=False)
+    # markup off: formulas are full of [brackets] (E[f(z)], [0, ∞)) that are data, not style
+    return Console(
+        file=stream,
+        stderr=stderr,
+        no_color=no_color,
+        highlight=False,
+        soft_wrap=False,
+        markup=False,
+    )
 
 
 def table(data: Table, out: Console, *, precision: int | None = None, header: bool = True) -> None:
@@ -47,3 +55,74 @@ def note(message: str, out: Console) -> None:
 def error(message: str, out: Console) -> None:
     """One line on stderr: ``error: message``."""
     out.print(Text.assemble(("error", "bold red"), ": ", message), soft_wrap=True)
+
+
+def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
+    """``actcli info``: sections of text and small tables."""
+    from rich.rule import Rule
+
+    def section(title: str) -> None:
+        out.print(Rule(Text(title, style="bold"), align="left"))
+
+    head = Text.assemble((doc["spec"], "bold"), f"  ({doc['kind']}, {doc['family']})")
+    if doc["aliases"]:
+        head.append(f"  aliases: {', '.join(doc['aliases'])}")
+    out.print(head)
+    out.print(doc["summary"])
+    if doc["notes"]:
+        out.print(Text(doc["notes"], style="dim"))
+    section("formula")
+    out.print(doc["formula"])
+    out.print(doc["derivative"])
+    sym = doc.get("sympy")
+    if latex:
+        out.print(Text(f"LaTeX: {doc['latex']}"))
+        if sym:
+            out.print(Text(f"f′ (LaTeX): {sym['latex f′']}"))
+    elif sym:
+        out.print(Text("f(x) ="))
+        out.print(Text(sym["f"]))
+        out.print(Text("f′(x) ="))
+        out.print(Text(sym["f′"]))
+    if doc["parameters"]:
+        section("parameters")
+        dialect_names = list(doc["parameters"][0]["defaults"])
+        t = RichTable(show_header=True, header_style="bold", expand=False)
+        for col in ["name", "symbol", "value", *dialect_names, "domain"]:
+            t.add_column(col, overflow="fold")
+        for p in doc["parameters"]:
+            t.add_row(p["name"], p["symbol"], format_cell(p["value"]),
+                      *(format_cell(p["defaults"][d]) for d in dialect_names), p["domain"])  # fmt: skip
+        out.print(t)
+    if doc.get("constants"):
+        section("constants")
+        for key, value in doc["constants"].items():
+            out.print(f"{key} = {value}")
+    if "properties" in doc:
+        section("properties (computed on [−10, 10])")
+        t = RichTable(show_header=False, expand=False, box=None)
+        t.add_column("property", style="bold")
+        t.add_column("value")
+        for key, value in doc["properties"].items():
+            t.add_row(key, format_cell(value))
+        out.print(t)
+    if doc.get("kinks"):
+        section("kinks: the derivative at each, per dialect")
+        cols = list(doc["kinks"][0])
+        t = RichTable(show_header=True, header_style="bold", expand=False)
+        for col in cols:
+            t.add_column(col, overflow="fold")
+        for row in doc["kinks"]:
+            t.add_row(*(format_cell(row[c]) for c in cols))
+        out.print(t)
+    if doc.get("problems"):
+        section("known problems")
+        for problem in doc["problems"]:
+            out.print(f"• {problem}")
+    if doc["frameworks"]:
+        section("in code")
+        for framework, snippet in doc["frameworks"].items():
+            out.print(Text(f"# {framework}", style="dim"))
+            out.print(Text(snippet))
+    section("reference")
+    out.print(doc["reference"])

@@ -172,6 +172,7 @@ class Definition:
     check: Callable[..., str | None] = field(default=lambda **_: None)
     limits: Callable[..., Limits] = field(default=lambda **_: _NO_LIMITS)
     frameworks: Mapping[str, str] = field(default_factory=dict)
+    constants: Mapping[str, str] = field(default_factory=dict)  # exact values, for display
     notes: str = ""
 
     def param(self, name: str) -> Param | None:
@@ -521,6 +522,7 @@ def elementwise(
     kinks: Callable[..., tuple[Kink, ...]] | None = None,
     check: Callable[..., str | None] | None = None,
     frameworks: Mapping[str, str] | None = None,
+    constants: Mapping[str, str] | None = None,
     name: str | None = None,
 ) -> Decorator:
     """Register the decorated value function as an elementwise activation."""
@@ -542,6 +544,7 @@ def elementwise(
             "check": check or (lambda **_: None),
             "limits": limits if callable(limits) else (lambda **_: limits),
             "frameworks": frameworks or {},
+            "constants": constants or {},
         },
     )
 

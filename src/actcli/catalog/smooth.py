@@ -376,11 +376,16 @@ def _gelu_d2(x: Array, approximate: str) -> Array:
         ),
     ),
     frameworks={"torch": "F.gelu", "keras": "gelu", "jax": "jax.nn.gelu"},
+    constants={
+        "√(2/π)": "0.79788456080286535587989211986876373695 (float64 0.7978845608028654)",
+        "κ": "0.044715 (Hendrycks & Gimpel)",
+        "1/√(2π)": "0.39894228040143267793994605993438186848",
+    },
 )
 def gelu(x: Array, approximate: str) -> Array:
     """GELU: x weighted by the Gaussian CDF; the transformer (BERT, GPT) activation.
 
-    The exact form is x·P(x)·e^(−x²/2) with the Mills ratio P from a Chebyshev series and x²
+    The exact form is x·P(x)·e^(−x²/2) with the Mills ratio P from polynomial fits and x²
     split exactly (PyTorch's 1 + erf returns −0.0 below x ≈ −8.4). The tanh form is evaluated as x·σ(2u) with u in double-double
     arithmetic, since ½(1 + tanh u) cancels for negative x.
     """
@@ -436,6 +441,12 @@ def elu(x: Array, alpha: float) -> Array:
     limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
     kinks=lambda: (Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),),
     frameworks={"torch": "F.selu", "keras": "selu", "jax": "jax.nn.selu"},
+    constants={
+        "α": "1.6732632423543772848170429916717",
+        "λ (scale)": "1.0507009873554804934193349852946",
+        "λα": "1.7580993408473768599402175208123 (float64 1.7580993408473768; torch forms "
+        "α·λ = 1.7580993408473766)",
+    },
 )
 def selu(x: Array) -> Array:
     """Scaled ELU: with LeCun-normal init, keeps activations at zero mean and unit variance.

@@ -1,0 +1,86 @@
+"""actcli info: formulas, parameters per dialect, constants, computed properties, kinks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import actcli
+from actcli.cli import app
+
+
+def info(runner, *args):
+    result = runner.invoke(app, ["info", *args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_gelu(runner):
+    doc = info(runner, "gelu")
+    assert doc["properties"]["minimum"] == "-0.16997120748 at -0.751791524694"
+    assert doc["properties"]["f′(0)"] == 0.5
+    assert doc["properties"]["smoothness"] == "C∞"
+    (approximate,) = doc["parameters"]
+    assert approximate["defaults"]["torch"] == "none"
+    assert approximate["defaults"]["jax"] == "tanh"
+    assert "erf" in doc["sympy"]["f"] and "erf" in doc["sympy"]["latex f"]
+    assert "F.gelu(x, approximate='none')" in doc["frameworks"]["torch"]
+
+
+def test_selu_constants_and_zero_mean(runner):
+    doc = info(runner, "selu")
+    assert doc["constants"]["α"] == "1.6732632423543772848170429916717"
+    assert doc["constants"]["λ (scale)"] == "1.0507009873554804934193349852946"
+    assert abs(float(doc["properties"]["E[f(z)], z ~ N(0,1)"])) < 1e-6
+
+
+def test_kinks_per_dialect_and_problems(runner):
+    doc = info(runner, "leaky_relu")
+    (kink,) = doc["kinks"]
+    assert kink["f′ (torch)"] == 0.01 and kink["f′ (jax)"] == 1.0 and kink["f′ (keras)"] == 0.2
+    relu = info(runner, "relu")
+    assert any("dying-ReLU" in p for p in relu["problems"])
+    sigmoid = info(runner, "sigmoid")
+    assert any("saturates on both sides" in p for p in sigmoid["problems"])
+
+
+def test_table_at_pinned_width(runner):
+    result = runner.invoke(app, ["info", "relu", "--format", "table"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    for heading in ("formula", "properties", "kinks", "known problems", "in code", "reference"):
+        assert heading in out
+    assert "E[f(z)]" in out  # brackets are data, not markup
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_latex_and_csv(runner):
+    latex = runner.invoke(app, ["info", "mish", "--latex", "--format", "table"]).stdout
+    assert "LaTeX:" in latex and "\\tanh" in latex
+    csv = runner.invoke(app, ["info", "relu", "--format", "csv"]).stdout.splitlines()
+    assert csv[0] == "section,key,value"
+    assert ",name,relu" in csv
+
+
+def test_every_activation_explains_itself(runner):
+    for name in actcli.names():
+        doc = info(runner, name)
+        assert doc["name"] == name
+        if doc["kind"] == "elementwise":
+            assert doc["sympy"]["f"] and doc["sympy"]["f′"], name
+            assert "properties" in doc
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["info", "gleu"], "did you mean"),
+        (["info", "elu", "--param", "alpha=x"], "'alpha' must be a number"),
+        (["info", "relu", "--dialect", "caffe"], "unknown dialect"),
+    ],
+)
+def test_info_bad_input(runner, args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -41,7 +41,7 @@ def catalog_table(search: str | None = None) -> Table:
                 d.range,
                 *frameworks,
                 shipped,
-            ]  # fmt: skip
+            ]
         )
     title = "activations" + (f" matching {search!r}" if search else "")
     meta = {

@@ -14,7 +14,6 @@ Run after changing a definition (mpmath is a test dependency; it is not needed a
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,13 +105,7 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
-    text = render()
-    if "--check" in sys.argv[1:]:
-        return 0 if OUT.exists() and OUT.read_text(encoding="utf-8") == text else 1
-    OUT.write_text(text, encoding="utf-8")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from _generated import main
+
+    raise SystemExit(main(OUT, render))

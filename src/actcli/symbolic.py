@@ -104,6 +104,10 @@ def expression(act: Activation) -> sympy.Expr | None:
     """f(x) as a sympy expression with its parameters as symbols (None for vector ones)."""
     import sympy as sp
 
+    if act.definition.family == "expression":
+        from actcli import expr
+
+        return expr.parse(act.name)[0]
     build = _builders(sp).get(act.name)
     if build is None:
         return None

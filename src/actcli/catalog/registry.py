@@ -447,7 +447,16 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     merged: dict[str, object] = {**params, **raw}
     dialect = str(merged.pop("dialect", None) or dialect or dialects.DEFAULT)
     dialect = dialects.check(dialect)
-    d = lookup(name)
+    try:
+        d = lookup(name)
+    except UnknownActivationError:
+        from actcli import expr
+
+        if not expr.looks_like_expression(name):
+            raise
+        # a formula in x; a name that clashes with the catalog never gets here
+        custom, given = expr.definition(name, merged)
+        return Activation(custom, dict(given), dialect)
     values: dict[str, ParamValue] = {
         p.name: dialects.default(dialect, d.name, p.name, p.default) for p in d.params
     }

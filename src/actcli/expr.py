@@ -1,0 +1,346 @@
+"""Custom activations from formulas in ``x``: parsed safely, differentiated symbolically.
+
+``x*sigmoid(1.702*x)`` becomes an activation like any other. The text is parsed with Python's
+``ast`` and checked against a whitelist, then *built* as a sympy expression node by node:
+nothing the user wrote is ever given to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
+Derivatives of any order are symbolic; the numbers come from numpy/scipy code generated from
+the sympy tree, in which every catalog activation used as a function keeps its exact
+implementation (``softplus(x)`` stays actcli's softplus, its derivative actcli's sigmoid).
+
+Bounded against denial of service: 1,000 characters, 400 nodes, depth 40, constant exponents
+up to 64 in magnitude, and symbolic derivatives that may not grow beyond 20,000 operations.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from actcli.catalog.registry import Definition, Param, definitions
+from actcli.errors import UsageError
+
+MAX_LENGTH = 1000
+MAX_NODES = 400
+MAX_DEPTH = 40
+MAX_EXPONENT = 64.0
+MAX_OPS = 20_000
+
+ELEMENTARY = (
+    "exp", "log", "log1p", "expm1", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
+    "arcsin", "arccos", "arctan", "erf", "erfc", "abs",
+)  # fmt: skip
+SPECIAL = ("min", "max", "where")
+CONSTANTS = ("pi", "e")
+_SYMBOLIC_NAMES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "abs": "Abs"}
+
+
+class ExpressionError(UsageError):
+    """The text is not an expression actcli accepts; the message points at the spot."""
+
+    def __init__(self, text: str, message: str, column: int | None = None) -> None:
+        where = ""
+        if column is not None:
+            where = f" at column {column + 1}:\n  {text}\n  {' ' * column}^"
+        super().__init__(f"expression {text!r}: {message}{where}")
+
+
+def looks_like_expression(text: str) -> bool:
+    """Whether a NAME is meant as a formula rather than a (mistyped) activation name."""
+    return bool(re.search(r"[()+\-*/<>=]", text)) or text.strip() == "x"
+
+
+# ---------------------------------------------------------------------------------- checking
+
+
+_ALLOWED = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Constant, ast.Compare,
+    ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd,
+    ast.Lt, ast.LtE, ast.Gt, ast.GtE,
+)  # fmt: skip
+
+
+def _check(text: str, tree: ast.AST, functions: set[str]) -> set[str]:
+    """Reject anything outside the grammar; return the parameter names used."""
+    params: set[str] = set()
+    count = 0
+
+    def visit(node: ast.AST, depth: int) -> None:
+        nonlocal count
+        count += 1
+        col = getattr(node, "col_offset", None)
+        if count > MAX_NODES:
+            raise ExpressionError(text, f"too large (more than {MAX_NODES} nodes)")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(text, f"nested too deeply (more than {MAX_DEPTH} levels)", col)
+        if not isinstance(node, _ALLOWED):
+            raise ExpressionError(text, f"{type(node).__name__.lower()} is not allowed", col)
+        if isinstance(node, ast.Constant) and (
+            isinstance(node.value, bool) or not isinstance(node.value, (int, float))
+        ):
+            raise ExpressionError(text, f"only numbers are allowed, not {node.value!r}", col)
+        if isinstance(node, ast.Name):
+            name = node.id
+            if "__" in name or not name.isascii() or not name.isidentifier():
+                raise ExpressionError(text, f"name {name!r} is not allowed", col)
+            if name in functions or name in ELEMENTARY or name in SPECIAL:
+                raise ExpressionError(text, f"{name} is a function: call it, {name}(...)", col)
+            if name != "x" and name not in CONSTANTS:
+                params.add(name)
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                raise ExpressionError(text, "only named functions can be called", col)
+            name = node.func.id
+            if name not in functions and name not in ELEMENTARY and name not in SPECIAL:
+                raise ExpressionError(text, f"unknown function {name!r}", col)
+            if node.keywords:
+                raise ExpressionError(text, "functions take positional arguments only", col)
+            arity = 3 if name == "where" else 2 if name in ("min", "max") else 1
+            if len(node.args) != arity:
+                raise ExpressionError(text, f"{name} takes {arity} argument(s)", col)
+            for arg in node.args:
+                visit(arg, depth + 1)
+            return
+        if isinstance(node, ast.Compare) and len(node.ops) != 1:
+            raise ExpressionError(text, "chained comparisons are not allowed", col)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exponent = _constant(node.right)
+            if exponent is not None and not abs(exponent) <= MAX_EXPONENT:
+                raise ExpressionError(text, f"exponent beyond ±{MAX_EXPONENT:g}", col)
+        for child in ast.iter_child_nodes(node):
+            visit(child, depth + 1)
+
+    visit(tree, 0)
+    return params
+
+
+def _constant(node: ast.AST) -> float | None:
+    """The value of a constant subexpression, in floats (inf on overflow), or None."""
+    try:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp):
+            inner = _constant(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+        if isinstance(node, ast.BinOp):
+            a, b = _constant(node.left), _constant(node.right)
+            if a is None or b is None:
+                return None
+            op = type(node.op)
+            if op is ast.Pow:
+                return math.inf if abs(b) > MAX_EXPONENT or abs(a) > 1e6 else float(a**b)
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(
+                op, a / b if b else math.inf
+            )
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
+        return math.inf
+    return None
+
+
+# ---------------------------------------------------------------------------------- building
+
+
+def _catalog_functions(sp: Any) -> dict[str, Any]:
+    """sympy Functions for the catalog's elementwise activations (default parameters).
+
+    Each knows its derivative as another such function (f → f′ → f″); the third derivative
+    falls back to the symbolic formula from :mod:`actcli.symbolic`.
+    """
+    from actcli import symbolic
+
+    out: dict[str, Any] = {}
+    for name, d in definitions().items():
+        if d.kind != "elementwise":
+            continue
+        names = (name, f"{name}_d1", f"{name}_d2")
+
+        def make(order: int, names: tuple[str, ...] = names, name: str = name) -> Any:
+            def fdiff(self: Any, argindex: int = 1) -> Any:
+                arg = self.args[0]
+                if order < 2:
+                    return out[names[order + 1]](arg)
+                import actcli
+
+                base = symbolic.expression(actcli.get(name))
+                x = sp.Symbol("x", real=True)
+                return sp.diff(base, x, 3).subs(x, arg)
+
+            return type(names[order], (sp.Function,), {"fdiff": fdiff, "nargs": 1})
+
+        for order in range(3):
+            out[names[order]] = make(order)
+    return out
+
+
+def _build(node: ast.AST, sp: Any, env: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Expression):
+        return _build(node.body, sp, env)
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return sp.Integer(value) if isinstance(value, int) else sp.Float(repr(value), 17)
+    if isinstance(node, ast.Name):
+        return env[node.id]
+    if isinstance(node, ast.UnaryOp):
+        inner = _build(node.operand, sp, env)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp):
+        a, b = _build(node.left, sp, env), _build(node.right, sp, env)
+        op = type(node.op)
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b, ast.Div: a / b}.get(op, a**b)
+    if isinstance(node, ast.Compare):
+        a, b = _build(node.left, sp, env), _build(node.comparators[0], sp, env)
+        relation = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
+        return relation[type(node.ops[0])](a, b)
+    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    name = node.func.id
+    args = [_build(a, sp, env) for a in node.args]
+    if name == "where":
+        return sp.Piecewise((args[1], args[0]), (args[2], True))
+    if name in ("min", "max"):
+        return (sp.Min if name == "min" else sp.Max)(*args)
+    if name in ("log1p", "expm1"):
+        return sp.log(1 + args[0]) if name == "log1p" else sp.exp(args[0]) - 1
+    if name in ELEMENTARY:
+        return getattr(sp, _SYMBOLIC_NAMES.get(name, name))(*args)
+    return env["functions"][name](*args)
+
+
+def parse(text: str) -> tuple[Any, set[str]]:
+    """The sympy expression for ``text`` and the names of its parameters."""
+    import sympy as sp
+
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(text[:40] + "...", f"longer than {MAX_LENGTH} characters")
+    if not text.strip():
+        raise ExpressionError(text, "empty")
+    for column, char in enumerate(text):
+        if not char.isascii() or (not char.isprintable() and char != " "):
+            # Python folds look-alikes (ｘ → x) when it parses: refuse them before it can
+            raise ExpressionError(text, f"character {char!r} is not allowed", column)
+    functions = {n for n, d in definitions().items() if d.kind == "elementwise"}
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(text, "not a formula", (exc.offset or 1) - 1) from None
+    params = _check(text.strip(), tree, functions)
+    env: dict[str, Any] = {"x": sp.Symbol("x", real=True), "pi": sp.pi, "e": sp.E}
+    env.update({p: sp.Symbol(p, real=True) for p in params})
+    env["functions"] = _catalog_functions(sp)
+    try:
+        built = _build(tree, sp, env)
+    except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as exc:
+        raise ExpressionError(text, f"cannot be built ({exc})") from None
+    if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or built.is_real is False:
+        raise ExpressionError(text, "is not a finite real formula (division by zero, √−1, …)")
+    return built, params
+
+
+def _catalog_name(function: str) -> str:
+    """``gelu_d1`` → ``gelu``: the activation behind a catalog function or its derivative."""
+    return function[:-3] if function.endswith(("_d1", "_d2")) else function
+
+
+def _numeric(expr: Any, params: dict[str, float], functions: set[str]) -> Callable[..., Any]:
+    """numpy code for expr, the catalog functions bound to actcli's exact implementations."""
+    import sympy as sp
+
+    import actcli
+
+    x = sp.Symbol("x", real=True)
+    bound = expr.subs({sp.Symbol(k, real=True): v for k, v in params.items()})
+    table: dict[str, Callable[..., Any]] = {}
+    for name in functions:
+        act = actcli.get(_catalog_name(name))
+        order = int(name[-1]) if name.endswith(("_d1", "_d2")) else 0
+        table[name] = (lambda a, act=act: act(a)) if order == 0 else (
+            lambda a, act=act, order=order: act.derivative(a, order)
+        )  # fmt: skip
+    fn = sp.lambdify(x, bound, modules=[table, "numpy", "scipy"])
+
+    def evaluate(v: np.ndarray, **_: object) -> np.ndarray:
+        # a user's formula may overflow or divide by zero: that is its IEEE result, not a bug
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(fn(v), dtype=np.float64), v.shape).copy()
+
+    return evaluate
+
+
+def _bounded(expr: Any, text: str) -> Any:
+    import sympy as sp
+
+    if sp.count_ops(expr) > MAX_OPS:
+        raise ExpressionError(text, f"its derivative grows beyond {MAX_OPS} operations")
+    return expr
+
+
+def definition(text: str, params: dict[str, object]) -> tuple[Definition, dict[str, float]]:
+    """A Definition for a formula, with its parameters' values (all must be given)."""
+    import sympy as sp
+
+    expr, names = parse(text)
+    missing = sorted(names - set(params))
+    if missing:
+        hint = ", ".join(f"--param {m}=VALUE" for m in missing)
+        raise UsageError(f"expression {text!r} uses {', '.join(missing)}: give {hint}")
+    extra = sorted(set(params) - names)
+    if extra:
+        raise UsageError(f"expression {text!r} has no parameter {extra[0]!r}")
+    values: dict[str, float] = {}
+    for key in names:
+        try:
+            values[key] = float(params[key])  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise UsageError(f"parameter {key!r} must be a number, got {params[key]!r}") from None
+    x = sp.Symbol("x", real=True)
+    functions = {f.func.__name__ for f in expr.atoms(sp.Function) if hasattr(f, "func")}
+    d1 = _bounded(sp.diff(expr, x), text)
+    d2 = _bounded(sp.diff(d1, x), text)
+    all_functions = functions | {f.func.__name__ for e in (d1, d2) for f in e.atoms(sp.Function)}
+    catalog = {n for n in all_functions if _catalog_name(n) in definitions()}
+    clean = " ".join(text.split())
+    d = Definition(
+        name=clean,
+        kind="elementwise",
+        family="expression",
+        summary=f"custom activation: {clean}",
+        formula=f"f(x) = {sp.sstr(expr)}",
+        latex=sp.latex(expr),
+        derivative_formula=f"f′(x) = {sp.sstr(d1)}",
+        range="not derived for expressions",
+        reference="user expression",
+        fn=_numeric(expr, values, catalog),
+        d1=_numeric(d1, values, catalog),
+        d2=_numeric(d2, values, catalog),
+        params=tuple(Param(n, values[n], "user parameter") for n in sorted(names)),
+        notes=fragility(expr),
+    )
+    return d, values
+
+
+def fragility(expr: Any) -> str:
+    """Warnings about numerically fragile forms actcli can spot, with the stable spelling."""
+    import sympy as sp
+
+    notes = []
+    for sub in sp.preorder_traversal(expr):
+        if isinstance(sub, sp.log) and sub.args[0].has(sp.exp):
+            notes.append("log(1 + exp(...)) overflows for large arguments: use softplus(...)")
+        if sub.func is sp.Pow and sub.args[1] == -1 and sub.args[0].has(sp.exp):
+            notes.append("1/(1 + exp(−...)) loses its tail: use sigmoid(...)")
+        if (
+            isinstance(sub, sp.Add)
+            and any(isinstance(a, sp.exp) for a in sub.args)
+            and any(a == -1 for a in sub.args)
+        ):
+            notes.append("exp(...) − 1 cancels near 0: use expm1(...)")
+        if (
+            isinstance(sub, sp.Add)
+            and any(isinstance(a, sp.erf) for a in sub.args)
+            and 1 in sub.args
+        ):
+            notes.append("1 + erf(...) cancels for negative arguments: use erfc(−...)")
+    return "\n".join(dict.fromkeys(notes))

@@ -29,7 +29,9 @@ def ulp(reference: np.ndarray, dtype: str) -> np.ndarray:
     """The spacing of ``dtype`` numbers at |reference| (the subnormal spacing below normal)."""
     bits, emin = FORMATS[dtype]
     _, exponent = np.frexp(np.abs(reference))
-    exponent = np.maximum(exponent - 1, emin)  # frexp's mantissa is in [0.5, 1)
+    # frexp's mantissa is in [0.5, 1); at 0 (and in the subnormal range) the spacing is the
+    # smallest subnormal's
+    exponent = np.where(reference == 0, emin, np.maximum(exponent - 1, emin))
     spacing: np.ndarray = np.ldexp(1.0, exponent - (bits - 1))
     return spacing
 

@@ -345,25 +345,6 @@ def _message(text: str) -> None:
     render.note(text, render.console(sys.stderr))
 
 
-RANGE_BLOCK = 1 << 20  # --range is generated in blocks too: 1e8 steps need no 800 MB
-
-
-def linspace_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
-    """numpy.linspace(a, b, steps), in blocks; where b − a overflows (±1e308), as
-    a·(1 − t) + b·t instead."""
-    span = b - a
-    for start in range(0, steps, RANGE_BLOCK):
-        k = np.arange(start, min(start + RANGE_BLOCK, steps), dtype=np.float64)
-        if math.isfinite(span):
-            block = a + k * (span / max(steps - 1, 1))  # numpy.linspace's own formula
-        else:
-            t = k / (steps - 1)
-            block = a * (1.0 - t) + b * t
-        if start + RANGE_BLOCK >= steps and steps > 1:
-            block[-1] = b
-        yield block
-
-
 def _input_blocks(
     values: list[str] | None,
     range_: tuple[float, float] | None,
@@ -397,6 +378,8 @@ def _input_blocks(
         a, b = range_
         if not (math.isfinite(a) and math.isfinite(b)):
             raise UsageError("--range needs two finite numbers")
+        from actcli.curves import linspace_blocks
+
         yield from linspace_blocks(a, b, steps)
     elif input_file is not None:
         try:
@@ -591,10 +574,33 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Figure file: .png, .svg or .pdf."),
 ]
-DpiOption = Annotated[int, typer.Option("--dpi", min=1, max=2400, help="Pixels per inch (PNG).")]
-SizeOption = Annotated[str, typer.Option("--size", metavar="WxH", help="Figure size in inches.")]
+DpiOption = Annotated[
+    int | None, typer.Option("--dpi", help="Pixels per inch, 10 to 1200 (default 150).")
+]
+SizeOption = Annotated[
+    str | None, typer.Option("--size", metavar="WxH", help="Figure size in inches (1 to 50).")
+]
 TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title.")]
-StyleOption = Annotated[Style, typer.Option("--style", help="light or dark.", case_sensitive=False)]
+StyleOption = Annotated[
+    Style | None, typer.Option("--style", help="light (default) or dark.", case_sensitive=False)
+]
+MAX_PIXELS = 40_000_000  # a 7x4.5-inch figure at 1200 dpi is 45 MP: beyond, say so up front
+
+
+def _figure_options(
+    size: str | None, dpi: int | None, style: Style | None, default_size: str
+) -> tuple[tuple[float, float], int, str]:
+    """--size, --dpi and --style, checked together (the pixel count is bounded)."""
+    w, h = _size(size or default_size)
+    dots = 150 if dpi is None else dpi
+    if not 10 <= dots <= 1200:
+        raise UsageError(f"--dpi must be between 10 and 1200, got {dots}")
+    if w * h * dots * dots > MAX_PIXELS:
+        raise UsageError(
+            f"{w:g}x{h:g} inches at {dots} dpi is {w * h * dots * dots / 1e6:.0f} megapixels "
+            f"(at most {MAX_PIXELS // 1_000_000}): lower --dpi or --size"
+        )
+    return (w, h), dots, (style or Style.light).value
 
 
 def _activations(
@@ -609,14 +615,27 @@ def _size(text: str) -> tuple[float, float]:
         size = (float(w), float(h))
     except ValueError:
         size = (0.0, 0.0)
-    if not sep or not all(0 < v <= 100 and math.isfinite(v) for v in size):
-        raise UsageError(f"--size {text!r}: expected WxH in inches, each in (0, 100], e.g. 7x4.5")
+    if not sep or not all(1 <= v <= 50 for v in size):
+        raise UsageError(f"--size {text!r}: expected WxH in inches, each in [1, 50], e.g. 7x4.5")
     return size
 
 
+def _labels(acts: list[Activation]) -> list[str]:
+    """How each activation is named in legends and columns: its spec, and its dialect when
+    the names compared do not all share one (gelu@torch, gelu@jax)."""
+    if len({a.dialect for a in acts}) > 1:
+        return [f"{a.spec}@{a.dialect}" for a in acts]
+    return [a.spec for a in acts]
+
+
 def _default_output(acts: list[Activation]) -> Path:
-    stem = "_".join(re.sub(r"[^A-Za-z0-9.=-]+", "-", a.spec) for a in acts)
-    return Path(stem[:120] + ".png")
+    specs = [a.spec for a in acts]
+    stem = "_".join(re.sub(r"[^A-Za-z0-9.=-]+", "-", s) for s in specs)[:100]
+    if any(re.search(r"[^A-Za-z0-9_.=:,-]", s) for s in specs):  # formulas: x*2 vs x+2
+        import hashlib
+
+        stem += "-" + hashlib.sha1("|".join(specs).encode()).hexdigest()[:8]
+    return Path(stem + ".png")
 
 
 def _provenance(acts: list[Activation], title: str) -> dict[str, str]:
@@ -673,13 +692,16 @@ def plot_cmd(
     ascii_only: Annotated[bool, typer.Option("--ascii", help="Terminal plot in ASCII.")] = False,
     width: Annotated[int | None, typer.Option("--width", min=10, max=1000)] = None,
     height: Annotated[int | None, typer.Option("--height", min=4, max=500)] = None,
-    dpi: DpiOption = 150,
-    size: SizeOption = "7x4.5",
+    dpi: DpiOption = None,
+    size: SizeOption = None,
     title: TitleOption = None,
-    style: StyleOption = Style.light,
+    style: StyleOption = None,
     others: Annotated[
-        str, typer.Option("--others", help="Vector activations: the other inputs, e.g. 0,1.")
-    ] = "0",
+        str | None,
+        typer.Option(
+            "--others", help="Vector activations: the other inputs (default 0), e.g. 0,1."
+        ),
+    ] = None,
     show: Annotated[bool, typer.Option("--show", help="Open a window (needs a display).")] = False,
     params: ParamOption = None,
     dialect: DialectOption = None,
@@ -691,10 +713,23 @@ def plot_cmd(
         raise UsageError("-d at most twice (f′ and f″)")
     if terminal and (output is not None or show):
         raise UsageError("--terminal draws in the terminal: drop -o / --show")
+    figure_only = {"--dpi": dpi, "--size": size, "--style": style}
+    terminal_only = {"--width": width, "--height": height, "--ascii": ascii_only or None}
+    ignored = [k for k, v in (figure_only if terminal else terminal_only).items() if v is not None]
+    if ignored:
+        where = "a figure file" if terminal else "--terminal"
+        raise UsageError(f"{', '.join(ignored)}: only for {where}")
     acts = _activations(names, params, dialect)
+    vectors = [a for a in acts if a.kind == "vector"]
+    if others is not None and not vectors:
+        raise UsageError("--others is for vector activations (softmax, ...)")
+    if vectors and derivative > 1:
+        raise UsageError(f"{vectors[0].name}: vector activations show f and ∂f/∂x (-d), not -dd")
     x = curves.grid(range_[0], range_[1], steps)
-    extra = curves.parse_others(others)
-    drawn = [c for act in acts for c in curves.curves(act, x, derivative, extra)]
+    extra = curves.parse_others(others or "0")
+    labels = _labels(acts)
+    drawn = [c for a, label in zip(acts, labels, strict=True)
+             for c in curves.curves(a, x, derivative, extra, label)]  # fmt: skip
     if terminal:
         from actcli import render, termplot
 
@@ -703,17 +738,18 @@ def plot_cmd(
         text = termplot.render(
             drawn, x,
             width=width or max(console.width - 12, 20), height=height or 17,
-            title=title if title is not None else ", ".join(a.spec for a in acts),
+            title=title if title is not None else ", ".join(labels),
             ascii_only=ascii_only or not termplot.can_draw_blocks(encoding),
-            color=console.color_system is not None and not no_color,
+            color=console.color_system is not None and not (no_color or console.no_color),
         )  # fmt: skip
         sys.stdout.write(text)
         return
     from actcli import plotting
 
     fig_title = _figure_title(acts, title)
+    fig_size, dots, colours = _figure_options(size, dpi, style, "7x4.5")
     fig = plotting.figure(
-        [plotting.Panel(drawn, x)], title=fig_title, style=style.value, size=_size(size), dpi=dpi
+        [plotting.Panel(drawn, x)], title=fig_title, style=colours, size=fig_size, dpi=dots
     )
     if show:
         plotting.show(fig)
@@ -758,10 +794,10 @@ def compare_cmd(
     output: OutputOption = None,
     grid_panels: Annotated[bool, typer.Option("--grid", help="One panel per activation.")] = False,
     diff_panel: Annotated[bool, typer.Option("--diff", help="Add a panel of differences.")] = False,
-    dpi: DpiOption = 150,
-    size: SizeOption = "8x5",
+    dpi: DpiOption = None,
+    size: SizeOption = None,
     title: TitleOption = None,
-    style: StyleOption = Style.light,
+    style: StyleOption = None,
     fmt: FormatOption = OutputFormat.auto,
     precision: PrecisionOption = None,
     params: ParamOption = None,
@@ -773,30 +809,35 @@ def compare_cmd(
     acts = _activations(names, params, dialect)
     comparison.check_elementwise(acts)
     x = curves.grid(range_[0], range_[1], steps)
+    labels = _labels(acts)
+    figure_only = {"--grid": grid_panels or None, "--diff": diff_panel or None, "--dpi": dpi,
+                   "--size": size, "--style": style, "--title": title}  # fmt: skip
+    ignored = [k for k, v in figure_only.items() if v is not None]
+    if output is None and ignored:
+        raise UsageError(f"{', '.join(ignored)}: only for the figure: give -o FILE")
     if output is not None:
         from actcli import plotting
 
         plotting.check_output(output)
-        panels = _compare_panels(acts, x, grid_panels, diff_panel)
-        fig_title = title if title is not None else "compare: " + ", ".join(a.spec for a in acts)
+        panels = _compare_panels(acts, labels, x, grid_panels, diff_panel)
+        fig_title = title if title is not None else "compare: " + ", ".join(labels)
         columns = 2 if len(panels) > 2 else 1
+        fig_size, dots, colours = _figure_options(size, dpi, style, "8x5")
         fig = plotting.figure(
-            panels, title=fig_title, style=style.value, size=_size(size), dpi=dpi, columns=columns
+            panels, title=fig_title, style=colours, size=fig_size, dpi=dots, columns=columns
         )
         plotting.save(fig, output, _provenance(acts, fig_title))
         _message(f"wrote {output}")
     resolved = resolve_format(fmt, sys.stdout.isatty())
     if resolved in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl):
-        writer = formats.BlockWriter(
-            ["x", *(a.spec for a in acts)], resolved, sys.stdout, precision=precision
-        )
+        writer = formats.BlockWriter(["x", *labels], resolved, sys.stdout, precision=precision)
         writer.write([x, *(np.asarray(a(x)) for a in acts)])
         writer.finish()
         return
     props = [comparison.properties(a, x) for a in acts]
     diffs = comparison.pairs(acts, x, metric.value)
     prop_table = Table(
-        ["property", *(a.spec for a in acts)],
+        ["property", *labels],
         [[key, *(p[key] for p in props)] for key in props[0]],
         title=f"properties on [{x[0]:g}, {x[-1]:g}]",
     )
@@ -812,7 +853,7 @@ def compare_cmd(
             "range": [float(x[0]), float(x[-1])],
             "steps": len(x),
             "metric": metric.value,
-            "properties": {a.spec: p for a, p in zip(acts, props, strict=True)},
+            "properties": dict(zip(labels, props, strict=True)),
             "differences": [d.__dict__ for d in diffs],
         }
         sys.stdout.write(json.dumps(formats.json_safe(doc), ensure_ascii=False) + "\n")
@@ -825,23 +866,26 @@ def compare_cmd(
         render.table(diff_table, console, precision=precision)
 
 
-def _compare_panels(acts: list[Activation], x: np.ndarray, grid: bool, diff: bool) -> list[Any]:
+def _compare_panels(
+    acts: list[Activation], labels: list[str], x: np.ndarray, grid: bool, diff: bool
+) -> list[Any]:
     from actcli import curves
     from actcli.plotting import Panel
 
+    named = list(zip(acts, labels, strict=True))
     if grid:
-        panels = [Panel(curves.curves(a, x, 1, []), x, title=a.spec) for a in acts]
+        panels = [Panel(curves.curves(a, x, 1, [], label), x, title=label) for a, label in named]
     else:
-        panels = [Panel([c for a in acts for c in curves.curves(a, x, 0, [])], x)]
+        panels = [Panel([c for a, label in named for c in curves.curves(a, x, 0, [], label)], x)]
     if diff and len(acts) > 1:
         base = np.asarray(acts[0](x))
         lines = [
             curves.Curve(
-                f"{a.spec} − {acts[0].spec}", a.spec, 0, [curves.Piece(x, np.asarray(a(x)) - base)]
+                f"{label} − {labels[0]}", label, 0, [curves.Piece(x, np.asarray(a(x)) - base)]
             )
-            for a in acts[1:]
+            for a, label in named[1:]
         ]
-        panels.append(Panel(lines, x, title=f"difference from {acts[0].spec}"))
+        panels.append(Panel(lines, x, title=f"difference from {labels[0]}"))
     return panels
 
 
@@ -890,12 +934,14 @@ def stats_cmd(
     from actcli import stats
 
     act = _activation(name, params, dialect)
+    if layers is None and (output is not None or gain is not None):
+        raise UsageError("-o and --gain are for the --layers recursion: give --layers L")
+    if layers is not None and mean != 0:
+        raise UsageError("--layers follows zero-mean pre-activations: drop --mean")
     if output is not None:
         from actcli import plotting
 
         plotting.check_output(output)
-        if layers is None:
-            raise UsageError("-o plots the --layers recursion: give --layers L")
     m = stats.moments(act, mean, std, eps)
     torch_gain = stats.TORCH_GAIN.get(act.name)
     rows: list[list[Any]] = [
@@ -919,8 +965,8 @@ def stats_cmd(
              precision=precision, no_color=no_color)  # fmt: skip
         return
     weight = m.gain if gain is None else gain
-    if not (math.isfinite(weight) and weight > 0):
-        raise UsageError(f"--gain must be a finite number > 0, got {weight}")
+    if not 0 < weight <= 1e6:
+        raise UsageError(f"--gain must be in (0, 1e6], got {weight:g}")
     trace = stats.propagate(act, layers, weight, q0=std * std)
     table = Table(
         ["layer", "q (pre-activation variance)", "E[f]", "χ = gain²·E[f′²]", "gradient factor"],
@@ -1052,18 +1098,26 @@ def check_cmd(
         raise UsageError("-d at most twice (f′ and f″)")
     if not (tol >= 0 and math.isfinite(tol)):
         raise UsageError(f"--tol must be a finite number >= 0, got {tol}")
+
+    def read(stream: Any) -> tuple[list[np.ndarray], list[str] | None]:
+        reader = reading.Reader(stream)
+        parts = list(reader)
+        return parts, (reader.layout.header if reader.layout else None)
+
     if file == "-":
-        parts = list(reading.Reader(sys.stdin.buffer))
+        parts, header = read(sys.stdin.buffer)
     else:
         try:
             with open(file, "rb") as stream:
-                parts = list(reading.Reader(stream))
+                parts, header = read(stream)
         except OSError as exc:
             raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
     widths = {p.shape[1] if p.ndim == 2 else 1 for p in parts}
     if widths and widths != {2}:
         raise DataError(f"{file}: expected two columns x,y, found {max(widths)}")
     data = np.vstack(parts) if parts else np.empty((0, 2))
+    if header is not None and sorted(header) == ["x", "y"] and header[0] == "y":
+        data = data[:, ::-1]  # a header names the columns: y,x is read as x,y
     report, reference, errors = checking.check(
         act, data[:, 0], data[:, 1], derivative, dtype.value, tol
     )

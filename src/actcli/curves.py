@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,15 +64,37 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(out) if out else np.array([])
 
 
+RANGE_BLOCK = 1 << 20  # --range is generated in blocks too: 1e8 steps need no 800 MB
+
+
+def linspace_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
+    """numpy.linspace(a, b, steps), in blocks; where b − a overflows (±1e308), as
+    a·(1 − t) + b·t instead."""
+    span = b - a
+    for start in range(0, steps, RANGE_BLOCK):
+        k = np.arange(start, min(start + RANGE_BLOCK, steps), dtype=np.float64)
+        if math.isfinite(span):
+            block = a + k * (span / max(steps - 1, 1))  # numpy.linspace's own formula
+        else:
+            t = k / (steps - 1)
+            block = a * (1.0 - t) + b * t
+        if start + RANGE_BLOCK >= steps and steps > 1:
+            block[-1] = b
+        yield block
+
+
 def grid(a: float, b: float, steps: int) -> np.ndarray:
-    """linspace(a, b, steps) after checking the request."""
+    """The x grid of a figure: linspace(min, max, steps) after checking the request."""
     if not (math.isfinite(a) and math.isfinite(b)):
         raise UsageError("--range needs two finite numbers")
-    if a == b:
-        raise UsageError(f"--range {a:g} {b:g} is empty: give two different numbers")
+    lo, hi = min(a, b), max(a, b)
+    if max(abs(lo), abs(hi)) > 1e100:
+        raise UsageError("--range beyond ±1e100 cannot be drawn (axes need a finite width)")
+    if not hi - lo > 1e-9 * max(1.0, abs(lo), abs(hi)):
+        raise UsageError(f"--range {a:g} {b:g} is empty or too narrow to draw")
     if not 2 <= steps <= MAX_STEPS:
         raise UsageError(f"--steps must be between 2 and {MAX_STEPS}, got {steps}")
-    return np.linspace(min(a, b), max(a, b), steps)
+    return np.concatenate(list(linspace_blocks(lo, hi, steps)))
 
 
 def parse_others(text: str) -> list[float]:
@@ -83,22 +105,20 @@ def parse_others(text: str) -> list[float]:
         raise UsageError(f"--others {text!r}: expected numbers separated by commas") from None
 
 
-def curves(act: Activation, x: np.ndarray, max_order: int, others: list[float]) -> list[Curve]:
-    """f and its derivatives up to ``max_order`` (0, 1 or 2) as curves on the grid x."""
+def curves(
+    act: Activation, x: np.ndarray, max_order: int, others: list[float], label: str | None = None
+) -> list[Curve]:
+    """f and its derivatives up to ``max_order`` (0, 1 or 2) as curves on the grid x.
+
+    ``label`` names them (default: the activation's spec); derivatives add ′ and ″.
+    """
+    name = label or act.spec
     if act.kind == "vector":
-        return _vector_curves(act, x, max_order, others)
-    out = []
-    for order in range(max_order + 1):
-        out.append(_elementwise_curve(act, x, order))
-    return out
+        return _vector_curves(act, x, max_order, others, name)
+    return [_elementwise_curve(act, x, order, name) for order in range(max_order + 1)]
 
 
-def _label(act: Activation, order: int) -> str:
-    spec = act.spec
-    return (spec, f"{spec}′", f"{spec}″")[order]
-
-
-def _elementwise_curve(act: Activation, x: np.ndarray, order: int) -> Curve:
+def _elementwise_curve(act: Activation, x: np.ndarray, order: int, name: str) -> Curve:
     lo, hi = float(x[0]), float(x[-1])
     breaks = [k for k in act.kink_points if lo < k.at < hi and k.jump_order <= order]
 
@@ -125,7 +145,7 @@ def _elementwise_curve(act: Activation, x: np.ndarray, order: int) -> Curve:
             limit = _limit(f, k, order, side)
             if limit != at:
                 hollow.append((k.at, limit))
-    return Curve(_label(act, order), act.spec, order, pieces, filled, hollow)
+    return Curve(name + ("", "′", "″")[order], name, order, pieces, filled, hollow)
 
 
 def _limit(f: Callable[[np.ndarray], np.ndarray], kink: KinkPoint, order: int, side: str) -> float:
@@ -138,7 +158,7 @@ def _limit(f: Callable[[np.ndarray], np.ndarray], kink: KinkPoint, order: int, s
 
 
 def _vector_curves(
-    act: Activation, x: np.ndarray, max_order: int, others: list[float]
+    act: Activation, x: np.ndarray, max_order: int, others: list[float], label: str
 ) -> list[Curve]:
     gated = act.definition.family == "gated"
     if gated:
@@ -155,7 +175,7 @@ def _vector_curves(
     n_out = y.shape[-1]
     jac = np.asarray(act.jacobian(rows)) if max_order >= 1 else None
     for i in range(n_out):
-        name = act.spec if n_out == 1 else f"{act.spec}[{i + 1}]"
+        name = label if n_out == 1 else f"{label}[{i + 1}]"
         out.append(Curve(name, name, 0, [Piece(x, y[:, i])]))
         if jac is not None:
             out.append(Curve(f"∂{name}/∂x", name, 1, [Piece(x, jac[:, i, which])]))

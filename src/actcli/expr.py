@@ -26,7 +26,7 @@ from actcli.errors import UsageError
 
 MAX_LENGTH = 1000
 MAX_NODES = 400
-MAX_DEPTH = 40
+MAX_DEPTH = 100  # a + a + … nests one level per term
 MAX_EXPONENT = 64.0
 MAX_OPS = 20_000
 
@@ -50,8 +50,9 @@ class ExpressionError(UsageError):
 
 
 def looks_like_expression(text: str) -> bool:
-    """Whether a NAME is meant as a formula rather than a (mistyped) activation name."""
-    return bool(re.search(r"[()+\-*/<>=]", text)) or text.strip() == "x"
+    """Whether a NAME is meant as a formula rather than a (mistyped) activation name: anything
+    but a plain name (letters, digits, _ and -) is treated, and checked, as a formula."""
+    return not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", text.strip()) or text.strip() == "x"
 
 
 # ---------------------------------------------------------------------------------- checking
@@ -192,18 +193,27 @@ def _build(node: ast.AST, sp: Any, env: dict[str, Any]) -> Any:
         op = type(node.op)
         return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b, ast.Div: a / b}.get(op, a**b)
     if isinstance(node, ast.Compare):
+        if not env.get("condition"):
+            raise ValueError("a comparison is only allowed as where()'s condition")
         a, b = _build(node.left, sp, env), _build(node.comparators[0], sp, env)
         relation = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
         return relation[type(node.ops[0])](a, b)
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     name = node.func.id
-    args = [_build(a, sp, env) for a in node.args]
+    args = [
+        _build(a, sp, {**env, "condition": name == "where" and i == 0})
+        for i, a in enumerate(node.args)
+    ]
     if name == "where":
+        if not isinstance(node.args[0], ast.Compare):
+            raise ValueError("where(condition, a, b) needs a comparison as its condition")
         return sp.Piecewise((args[1], args[0]), (args[2], True))
     if name in ("min", "max"):
         return (sp.Min if name == "min" else sp.Max)(*args)
-    if name in ("log1p", "expm1"):
-        return sp.log(1 + args[0]) if name == "log1p" else sp.exp(args[0]) - 1
+    if name in ("log1p", "expm1"):  # sympy's codegen functions: they print as np.log1p/expm1
+        from sympy.codegen.cfunctions import expm1, log1p
+
+        return (log1p if name == "log1p" else expm1)(*args)
     if name in ELEMENTARY:
         return getattr(sp, _SYMBOLIC_NAMES.get(name, name))(*args)
     return env["functions"][name](*args)
@@ -244,7 +254,9 @@ def _catalog_name(function: str) -> str:
     return function[:-3] if function.endswith(("_d1", "_d2")) else function
 
 
-def _numeric(expr: Any, params: dict[str, float], functions: set[str]) -> Callable[..., Any]:
+def _numeric(
+    expr: Any, params: dict[str, float], functions: set[str], dialect: str
+) -> Callable[..., Any]:
     """numpy code for expr, the catalog functions bound to actcli's exact implementations."""
     import sympy as sp
 
@@ -252,9 +264,13 @@ def _numeric(expr: Any, params: dict[str, float], functions: set[str]) -> Callab
 
     x = sp.Symbol("x", real=True)
     bound = expr.subs({sp.Symbol(k, real=True): v for k, v in params.items()})
+    # kinks of max/abs/where: the derivative at the point is the left one (relu′(0) = 0, as
+    # PyTorch), and the Dirac delta of a jump is reported as 0, as for catalog activations
+    bound = bound.replace(sp.Heaviside, lambda *a: sp.Heaviside(a[0], 0))
+    bound = bound.replace(sp.DiracDelta, lambda *a: sp.Integer(0))
     table: dict[str, Callable[..., Any]] = {}
     for name in functions:
-        act = actcli.get(_catalog_name(name))
+        act = actcli.get(_catalog_name(name), dialect=dialect)
         order = int(name[-1]) if name.endswith(("_d1", "_d2")) else 0
         table[name] = (lambda a, act=act: act(a)) if order == 0 else (
             lambda a, act=act, order=order: act.derivative(a, order)
@@ -277,7 +293,9 @@ def _bounded(expr: Any, text: str) -> Any:
     return expr
 
 
-def definition(text: str, params: dict[str, object]) -> tuple[Definition, dict[str, float]]:
+def definition(
+    text: str, params: dict[str, object], dialect: str = "torch"
+) -> tuple[Definition, dict[str, float]]:
     """A Definition for a formula, with its parameters' values (all must be given)."""
     import sympy as sp
 
@@ -312,9 +330,9 @@ def definition(text: str, params: dict[str, object]) -> tuple[Definition, dict[s
         derivative_formula=f"f′(x) = {sp.sstr(d1)}",
         range="not derived for expressions",
         reference="user expression",
-        fn=_numeric(expr, values, catalog),
-        d1=_numeric(d1, values, catalog),
-        d2=_numeric(d2, values, catalog),
+        fn=_numeric(expr, values, catalog, dialect),
+        d1=_numeric(d1, values, catalog, dialect),
+        d2=_numeric(d2, values, catalog, dialect),
         params=tuple(Param(n, values[n], "user parameter") for n in sorted(names)),
         notes=fragility(expr),
     )
@@ -339,8 +357,8 @@ def fragility(expr: Any) -> str:
             notes.append("exp(...) − 1 cancels near 0: use expm1(...)")
         if (
             isinstance(sub, sp.Add)
-            and any(isinstance(a, sp.erf) for a in sub.args)
-            and 1 in sub.args
+            and any(a.has(sp.erf) for a in sub.args)
+            and any(a.is_number for a in sub.args)
         ):
-            notes.append("1 + erf(...) cancels for negative arguments: use erfc(−...)")
+            notes.append("1 ± erf(...) cancels in one tail: use erfc(...)")
     return "\n".join(dict.fromkeys(notes))

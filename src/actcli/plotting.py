@@ -149,7 +149,11 @@ def save(fig: Figure, path: Path, provenance: dict[str, str]) -> None:
             os.fdopen(fd, "wb") as out,
             rc_context({"svg.hashsalt": "actcli", "pdf.compression": 6}),
         ):
-            fig.savefig(out, format=fmt, metadata=metadata, facecolor=fig.get_facecolor())
+            try:
+                fig.savefig(out, format=fmt, metadata=metadata, facecolor=fig.get_facecolor())
+            except ValueError as exc:  # mathtext in a user's --title
+                first = " ".join(str(exc).split())
+                raise UsageError(f"cannot draw the figure's text: {first}") from None
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a figure is an ordinary file

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from actcli.catalog.registry import Activation
-from actcli.errors import UsageError
+from actcli.errors import DataError, UsageError
 
 SPAN = 40.0  # beyond 40σ the normal density is below 1e−348: nothing left to integrate
 MAX_LAYERS = 10_000
@@ -53,25 +54,38 @@ def _breakpoints(act: Activation, lo: float, hi: float) -> list[float]:
     return sorted(k for k in act.kinks if lo < k < hi)
 
 
-def expect(act: Activation, g: Callable[[float], float], mean: float, std: float) -> float:
-    """E[g(z)] for z ~ N(mean, std²), g piecewise smooth with breaks at the kinks."""
-    from scipy.integrate import quad
+def expect(
+    act: Activation, g: Callable[[float], float], mean: float, std: float, strict: bool = True
+) -> float:
+    """E[g(z)] for z ~ N(mean, std²), g piecewise smooth with breaks at the kinks.
 
-    lo, hi = mean - SPAN * std, mean + SPAN * std
-    edges = [lo, *_breakpoints(act, lo, hi), hi]
-    norm = 1.0 / (std * math.sqrt(2.0 * math.pi))
+    Integrated over u = (z − μ)/σ ∈ [−40, 40], split at the kinks and at 0, so that a small σ
+    next to a large μ cannot collapse the interval. ``strict``: a quadrature that cannot reach
+    its tolerance (or overflows) is a DataError rather than a quietly worse number.
+    """
+    from scipy.integrate import IntegrationWarning, quad
 
-    def integrand(t: float) -> float:
-        u = (t - mean) / std
-        return g(t) * norm * math.exp(-0.5 * u * u)
+    kinks = sorted({(k - mean) / std for k in act.kinks if abs(k - mean) < SPAN * std})
+    edges = sorted({-SPAN, 0.0, *kinks, SPAN})
+    norm = 1.0 / math.sqrt(2.0 * math.pi)
+
+    def integrand(u: float) -> float:
+        return g(mean + std * u) * norm * math.exp(-0.5 * u * u)
 
     total = 0.0
-    for a, b in itertools.pairwise(edges):
-        # split each piece at μ as well: the density's peak guides the adaptive rule
-        cuts = [a, *([mean] if a < mean < b else []), b]
-        for c, d in itertools.pairwise(cuts):
-            value, _ = quad(integrand, c, d, epsabs=0.0, epsrel=1e-13, limit=400)
-            total += value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error" if strict else "ignore", IntegrationWarning)
+        try:
+            for a, b in itertools.pairwise(edges):
+                value, _ = quad(integrand, a, b, epsabs=0.0, epsrel=1e-13, limit=400)
+                total += value
+        except (IntegrationWarning, OverflowError) as exc:
+            reason = " ".join(str(exc).split(".")[0].split()) or type(exc).__name__
+            raise DataError(
+                f"E[·] for z ~ N({mean:g}, {std:g}²) does not converge to 1e-12 ({reason})"
+            ) from None
+    if not math.isfinite(total):
+        raise DataError(f"E[·] for z ~ N({mean:g}, {std:g}²) is not finite")
     return total
 
 
@@ -132,6 +146,11 @@ def moments(act: Activation, mean: float = 0.0, std: float = 1.0, eps: float = 1
         raise UsageError(
             f"--std must be finite and > 0 and --mean finite, got mean {mean}, std {std}"
         )
+    if not (abs(mean) <= 1e100 and 1e-10 * max(1.0, abs(mean)) <= std <= 1e100):
+        raise UsageError(
+            f"--std {std:g} is outside [1e-10·max(1, |mean|), 1e100]: the input would be a "
+            "constant (use eval) or beyond what the quadrature resolves"
+        )
     if not eps > 0:
         raise UsageError(f"--eps must be > 0, got {eps}")
     f, d1 = _scalar(act, 0), _scalar(act, 1)
@@ -173,9 +192,10 @@ def propagate(act: Activation, layers: int, gain: float, q0: float = 1.0) -> lis
     out = []
     q, gradient = q0, 1.0
     for i in range(1, layers + 1):
-        std = math.sqrt(q)
-        if not (math.isfinite(std) and std > 0):
+        std = math.sqrt(q) if math.isfinite(q) and q > 0 else math.nan
+        if not 1e-150 < std < 1e100:  # the variance left any range worth integrating over
             out.append(Layer(i, q, math.nan, math.nan, math.nan))
+            q = math.nan
             continue
         second = expect(act, lambda t: f(t) ** 2, 0.0, std)
         chi = gain**2 * expect(act, lambda t: d1(t) ** 2, 0.0, std)

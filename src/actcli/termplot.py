@@ -24,7 +24,7 @@ def render(
     """The plot as text (lines joined by newlines, ending with one)."""
     from uniplot import plot_to_string
 
-    lo, hi = y_limits(curves, x)
+    lo, hi = (max(min(v, 1e100), -1e100) for v in y_limits(curves, x))  # uniplot squares these
     options: dict[str, object] = {
         "lines": True,
         "legend_labels": [c.label for c in curves],
@@ -39,8 +39,20 @@ def render(
     }
     if ascii_only or not color:  # without colour, only distinct characters tell series apart
         options["character_set"] = "ascii"
-    text = plot_to_string([c.y for c in curves], [c.x for c in curves], **options)
+    # uniplot cannot place inf: off-scale points are gaps (the y limits are finite anyway)
+    pad = hi - lo
+    ys = [np.where((c.y >= lo - pad) & (c.y <= hi + pad), c.y, np.nan) for c in curves]
+    with np.errstate(all="ignore"):  # uniplot's pixel arithmetic on far off-scale points
+        text = plot_to_string(ys, [c.x for c in curves], **options)
+    if ascii_only:  # uniplot's frame is box drawing even in its ASCII mode
+        text = text.translate(_TO_ASCII).encode("ascii", "replace").decode("ascii")
     return text.rstrip("\n") + "\n"
+
+
+_TO_ASCII = str.maketrans(
+    {"┌": "+", "┐": "+", "└": "+", "┘": "+", "─": "-", "│": "|", "′": "'", "″": "''",
+     "▔": "-", "▁": "_", "·": "."}
+)  # fmt: skip
 
 
 def can_draw_blocks(encoding: str | None) -> bool:

@@ -455,7 +455,7 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
         if not expr.looks_like_expression(name):
             raise
         # a formula in x; a name that clashes with the catalog never gets here
-        custom, given = expr.definition(name, merged)
+        custom, given = expr.definition(name, merged, dialect)
         return Activation(custom, dict(given), dialect)
     values: dict[str, ParamValue] = {
         p.name: dialects.default(dialect, d.name, p.name, p.default) for p in d.params

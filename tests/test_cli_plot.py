@@ -117,3 +117,50 @@ def test_compare_bad_input(runner):
     assert vector.exit_code == 2 and "softmax is a vector one" in vector.stderr
     metric = run(runner, "compare", "relu", "gelu", "--metric", "max")
     assert metric.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("gaussian", ("(0, 1]", "no")),
+        ("relu6", ("[0, 6]", "non-decreasing")),
+        ("sigmoid", ("(0, 1)", "increasing")),
+        ("step", ("[0, 1]", "non-decreasing")),
+        ("elu", ("(-1, ∞)", "increasing")),
+    ],
+)
+def test_compare_range_and_monotonicity(runner, name, expected):
+    doc = json.loads(run(runner, "compare", name, "--range", "-6", "6", "-f", "json").stdout)
+    props = doc["properties"][name]
+    assert (props["range"], props["monotonic"]) == expected
+
+
+def test_saturation_edges_are_exact_at_kinks(runner):
+    doc = json.loads(run(runner, "compare", "relu", "hard_sigmoid", "-f", "json").stdout)
+    assert doc["properties"]["relu"]["saturates (|f′| < 1e-3)"] == "x < 0"
+    assert doc["properties"]["hard_sigmoid"]["saturates (|f′| < 1e-3)"] == "x < -3, x > 3"
+
+
+def test_options_that_would_be_ignored_are_refused(runner, in_tmp):
+    for args, message in [
+        (["plot", "relu", "--terminal", "--dpi", "50"], "--dpi: only for a figure file"),
+        (["plot", "relu", "-o", "f.png", "--width", "40"], "--width: only for --terminal"),
+        (["plot", "relu", "--others", "0,1"], "--others is for vector activations"),
+        (["plot", "softmax", "-dd"], "not -dd"),
+        (["compare", "relu", "gelu", "--grid"], "--grid: only for the figure"),
+        (["plot", "relu", "--size", "40x40", "--dpi", "600", "-o", "f.png"], "megapixels"),
+        (["plot", "relu", "--range", "-1e308", "1e308"], "beyond ±1e100"),
+        (["plot", "relu", "-o", "t.svg", "--title", "$\\frac{1$"], "cannot draw the figure's text"),
+    ]:
+        result = run(runner, *args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert message in result.stderr, args
+    assert not list(in_tmp.iterdir())
+
+
+def test_dialects_in_labels_and_ascii_terminal(runner):
+    csv = run(runner, "compare", "leaky_relu:dialect=torch", "leaky_relu:dialect=jax", "-n", "2",
+              "-f", "csv").stdout  # fmt: skip
+    assert csv.splitlines()[0] == "x,leaky_relu@torch,leaky_relu@jax"
+    text = run(runner, "plot", "relu", "-d", "--terminal", "--ascii", "--width", "30").stdout
+    assert text.isascii() and "relu'" in text

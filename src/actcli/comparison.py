@@ -65,16 +65,23 @@ def _minimum(act: Activation, x: np.ndarray, y: np.ndarray) -> tuple[float, floa
     return float(act(at)), at
 
 
-def _monotonic(dy: np.ndarray) -> str:
-    finite = dy[np.isfinite(dy)]
-    if (finite >= 0).all():
-        return "increasing" if (finite > 0).any() else "constant"
-    if (finite <= 0).all():
+def _monotonic(y: np.ndarray) -> str:
+    """From the values themselves (a step is non-decreasing although f′ = 0 almost everywhere)."""
+    steps = np.diff(y[np.isfinite(y)])
+    if (steps > 0).all():
+        return "increasing"
+    if (steps >= 0).all():
+        return "non-decreasing" if (steps > 0).any() else "constant"
+    if (steps < 0).all():
         return "decreasing"
+    if (steps <= 0).all():
+        return "non-increasing"
     return "no"
 
 
 def _smoothness(act: Activation) -> str:
+    if act.definition.family == "expression":
+        return "not derived for formulas"
     kinks = act.kink_points
     if not kinks:
         return "C∞"
@@ -82,32 +89,69 @@ def _smoothness(act: Activation) -> str:
     return ("discontinuous", "C⁰", "C¹")[worst]
 
 
-def _saturation(x: np.ndarray, dy: np.ndarray) -> str:
-    """Where |f′| < 1e−3 on the grid, as the sides on which it stays so."""
+def _edge(act: Activation, a: float, b: float, eps: float) -> float:
+    """Where |f′| crosses eps between grid points a and b: a kink there, or bisection."""
+    for k in act.kinks:
+        if a <= k <= b:
+            return k
+    flat_a = abs(float(act.derivative(a))) < eps
+    for _ in range(60):
+        m = 0.5 * (a + b)
+        if (abs(float(act.derivative(m))) < eps) == flat_a:
+            a = m
+        else:
+            b = m
+    return 0.5 * (a + b)
+
+
+def _saturation(act: Activation, x: np.ndarray, dy: np.ndarray) -> str:
+    """The sides on which |f′| < 1e−3 holds to the end of the grid, with refined edges."""
     flat = np.abs(dy) < SATURATION
+    if flat.all():
+        return "everywhere"
     parts = []
     if flat[0]:
-        stop = int(np.argmin(flat)) if not flat.all() else len(x) - 1
-        parts.append(f"x < {x[stop]:.3g}")
-    if flat[-1] and not flat.all():
-        start = len(x) - int(np.argmin(flat[::-1]))
-        parts.append(f"x > {x[start - 1]:.3g}")
+        i = int(np.argmin(flat))
+        parts.append(f"x < {_edge(act, float(x[i - 1]), float(x[i]), SATURATION):.3g}")
+    if flat[-1]:
+        i = len(x) - 1 - int(np.argmin(flat[::-1]))
+        parts.append(f"x > {_edge(act, float(x[i]), float(x[i + 1]), SATURATION):.3g}")
     return ", ".join(parts) if parts else "none"
 
 
 def _bound(value: float) -> str:
-    return "∞" if value == math.inf else "−∞" if value == -math.inf else f"{value:.6g}"
+    return "∞" if value == math.inf else "-∞" if value == -math.inf else f"{value:.6g}"
 
 
-def _range(lo_inf: float, hi_inf: float, minimum: tuple[float, float] | None, y: np.ndarray) -> str:
-    """The output range from the limits at ±∞ and an interior minimum; [ when attained."""
+PROBE = np.linspace(-60.0, 60.0, 4801)  # where a range's bounds are looked for
+
+
+def _range(act: Activation, minimum: tuple[float, float] | None) -> str:
+    """The output range: limits at ±∞, interior extrema, and whether each end is attained.
+
+    An end is attained ([ or ]) at an interior extremum, or where a piecewise definition
+    reaches its limit at a kink and stays there (relu at 0, relu6 at 6); a limit only
+    approached (sigmoid → 1, e^(−x²) → 0) is open even where it rounds to the bound.
+    """
+    if act.definition.family == "expression":
+        return "not derived for formulas"
+    lo_inf, hi_inf = act.definition.limits(**act.params)[0]
     if math.isnan(lo_inf) or math.isnan(hi_inf):
-        return "—"
-    lo, lo_hit = lo_inf, bool(y.size) and float(y.min()) == lo_inf
-    if minimum is not None and minimum[0] < lo:
-        lo, lo_hit = minimum[0], True
-    hi_hit = bool(y.size) and float(y.max()) == hi_inf
-    return f"{'[' if lo_hit else '('}{_bound(lo)}, {_bound(hi_inf)}{']' if hi_hit else ')'}"
+        return "not derived (no limit at ±∞)"
+    y = np.asarray(act(PROBE))
+    at_kinks = np.array(
+        [v for k in act.kinks for v in (np.nextafter(k, -np.inf), k, np.nextafter(k, np.inf))]
+    )
+    reached = np.asarray(act(at_kinks)) if at_kinks.size else np.array([])
+    ends = []
+    for limit, pick in ((lo_inf, np.min), (hi_inf, np.max)):
+        extreme = float(pick(y))
+        beyond = extreme < limit if pick is np.min else extreme > limit
+        ends.append((extreme, True) if beyond else (limit, bool(np.any(reached == limit))))
+    if minimum is not None and minimum[0] < ends[0][0]:
+        ends[0] = (minimum[0], True)
+    (lo, lo_hit), (hi, hi_hit) = ends
+    return f"{'[' if lo_hit else '('}{_bound(lo)}, {_bound(hi)}{']' if hi_hit else ')'}"
 
 
 def properties(act: Activation, x: np.ndarray) -> dict[str, Any]:
@@ -117,19 +161,21 @@ def properties(act: Activation, x: np.ndarray) -> dict[str, Any]:
     lo_inf, hi_inf = act.definition.limits(**act.params)[0]
     minimum = _minimum(act, x, y)
     finite = y[np.isfinite(y)]
+    formula = act.definition.family == "expression"
+    bounded = {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
+        (math.isfinite(lo_inf), math.isfinite(hi_inf)), "no"
+    )
     return {
-        "range": _range(lo_inf, hi_inf, minimum, finite),
+        "range": _range(act, minimum),
         "on the grid": f"[{finite.min():.6g}, {finite.max():.6g}]" if finite.size else "—",
         "minimum": f"{minimum[0]:.12g} at {minimum[1]:.12g}" if minimum else "at an edge",
-        "monotonic": _monotonic(dy),
-        "bounded": {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
-            (math.isfinite(lo_inf), math.isfinite(hi_inf)), "no"
-        ),
+        "monotonic": _monotonic(y),
+        "bounded": "not derived for formulas" if formula else bounded,
         "E[f(z)], z ~ N(0,1)": f"{gaussian_mean(act):.6g}",
         "smoothness": _smoothness(act),
         "f(0)": float(act(0.0)),
         "f′(0)": float(act.derivative(0.0)),
-        "saturates (|f′| < 1e-3)": _saturation(x, dy),
+        "saturates (|f′| < 1e-3)": _saturation(act, x, dy),
     }
 
 

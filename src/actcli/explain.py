@@ -30,6 +30,8 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
     """Known problems, read off the computed properties."""
     out = []
     dy = np.asarray(act.derivative(GRID))
+    if not dy.any():
+        return ["zero gradient almost everywhere: it cannot be trained by gradient descent"]
     if dy[0] == 0:
         last = int(np.argmax(dy != 0)) - 1 if (dy != 0).any() else len(GRID) - 1
         out.append(

@@ -84,3 +84,11 @@ def test_info_bad_input(runner, args, message):
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_snippets_spell_out_what_differs_between_frameworks(runner):
+    doc = info(runner, "gelu")
+    assert doc["frameworks"]["jax"].endswith("jax.nn.gelu(x, approximate=False)")  # jax: tanh
+    assert doc["frameworks"]["keras"].endswith("gelu(x, approximate=False)")
+    leaky = info(runner, "leaky_relu:negative_slope=0.1")["frameworks"]
+    assert all(s.endswith("(x, negative_slope=0.1)") for s in leaky.values())

@@ -81,12 +81,19 @@ def _snippets(act: Activation) -> dict[str, str]:
             out["torch"] = f"{head}y = {call}(x{args})"
         elif framework == "keras":
             target = call if "." in call else f"keras.activations.{call}"
-            out["keras"] = (
-                f"import keras\ny = {target}(x)  # or Dense(..., activation='{act.name}')"
-            )
+            out["keras"] = f"import keras\ny = {target}(x{_shared_kwargs(act)})"
         elif framework == "jax":
-            out["jax"] = f"import jax\ny = {call}(x)"
+            out["jax"] = f"import jax\ny = {call}(x{_shared_kwargs(act)})"
     return out
+
+
+def _shared_kwargs(act: Activation) -> str:
+    """Keyword arguments for keras and jax, whose defaults differ from torch's: always
+    spelled out (gelu's approximate is a bool there; leaky slope and alpha share names)."""
+    if act.name == "gelu":
+        return f", approximate={act.params['approximate'] == 'tanh'}"
+    keys = {"leaky_relu": ("negative_slope",), "elu": ("alpha",), "celu": ("alpha",)}
+    return "".join(f", {k}={act.params[k]!r}" for k in keys.get(act.name, ()))
 
 
 def _kinks(act: Activation) -> list[dict[str, Any]]:

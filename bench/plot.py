@@ -3,18 +3,16 @@
 Run: python bench/plot.py
 
 The baseline draws the same curve on a ``matplotlib.figure.Figure`` with the Agg canvas and
-saves a PNG, in a fresh interpreter, as actcli does. Median of 7 runs after 2 warm-ups.
+saves a PNG, in a fresh interpreter, as actcli does. Median of 7 interleaved runs after 2 warm-ups.
 Target: ≤ 1.15×. matplotlib builds its font cache once, on its very first run (seconds);
 the warm-ups absorb it here.
 """
 
 from __future__ import annotations
 
-import shlex
-import sys
 import tempfile
 
-from _timing import row, wall
+from _timing import ACTCLI, PY, report
 
 BARE = """
 import numpy as np
@@ -35,14 +33,20 @@ def main() -> None:
         script = f"{tmp}/bare.py"
         with open(script, "w", encoding="utf-8") as fh:
             fh.write("import sys\n" + BARE)
-        py = shlex.quote(sys.executable)
-        base = wall(f"{py} {script} {tmp}/bare.png", repeat=7)
-        ours = wall(f"actcli plot relu --range -5 5 -o {tmp}/f.png", repeat=7)
-        svg = wall(f"actcli plot relu --range -5 5 -o {tmp}/f.svg", repeat=7)
-        print(f"{'command':<58}{'median s':>8}{'ratio':>8}")
-        print(row("bare Figure + Agg script (baseline)", base, base))
-        print(row("actcli plot relu --range -5 5 -o f.png", ours, base))
-        print(row("actcli plot relu --range -5 5 -o f.svg", svg, base))
+        report(
+            [
+                ("bare Figure + Agg script (baseline)", f"{PY} {script} {tmp}/bare.png"),
+                (
+                    "actcli plot relu --range -5 5 -o f.png",
+                    f"{ACTCLI} plot relu --range -5 5 -o {tmp}/f.png",
+                ),
+                (
+                    "actcli plot relu --range -5 5 -o f.svg",
+                    f"{ACTCLI} plot relu --range -5 5 -o {tmp}/f.svg",
+                ),
+            ],
+            repeat=7,
+        )
 
 
 if __name__ == "__main__":

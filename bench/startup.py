@@ -2,8 +2,8 @@
 
 Run: python bench/startup.py [--torch-python PATH]
 
-Prints median wall times over 15 runs (after 2 warm-ups) and ratios to the baseline, measured
-side by side. With --torch-python (an interpreter that has torch), also the torch one-liner.
+Prints median wall times over 15 interleaved runs (after 2 warm-ups) and ratios to the
+baseline. With --torch-python (an interpreter that has torch), also the torch one-liner.
 Target: actcli ≤ 1.25× the baseline, and ≥ 10× faster than torch.
 """
 
@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 
-from _timing import row, wall
-
-PY = shlex.quote(sys.executable)
+from _timing import ACTCLI, PY, report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--torch-python", help="a Python with torch installed")
     args = parser.parse_args()
-    base = wall(f'{PY} -c "import numpy, typer"')
-    print(f"{'command':<58}{'median s':>8}{'ratio':>8}")
-    print(row('python -c "import numpy, typer"  (baseline)', base, base))
-    for cmd in ("actcli eval relu 1 2 3 --format csv", "actcli eval gelu 1 2 3 --format csv"):
-        print(row(cmd, wall(cmd), base))
-    print(row("actcli --version", wall("actcli --version"), base))
+    rows = [('python -c "import numpy, typer"  (baseline)', f'{PY} -c "import numpy, typer"')]
+    for cmd in ("eval relu 1 2 3 --format csv", "eval gelu 1 2 3 --format csv", "--version"):
+        rows.append((f"actcli {cmd}", f"{ACTCLI} {cmd}"))
     if args.torch_python:
         code = "import torch; print(torch.relu(torch.tensor([1., 2., 3.])))"
-        torch = wall(f"{shlex.quote(args.torch_python)} -c {shlex.quote(code)}", repeat=7)
-        print(row("torch one-liner (relu of 3 numbers)", torch, base))
+        rows.append(
+            (
+                "torch one-liner (relu of 3 numbers)",
+                f"{shlex.quote(args.torch_python)} -c {shlex.quote(code)}",
+            )
+        )
+    report(rows)
 
 
 if __name__ == "__main__":

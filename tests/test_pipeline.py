@@ -59,6 +59,16 @@ def test_bad_stdin_is_one_line_and_exit_1():
     assert out.stderr == b"error: bad number 'abc' at line 2\n"
 
 
+def test_bad_number_deep_in_a_long_stream(tmp_path):
+    """Read ahead in a thread, the error still arrives in order: rows before it, then one line."""
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"".join(b"%d\n" % i for i in range(600_000)) + b"1..2\n7\n")
+    out = sh(f"actcli eval relu < {src}")
+    assert out.returncode == 1
+    assert out.stderr == b"error: bad number '1..2' at line 600001\n"
+    assert out.stdout.count(b"\n") <= 600_001  # whole blocks before the bad one, nothing after
+
+
 def test_chaining_actcli_into_actcli():
     out = sh("actcli eval relu --range -2 2 -n 5 | actcli diff sigmoid --column relu")
     assert out.returncode == 0, out.stderr
@@ -98,6 +108,18 @@ def test_accuracy_grid_through_the_cli():
             act = actcli.get(name)
             ref = act(grid) if command == "eval" else act.derivative(grid)
             np.testing.assert_array_equal(y, ref, err_msg=f"{command} {name}")
+
+
+def test_the_script_builds_the_asked_command_and_all_of_them_for_help():
+    """main() hands typer only the command asked for; help and mistakes still see them all."""
+    top = sh("actcli --help")
+    assert top.returncode == 0
+    for command in ("list", "eval", "diff", "plot", "compare", "info", "stats", "check"):
+        assert f" {command} ".encode() in top.stdout, command
+    assert b"--order" in sh("actcli diff --help").stdout
+    typo = sh("actcli evl relu 1")
+    assert typo.returncode == 2
+    assert typo.stderr == b"error: No such command 'evl'. Did you mean 'eval'? (see 'actcli --help')\n"
 
 
 def test_python_dash_m():

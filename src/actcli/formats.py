@@ -224,7 +224,8 @@ class BlockWriter:
     def _polars(self, block: list[np.ndarray]) -> None:
         import polars as pl
 
-        frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(block)}).fill_nan(None)
+        # NaN as null, so that it is written as null_value "nan", not polars' "NaN"
+        frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(block)}, nan_to_null=True)
         frame.columns = self.columns
         header, self.pending_header = self.pending_header, False
         binary = getattr(self.stream, "buffer", None)

@@ -1,0 +1,75 @@
+"""Streams of numbers: block boundaries, line numbers across blocks, and the read-ahead thread."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from actcli import reading
+from actcli.errors import DataError
+
+
+def numbers(data: bytes, column: str | None = None) -> np.ndarray:
+    blocks = list(reading.Reader(io.BytesIO(data), column))
+    return np.concatenate(blocks) if blocks else np.array([])
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 7, 64])
+def test_blocks_cut_anywhere_give_the_same_numbers(monkeypatch, block_bytes):
+    monkeypatch.setattr(reading, "BLOCK_BYTES", block_bytes)
+    data = b"\xef\xbb\xbf1.5\r\n\n-2\n  inf \n3e-300\nNaN\n4"  # BOM, CRLF, blank, no final newline
+    got = numbers(data)
+    np.testing.assert_array_equal(got, [1.5, -2.0, np.inf, 3e-300, np.nan, 4.0])
+
+
+def test_a_bad_number_in_a_later_block_names_its_line(monkeypatch):
+    monkeypatch.setattr(reading, "BLOCK_BYTES", 16)
+    data = b"".join(b"%d\n" % i for i in range(40)) + b"x\n"
+    with pytest.raises(DataError, match=r"'x' at line 41$"):
+        numbers(data)
+
+
+def test_large_blocks_take_the_polars_path_and_keep_line_numbers():
+    n = reading._POLARS_MIN_LINES + 10
+    good = np.random.default_rng(0).standard_normal(n)
+    data = "".join(f"{float(v)!r}\n" for v in good).encode()
+    np.testing.assert_array_equal(numbers(data), good)
+    with pytest.raises(DataError, match=rf"'1,5' at line {n + 2}$"):
+        numbers(data + b"2\n1,5\n")
+
+
+def test_read_ahead_keeps_order_and_raises_where_the_item_would_be():
+    def items():
+        yield 1
+        yield 2
+        raise DataError("bad number 'x' at line 3")
+
+    ahead = reading.read_ahead(items())
+    assert [next(ahead), next(ahead)] == [1, 2]
+    with pytest.raises(DataError, match="line 3"):
+        next(ahead)
+    assert list(reading.read_ahead(iter([]))) == []
+
+
+def test_leaving_early_stops_the_producer():
+    produced = []
+
+    def endless():
+        i = 0
+        while True:
+            produced.append(i)
+            yield i
+            i += 1
+
+    ahead = reading.read_ahead(endless())
+    assert next(ahead) == 0
+    ahead.close()  # what a closed pipe or an error downstream does
+    deadline = time.monotonic() + 5
+    while any(t.name == "actcli-read-ahead" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the read-ahead thread did not stop"
+        time.sleep(0.01)
+    assert len(produced) <= 3  # one handed over, one waiting, one being made: nothing runs on

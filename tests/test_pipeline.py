@@ -119,7 +119,22 @@ def test_the_script_builds_the_asked_command_and_all_of_them_for_help():
     assert b"--order" in sh("actcli diff --help").stdout
     typo = sh("actcli evl relu 1")
     assert typo.returncode == 2
-    assert typo.stderr == b"error: No such command 'evl'. Did you mean 'eval'? (see 'actcli --help')\n"
+    assert (
+        typo.stderr == b"error: No such command 'evl'. Did you mean 'eval'? (see 'actcli --help')\n"
+    )
+
+
+def test_a_full_disk_is_one_line_and_exit_1():
+    for command in ("actcli eval relu 1 2 3", "seq 1 100000 | actcli eval relu", "actcli list"):
+        out = sh(f"{command} > /dev/full")
+        assert out.returncode == 1, command
+        assert out.stderr.count(b"\n") == 1 and b"No space left on device" in out.stderr, command
+
+
+def test_exit_codes_survive_the_fast_exit():
+    assert sh("actcli --version").returncode == 0
+    assert sh("actcli eval relu --steps 0 --range 0 1").returncode == 2
+    assert sh("printf '1\\nabc\\n' | actcli eval relu").returncode == 1
 
 
 def test_python_dash_m():

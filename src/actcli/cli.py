@@ -1152,11 +1152,40 @@ def check_cmd(
         raise typer.Exit(1)
 
 
-def main() -> None:
+def main() -> NoReturn:
     """Entry point of ``actcli`` and ``python -m actcli``."""
     # typer turns every command's signature into click parameters on each run, a tenth of the
     # start-up: build only the command asked for (all of them for --help and for mistakes).
     asked = [c for c in app.registered_commands if sys.argv[1:2] == [c.name]]
     lean = copy.copy(app)
     lean.registered_commands = asked or app.registered_commands
-    lean()
+    try:
+        lean()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    _leave(code)
+
+
+def _leave(code: object) -> NoReturn:
+    """Flush what the command wrote and exit, without the interpreter's teardown.
+
+    Freeing every module at exit takes 25 ms, 50 ms once polars is loaded (a tenth of a
+    2M-line pipeline), and does nothing a finished command needs: no thread of actcli's is
+    left running and nothing is registered with atexit. A failed final flush is reported like
+    any other write error; a reader that went away (``| head``) is not an error.
+    """
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    status = code if isinstance(code, int) else 0
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if not _closed_pipe(exc):
+            sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+            status = status or 1
+    try:
+        sys.stderr.flush()
+    finally:
+        os._exit(status)

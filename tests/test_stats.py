@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import mpmath as mp
@@ -9,8 +10,8 @@ import pytest
 
 import actcli
 import oracle
-from actcli import stats
-from actcli.cli import app
+from actcli import comparison, stats
+from actcli.cli import app, stats_cmd
 
 CASES = [
     ("relu", {}, 0.0, 1.0),
@@ -109,3 +110,8 @@ def test_stats_cli_outputs(runner, tmp_path):
     assert layers.exit_code == 0, layers.stderr
     assert (tmp_path / "l.png").read_bytes()[:4] == b"\x89PNG"
     assert layers.stdout.splitlines()[0].startswith("layer,q (pre-activation variance)")
+
+
+def test_one_saturation_threshold_everywhere():
+    assert float(comparison.SATURATES.split("< ")[1].rstrip(")")) == stats.SATURATION
+    assert inspect.signature(stats_cmd).parameters["eps"].default == stats.SATURATION

@@ -14,9 +14,12 @@ import numpy as np
 
 from actcli.catalog.registry import Activation
 from actcli.errors import UsageError
+from actcli.stats import SATURATION, expect
 
 METRICS = ("abs", "rel", "ulp")
-SATURATION = 1e-3  # |f′| below this counts as saturated
+# Rows of the properties table (and keys of its JSON) that explain.py reads back
+MEAN = "E[f(z)], z ~ N(0,1)"
+SATURATES = "saturates (|f′| < 1e-3)"  # states SATURATION (a test holds them equal)
 
 
 @dataclass
@@ -36,8 +39,6 @@ def check_elementwise(acts: list[Activation]) -> None:
 
 def gaussian_mean(act: Activation) -> float:
     """E[f(z)] for z ~ N(0, 1) (quadrature split at the kinks, see :mod:`actcli.stats`)."""
-    from actcli.stats import expect
-
     return expect(act, lambda t: float(act(t)), 0.0, 1.0)
 
 
@@ -171,11 +172,11 @@ def properties(act: Activation, x: np.ndarray) -> dict[str, Any]:
         "minimum": f"{minimum[0]:.12g} at {minimum[1]:.12g}" if minimum else "at an edge",
         "monotonic": _monotonic(y),
         "bounded": "not derived for formulas" if formula else bounded,
-        "E[f(z)], z ~ N(0,1)": f"{gaussian_mean(act):.6g}",
+        MEAN: f"{gaussian_mean(act):.6g}",
         "smoothness": _smoothness(act),
         "f(0)": float(act(0.0)),
         "f′(0)": float(act.derivative(0.0)),
-        "saturates (|f′| < 1e-3)": _saturation(act, x, dy),
+        SATURATES: _saturation(act, x, dy),
     }
 
 

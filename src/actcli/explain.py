@@ -38,7 +38,7 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
             f"zero gradient for x ≤ {GRID[last]:g}: a unit whose inputs stay there stops "
             "learning (the dying-ReLU problem)"
         )
-    saturation = props["saturates (|f′| < 1e-3)"]
+    saturation = props[comparison.SATURATES]
     if "x >" in saturation and "x <" in saturation:
         out.append(
             f"saturates on both sides ({saturation}): gradients vanish through deep stacks "
@@ -46,7 +46,7 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
         )
     elif saturation != "none" and not out:
         out.append(f"saturates for {saturation}: little gradient flows there")
-    mean = float(props["E[f(z)], z ~ N(0,1)"])
+    mean = float(props[comparison.MEAN])
     if abs(mean) > 0.1:
         out.append(
             f"not zero-centred: E[f(z)] = {mean:.3g} for z ~ N(0, 1), which shifts the next "

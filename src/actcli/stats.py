@@ -19,6 +19,7 @@ import numpy as np
 from actcli.catalog.registry import Activation
 from actcli.errors import DataError, UsageError
 
+SATURATION = 1e-3  # |f′| below this counts as saturated (stats --eps, compare, info)
 SPAN = 40.0  # beyond 40σ the normal density is below 1e−348: nothing left to integrate
 MAX_LAYERS = 10_000
 
@@ -138,7 +139,9 @@ def _refine(act: Activation, flat: Callable[[np.ndarray], np.ndarray], a: float,
     return 0.5 * (a + b)
 
 
-def moments(act: Activation, mean: float = 0.0, std: float = 1.0, eps: float = 1e-3) -> Moments:
+def moments(
+    act: Activation, mean: float = 0.0, std: float = 1.0, eps: float = SATURATION
+) -> Moments:
     """The statistics of ``stats`` for z ~ N(mean, std²)."""
     if act.kind != "elementwise":
         raise UsageError(f"stats takes an elementwise activation; {act.name} is a vector one")

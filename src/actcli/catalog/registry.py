@@ -490,13 +490,35 @@ IDENTITY_LIKE: Limits = ((-math.inf, math.inf), (1.0, 1.0), (0.0, 0.0))
 Decorator = Callable[[Callable[..., "Array"]], Callable[..., "Array"]]
 
 
-def _registering(name: str | None, kind: Kind, fields: dict[str, Any]) -> Decorator:
+if TYPE_CHECKING:
+    from typing import NotRequired, TypedDict, Unpack
+
+    class Described(TypedDict):
+        """What every activation states, elementwise or vector (see :class:`Definition`)."""
+
+        family: str
+        formula: str
+        latex: str
+        derivative: str  # the derivative's formula, as text
+        range: str
+        reference: str
+        params: NotRequired[tuple[Param, ...]]
+        aliases: NotRequired[tuple[str, ...]]
+        check: NotRequired[Callable[..., str | None]]
+        frameworks: NotRequired[Mapping[str, str]]
+        name: NotRequired[str]  # when the function's own name cannot be it (``lambda_``)
+
+
+def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator:
     """The decorator both ``elementwise`` and ``vector`` return: record, register, document.
 
     The function's docstring gives the one-line summary (and optional notes); it is replaced
     by the full anatomy generated from the record, so ``help()`` on any activation reads the
     same way: summary, formula, parameters, kinks, range, reference.
     """
+    fields: dict[str, Any] = {**described, **specific}
+    fields["derivative_formula"] = fields.pop("derivative")
+    name = fields.pop("name", None)
 
     def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
         summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
@@ -517,80 +539,28 @@ def _registering(name: str | None, kind: Kind, fields: dict[str, Any]) -> Decora
 
 def elementwise(
     *,
-    family: str,
-    formula: str,
-    latex: str,
-    derivative: str,
-    range: str,
-    reference: str,
     d1: Callable[..., Array],
     d2: Callable[..., Array],
     limits: Limits | Callable[..., Limits],
-    params: tuple[Param, ...] = (),
-    aliases: tuple[str, ...] = (),
     kinks: Callable[..., tuple[Kink, ...]] | None = None,
-    check: Callable[..., str | None] | None = None,
-    frameworks: Mapping[str, str] | None = None,
     constants: Mapping[str, str] | None = None,
-    name: str | None = None,
+    **described: Unpack[Described],
 ) -> Decorator:
     """Register the decorated value function as an elementwise activation."""
     return _registering(
-        name,
         "elementwise",
-        {
-            "family": family,
-            "formula": formula,
-            "latex": latex,
-            "derivative_formula": derivative,
-            "range": range,
-            "reference": reference,
-            "d1": d1,
-            "d2": d2,
-            "params": params,
-            "aliases": aliases,
-            "kinks": kinks or (lambda **_: ()),
-            "check": check or (lambda **_: None),
-            "limits": limits if callable(limits) else (lambda **_: limits),
-            "frameworks": frameworks or {},
-            "constants": constants or {},
-        },
+        described,
+        d1=d1,
+        d2=d2,
+        limits=limits if callable(limits) else (lambda **_: limits),
+        kinks=kinks or (lambda **_: ()),
+        constants=constants or {},
     )
 
 
-def vector(
-    *,
-    family: str,
-    formula: str,
-    latex: str,
-    derivative: str,
-    range: str,
-    reference: str,
-    jacobian: Callable[..., Array],
-    params: tuple[Param, ...] = (),
-    aliases: tuple[str, ...] = (),
-    check: Callable[..., str | None] | None = None,
-    frameworks: Mapping[str, str] | None = None,
-    name: str | None = None,
-) -> Decorator:
+def vector(*, jacobian: Callable[..., Array], **described: Unpack[Described]) -> Decorator:
     """Register the decorated function as a vector activation (acting on the last axis)."""
-    return _registering(
-        name,
-        "vector",
-        {
-            "family": family,
-            "formula": formula,
-            "latex": latex,
-            "derivative_formula": derivative,
-            "range": range,
-            "reference": reference,
-            "jacobian": jacobian,
-            "params": params,
-            "aliases": aliases,
-            "check": check or (lambda **_: None),
-            "frameworks": frameworks or {},
-        },
-    )
+    return _registering("vector", described, jacobian=jacobian)
 
 
 def anatomy(d: Definition) -> str:

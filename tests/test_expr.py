@@ -162,3 +162,15 @@ def test_commands_take_formulas(runner, tmp_path):
     info = runner.invoke(app, ["info", "log(1+exp(x))", "--format", "table"])
     assert info.exit_code == 0, info.stderr
     assert "use softplus" in info.stdout
+
+
+def test_catalog_derivatives_are_shown_with_primes_and_bound_by_name(runner):
+    from actcli import expr
+
+    f, names = expr.parse("x*sigmoid(x)")
+    assert expr.parse("x*sigmoid(x)") == (f, names)  # cached: info asks several times
+    shown = runner.invoke(app, ["info", "x*sigmoid(x)", "--format", "json"])
+    assert "f′(x) = x*sigmoid′(x) + sigmoid(x)" in shown.stdout
+    assert "sigmoid_d1" not in shown.stdout
+    d2 = actcli.get("x*sigmoid(x)").derivative(np.array([1.0]), 2)
+    np.testing.assert_allclose(d2, actcli.get("silu").derivative(np.array([1.0]), 2), rtol=1e-15)

@@ -14,6 +14,7 @@ up to 64 in magnitude, and symbolic derivatives that may not grow beyond 20,000 
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -145,13 +146,15 @@ def _constant(node: ast.AST) -> float | None:
 # ---------------------------------------------------------------------------------- building
 
 
-def _catalog_functions(sp: Any) -> dict[str, Any]:
+@functools.cache
+def _catalog_functions() -> dict[str, Any]:
     """sympy Functions for the catalog's elementwise activations (default parameters).
 
-    Each knows its derivative as another such function (f → f′ → f″); the third derivative
-    falls back to the symbolic formula from :mod:`actcli.symbolic`.
+    Each knows its derivative as another such function (gelu → gelu_d1 → gelu_d2), named so
+    that lambdify can bind it to actcli's implementation, and shown as gelu′ and gelu″.
+    Formulas are differentiated at most twice (f″ for ``diff --order 2`` and ``plot -dd``).
     """
-    from actcli import symbolic
+    import sympy as sp
 
     out: dict[str, Any] = {}
     for name, d in definitions().items():
@@ -160,17 +163,27 @@ def _catalog_functions(sp: Any) -> dict[str, Any]:
         names = (name, f"{name}_d1", f"{name}_d2")
 
         def make(order: int, names: tuple[str, ...] = names, name: str = name) -> Any:
+            shown = name + ("", "′", "″")[order]
+
             def fdiff(self: Any, argindex: int = 1) -> Any:
-                arg = self.args[0]
-                if order < 2:
-                    return out[names[order + 1]](arg)
-                import actcli
+                if order == 2:
+                    raise NotImplementedError(f"actcli has no third derivative of {name}")
+                return out[names[order + 1]](self.args[0])
 
-                base = symbolic.expression(actcli.get(name))
-                x = sp.Symbol("x", real=True)
-                return sp.diff(base, x, 3).subs(x, arg)
+            def text(self: Any, printer: Any) -> str:
+                return f"{shown}({printer._print(self.args[0])})"
 
-            return type(names[order], (sp.Function,), {"fdiff": fdiff, "nargs": 1})
+            def pretty(self: Any, printer: Any) -> Any:
+                return printer._print_Function(self, func_name=shown)
+
+            def latex(self: Any, printer: Any) -> str:
+                primes = "'" * order
+                return (
+                    rf"\operatorname{{{name}}}{primes}\left({printer._print(self.args[0])}\right)"
+                )
+
+            methods = {"fdiff": fdiff, "_sympystr": text, "_pretty": pretty, "_latex": latex}
+            return type(names[order], (sp.Function,), {**methods, "nargs": 1})
 
         for order in range(3):
             out[names[order]] = make(order)
@@ -219,8 +232,10 @@ def _build(node: ast.AST, sp: Any, env: dict[str, Any]) -> Any:
     return env["functions"][name](*args)
 
 
-def parse(text: str) -> tuple[Any, set[str]]:
-    """The sympy expression for ``text`` and the names of its parameters."""
+@functools.lru_cache(maxsize=32)
+def parse(text: str) -> tuple[Any, frozenset[str]]:
+    """The sympy expression for ``text`` and the names of its parameters (cached: info and
+    compare ask for the same formula several times)."""
     import sympy as sp
 
     if len(text) > MAX_LENGTH:
@@ -239,14 +254,14 @@ def parse(text: str) -> tuple[Any, set[str]]:
     params = _check(text.strip(), tree, functions)
     env: dict[str, Any] = {"x": sp.Symbol("x", real=True), "pi": sp.pi, "e": sp.E}
     env.update({p: sp.Symbol(p, real=True) for p in params})
-    env["functions"] = _catalog_functions(sp)
+    env["functions"] = _catalog_functions()
     try:
         built = _build(tree, sp, env)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as exc:
         raise ExpressionError(text, f"cannot be built ({exc})") from None
     if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or built.is_real is False:
         raise ExpressionError(text, "is not a finite real formula (division by zero, √−1, …)")
-    return built, params
+    return built, frozenset(params)
 
 
 def _catalog_name(function: str) -> str:

@@ -164,3 +164,29 @@ def test_dialects_in_labels_and_ascii_terminal(runner):
     assert csv.splitlines()[0] == "x,leaky_relu@torch,leaky_relu@jax"
     text = run(runner, "plot", "relu", "-d", "--terminal", "--ascii", "--width", "30").stdout
     assert text.isascii() and "relu'" in text
+
+
+def test_a_param_goes_to_the_names_that_have_it(runner, in_tmp):
+    doc = json.loads(
+        run(runner, "compare", "leaky_relu:negative_slope=0.2", "elu", "relu",
+            "-p", "alpha=0.5", "-f", "json").stdout
+    )  # fmt: skip
+    props = doc["properties"]
+    assert set(props) == {"leaky_relu:negative_slope=0.2", "elu:alpha=0.5", "relu"}
+    plotted = run(runner, "plot", "leaky_relu", "relu", "-p", "negative_slope=0.2", "-o", "f.png")
+    assert plotted.exit_code == 0, plotted.stderr
+    nobody = run(runner, "plot", "relu", "gelu", "-p", "negative_slope=0.2", "-o", "g.png")
+    assert nobody.exit_code == 2
+    assert (
+        nobody.stderr
+        == "error: --param negative_slope: none of relu, gelu has a parameter 'negative_slope'\n"
+    )
+    assert not (in_tmp / "g.png").exists()
+    # alpha is also leaky_relu's alias of negative_slope (Keras' name): two values, refused
+    twice = run(
+        runner, "compare", "leaky_relu", "elu", "-p", "negative_slope=0.2", "-p", "alpha=0.5"
+    )
+    assert twice.exit_code == 2
+    assert "'negative_slope' and 'alpha' both set negative_slope" in twice.stderr
+    unknown = run(runner, "compare", "rleu", "gelu", "-p", "a=1")
+    assert unknown.exit_code == 2 and "unknown activation 'rleu'" in unknown.stderr

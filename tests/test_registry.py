@@ -114,6 +114,11 @@ def test_spec_strings():
     assert actcli.get("gelu:dialect=jax").params["approximate"] == "tanh"
 
 
+def test_the_spec_wins_over_keywords_even_through_an_alias():
+    assert actcli.get("leaky_relu:negative_slope=0.2", alpha=0.5).params["negative_slope"] == 0.2
+    assert actcli.get("leaky_relu:dialect=jax", dialect="keras").dialect == "jax"
+
+
 def test_parameter_aliases_are_reported():
     act = actcli.get("leaky_relu", alpha=0.3)
     assert act.params["negative_slope"] == 0.3
@@ -140,6 +145,8 @@ def test_choice_parameters_accept_framework_spellings():
         ("rrelu", {"lower": 0.5, "upper": 0.1}, r"lower must not exceed upper"),
         ("normalize", {"p": 0.5}, r"p must be >= 1"),
         ("leaky_relu:negative_slope", {}, r"bad parameter 'negative_slope'.*expected key=value"),
+        ("leaky_relu", {"negative_slope": 0.1, "alpha": 0.2}, r"both set negative_slope"),
+        ("leaky_relu:alpha=0.1,negative_slope=0.2", {}, r"'alpha' and 'negative_slope' both"),
     ],
 )
 def test_bad_parameters(spec, kwargs, message):

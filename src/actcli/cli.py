@@ -273,7 +273,12 @@ StepsOption = Annotated[
 ]
 ParamOption = Annotated[
     list[str] | None,
-    typer.Option("--param", "-p", metavar="K=V", help="A parameter (repeatable)."),
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="K=V",
+        help="A parameter (repeatable); with several NAMEs, each one that has it.",
+    ),
 ]
 DialectOption = Annotated[
     str | None,
@@ -324,12 +329,7 @@ def _activation(
     """Resolve NAME with --param, --dialect and the softmax shortcuts; report alias notes."""
     import actcli
 
-    extra: dict[str, object] = {}
-    for item in params or []:
-        key, eq, value = item.partition("=")
-        if not eq or not key.strip():
-            raise UsageError(f"--param {item!r}: expected KEY=VALUE")
-        extra[key.strip()] = value.strip()
+    extra: dict[str, object] = dict(_param_items(params))
     if temperature is not None:
         extra["temperature"] = temperature
     if inf_policy is not None:
@@ -604,10 +604,33 @@ def _figure_options(
     return (w, h), dots, (style or Style.light).value
 
 
+def _param_items(params: list[str] | None) -> dict[str, str]:
+    """--param KEY=VALUE options, as a dict."""
+    items: dict[str, str] = {}
+    for item in params or []:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise UsageError(f"--param {item!r}: expected KEY=VALUE")
+        items[key.strip()] = value.strip()
+    return items
+
+
 def _activations(
     names: list[str], params: list[str] | None, dialect: str | None
 ) -> list[Activation]:
-    return [_activation(name, params, dialect) for name in names]
+    """Every NAME; with several, each --param goes to the names that have that parameter."""
+    if len(names) == 1:
+        return [_activation(names[0], params, dialect)]
+    from actcli.catalog.registry import takes
+
+    items = _param_items(params)
+    for key in items:
+        if not any(takes(name, key) for name in names):
+            raise UsageError(f"--param {key}: none of {', '.join(names)} has a parameter {key!r}")
+    return [
+        _activation(name, [f"{k}={v}" for k, v in items.items() if takes(name, k)], dialect)
+        for name in names
+    ]
 
 
 def _size(text: str) -> tuple[float, float]:

@@ -434,6 +434,24 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
     return name.strip(), raw
 
 
+def takes(spec: str, key: str) -> bool:
+    """Whether the activation ``spec`` names has the parameter ``key`` (a name or an alias).
+
+    ``dialect`` is taken by every activation. An unknown name raises, as :func:`get` would.
+    """
+    name, _ = parse_spec(spec)
+    if key == "dialect":
+        return True
+    try:
+        return lookup(name).param(key) is not None
+    except UnknownActivationError:
+        from actcli import expr
+
+        if not expr.looks_like_expression(name):
+            raise
+        return key in expr.parse(name)[1]
+
+
 def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     """Look up an activation and bind its parameters.
 
@@ -444,9 +462,10 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     from actcli.catalog import dialects
 
     name, raw = parse_spec(spec)
-    merged: dict[str, object] = {**params, **raw}
-    dialect = str(merged.pop("dialect", None) or dialect or dialects.DEFAULT)
-    dialect = dialects.check(dialect)
+    given: dict[str, object] = {**params}
+    written: dict[str, object] = {**raw}
+    asked = written.pop("dialect", None), given.pop("dialect", None), dialect
+    dialect = dialects.check(str(next((a for a in asked if a), dialects.DEFAULT)))
     try:
         d = lookup(name)
     except UnknownActivationError:
@@ -455,17 +474,30 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
         if not expr.looks_like_expression(name):
             raise
         # a formula in x; a name that clashes with the catalog never gets here
-        custom, given = expr.definition(name, merged, dialect)
-        return Activation(custom, dict(given), dialect)
+        custom, bound = expr.definition(name, {**given, **written}, dialect)
+        return Activation(custom, dict(bound), dialect)
     values: dict[str, ParamValue] = {
         p.name: dialects.default(dialect, d.name, p.name, p.default) for p in d.params
     }
+    chosen: dict[str, tuple[str, Param, object]] = {}  # name -> (key used, parameter, value)
+    for source in (given, written):  # the spec's own values last: they win
+        seen: dict[str, str] = {}
+        for key, raw_value in source.items():
+            p = d.param(key)
+            if p is None:
+                known = ", ".join(p.name for p in d.params) or "none"
+                raise InvalidParameterError(
+                    f"{d.name} has no parameter {key!r} (parameters: {known})"
+                )
+            if p.name in seen:
+                raise InvalidParameterError(
+                    f"{d.name}: {seen[p.name]!r} and {key!r} both set {p.name}; give it once "
+                    f"(or per name: {d.name}:{p.name}=VALUE)"
+                )
+            seen[p.name] = key
+            chosen[p.name] = (key, p, raw_value)
     notes: list[str] = []
-    for key, raw_value in merged.items():
-        p = d.param(key)
-        if p is None:
-            known = ", ".join(p.name for p in d.params) or "none"
-            raise InvalidParameterError(f"{d.name} has no parameter {key!r} (parameters: {known})")
+    for key, p, raw_value in chosen.values():
         if key != p.name:
             notes.append(f"{d.name}: parameter {key!r} read as {p.name!r}")
         values[p.name] = p.coerce(d.name, raw_value)

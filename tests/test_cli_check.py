@@ -70,3 +70,22 @@ def test_check_bad_input(runner, args, stdin, code, message):
     result = runner.invoke(app, args, input=stdin)
     assert result.exit_code == code, result.stderr
     assert message in result.stderr
+
+
+def test_float32_values_checked_as_float64_get_a_hint(runner):
+    x = np.linspace(-5, 5, 101)
+    y32 = (x / (1 + np.exp(-x))).astype(np.float32).astype(np.float64)
+    wide = runner.invoke(app, ["check", "silu", "-", "--format", "json"], input=csv_of(x, y32))
+    assert wide.exit_code == 1
+    assert wide.stderr.splitlines() == [
+        "note: every given value is a float32 number; --dtype float32 counts the error in its ULP",
+        f"error: max error {json.loads(wide.stdout)['max_ulp']:.3g} ULP exceeds --tol 4",
+    ]
+    narrow = runner.invoke(app, ["check", "silu", "-", "--dtype", "float32"], input=csv_of(x, y32))
+    assert narrow.exit_code == 0, narrow.stderr
+    x = np.linspace(-10, 10, 41)
+    naive = runner.invoke(
+        app, ["check", "gelu", "-"], input=csv_of(x, 0.5 * x * (1 + erf(x / 2**0.5)))
+    )
+    assert naive.exit_code == 1
+    assert "note:" not in naive.stderr  # float64 numbers: no narrower type to suggest

@@ -45,6 +45,24 @@ def ulp_errors(got: np.ndarray, reference: np.ndarray, dtype: str) -> np.ndarray
     return np.where(same, 0.0, np.where(broken, np.inf, err))
 
 
+def narrower_dtype(values: np.ndarray, dtype: str) -> str | None:
+    """The narrowest dtype, narrower than ``dtype``, that holds every given value exactly.
+
+    float64 values that all are float32 numbers were very likely computed in float32: their
+    errors belong in float32 ULP. None when no narrower type holds them all.
+    """
+    from actcli.evaluation import numpy_dtype
+
+    finite = values[np.isfinite(values)]
+    narrower = [d for d in ("float16", "bfloat16", "float32") if FORMATS[d][0] < FORMATS[dtype][0]]
+    for name in narrower:
+        with np.errstate(over="ignore"):  # too large for the type: not one of its numbers
+            rounded = finite.astype(numpy_dtype(name)).astype(np.float64)
+        if np.array_equal(rounded, finite):
+            return name
+    return None
+
+
 @dataclass
 class Report:
     dtype: str
@@ -55,6 +73,7 @@ class Report:
     max_rel: float
     regions: list[dict[str, Any]] = field(default_factory=list)
     worst: list[dict[str, float]] = field(default_factory=list)
+    narrower_dtype: str | None = None  # every given value is a number of this narrower type
 
     @property
     def passed(self) -> bool:
@@ -79,6 +98,7 @@ def check(
         max_ulp=float(errors.max()),
         median_ulp=float(np.median(errors)),
         max_rel=float(rel.max()),
+        narrower_dtype=narrower_dtype(y, dtype),
     )
     regions = {
         "negative tail (x < −5)": x < -5.0,

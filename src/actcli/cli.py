@@ -1171,6 +1171,11 @@ def check_cmd(
                           [list(w.values()) for w in report.worst], title="worst inputs")  # fmt: skip
             emit(worst, resolved, precision=precision, no_color=no_color)
     if not report.passed:
+        if report.narrower_dtype:
+            _message(
+                f"note: every given value is a {report.narrower_dtype} number; "
+                f"--dtype {report.narrower_dtype} counts the error in its ULP"
+            )
         _message(f"error: max error {report.max_ulp:.3g} ULP exceeds --tol {tol:g}")
         raise typer.Exit(1)
 

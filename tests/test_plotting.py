@@ -173,3 +173,18 @@ def test_every_catalog_formula_is_mathtext_or_piecewise():
         text = plotting.mathtext_or_none(d.latex)
         if text is not None:
             parser.parse(text)  # raises if mathtext cannot draw it
+
+
+def test_past_eight_activations_colours_repeat_with_markers_and_black_is_ink(tmp_path):
+    x = curves.grid(-3, 3, 61)
+    names = ["relu", "gelu", "silu", "mish", "elu", "selu", "celu", "softplus", "sigmoid", "tanh"]
+    panel = plotting.Panel([c for n in names for c in curves.curves(actcli.get(n), x, 0, [])], x)
+    for style, ink in (("light", "#000000"), ("dark", "#ffffff")):
+        fig = plotting.figure([panel], style=style)
+        lines = [line for line in fig.axes[0].get_lines() if line.get_label() in names]
+        styles = {line.get_label(): (line.get_color(), line.get_marker()) for line in lines}
+        assert styles["softplus"] == (ink, "None")  # the 8th: black on light, white on dark
+        assert styles["sigmoid"] == (styles["relu"][0], "o")  # the 9th: relu's colour, marked
+        assert len(set(styles.values())) == len(names)
+        plotting.save(fig, tmp_path / f"{style}.png", {})
+        assert png_pixels(tmp_path / f"{style}.png").shape[2] in (3, 4)

@@ -23,12 +23,25 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 SUFFIXES = (".png", ".svg", ".pdf")
-# Okabe & Ito's colour-blind-safe palette (black last: it is the axis colour on light)
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+# Okabe & Ito's colour-blind-safe palette; its black is the style's ink (white on dark)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "ink")
+MARKERS = ("", "o", "s", "^", "D", "v")  # after 8 activations the colours repeat, with markers
 DASHES = ("-", "--", ":")  # f, f′, f″
 STYLES = {
-    "light": {"bg": "white", "fg": "#222222", "grid": "#dddddd", "zero": "#999999"},
-    "dark": {"bg": "#1e1e1e", "fg": "#e8e8e8", "grid": "#3a3a3a", "zero": "#777777"},
+    "light": {
+        "bg": "white",
+        "fg": "#222222",
+        "grid": "#dddddd",
+        "zero": "#999999",
+        "ink": "#000000",
+    },
+    "dark": {
+        "bg": "#1e1e1e",
+        "fg": "#e8e8e8",
+        "grid": "#3a3a3a",
+        "zero": "#777777",
+        "ink": "#ffffff",
+    },
 }
 
 
@@ -73,14 +86,14 @@ def figure(
     dpi: int = 150,
     columns: int = 1,
 ) -> Figure:
-    """A figure with one axes per panel; curves of one activation share a colour."""
+    """A figure with one axes per panel; curves of one activation share a colour (and marker)."""
     from matplotlib.figure import Figure
 
     colours = STYLES[style]
     fig = Figure(figsize=size, dpi=dpi, facecolor=colours["bg"], layout="constrained")
     rows = -(-len(panels) // columns)
     axes = fig.subplots(rows, columns, squeeze=False)
-    names: dict[str, str] = {}
+    names: dict[str, int] = {}  # activation -> its place in the palette, across panels
     for ax, panel in zip(axes.flat, panels, strict=False):
         _draw(ax, panel, colours, names)
     for ax in list(axes.flat)[len(panels) :]:
@@ -90,7 +103,7 @@ def figure(
     return fig
 
 
-def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, str]) -> None:
+def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, int]) -> None:
     ax.set_facecolor(colours["bg"])
     for spine in ax.spines.values():
         spine.set_color(colours["zero"])
@@ -99,12 +112,14 @@ def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, str]
     ax.axhline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
     ax.axvline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
     for curve in panel.curves:
-        colour = names.setdefault(curve.key, PALETTE[len(names) % len(PALETTE)])
+        index = names.setdefault(curve.key, len(names))
+        colour = colours.get(PALETTE[index % len(PALETTE)], PALETTE[index % len(PALETTE)])
+        marker = MARKERS[index // len(PALETTE) % len(MARKERS)]
         dash = DASHES[curve.order % len(DASHES)]
         for i, piece in enumerate(curve.pieces):
             ax.plot(
-                piece.x, piece.y, dash, color=colour, linewidth=1.8,
-                label=curve.label if i == 0 else None, zorder=3,
+                piece.x, piece.y, dash, color=colour, linewidth=1.8, marker=marker or None,
+                markevery=0.1, markersize=4, label=curve.label if i == 0 else None, zorder=3,
             )  # fmt: skip
         if curve.filled:
             fx, fy = zip(*curve.filled, strict=True)

@@ -53,6 +53,10 @@ def test_table_at_pinned_width(runner):
         assert heading in out
     assert "E[f(z)]" in out  # brackets are data, not markup
     assert max(len(line) for line in out.splitlines()) <= 100
+    # sympy's f′ puts the kink in one branch; the table points to each framework's value
+    assert "at a kink, f′ is each framework's choice" in out
+    smooth = runner.invoke(app, ["info", "gelu", "--format", "table"]).stdout
+    assert "at a kink" not in smooth
 
 
 def test_latex_and_csv(runner):

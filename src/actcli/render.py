@@ -84,6 +84,8 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
         out.print(Text(sym["f"]))
         out.print(Text("f′(x) ="))
         out.print(Text(sym["f′"]))
+        if doc.get("kinks"):  # sympy puts each kink in one branch; frameworks disagree there
+            out.print(Text("at a kink, f′ is each framework's choice: see 'kinks' below", "dim"))
     if doc["parameters"]:
         section("parameters")
         dialect_names = list(doc["parameters"][0]["defaults"])

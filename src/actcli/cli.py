@@ -415,7 +415,7 @@ def _evaluate_command(
     no_color: bool,
 ) -> None:
     """eval (order 0) and diff (order 1 or 2; the Jacobian for vector activations)."""
-    from actcli import evaluation
+    from actcli import evaluation, reading
 
     act = _activation(name, params, dialect, temperature, inf_policy)
     if act.kind == "vector" and order == 2:
@@ -427,7 +427,11 @@ def _evaluate_command(
         results: Iterable[list[np.ndarray]] = [block]
     else:
         columns = ["x", evaluation.column_name(act, order)]
-        results = evaluation.elementwise(act, blocks, order, dtype.value, report)
+        # three stages on their own threads: parse, evaluate, write (polars and numpy work
+        # outside the GIL, so they overlap)
+        results = reading.read_ahead(
+            evaluation.elementwise(act, blocks, order, dtype.value, report)
+        )
     meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
     emit_blocks(columns, results, fmt, _title(meta), meta, no_header, precision, no_color)
     for warning in report.warnings():

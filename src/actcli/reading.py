@@ -188,9 +188,10 @@ def _count_lines(data: bytes) -> int:
 def read_ahead(items: Iterable[T]) -> Iterator[T]:
     """The items of ``items``, each produced one step ahead in a background thread.
 
-    Parsing a block (polars works outside the GIL) then overlaps with evaluating and writing
-    the one before. An exception of the producer is raised here, where its item would have
-    been; leaving early (a closed pipe, an error downstream) stops the producer.
+    Chained, these make a pipeline: while one block is written, the next is evaluated and the
+    one after it parsed (polars and numpy work outside the GIL). An exception of the producer
+    is raised here, where its item would have been; leaving early (a closed pipe, an error
+    downstream) stops the producer.
     """
     import queue
     import threading

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -135,6 +137,35 @@ def test_exit_codes_survive_the_fast_exit():
     assert sh("actcli --version").returncode == 0
     assert sh("actcli eval relu --steps 0 --range 0 1").returncode == 2
     assert sh("printf '1\\nabc\\n' | actcli eval relu").returncode == 1
+
+
+def test_ctrl_c_while_input_file_is_a_pipe_that_stays_open(tmp_path):
+    """Ctrl-C ends at once while a read is blocked (the reading thread owns the file)."""
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["bash", "-c", f"(printf '1\\n'; sleep 60) > {fifo}"])
+    try:
+        proc = subprocess.Popen(
+            ["actcli", "eval", "relu", "--input", str(fifo)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=ENV,
+        )
+        time.sleep(1.5)  # it is now blocked reading the pipe
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+        assert proc.returncode == 130
+        assert b"Traceback" not in err
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_stdout_closed_is_not_a_traceback():
+    out = sh("actcli --version >&-")
+    assert out.returncode == 0 and b"Traceback" not in out.stderr
+    helped = sh("actcli --help > /dev/full")
+    assert (helped.returncode, helped.stderr) == (1, b"error: No space left on device\n")
 
 
 def test_python_dash_m():

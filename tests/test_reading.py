@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 
@@ -73,3 +74,19 @@ def test_leaving_early_stops_the_producer():
         assert time.monotonic() < deadline, "the read-ahead thread did not stop"
         time.sleep(0.01)
     assert len(produced) <= 3  # one handed over, one waiting, one being made: nothing runs on
+
+
+def test_a_non_blocking_pipe_is_waited_for_not_taken_as_ended():
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)  # as another program may leave stdin
+
+    def write_late():
+        time.sleep(0.3)
+        os.write(write_end, b"1\n2")
+        time.sleep(0.2)
+        os.write(write_end, b"5\n3\n")
+        os.close(write_end)
+
+    threading.Thread(target=write_late).start()
+    with os.fdopen(read_end, "rb") as stream:
+        np.testing.assert_array_equal(np.concatenate(list(reading.Reader(stream))), [1, 25, 3])

@@ -49,6 +49,8 @@ class Boundary(TyperGroup):
             return super().main(*forward, **extra)
         try:
             code = super().main(*forward, **extra)
+        except OSError as exc:  # writing --help or --version: the command's own are handled
+            _leave_output(exc)
         except Exception as exc:
             name = type(exc).__name__
             if name == "NoArgsIsHelpError" or not hasattr(exc, "format_message"):
@@ -80,13 +82,7 @@ class Boundary(TyperGroup):
         except OSError as exc:
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
-            if not _closed_pipe(exc):
-                _fail(exc.strerror or str(exc))
-            # The reader went away (| head): stop quietly, and keep Python's final flush of
-            # stdout from complaining about the same closed pipe.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
+            _leave_output(exc)
         except MemoryError:
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
@@ -99,11 +95,21 @@ class Boundary(TyperGroup):
             _fail(f"internal error ({type(exc).__name__}: {exc}); ACTCLI_DEBUG=1 shows where")
 
 
+def _leave_output(exc: OSError) -> NoReturn:
+    """A failed write: one line and exit 1, or, when the reader went away (| head), quietly 0."""
+    if not _closed_pipe(exc):
+        _fail(exc.strerror or str(exc))
+    # keep the final flush of stdout from meeting the same closed pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     from actcli import render
 
     render.error(message, render.console(sys.stderr))
-    raise typer.Exit(code) from None
+    sys.exit(code)  # SystemExit, not typer.Exit: it must also work outside click's handling
 
 
 def _closed_pipe(exc: OSError) -> bool:
@@ -387,8 +393,7 @@ def _input_blocks(
             stream = input_file.open("rb")
         except OSError as exc:
             raise DataError(f"cannot read {input_file}: {exc.strerror or exc}") from None
-        with stream:
-            yield from reading.read_ahead(reading.Reader(stream, column))
+        yield from reading.read_ahead(reading.closing(stream, column))
     elif stdin or not sys.stdin.isatty():
         yield from reading.read_ahead(reading.Reader(sys.stdin.buffer, column))
     else:
@@ -1203,21 +1208,27 @@ def _leave(code: object) -> NoReturn:
     """Flush what the command wrote and exit, without the interpreter's teardown.
 
     Freeing every module at exit takes 25 ms, 50 ms once polars is loaded (a tenth of a
-    2M-line pipeline), and does nothing a finished command needs: no thread of actcli's is
-    left running and nothing is registered with atexit. A failed final flush is reported like
-    any other write error; a reader that went away (``| head``) is not an error.
+    2M-line pipeline), and does nothing a finished command needs: nothing is registered with
+    atexit, and a read-ahead thread still waiting for input (after ``| head`` or an error) has
+    nothing left to deliver. A failed final flush is reported like any other write error; a
+    reader that went away (``| head``) is not an error.
     """
     if isinstance(code, str):
         sys.stderr.write(code + "\n")
         code = 1
     status = code if isinstance(code, int) else 0
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with stdout closed
+            sys.stdout.flush()
     except OSError as exc:
-        if not _closed_pipe(exc):
+        # a failure the command met is reported already (its bytes are still buffered)
+        if not _closed_pipe(exc) and status == 0 and sys.stderr is not None:
             sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
-            status = status or 1
+            status = 1
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except OSError:
+        pass  # nowhere left to say it
     finally:
         os._exit(status)

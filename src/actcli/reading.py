@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
@@ -94,6 +95,7 @@ class Reader:
     """
 
     def __init__(self, stream: IO[bytes], column: str | None = None) -> None:
+        _block_on(stream)
         self.stream = stream
         self.column = column
         self.layout: Layout | None = None
@@ -178,6 +180,27 @@ class Reader:
             rows.append(row)
         width = len(self.layout.columns) if self.layout.columns is not None else (self.width or 1)
         return np.array(rows, dtype=np.float64).reshape(-1, width)
+
+
+def _block_on(stream: IO[bytes]) -> None:
+    """Make reads wait for data: a non-blocking stream (left so by another program) would
+    answer "nothing yet", which must not be taken for the end of the input."""
+    try:
+        fd = stream.fileno()
+        if not os.get_blocking(fd):
+            os.set_blocking(fd, True)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a file descriptor (BytesIO, a test's stream): reads block or end
+
+
+def closing(stream: IO[bytes], column: str | None = None) -> Iterator[np.ndarray]:
+    """A Reader's blocks, and the stream closed by the thread that reads it.
+
+    Closed from another thread, a buffered stream waits for a read in progress to finish,
+    which on a pipe that stays open is forever.
+    """
+    with stream:
+        yield from Reader(stream, column)
 
 
 def _count_lines(data: bytes) -> int:

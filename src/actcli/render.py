@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import IO, Any
 
@@ -12,13 +13,20 @@ from rich.text import Text
 from actcli.formats import Table, format_cell
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """rich exits 1 when the reader goes away; raise it to the CLI's boundary instead,
+        which ends quietly with 0, as for every other output format."""
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 def console(
     stream: IO[str] | None = None, *, stderr: bool = False, no_color: bool = False
 ) -> Console:
     """A console on ``stream``; colour off with --no-color or NO_COLOR (rich reads NO_COLOR)."""
     no_color = no_color or "NO_COLOR" in os.environ
     # markup off: formulas are full of [brackets] (E[f(z)], [0, ∞)) that are data, not style
-    return Console(
+    return _Console(
         file=stream,
         stderr=stderr,
         no_color=no_color,

@@ -50,6 +50,13 @@ def test_head_closes_the_pipe_quietly():
     assert out.stderr == b""
 
 
+def test_head_after_a_table_ends_quietly_too():
+    out = sh(
+        "seq 1 5000 | actcli eval relu -f table | head -1 > /dev/null"
+    )  # pipefail: rich's exit
+    assert (out.returncode, out.stderr) == (0, b"")
+
+
 def test_empty_stdin():
     out = sh("printf '' | actcli eval gelu")
     assert (out.returncode, out.stdout, out.stderr) == (0, b"x,gelu\n", b"")
@@ -127,8 +134,10 @@ def test_the_script_builds_the_asked_command_and_all_of_them_for_help():
 
 
 def test_a_full_disk_is_one_line_and_exit_1():
-    for command in ("actcli eval relu 1 2 3", "seq 1 100000 | actcli eval relu", "actcli list"):
-        out = sh(f"{command} > /dev/full")
+    commands = ("actcli eval relu 1 2 3", "seq 1 100000 | actcli eval relu", "actcli list",
+                "actcli eval relu 1 -f table", "actcli stats relu -f table")  # fmt: skip
+    for command in commands:
+        out = sh(f"export -n PYTHONUNBUFFERED; {command} > /dev/full")  # buffered, as usual
         assert out.returncode == 1, command
         assert out.stderr.count(b"\n") == 1 and b"No space left on device" in out.stderr, command
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import signal
 import subprocess
@@ -55,6 +56,35 @@ def test_head_after_a_table_ends_quietly_too():
         "seq 1 5000 | actcli eval relu -f table | head -1 > /dev/null"
     )  # pipefail: rich's exit
     assert (out.returncode, out.stderr) == (0, b"")
+
+
+def on_a_terminal(*args: str) -> tuple[int, bytes, bytes]:
+    """Run actcli with its stdout on a pseudo-terminal: (exit code, stdout, stderr)."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(["actcli", *args], stdout=follower, stderr=subprocess.PIPE, env=ENV)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other side has closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, out, err
+
+
+def test_a_terminal_gets_a_table_and_csv_beyond_ten_thousand_rows():
+    code, out, err = on_a_terminal("eval", "relu", "--range", "0", "1", "--steps", "10000")
+    assert code == 0 and err == b"" and "┃".encode() in out
+    code, out, err = on_a_terminal("eval", "relu", "--range", "0", "1", "--steps", "10001")
+    assert code == 0
+    assert err == b"note: over 10,000 rows: CSV, not a table (--format table insists)\n"
+    lines = out.decode().splitlines()
+    assert lines[0] == "x,relu" and len(lines) == 10_002
 
 
 def test_empty_stdin():

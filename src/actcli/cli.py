@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import enum
 import errno
+import itertools
 import math
 import os
 import re
@@ -164,6 +165,9 @@ def emit(
         formats.write(data, resolved, sys.stdout, header=header, precision=precision)
 
 
+TABLE_ROWS = 10_000  # the most rows --format auto draws as a table on a terminal
+
+
 def emit_blocks(
     columns: list[str],
     blocks: Iterable[list[np.ndarray]],
@@ -174,10 +178,24 @@ def emit_blocks(
     precision: int | None,
     no_color: bool,
 ) -> None:
-    """Stream column blocks (CSV, TSV, JSON Lines) or gather them into a table (table, JSON)."""
+    """Stream column blocks (CSV, TSV, JSON Lines) or gather them into a table (table, JSON).
+
+    A terminal gets a table (--format auto) up to TABLE_ROWS rows, and CSV beyond, with a
+    note: a box table of a million rows takes minutes and gigabytes to draw.
+    """
     from actcli import formats
 
     resolved = resolve_format(fmt, sys.stdout.isatty())
+    if resolved is OutputFormat.table and fmt is OutputFormat.auto:
+        blocks = iter(blocks)
+        head, count = [], 0
+        while count <= TABLE_ROWS and (block := next(blocks, None)) is not None:
+            head.append(block)
+            count += len(block[0]) if block else 0
+        if count > TABLE_ROWS:
+            _message(f"note: over {TABLE_ROWS:,} rows: CSV, not a table (--format table insists)")
+            resolved = OutputFormat.csv
+        blocks = itertools.chain(head, blocks)
     if resolved in formats.STREAMING:
         writer = formats.BlockWriter(
             columns, resolved, sys.stdout, header=not no_header, precision=precision

@@ -78,7 +78,7 @@ def test_float32_values_checked_as_float64_get_a_hint(runner):
     wide = runner.invoke(app, ["check", "silu", "-", "--format", "json"], input=csv_of(x, y32))
     assert wide.exit_code == 1
     assert wide.stderr.splitlines() == [
-        "note: every given value is a float32 number; --dtype float32 counts the error in its ULP",
+        "note: every given value is a float32 number, and they pass as one: --dtype float32",
         f"error: max error {json.loads(wide.stdout)['max_ulp']:.3g} ULP exceeds --tol 4",
     ]
     narrow = runner.invoke(app, ["check", "silu", "-", "--dtype", "float32"], input=csv_of(x, y32))
@@ -89,3 +89,6 @@ def test_float32_values_checked_as_float64_get_a_hint(runner):
     )
     assert naive.exit_code == 1
     assert "note:" not in naive.stderr  # float64 numbers: no narrower type to suggest
+    for rows in ("x,y\n1,nan\n2,inf\n", "x,y\n0.3,0.5\n", "x,y\n-1,0\n1,1\n"):
+        wrong = runner.invoke(app, ["check", "sigmoid", "-"], input=rows)
+        assert wrong.exit_code == 1 and "note:" not in wrong.stderr  # wrong in any type

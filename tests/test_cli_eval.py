@@ -326,3 +326,17 @@ def test_format_number_is_shortest_round_trip():
     assert format_number(2.5e-5) == "0.000025"
     assert format_number(1e-7) == "1e-7"
     assert math.isnan(float(format_number(float("nan"))))
+
+
+def test_param_keys_given_twice_or_dialect_are_usage_errors(runner):
+    for args, message in [
+        (["-p", "alpha=0.2", "-p", "alpha=0.3"], "error: --param alpha given twice\n"),
+        (
+            ["-p", "dialect=jax"],
+            "error: --param dialect=...: use --dialect (or NAME:dialect=... for one)\n",
+        ),
+    ]:
+        result = runner.invoke(app, ["eval", "leaky_relu", "-1", *args])
+        assert (result.exit_code, result.stderr) == (2, message)
+    twice = runner.invoke(app, ["eval", "leaky_relu:alpha=0.1,alpha=0.2", "-1"])
+    assert twice.exit_code == 2 and "'alpha' given twice" in twice.stderr

@@ -190,3 +190,15 @@ def test_a_param_goes_to_the_names_that_have_it(runner, in_tmp):
     assert "'negative_slope' and 'alpha' both set negative_slope" in twice.stderr
     unknown = run(runner, "compare", "rleu", "gelu", "-p", "a=1")
     assert unknown.exit_code == 2 and "unknown activation 'rleu'" in unknown.stderr
+
+
+def test_terminal_plot_without_colour_has_a_character_per_curve(runner):
+    names = ["relu", "elu", "gelu", "silu", "mish", "softplus", "tanh"]
+    seven = run(runner, "plot", *names, "--terminal")  # CliRunner: no TTY, so no colour
+    assert seven.exit_code == 0, seven.stderr
+    assert "## tanh" in seven.stdout
+    many = run(runner, "plot", *names[:5], "-dd", "--terminal")
+    assert many.exit_code == 2
+    assert many.stderr.startswith(
+        "error: a terminal plot without colour tells 12 curves apart, not 15"
+    )

@@ -174,3 +174,14 @@ def test_catalog_derivatives_are_shown_with_primes_and_bound_by_name(runner):
     assert "sigmoid_d1" not in shown.stdout
     d2 = actcli.get("x*sigmoid(x)").derivative(np.array([1.0]), 2)
     np.testing.assert_allclose(d2, actcli.get("silu").derivative(np.array([1.0]), 2), rtol=1e-15)
+
+
+def test_catalog_functions_under_powers(runner):
+    """sympy's LaTeX printer hands a power's exponent to the function's own printer."""
+    from actcli import expr, plotting
+
+    result = runner.invoke(app, ["eval", "sigmoid(x)**2", "1"])
+    assert result.stdout == "x,sigmoid(x)**2\n1.0,0.534446645388523\n"
+    latex = expr.definition("sigmoid(x)**2*relu(x)**0.5", {})[0].latex
+    assert r"\left(\operatorname{sigmoid}\left(x\right)\right)^{2}" in latex
+    assert plotting.mathtext_or_none(latex) is not None

@@ -85,6 +85,9 @@ def test_a_terminal_gets_a_table_and_csv_beyond_ten_thousand_rows():
     assert err == b"note: over 10,000 rows: CSV, not a table (--format table insists)\n"
     lines = out.decode().splitlines()
     assert lines[0] == "x,relu" and len(lines) == 10_002
+    code, out, err = on_a_terminal("diff", "softmax", "--range", "0", "1", "--steps", "20")
+    assert (code, err) == (0, b"note: 21 columns: CSV, not a table (--format table insists)\n")
+    assert out.decode().splitlines()[0].startswith("i,x_1,x_2,")
 
 
 def test_empty_stdin():

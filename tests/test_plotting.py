@@ -184,7 +184,7 @@ def test_past_eight_activations_colours_repeat_with_markers_and_black_is_ink(tmp
         lines = [line for line in fig.axes[0].get_lines() if line.get_label() in names]
         styles = {line.get_label(): (line.get_color(), line.get_marker()) for line in lines}
         assert styles["softplus"] == (ink, "None")  # the 8th: black on light, white on dark
-        assert styles["sigmoid"] == (styles["relu"][0], "o")  # the 9th: relu's colour, marked
+        assert styles["sigmoid"] == (styles["relu"][0], "s")  # the 9th: relu's colour, marked
         assert len(set(styles.values())) == len(names)
         plotting.save(fig, tmp_path / f"{style}.png", {})
         assert png_pixels(tmp_path / f"{style}.png").shape[2] in (3, 4)

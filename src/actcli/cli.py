@@ -165,7 +165,10 @@ def emit(
         formats.write(data, resolved, sys.stdout, header=header, precision=precision)
 
 
-TABLE_ROWS = 10_000  # the most rows --format auto draws as a table on a terminal
+# the largest table --format auto draws on a terminal; beyond, CSV (a box table of a million
+# rows takes minutes and gigabytes, and columns past a dozen are squeezed to nothing)
+TABLE_CELLS = 20_000
+TABLE_COLUMNS = 12
 
 
 def emit_blocks(
@@ -180,22 +183,25 @@ def emit_blocks(
 ) -> None:
     """Stream column blocks (CSV, TSV, JSON Lines) or gather them into a table (table, JSON).
 
-    A terminal gets a table (--format auto) up to TABLE_ROWS rows, and CSV beyond, with a
-    note: a box table of a million rows takes minutes and gigabytes to draw.
+    A terminal gets a table (--format auto) up to TABLE_CELLS cells and TABLE_COLUMNS
+    columns, and CSV beyond, with a note.
     """
     from actcli import formats
 
     resolved = resolve_format(fmt, sys.stdout.isatty())
     if resolved is OutputFormat.table and fmt is OutputFormat.auto:
+        most = TABLE_CELLS // len(columns)
         blocks = iter(blocks)
         head, count = [], 0
-        while count <= TABLE_ROWS and (block := next(blocks, None)) is not None:
+        while count <= most and (block := next(blocks, None)) is not None:
             head.append(block)
             count += len(block[0]) if block else 0
-        if count > TABLE_ROWS:
-            _message(f"note: over {TABLE_ROWS:,} rows: CSV, not a table (--format table insists)")
-            resolved = OutputFormat.csv
         blocks = itertools.chain(head, blocks)
+        too_big = f"{len(columns)} columns" if len(columns) > TABLE_COLUMNS else None
+        too_big = too_big or (f"over {most:,} rows" if count > most else None)
+        if too_big:
+            _message(f"note: {too_big}: CSV, not a table (--format table insists)")
+            resolved = OutputFormat.csv
     if resolved in formats.STREAMING:
         writer = formats.BlockWriter(
             columns, resolved, sys.stdout, header=not no_header, precision=precision
@@ -632,13 +638,18 @@ def _figure_options(
 
 
 def _param_items(params: list[str] | None) -> dict[str, str]:
-    """--param KEY=VALUE options, as a dict."""
+    """--param KEY=VALUE options, as a dict; a key given twice is an error, not the last one."""
     items: dict[str, str] = {}
     for item in params or []:
         key, eq, value = item.partition("=")
-        if not eq or not key.strip():
+        key = key.strip()
+        if not eq or not key:
             raise UsageError(f"--param {item!r}: expected KEY=VALUE")
-        items[key.strip()] = value.strip()
+        if key == "dialect":
+            raise UsageError("--param dialect=...: use --dialect (or NAME:dialect=... for one)")
+        if key in items:
+            raise UsageError(f"--param {key} given twice")
+        items[key] = value.strip()
     return items
 
 
@@ -1200,8 +1211,8 @@ def check_cmd(
     if not report.passed:
         if report.narrower_dtype:
             _message(
-                f"note: every given value is a {report.narrower_dtype} number; "
-                f"--dtype {report.narrower_dtype} counts the error in its ULP"
+                f"note: every given value is a {report.narrower_dtype} number, and they pass "
+                f"as one: --dtype {report.narrower_dtype}"
             )
         _message(f"error: max error {report.max_ulp:.3g} ULP exceeds --tol {tol:g}")
         raise typer.Exit(1)

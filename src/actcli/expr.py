@@ -176,11 +176,11 @@ def _catalog_functions() -> dict[str, Any]:
             def pretty(self: Any, printer: Any) -> Any:
                 return printer._print_Function(self, func_name=shown)
 
-            def latex(self: Any, printer: Any) -> str:
+            def latex(self: Any, printer: Any, exp: str | None = None) -> str:
                 primes = "'" * order
-                return (
-                    rf"\operatorname{{{name}}}{primes}\left({printer._print(self.args[0])}\right)"
-                )
+                arg = printer._print(self.args[0])
+                call = rf"\operatorname{{{name}}}{primes}\left({arg}\right)"
+                return call if exp is None else rf"\left({call}\right)^{{{exp}}}"
 
             methods = {"fdiff": fdiff, "_sympystr": text, "_pretty": pretty, "_latex": latex}
             return type(names[order], (sp.Function,), {**methods, "nargs": 1})

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 SUFFIXES = (".png", ".svg", ".pdf")
 # Okabe & Ito's colour-blind-safe palette; its black is the style's ink (white on dark)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "ink")
-MARKERS = ("", "o", "s", "^", "D", "v")  # after 8 activations the colours repeat, with markers
+# after 8 activations the colours repeat, with markers (not "o": kinks are dots)
+MARKERS = ("", "s", "^", "D", "v", "x")
 DASHES = ("-", "--", ":")  # f, f′, f″
 STYLES = {
     "light": {

@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from actcli.curves import Curve, y_limits
+from actcli.errors import UsageError
+
+ASCII_MARKS = "+xo*~.#@%&=$"  # one per curve when there is no colour (uniplot has six)
 
 
 def render(
@@ -38,7 +41,13 @@ def render(
         "color": color,
     }
     if ascii_only or not color:  # without colour, only distinct characters tell series apart
+        if len(curves) > len(ASCII_MARKS):
+            raise UsageError(
+                f"a terminal plot without colour tells {len(ASCII_MARKS)} curves apart, "
+                f"not {len(curves)}: ask for fewer, or write a figure with -o"
+            )
         options["character_set"] = "ascii"
+        options["force_ascii_characters"] = list(ASCII_MARKS)
     # uniplot cannot place inf: off-scale points are gaps (the y limits are finite anyway)
     pad = hi - lo
     ys = [np.where((c.y >= lo - pad) & (c.y <= hi + pad), c.y, np.nan) for c in curves]

@@ -430,6 +430,8 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
                 raise InvalidParameterError(
                     f"bad parameter {item.strip()!r} in {spec!r}: expected key=value"
                 )
+            if key.strip() in raw:
+                raise InvalidParameterError(f"{key.strip()!r} given twice in {spec!r}")
             raw[key.strip()] = value.strip()
     return name.strip(), raw
 
@@ -437,11 +439,9 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
 def takes(spec: str, key: str) -> bool:
     """Whether the activation ``spec`` names has the parameter ``key`` (a name or an alias).
 
-    ``dialect`` is taken by every activation. An unknown name raises, as :func:`get` would.
+    An unknown name raises, as :func:`get` would.
     """
     name, _ = parse_spec(spec)
-    if key == "dialect":
-        return True
     try:
         return lookup(name).param(key) is not None
     except UnknownActivationError:
@@ -464,8 +464,7 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     name, raw = parse_spec(spec)
     given: dict[str, object] = {**params}
     written: dict[str, object] = {**raw}
-    asked = written.pop("dialect", None), given.pop("dialect", None), dialect
-    dialect = dialects.check(str(next((a for a in asked if a), dialects.DEFAULT)))
+    dialect = dialects.check(str(written.pop("dialect", None) or dialect or dialects.DEFAULT))
     try:
         d = lookup(name)
     except UnknownActivationError:
@@ -491,8 +490,7 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
                 )
             if p.name in seen:
                 raise InvalidParameterError(
-                    f"{d.name}: {seen[p.name]!r} and {key!r} both set {p.name}; give it once "
-                    f"(or per name: {d.name}:{p.name}=VALUE)"
+                    f"{d.name}: {seen[p.name]!r} and {key!r} both set {p.name}; give it once"
                 )
             seen[p.name] = key
             chosen[p.name] = (key, p, raw_value)
@@ -523,7 +521,7 @@ Decorator = Callable[[Callable[..., "Array"]], Callable[..., "Array"]]
 
 
 if TYPE_CHECKING:
-    from typing import NotRequired, TypedDict, Unpack
+    from typing_extensions import NotRequired, TypedDict, Unpack  # typing's need 3.11
 
     class Described(TypedDict):
         """What every activation states, elementwise or vector (see :class:`Definition`)."""

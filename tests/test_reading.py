@@ -90,3 +90,53 @@ def test_a_non_blocking_pipe_is_waited_for_not_taken_as_ended():
     threading.Thread(target=write_late).start()
     with os.fdopen(read_end, "rb") as stream:
         np.testing.assert_array_equal(np.concatenate(list(reading.Reader(stream))), [1, 25, 3])
+
+
+def both_paths(monkeypatch, data: bytes, column: str | None = None):
+    """The blocks' numbers through polars and, forced, through the line-by-line path."""
+    fast = numbers(data, column)
+    with monkeypatch.context() as m:
+        m.setattr(reading, "_POLARS_MIN_LINES", 10**12)
+        slow = numbers(data, column)
+    return fast, slow
+
+
+def test_large_delimited_input_takes_polars_and_agrees_with_the_slow_path(monkeypatch):
+    n = reading._POLARS_MIN_LINES + 7
+    v = np.random.default_rng(1).standard_normal((n, 2))
+    rows = "".join(f'{a!r},label {i},"{b!r}"\r\n' for i, (a, b) in enumerate(v.tolist()))
+    data = ("x,name,y\r\n" + rows).encode()
+    parsed = []  # what polars returned, to know it was not always the fallback
+    real = reading._polars_block
+    monkeypatch.setattr(reading, "_polars_block", lambda *a: parsed.append(r := real(*a)) or r)
+    for column, want in (("y", v[:, 1]), ("1", v[:, 0])):
+        fast, slow = both_paths(monkeypatch, data, column)
+        np.testing.assert_array_equal(fast.reshape(-1), want)
+        np.testing.assert_array_equal(slow.reshape(-1), want)
+    tsv = "".join(f"{a!r}\t{b!r}\n" for a, b in v.tolist()).encode()
+    fast, slow = both_paths(monkeypatch, tsv)  # every field: rows are vectors
+    np.testing.assert_array_equal(fast, v)
+    np.testing.assert_array_equal(slow, v)
+    assert len(parsed) == 3 and all(p is not None for p in parsed)
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        (b"1,2,3\n", r"line \d+ has 3 fields, the others 2$"),
+        (b"1,abc\n", r"bad number 'abc' at line \d+, column 2$"),
+        (b"1, 2\n", None),  # spaces are fine, only slower
+        (b"\n", None),  # a blank line is skipped
+    ],
+)
+def test_odd_rows_in_large_delimited_input_fall_back(monkeypatch, bad_row, message):
+    n = reading._POLARS_MIN_LINES + 5
+    head = b"".join(b"%d,%d\n" % (i, -i) for i in range(n))
+    data = b"a,b\n" + head + bad_row + b"7,8\n"
+    if message is None:
+        fast, slow = both_paths(monkeypatch, data)
+        np.testing.assert_array_equal(fast, slow)
+        assert fast.shape == (n + 1 + (bad_row != b"\n"), 2)
+        return
+    with pytest.raises(DataError, match=message.replace(r"\d+", str(n + 2))):
+        numbers(data)

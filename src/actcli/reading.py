@@ -7,8 +7,9 @@ dropped); blank lines are skipped; spaces around a number, ``nan``, ``inf``, ``-
 
 Input is delimited when its first line holds a comma or a tab, or when ``--column`` is given.
 Its first row is a header when any of its fields is not a number: numeric first rows are data,
-never silently swallowed. Large blocks of one-number-per-line input are parsed by polars
-(imported only then); a block it rejects is parsed again line by line, naming the bad line.
+never silently swallowed. Large blocks (50,000 lines or more, one number per line or delimited
+rows) are parsed by polars, imported only then; a block it rejects is parsed again line by
+line, which names the bad line.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Layout:
     delimiter: str | None  # None: one number per line
     header: list[str] | None
     columns: list[int] | None  # 0-based indices of the columns read; None: every field
+    width: int = 1  # fields in the first row
 
 
 def _detect(first: str, column: str | None) -> Layout:
@@ -75,16 +77,16 @@ def _detect(first: str, column: str | None) -> Layout:
     fields = next(csv.reader([first], delimiter=delimiter))
     names = None if all(is_number(f) for f in fields) else [f.strip() for f in fields]
     if column is None:
-        return Layout(delimiter, names, None)
+        return Layout(delimiter, names, None, len(fields))
     if column.isdigit():
         index = int(column) - 1
         if not 0 <= index < len(fields):
             raise UsageError(f"--column {column}: the input has {len(fields)} column(s)")
-        return Layout(delimiter, names, [index])
+        return Layout(delimiter, names, [index], len(fields))
     if names is None or column not in names:
         known = ", ".join(names or []) or "none: the first row is numbers, not a header"
         raise UsageError(f"--column {column!r} not found (columns: {known})")
-    return Layout(delimiter, names, [names.index(column)])
+    return Layout(delimiter, names, [names.index(column)], len(fields))
 
 
 class Reader:
@@ -121,10 +123,12 @@ class Reader:
             if self.layout is None:
                 return
         count = _count_lines(data)
-        if self.layout is not None and self.layout.delimiter is None and count >= _POLARS_MIN_LINES:
-            fast = _polars_numbers(data, count)
+        if count >= _POLARS_MIN_LINES:
+            fast = _polars_block(data, count, self.layout)
             if fast is not None:
                 self.line += count
+                if self.layout.delimiter is not None and self.layout.columns is None:
+                    self.width = self.layout.width  # what later rows are held to
                 yield fast
                 return
         lines = data.decode("utf-8", "replace").split("\n")[:-1]
@@ -255,21 +259,37 @@ def read_ahead(items: Iterable[T]) -> Iterator[T]:
         stop.set()
 
 
-def _polars_numbers(data: bytes, lines: int) -> np.ndarray | None:
-    """Parse a large block of one-number lines with polars; None if it needs the slow path.
+def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
+    """Parse a large block with polars; None if it needs the slow path.
 
-    Anything unusual (a blank line, spaces, quotes, a bad number) makes polars fail or produce
-    a null, and the block is then parsed line by line, which skips blanks and names bad lines.
+    Anything unusual (a blank line, spaces, a bad number, a ragged row) makes polars fail or
+    produce a null, and the block is then parsed line by line, which skips blanks and names
+    the bad line. Delimited rows keep the columns asked for: (n, k); one number per line: (n,).
     """
     import polars as pl
 
+    schema: dict[str, Any]
+    if layout.delimiter is None:
+        schema = {"x": pl.Float64}
+        picked = ["x"]
+    else:
+        names = [f"c{i}" for i in range(layout.width)]
+        wanted = range(layout.width) if layout.columns is None else layout.columns
+        picked = [names[i] for i in wanted]
+        # columns not asked for may hold anything (labels, dates): read them as text
+        schema = {n: pl.Float64 if n in picked else pl.String for n in names}
     try:
         frame = pl.read_csv(
-            io.BytesIO(data), has_header=False, schema={"x": pl.Float64}, quote_char=None
-        )
+            io.BytesIO(data),
+            has_header=False,
+            schema=schema,
+            separator=layout.delimiter or ",",
+            quote_char='"' if layout.delimiter else None,
+        ).select(picked)
     except Exception:  # any failure means: find the bad line the slow way
         return None
-    series = frame["x"]
-    if series.null_count() or len(series) != lines:
+    if len(frame) != lines or any(frame.null_count().row(0)):
         return None
-    return series.to_numpy().astype(np.float64, copy=False)
+    if layout.delimiter is None:
+        return frame["x"].to_numpy().astype(np.float64, copy=False)
+    return frame.to_numpy().astype(np.float64, copy=False)

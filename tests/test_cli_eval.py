@@ -340,3 +340,14 @@ def test_param_keys_given_twice_or_dialect_are_usage_errors(runner):
         assert (result.exit_code, result.stderr) == (2, message)
     twice = runner.invoke(app, ["eval", "leaky_relu:alpha=0.1,alpha=0.2", "-1"])
     assert twice.exit_code == 2 and "'alpha' given twice" in twice.stderr
+
+
+def test_numbers_beyond_float64_are_reported_not_silently_changed(runner):
+    result = runner.invoke(app, ["eval", "relu", "1e400", "1e-400", "1"])
+    assert result.stdout == "x,relu\ninf,inf\n0.0,0.0\n1.0,1.0\n"
+    assert result.stderr == (
+        "warning: 1 input value(s) overflowed to ±inf in float64\n"
+        "warning: 1 nonzero input value(s) flushed to zero in float64\n"
+    )
+    piped = runner.invoke(app, ["eval", "relu", "--column", "y"], input="x,y\n1e999,1\n")
+    assert piped.exit_code == 0 and "overflowed" not in piped.stderr  # not the column read

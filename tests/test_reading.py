@@ -6,6 +6,7 @@ import io
 import os
 import threading
 import time
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -140,3 +141,33 @@ def test_odd_rows_in_large_delimited_input_fall_back(monkeypatch, bad_row, messa
         return
     with pytest.raises(DataError, match=message.replace(r"\d+", str(n + 2))):
         numbers(data)
+
+
+@pytest.mark.parametrize(
+    ("token", "kind"),
+    [("1e400", "over"), ("-1.5E+309", "over"), ("1e-400", "under"), ("-2e-324", "under"),
+     ("0", None), ("-0.0", None), ("0e-999", None), ("inf", None), ("-Infinity", None),
+     ("1e308", None), ("5e-324", None)],
+)  # fmt: skip
+def test_numbers_beyond_float64_are_named(token, kind):
+    assert reading.out_of_range(token, float(token)) == kind
+
+
+def test_numbers_beyond_float64_are_counted_on_every_path(monkeypatch):
+    n = reading._POLARS_MIN_LINES + 3
+    body = b"".join(b"%d\n" % i for i in range(n))
+    lines = b"1e400\n-1e-400\ninf\n0e-500\n"
+    csv_rows = b"".join(b"7," + line for line in lines.splitlines(keepends=True))
+    csv_body = body.replace(b"\n", b",1\n")
+    cases = [  # (data, column, header lines): small blocks, and polars-sized ones
+        (lines, None, 0), (body + lines, None, 0),
+        (b"a,b\n" + csv_rows, "b", 1), (b"a,b\n" + csv_body + csv_rows, "b", 1),
+    ]  # fmt: skip
+    for data, column, header in cases:
+        lost: Counter[str] = Counter()
+        rows = list(reading.Reader(io.BytesIO(data), column, lost))
+        assert (lost["over"], lost["under"]) == (1, 1), data[-40:]
+        assert sum(len(r) for r in rows) == data.count(b"\n") - header
+    lost = Counter()
+    reading.parse_values(["1e999", "1e-999", "0", "-inf"], lost)
+    assert lost == Counter(over=1, under=1)

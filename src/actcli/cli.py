@@ -16,6 +16,7 @@ import math
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -382,11 +383,13 @@ def _input_blocks(
     steps: int | None,
     input_file: Path | None,
     column: str | None,
+    lost: Counter[str],
 ) -> Iterator[np.ndarray]:
     """The input, by the contract's precedence: VALUES, --range, --input FILE, stdin.
 
     Giving more than one source, or an option that the chosen source ignores, is an error:
-    nothing the user asked for is silently dropped.
+    nothing the user asked for is silently dropped. ``lost`` counts the numbers written
+    beyond float64's range (see reading.out_of_range).
     """
     from actcli import reading
 
@@ -401,7 +404,7 @@ def _input_blocks(
     if column is not None and (numbers or range_ is not None):
         raise UsageError("--column picks a column of --input or standard input")
     if numbers:
-        yield reading.parse_values(values or [])
+        yield reading.parse_values(values or [], lost)
     elif range_ is not None:
         steps = 11 if steps is None else steps
         if not 1 <= steps <= 100_000_000:
@@ -417,9 +420,10 @@ def _input_blocks(
             stream = input_file.open("rb")
         except OSError as exc:
             raise DataError(f"cannot read {input_file}: {exc.strerror or exc}") from None
-        yield from reading.read_ahead(reading.closing(stream, column))
+        reader = reading.Reader(stream, column, lost)
+        yield from reading.read_ahead(reading.closing(stream, reader))
     elif stdin or not sys.stdin.isatty():
-        yield from reading.read_ahead(reading.Reader(sys.stdin.buffer, column))
+        yield from reading.read_ahead(reading.Reader(sys.stdin.buffer, column, lost))
     else:
         raise UsageError("no input: give VALUES, --range A B, --input FILE, or pipe numbers in")
 
@@ -449,7 +453,8 @@ def _evaluate_command(
     act = _activation(name, params, dialect, temperature, inf_policy)
     if act.kind == "vector" and order == 2:
         raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
-    blocks = _input_blocks(values, range_, steps, input_file, column)
+    lost: Counter[str] = Counter()
+    blocks = _input_blocks(values, range_, steps, input_file, column, lost)
     report = evaluation.Report(dtype=dtype.value)
     if act.kind == "vector":
         columns, block = evaluation.vector(act, blocks, order > 0, dtype.value, report)
@@ -463,6 +468,8 @@ def _evaluate_command(
         )
     meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
     emit_blocks(columns, results, fmt, _title(meta), meta, no_header, precision, no_color)
+    report.input_overflow += lost["over"]  # written beyond float64, read as ±inf or 0
+    report.input_flushed += lost["under"]
     for warning in report.warnings():
         _message(f"warning: {warning}")
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
@@ -44,6 +46,26 @@ def parse_number(text: str, where: str) -> float:
     raise DataError(f"bad number {shown!r} at {where}")
 
 
+def out_of_range(token: str, value: float) -> str | None:
+    """ "over" for a number written beyond float64's range (read as ±inf), "under" for a
+    nonzero one below it (read as 0), None otherwise: float("1e400") and float("1e-400")
+    change the data without a word, so the caller counts them and says so."""
+    if value == 0:
+        mantissa = token.strip().lower().partition("e")[0]
+        return "under" if any(c in "123456789" for c in mantissa) else None
+    if math.isinf(value) and "inf" not in token.lower():
+        return "over"
+    return None
+
+
+def _counted(token: str, value: float, lost: Counter[str] | None) -> float:
+    if lost is not None and (value == 0 or math.isinf(value)):
+        kind = out_of_range(token, value)
+        if kind:
+            lost[kind] += 1
+    return value
+
+
 def is_number(text: str) -> bool:
     try:
         parse_number(text, "")
@@ -52,10 +74,13 @@ def is_number(text: str) -> bool:
     return True
 
 
-def parse_values(values: Sequence[str]) -> np.ndarray:
-    """Numbers given on the command line (``-2`` is a number, not an option)."""
+def parse_values(values: Sequence[str], lost: Counter[str] | None = None) -> np.ndarray:
+    """Numbers given on the command line (``-2`` is a number, not an option).
+
+    ``lost`` counts the numbers beyond float64's range ("over", "under"; see out_of_range).
+    """
     return np.array(
-        [parse_number(v, f"argument {i}") for i, v in enumerate(values, start=1)],
+        [_counted(v, parse_number(v, f"argument {i}"), lost) for i, v in enumerate(values, 1)],
         dtype=np.float64,
     )
 
@@ -96,10 +121,13 @@ class Reader:
     Without it, every field of a row is read, and all rows must have as many fields.
     """
 
-    def __init__(self, stream: IO[bytes], column: str | None = None) -> None:
+    def __init__(
+        self, stream: IO[bytes], column: str | None = None, lost: Counter[str] | None = None
+    ) -> None:
         _block_on(stream)
         self.stream = stream
         self.column = column
+        self.lost = lost  # numbers beyond float64's range, counted (see out_of_range)
         self.layout: Layout | None = None
         self.width: int | None = None  # fields per row, when every field is read
         self.line = 0  # lines consumed so far
@@ -154,7 +182,7 @@ class Reader:
 
     def _numbers(self, lines: list[str]) -> np.ndarray:
         out = [
-            parse_number(text, f"line {i}")
+            _counted(text, parse_number(text, f"line {i}"), self.lost)
             for i, text in enumerate(lines, start=self.line + 1)
             if text.strip()
         ]
@@ -180,7 +208,8 @@ class Reader:
                     raise DataError(
                         f"line {i} has {len(fields)} field(s), column {c + 1} is missing"
                     )
-                row.append(parse_number(fields[c], f"line {i}, column {c + 1}"))
+                value = parse_number(fields[c], f"line {i}, column {c + 1}")
+                row.append(_counted(fields[c], value, self.lost))
             rows.append(row)
         width = len(self.layout.columns) if self.layout.columns is not None else (self.width or 1)
         return np.array(rows, dtype=np.float64).reshape(-1, width)
@@ -197,14 +226,14 @@ def _block_on(stream: IO[bytes]) -> None:
         pass  # not a file descriptor (BytesIO, a test's stream): reads block or end
 
 
-def closing(stream: IO[bytes], column: str | None = None) -> Iterator[np.ndarray]:
-    """A Reader's blocks, and the stream closed by the thread that reads it.
+def closing(stream: IO[bytes], reader: Reader) -> Iterator[np.ndarray]:
+    """The reader's blocks, and its stream closed by the thread that reads it.
 
     Closed from another thread, a buffered stream waits for a read in progress to finish,
     which on a pipe that stays open is forever.
     """
     with stream:
-        yield from Reader(stream, column)
+        yield from reader
 
 
 def _count_lines(data: bytes) -> int:
@@ -259,6 +288,25 @@ def read_ahead(items: Iterable[T]) -> Iterator[T]:
         stop.set()
 
 
+def _may_be_out_of_range(values: np.ndarray, data: bytes) -> bool:
+    """Whether the block may hold numbers beyond float64's range: an infinity not written
+    as one, or a zero on a line with a negative exponent of three digits or more (below
+    1e-99). Cheap, and true only on odd data; the line-by-line path then counts exactly."""
+    infinite = int(np.count_nonzero(np.isinf(values)))
+    if infinite and infinite > data.lower().count(b"inf"):
+        return True
+    zero_rows = (values == 0).reshape(len(values), -1).any(axis=1)
+    if not zero_rows.any() or (b"e-" not in data and b"E-" not in data):
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    minus = np.flatnonzero(raw[1:-3] == ord("-")) + 1  # every block ends with a newline
+    minus = minus[(raw[minus - 1] | 0x20) == ord("e")]  # "e-" or "E-"
+    digits = [(raw[minus + k] >= ord("0")) & (raw[minus + k] <= ord("9")) for k in (1, 2, 3)]
+    tiny = minus[digits[0] & digits[1] & digits[2]]
+    lines = np.searchsorted(np.flatnonzero(raw == ord("\n")), tiny)
+    return bool(zero_rows[lines].any())
+
+
 def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
     """Parse a large block with polars; None if it needs the slow path.
 
@@ -290,6 +338,7 @@ def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
         return None
     if len(frame) != lines or any(frame.null_count().row(0)):
         return None
-    if layout.delimiter is None:
-        return frame["x"].to_numpy().astype(np.float64, copy=False)
-    return frame.to_numpy().astype(np.float64, copy=False)
+    values = frame.to_numpy().astype(np.float64, copy=False)
+    if _may_be_out_of_range(values, data):
+        return None  # counted, line by line
+    return values[:, 0] if layout.delimiter is None else values

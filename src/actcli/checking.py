@@ -101,8 +101,8 @@ def check(
         median_ulp=float(np.median(errors)),
         max_rel=float(rel.max()),
     )
-    narrower = narrower_dtype(y, dtype)
-    if narrower and not report.passed and ulp_errors(y, reference, narrower).max() <= tolerance:
+    narrower = None if report.passed else narrower_dtype(y, dtype)
+    if narrower and ulp_errors(y, reference, narrower).max() <= tolerance:
         report.narrower_dtype = narrower  # the values pass as what they are
     regions = {
         "negative tail (x < −5)": x < -5.0,

@@ -191,15 +191,16 @@ def emit_blocks(
 
     resolved = resolve_format(fmt, sys.stdout.isatty())
     if resolved is OutputFormat.table and fmt is OutputFormat.auto:
-        most = TABLE_CELLS // len(columns)
-        blocks = iter(blocks)
-        head, count = [], 0
-        while count <= most and (block := next(blocks, None)) is not None:
-            head.append(block)
-            count += len(block[0]) if block else 0
-        blocks = itertools.chain(head, blocks)
         too_big = f"{len(columns)} columns" if len(columns) > TABLE_COLUMNS else None
-        too_big = too_big or (f"over {most:,} rows" if count > most else None)
+        if too_big is None:  # look ahead as far as the largest table, keeping what was read
+            most = TABLE_CELLS // len(columns)
+            blocks = iter(blocks)
+            head, count = [], 0
+            while count <= most and (block := next(blocks, None)) is not None:
+                head.append(block)
+                count += len(block[0]) if block else 0
+            blocks = itertools.chain(head, blocks)
+            too_big = f"over {most:,} rows" if count > most else None
         if too_big:
             _message(f"note: {too_big}: CSV, not a table (--format table insists)")
             resolved = OutputFormat.csv
@@ -669,11 +670,12 @@ def _activations(
     from actcli.catalog.registry import takes
 
     items = _param_items(params)
-    for key in items:
-        if not any(takes(name, key) for name in names):
+    takers = {key: {name for name in names if takes(name, key)} for key in items}
+    for key, who in takers.items():
+        if not who:
             raise UsageError(f"--param {key}: none of {', '.join(names)} has a parameter {key!r}")
     return [
-        _activation(name, [f"{k}={v}" for k, v in items.items() if takes(name, k)], dialect)
+        _activation(name, [f"{k}={v}" for k, v in items.items() if name in takers[k]], dialect)
         for name in names
     ]
 

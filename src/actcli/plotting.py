@@ -114,7 +114,8 @@ def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, int]
     ax.axvline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
     for curve in panel.curves:
         index = names.setdefault(curve.key, len(names))
-        colour = colours.get(PALETTE[index % len(PALETTE)], PALETTE[index % len(PALETTE)])
+        entry = PALETTE[index % len(PALETTE)]
+        colour = colours.get(entry, entry)  # "ink" is the style's; the others are colours
         marker = MARKERS[index // len(PALETTE) % len(MARKERS)]
         dash = DASHES[curve.order % len(DASHES)]
         for i, piece in enumerate(curve.pieces):

@@ -153,6 +153,8 @@ class Reader:
         count = _count_lines(data)
         if count >= _POLARS_MIN_LINES:
             fast = _polars_block(data, count, self.layout)
+            if fast is not None and self.lost is not None and _may_be_out_of_range(fast, data):
+                fast = None  # the line-by-line path counts them exactly
             if fast is not None:
                 self.line += count
                 if self.layout.delimiter is not None and self.layout.columns is None:
@@ -339,6 +341,4 @@ def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
     if len(frame) != lines or any(frame.null_count().row(0)):
         return None
     values = frame.to_numpy().astype(np.float64, copy=False)
-    if _may_be_out_of_range(values, data):
-        return None  # counted, line by line
     return values[:, 0] if layout.delimiter is None else values

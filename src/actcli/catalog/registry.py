@@ -461,9 +461,7 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     """
     from actcli.catalog import dialects
 
-    name, raw = parse_spec(spec)
-    given: dict[str, object] = {**params}
-    written: dict[str, object] = {**raw}
+    name, written = parse_spec(spec)  # the spec's own values: they win over keywords
     dialect = dialects.check(str(written.pop("dialect", None) or dialect or dialects.DEFAULT))
     try:
         d = lookup(name)
@@ -473,13 +471,14 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
         if not expr.looks_like_expression(name):
             raise
         # a formula in x; a name that clashes with the catalog never gets here
-        custom, bound = expr.definition(name, {**given, **written}, dialect)
+        custom, bound = expr.definition(name, {**params, **written}, dialect)
         return Activation(custom, dict(bound), dialect)
     values: dict[str, ParamValue] = {
         p.name: dialects.default(dialect, d.name, p.name, p.default) for p in d.params
     }
     chosen: dict[str, tuple[str, Param, object]] = {}  # name -> (key used, parameter, value)
-    for source in (given, written):  # the spec's own values last: they win
+    sources: tuple[Mapping[str, object], ...] = (params, written)
+    for source in sources:  # the spec's own values last: they win
         seen: dict[str, str] = {}
         for key, raw_value in source.items():
             p = d.param(key)

@@ -76,7 +76,7 @@ class Boundary(TyperGroup):
         except ActcliError as exc:
             if os.environ.get("ACTCLI_DEBUG"):
                 raise
-            _fail(str(exc), exc.exit_code)
+            _fail(str(exc), int(exc.exit_status))
         except KeyboardInterrupt:
             if os.environ.get("ACTCLI_DEBUG"):
                 raise

@@ -1,24 +1,45 @@
-"""Exception types raised by actcli. The CLI turns them into one stderr line and an exit code."""
+"""Exception types raised by actcli, and the exit statuses the command line gives them.
+
+The core raises these with messages in its own words ("the range", "steps", "column"); an
+error about one input the user gave names it in ``option`` (a key of the command line's
+``FLAGS`` table), so that the command line can say which flag it was without the core knowing
+any flag. Nothing else lives here.
+"""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
+
+
+class ExitStatus(enum.IntEnum):
+    """What ``actcli`` exits with (README's exit-status table)."""
+
+    OK = 0
+    DATA_ERROR = 1  # bad input data, unreadable or unwritable file
+    USAGE_ERROR = 2  # bad option, unknown activation, bad parameter
+    CHECK_FAILED = 3  # `check`: the values are further off than the tolerance
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class ActcliError(Exception):
     """Base class of every error actcli raises on purpose.
 
-    ``exit_code`` is what the command line exits with: 2 for a usage error (the user asked for
-    something that does not exist or is out of range), 1 for a data or I/O error.
+    ``exit_status`` is what the command line exits with; ``option`` names the input the error
+    is about, in the core's words (``"steps"``, ``"column"``), or None.
     """
 
-    exit_code: int = 1
+    exit_status: ExitStatus = ExitStatus.DATA_ERROR
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 class UsageError(ActcliError, ValueError):
     """The request itself is malformed: unknown name, bad parameter, bad option value."""
 
-    exit_code = 2
+    exit_status = ExitStatus.USAGE_ERROR
 
 
 class UnknownActivationError(UsageError):
@@ -47,4 +68,4 @@ class UnknownDialectError(UsageError):
 class DataError(ActcliError):
     """Input data could not be read or interpreted (bad number, wrong shape, unreadable file)."""
 
-    exit_code = 1
+    exit_status = ExitStatus.DATA_ERROR

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from actcli import reading
 from actcli.catalog.registry import Activation, KinkPoint
 from actcli.errors import UsageError
 
 GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated
 MAX_STEPS = 1_000_000
+linspace_blocks = reading.grid_blocks  # its old name here, for callers of curves
 
 
 @dataclass
@@ -64,27 +66,9 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(out) if out else np.array([])
 
 
-RANGE_BLOCK = 1 << 20  # --range is generated in blocks too: 1e8 steps need no 800 MB
-
-
-def linspace_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
-    """numpy.linspace(a, b, steps), in blocks; where b − a overflows (±1e308), as
-    a·(1 − t) + b·t instead."""
-    span = b - a
-    for start in range(0, steps, RANGE_BLOCK):
-        k = np.arange(start, min(start + RANGE_BLOCK, steps), dtype=np.float64)
-        if math.isfinite(span):
-            block = a + k * (span / max(steps - 1, 1))  # numpy.linspace's own formula
-        else:
-            t = k / (steps - 1)
-            block = a * (1.0 - t) + b * t
-        if start + RANGE_BLOCK >= steps and steps > 1:
-            block[-1] = b
-        yield block
-
-
 def grid(a: float, b: float, steps: int) -> np.ndarray:
-    """The x grid of a figure: linspace(min, max, steps) after checking the request."""
+    """The x grid of a figure: reading.grid(min, max, steps), the nearest doubles to the
+    decimal grid points, after checking that a figure can show it."""
     if not (math.isfinite(a) and math.isfinite(b)):
         raise UsageError("--range needs two finite numbers")
     lo, hi = min(a, b), max(a, b)
@@ -94,7 +78,7 @@ def grid(a: float, b: float, steps: int) -> np.ndarray:
         raise UsageError(f"--range {a:g} {b:g} is empty or too narrow to draw")
     if not 2 <= steps <= MAX_STEPS:
         raise UsageError(f"--steps must be between 2 and {MAX_STEPS}, got {steps}")
-    return np.concatenate(list(linspace_blocks(lo, hi, steps)))
+    return reading.grid(lo, hi, steps)
 
 
 def parse_others(text: str) -> list[float]:

@@ -1,15 +1,45 @@
-"""Reading numbers: command-line values, and streams of lines or CSV/TSV rows.
+"""The input contract: which numbers a command reads, and how a stream of them is parsed.
 
-Streams are read in blocks, so memory stays flat whatever the length of the input; every bad
-number is reported with its line and column. Lines end at ``\\n`` (a ``\\r`` before it is
-dropped); blank lines are skipped; spaces around a number, ``nan``, ``inf``, ``-inf`` and
-``infinity`` in any case are accepted; a UTF-8 byte-order mark is ignored.
+Choosing the input (:class:`Request`, :func:`blocks`), in this order of precedence:
 
-Input is delimited when its first line holds a comma or a tab, or when ``--column`` is given.
-Its first row is a header when any of its fields is not a number: numeric first rows are data,
-never silently swallowed. Large blocks (50,000 lines or more, one number per line or delimited
-rows) are parsed by polars, imported only then; a block it rejects is parsed again line by
-line, which names the bad line.
+1. numbers as typed (the command line's VALUES; ``-2`` is a number, ``−2`` with the minus sign
+   U+2212 too); the single value ``-`` means standard input;
+2. else a range: ``steps`` points from a to b (:func:`grid`; ``default_steps`` when not given),
+   each the double nearest to the exact decimal a + k(b − a)/(steps − 1);
+3. else a file;
+4. else standard input, when it is not a terminal (or when the values are ``-``).
+
+Giving two sources, ``steps`` without a range, or a ``column`` with numbers or a range is an
+error: nothing asked for is silently dropped. Errors use this module's words and name the input
+they are about in ``option`` ("values", "range", "steps", "file", "column", "stdin"), so that
+the command line can name its flag.
+
+Parsing a stream (:class:`Reader`): it is read in blocks, so memory stays flat whatever its
+length; every bad number is reported with its line (and column).
+
+- Lines end at ``\\n`` (a ``\\r`` before it is dropped); a UTF-8 byte-order mark is ignored;
+  blank lines and comment lines (the first character that is not a space is ``#``) are
+  skipped anywhere.
+- Numbers may have spaces around them and be quoted (``"1.5"``); ``nan``, ``inf``, ``-inf``,
+  ``infinity`` in any case and the minus sign U+2212 are accepted; ``1_000`` is not. Numbers
+  written beyond float64's range are counted (see :func:`out_of_range`).
+- The layout is decided by the first data line (neither blank nor a comment): a tab makes it
+  TSV, a comma (or a leading quote) CSV, two or more fields apart by spaces or tabs
+  whitespace-delimited (as ``np.savetxt`` and awk write it: runs of spaces and tabs, spaces at
+  either end); otherwise it is one number per line (CSV with one column when ``column`` is
+  given).
+- That first data line, and only it, is a header when any of its fields is not a number (for
+  one number per line: when it is not a number and does not begin like one, e.g. ``logit``).
+  A numeric first line is data, never silently swallowed. Without a header, a comment line
+  just before it whose fields are as many as the data's and not all numbers names the columns
+  (``np.savetxt(..., header="x y")`` writes ``# x y``); it is still skipped as data.
+- ``column`` picks one column by header name or 1-based index; without it every field of a row
+  is read, and all rows must have as many fields.
+- A binary file (NUL bytes near its start, or the magic of .npy, .npz/zip, gzip, HDF5 or
+  Parquet) is an error that says so, not a garbled "bad number".
+
+Large blocks (50,000 lines or more) are parsed by polars, imported only then; a block it
+rejects is parsed again line by line, which names the bad line.
 """
 
 from __future__ import annotations
@@ -18,20 +48,42 @@ import csv
 import io
 import math
 import os
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from actcli.errors import DataError, UsageError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 BLOCK_BYTES = 1 << 22  # 4 MiB of input at a time
+RANGE_BLOCK = 1 << 20  # grid points at a time: 1e8 steps need no 800 MB
+MAX_STEPS = 100_000_000
 _POLARS_MIN_LINES = 50_000  # below this, polars' import costs more than it saves
-_BOM = "\ufeff"
+_EXACT_MAX = 1 << 18  # grid points worked out with Python integers: at most about 0.1 s
+_EXACT_FLOAT = 1 << 53  # integers below this are exact doubles
+_BOM = "\ufeff".encode()
+_MINUS = "\u2212"  # the minus sign, which actcli prints
+_MINUS_UTF8 = _MINUS.encode()
+_SNIFF = 8192  # bytes looked at for NUL, the mark of a binary file
+_MAGIC = (  # how binary files people give a text reader begin
+    (b"\x93NUMPY", ".npy"),
+    (b"PK\x03\x04", ".npz or zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x89HDF\r\n\x1a\n", "HDF5"),
+    (b"PAR1", "Parquet"),
+)
+_COMMENT_LINE = re.compile(rb"^[ \t]*#[^\n]*\n", re.MULTILINE)
+_BLANKS = re.compile(rb"[ \t]+")
 
 T = TypeVar("T")
+
+# ---------------------------------------------------------------------------------- numbers
 
 
 def parse_number(text: str, where: str) -> float:
@@ -42,8 +94,29 @@ def parse_number(text: str, where: str) -> float:
             return float(token)
         except ValueError:
             pass
+        respelled = _respelled(token)  # only on the slow road: float() took most numbers
+        if respelled is not None:
+            try:
+                return float(respelled)
+            except ValueError:
+                pass
     shown = token if len(token) <= 40 else token[:37] + "..."
     raise DataError(f"bad number {shown!r} at {where}")
+
+
+def _respelled(token: str) -> str | None:
+    """A number as people (and actcli) also write it, in float()'s spelling: the minus sign
+    U+2212 as ``-``, and without the double quotes of a quoted field. None: nothing to do."""
+    new = _unquoted(token.replace(_MINUS, "-"))
+    return None if new == token else new
+
+
+def _unquoted(field: str) -> str:
+    """A field without the double quotes around it (whitespace input has no CSV quoting)."""
+    field = field.strip()
+    if len(field) >= 2 and field[0] == field[-1] == '"':
+        return field[1:-1].strip()
+    return field
 
 
 def out_of_range(token: str, value: float) -> str | None:
@@ -85,62 +158,323 @@ def parse_values(values: Sequence[str], lost: Counter[str] | None = None) -> np.
     )
 
 
+# ---------------------------------------------------------------------------------- the grid
+
+_Points = Callable[[int, int], np.ndarray]  # points start..stop-1 of a grid
+
+
+def grid(a: float, b: float, steps: int) -> np.ndarray:
+    """``steps`` points from a to b, the k-th the double nearest to the exact decimal
+    a + k(b − a)/(steps − 1), where a and b are the decimals that print as them (so
+    ``grid(-1, 1, 11)`` holds −0.4 and 0.2, not linspace's −0.3999999999999999); a > b counts
+    down; one step is [a]."""
+    return np.concatenate([np.empty(0), *grid_blocks(a, b, steps)])
+
+
+def grid_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
+    """The points of :func:`grid`, RANGE_BLOCK at a time, so that no size needs the memory of
+    the whole grid. The ends are a and b themselves (a −0.0 stays −0.0)."""
+    a, b = _finite_span(a, b)
+    points = _grid_rule(a, b, steps) if steps > 1 else (lambda start, stop: np.full(1, a))
+    for start in range(0, steps, RANGE_BLOCK):
+        stop = min(start + RANGE_BLOCK, steps)
+        block = points(start, stop)
+        if start == 0:
+            block[0] = a
+        if stop == steps:
+            block[-1] = b if steps > 1 else a
+        yield block
+
+
+def _finite_span(a: float, b: float) -> tuple[float, float]:
+    a, b = float(a), float(b)
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise UsageError("needs two finite numbers", option="range")
+    return a, b
+
+
+def _grid_rule(a: float, b: float, steps: int) -> _Points:
+    """How to compute the points, the fastest way that rounds each exactly where one does.
+
+    With a and b scaled to integers A, B by 10**d, point k is (A·n + (B − A)·k) / (n·10**d),
+    n = steps − 1, reduced by the common divisor. When every integer in that is below 2**53,
+    float64 holds them exactly and its one division rounds correctly (vectorised). Otherwise
+    Python's integer division, also correctly rounded, for up to _EXACT_MAX points; beyond,
+    numpy.linspace's formula (within an ULP or two; a·(1 − t) + b·t where b − a overflows).
+    """
+    n = steps - 1
+    low, high, scale = _decimal_integers(a, b)
+    offset, slope, divisor = low * n, high - low, n * scale
+    common = math.gcd(offset, slope, divisor)
+    offset, slope, divisor = offset // common, slope // common, divisor // common
+    if all(abs(v) < _EXACT_FLOAT for v in (offset, slope * n, offset + slope * n, divisor)):
+
+        def in_float64(start: int, stop: int) -> np.ndarray:
+            k = np.arange(start, stop, dtype=np.float64)
+            k *= float(slope)  # integers below 2**53 throughout: exact
+            k += float(offset)
+            k /= float(divisor)  # the one rounding
+            return k
+
+        return in_float64
+    if steps <= _EXACT_MAX:
+        return lambda start, stop: np.array(
+            [(offset + slope * k) / divisor for k in range(start, stop)], dtype=np.float64
+        )
+    span = b - a
+
+    def linspace(start: int, stop: int) -> np.ndarray:
+        k = np.arange(start, stop, dtype=np.float64)
+        if math.isfinite(span):
+            return a + k * (span / n)  # numpy.linspace's own formula
+        t = k / n
+        return a * (1.0 - t) + b * t
+
+    return linspace
+
+
+def _decimal_integers(a: float, b: float) -> tuple[int, int, int]:
+    """(A, B, 10**d): a and b as the shortest decimals that print as them (their repr),
+    both scaled by the same power of ten to integers."""
+    from decimal import Decimal  # 3 ms of start-up that only a range pays
+
+    parts = [Decimal(repr(v)).as_tuple() for v in (a, b)]
+    exponents = [int(p.exponent) for p in parts]  # finite numbers: an int
+    d = max(0, *(-e for e in exponents))
+
+    def scaled(sign: int, digits: tuple[int, ...], exponent: int) -> int:
+        value = int("".join(map(str, digits)) + "0" * (exponent + d))  # exponent + d >= 0
+        return -value if sign else value
+
+    low, high = (scaled(p.sign, p.digits, e) for p, e in zip(parts, exponents, strict=True))
+    return low, high, int("1" + "0" * d)
+
+
+# ---------------------------------------------------------------------------------- the request
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to read, as the user gave it: numbers, a range, a file, or none of them
+    (standard input). ``values`` are the numbers as typed (``("-",)``: standard input);
+    ``span`` and ``steps`` a range (``default_steps`` when ``steps`` is None); ``column`` picks
+    a column of a file or standard input."""
+
+    values: tuple[str, ...] = ()
+    span: tuple[float, float] | None = None
+    steps: int | None = None
+    path: Path | None = None
+    column: str | None = None
+    default_steps: int = 11
+
+
+def blocks(
+    request: Request,
+    stdin: IO[bytes],
+    stdin_is_terminal: bool,
+    lost: Counter[str] | None = None,
+) -> Iterator[np.ndarray]:
+    """The input the request selects, as blocks of float64: (n,) or, for rows, (n, k).
+
+    Errors in the request itself are raised here, before anything is read; errors in the
+    data as the blocks are read. A file and standard input are read one block ahead in a
+    background thread (:func:`read_ahead`), which also opens and closes the file. ``lost``
+    counts the numbers written beyond float64's range (see :func:`out_of_range`).
+    """
+    source = _source(request, stdin_is_terminal)
+    if source == "values":
+        return iter([parse_values(request.values, lost)])
+    if source == "range":
+        assert request.span is not None
+        steps = request.default_steps if request.steps is None else request.steps
+        if not 1 <= steps <= MAX_STEPS:
+            raise UsageError(f"must be between 1 and {MAX_STEPS}, got {steps}", option="steps")
+        a, b = _finite_span(*request.span)
+        return grid_blocks(a, b, steps)
+    if source == "file":
+        assert request.path is not None
+        return read_ahead(_file_blocks(request.path, request.column, lost))
+    reader = Reader(stdin, request.column, lost, name="standard input")
+    return read_ahead(_reporting_os_errors(reader, "standard input", "stdin"))
+
+
+def _source(request: Request, stdin_is_terminal: bool) -> str:
+    """Which input the request selects ("values", "range", "file", "stdin"), after checking
+    that it gives one and that nothing given would be ignored."""
+    values = request.values
+    dash = "-" in values
+    if dash and values != ("-",):
+        raise UsageError("'-' reads standard input: give numbers or '-', not both", option="values")
+    given = [
+        source
+        for source, present in (
+            ("values", bool(values) and not dash),
+            ("range", request.span is not None),
+            ("file", request.path is not None),
+            ("stdin", dash),
+        )
+        if present
+    ]
+    if len(given) > 1:
+        raise UsageError("give the input one way: numbers, a range, a file or standard input")
+    if request.steps is not None and request.span is None:
+        raise UsageError("counts the points of a range, and no range is given", option="steps")
+    if request.column is not None and given and given[0] in ("values", "range"):
+        raise UsageError("picks a column of a file or of standard input", option="column")
+    if given:
+        return given[0]
+    if not stdin_is_terminal:
+        return "stdin"
+    raise UsageError("no input: give numbers, a range or a file, or pipe numbers in")
+
+
+def _file_blocks(path: Path, column: str | None, lost: Counter[str] | None) -> Iterator[np.ndarray]:
+    """A file's blocks; opened and closed by the thread that reads it (see :func:`closing`)."""
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise _unreadable(str(path), exc, "file") from None
+    reader = Reader(stream, column, lost, name=str(path))
+    yield from _reporting_os_errors(closing(stream, reader), str(path), "file")
+
+
+def _reporting_os_errors(items: Iterable[T], name: str, option: str) -> Iterator[T]:
+    """The items; an OSError while reading them (standard input a directory, a failing
+    disk) is a DataError that names the input."""
+    try:
+        yield from items
+    except OSError as exc:
+        raise _unreadable(name, exc, option) from None
+
+
+def _unreadable(name: str, exc: OSError, option: str) -> DataError:
+    return DataError(f"cannot read {name}: {exc.strerror or exc}", option=option)
+
+
+# ---------------------------------------------------------------------------------- streams
+
+
 @dataclass(frozen=True)
 class Layout:
     """How a stream is laid out: one number per line, or delimited rows."""
 
-    delimiter: str | None  # None: one number per line
-    header: list[str] | None
+    delimiter: str | None  # None: one number per line; " ": runs of spaces and tabs
+    header: list[str] | None  # the columns' names, from the header or a comment before the data
     columns: list[int] | None  # 0-based indices of the columns read; None: every field
     width: int = 1  # fields in the first row
 
 
-def _detect(first: str, column: str | None) -> Layout:
-    delimiter = "\t" if "\t" in first else "," if ("," in first or column) else None
+def _delimiter(first: str, column: str | None) -> str | None:
+    if "\t" in first:
+        return "\t"
+    if "," in first:
+        return ","
+    if len(_blank_fields(first)) >= 2:
+        return " "
+    return "," if column is not None else None
+
+
+def _blank_fields(line: str) -> list[str]:
+    """The fields of a whitespace-delimited line: apart by runs of spaces and tabs only (a
+    vertical tab or form feed is no separator: only ``\\n`` ends a line)."""
+    return [f for f in line.rstrip("\r").replace("\t", " ").split(" ") if f]
+
+
+def _fields(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
-        return Layout(None, None, None)
-    fields = next(csv.reader([first], delimiter=delimiter))
-    names = None if all(is_number(f) for f in fields) else [f.strip() for f in fields]
+        return [line.strip()]
+    if delimiter == " ":
+        return _blank_fields(line)
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _looks_like_a_name(field: str) -> bool:
+    """Whether a lone first field is a column name: not a number and not begun like one
+    ("logit", not "1.5.2" or "-x", which are bad numbers)."""
+    text = _unquoted(field)
+    return bool(text) and not is_number(text) and text[0] not in "0123456789.+-" + _MINUS
+
+
+def _detect(first: str, column: str | None, comment: str | None) -> tuple[Layout, bool]:
+    """The layout the first data line shows, and whether that line is a header.
+
+    ``comment`` is the comment line just before it (without its ``#``): it names the
+    columns when the first line is data and it has as many fields, not all numbers.
+    """
+    delimiter = _delimiter(first, column)
+    fields = _fields(first, delimiter)
+    if delimiter is None:
+        is_header = _looks_like_a_name(fields[0])
+    else:
+        is_header = not all(is_number(f) for f in fields)
+    names = [_unquoted(f) for f in fields] if is_header else None
+    if names is None and comment is not None:
+        named = [_unquoted(f) for f in _fields(comment, delimiter)]
+        if len(named) == len(fields) and all(named) and not all(is_number(n) for n in named):
+            names = named
+    width = len(fields)
     if column is None:
-        return Layout(delimiter, names, None, len(fields))
-    if column.isdigit():
-        index = int(column) - 1
-        if not 0 <= index < len(fields):
-            raise UsageError(f"--column {column}: the input has {len(fields)} column(s)")
-        return Layout(delimiter, names, [index], len(fields))
-    if names is None or column not in names:
+        picked = None
+    elif column.isdigit():
+        if not 1 <= int(column) <= width:
+            raise UsageError(
+                f"no column {column}: the input has {width} column(s)", option="column"
+            )
+        picked = [int(column) - 1]
+    elif names is None or column not in names:
         known = ", ".join(names or []) or "none: the first row is numbers, not a header"
-        raise UsageError(f"--column {column!r} not found (columns: {known})")
-    return Layout(delimiter, names, [names.index(column)], len(fields))
+        raise UsageError(f"no column {column!r} (columns: {known})", option="column")
+    else:
+        picked = [names.index(column)]
+    return Layout(delimiter, names, picked, width), is_header
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    """A binary file fails here, with what it seems to be, rather than as a garbled number."""
+    kind = next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
+    if kind is None and b"\x00" in head[:_SNIFF]:
+        kind = "it holds NUL bytes"
+    if kind is not None:
+        raise DataError(f"this looks like a binary file ({kind}), not text: {name}")
 
 
 class Reader:
     """Blocks of numbers from a byte stream: an iterator of (n,) or (n, k) float64 arrays.
 
     ``column`` picks one column of delimited input (a header name or a 1-based index).
-    Without it, every field of a row is read, and all rows must have as many fields.
+    Without it, every field of a row is read, and all rows must have as many fields. ``name``
+    says what the stream is in messages ("standard input", a file's path).
     """
 
     def __init__(
-        self, stream: IO[bytes], column: str | None = None, lost: Counter[str] | None = None
+        self,
+        stream: IO[bytes],
+        column: str | None = None,
+        lost: Counter[str] | None = None,
+        *,
+        name: str = "the input",
     ) -> None:
         _block_on(stream)
         self.stream = stream
         self.column = column
         self.lost = lost  # numbers beyond float64's range, counted (see out_of_range)
+        self.name = name
         self.layout: Layout | None = None
         self.width: int | None = None  # fields per row, when every field is read
         self.line = 0  # lines consumed so far
+        self._comment: str | None = None  # the comment line just before, while none is data
 
     def __iter__(self) -> Iterator[np.ndarray]:
         first = True
         while block := self.stream.read(BLOCK_BYTES):
+            if first:
+                _refuse_binary(block, self.name)  # before a binary "line" is read to its end
             if not block.endswith(b"\n"):
                 block += self.stream.readline()  # finish the last line (one copy, no rescan)
                 if not block.endswith(b"\n"):  # the end of the input, without a newline
                     block += b"\n"
-            if first and block.startswith(_BOM.encode()):
-                block = block[len(_BOM.encode()) :]
+            if first:
+                block = block.removeprefix(_BOM)
             first = False
             yield from self._block(block)
 
@@ -152,9 +486,7 @@ class Reader:
                 return
         count = _count_lines(data)
         if count >= _POLARS_MIN_LINES:
-            fast = _polars_block(data, count, self.layout)
-            if fast is not None and self.lost is not None and _may_be_out_of_range(fast, data):
-                fast = None  # the line-by-line path counts them exactly
+            fast = self._fast(data, count)
             if fast is not None:
                 self.line += count
                 if self.layout.delimiter is not None and self.layout.columns is None:
@@ -162,25 +494,48 @@ class Reader:
                 yield fast
                 return
         lines = data.decode("utf-8", "replace").split("\n")[:-1]
+        if b"#" in data:
+            lines = ["" if line.lstrip().startswith("#") else line for line in lines]
         values = self._numbers(lines) if self.layout.delimiter is None else self._rows(lines)
         self.line += len(lines)
         if values.size:
             yield values
 
     def _take_layout(self, data: bytes) -> bytes:
-        """Detect the layout from the first non-blank line; the data after blanks and header."""
+        """Detect the layout from the first data line; the data after blanks, comments and
+        header."""
         start = 0
         while (end := data.find(b"\n", start)) >= 0:
             text = data[start:end].decode("utf-8", "replace").rstrip("\r")
-            if text.strip():
-                self.layout = _detect(text, self.column)
-                if self.layout.header is not None:
+            token = text.strip()
+            if token and not token.startswith("#"):
+                self.layout, is_header = _detect(text, self.column, self._comment)
+                if is_header:
                     self.line += 1
                     return data[end + 1 :]
                 return data[start:]
+            self._comment = token[1:] if token else None  # a blank line parts it from the data
             self.line += 1
             start = end + 1
-        return b""  # only blank lines so far
+        return b""  # only blank lines and comments so far
+
+    def _fast(self, data: bytes, count: int) -> np.ndarray | None:
+        """A large block through polars, made plain for it first (minus signs, comments,
+        runs of blanks); None when it needs the line-by-line path."""
+        assert self.layout is not None
+        if _MINUS_UTF8 in data:
+            data = data.replace(_MINUS_UTF8, b"-")
+        if b"#" in data:
+            data, comments = _COMMENT_LINE.subn(b"", data)
+            count -= comments
+            if not count:
+                return None
+        if self.layout.delimiter == " ":
+            data = _squeezed(data)
+        fast = _polars_block(data, count, self.layout)
+        if fast is not None and self.lost is not None and _may_be_out_of_range(fast, data):
+            return None  # the line-by-line path counts them exactly
+        return fast
 
     def _numbers(self, lines: list[str]) -> np.ndarray:
         out = [
@@ -192,9 +547,14 @@ class Reader:
 
     def _rows(self, lines: list[str]) -> np.ndarray:
         assert self.layout is not None and self.layout.delimiter is not None
+        delimiter = self.layout.delimiter
+        split: Iterable[list[str]]
+        if delimiter == " ":
+            split = map(_blank_fields, lines)
+        else:
+            split = csv.reader((line.rstrip("\r") for line in lines), delimiter=delimiter)
         rows = []
-        reader = csv.reader((line.rstrip("\r") for line in lines), delimiter=self.layout.delimiter)
-        for i, fields in enumerate(reader, start=self.line + 1):
+        for i, fields in enumerate(split, start=self.line + 1):
             if not any(f.strip() for f in fields):
                 continue
             cols = self.layout.columns
@@ -215,6 +575,24 @@ class Reader:
             rows.append(row)
         width = len(self.layout.columns) if self.layout.columns is not None else (self.width or 1)
         return np.array(rows, dtype=np.float64).reshape(-1, width)
+
+
+def _squeezed(data: bytes) -> bytes:
+    """Whitespace-delimited rows with one space between fields and none at either end, which
+    polars reads with the separator " " (np.savetxt's output is so already)."""
+    if not (
+        b"\t" in data
+        or b"  " in data
+        or b"\n " in data
+        or b" \n" in data
+        or b" \r" in data
+        or data.startswith(b" ")
+    ):
+        return data
+    data = _BLANKS.sub(b" ", data)
+    return (
+        data.replace(b"\n ", b"\n").replace(b" \n", b"\n").replace(b" \r", b"\r").removeprefix(b" ")
+    )
 
 
 def _block_on(stream: IO[bytes]) -> None:
@@ -315,6 +693,7 @@ def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
     Anything unusual (a blank line, spaces, a bad number, a ragged row) makes polars fail or
     produce a null, and the block is then parsed line by line, which skips blanks and names
     the bad line. Delimited rows keep the columns asked for: (n, k); one number per line: (n,).
+    Whitespace-delimited rows come squeezed to single spaces (see _squeezed).
     """
     import polars as pl
 
@@ -334,7 +713,7 @@ def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
             has_header=False,
             schema=schema,
             separator=layout.delimiter or ",",
-            quote_char='"' if layout.delimiter else None,
+            quote_char='"' if layout.delimiter or b'"' in data else None,
         ).select(picked)
     except Exception:  # any failure means: find the bad line the slow way
         return None

@@ -1,94 +1,28 @@
-"""The catalog's elementwise activations as sympy expressions (sympy is imported lazily).
+"""Formulas as sympy expressions: f and f′ pretty-printed and in LaTeX (sympy imported lazily).
 
-Used to show a formula and its derivative pretty-printed (``actcli info``) and as LaTeX. These
-are for reading, not for computing: the numbers always come from the exact implementations.
-Parameters stay symbols (α for negative_slope), so the formula reads as in the paper; constants
-that are exact decimals (0.044715, 1.702) are exact rationals; SELU's λ and α stay symbols
-(their digits are in ``info``'s constants).
+Used to show a formula and its derivative (``actcli info``). These are for reading, not for
+computing: the numbers always come from the exact implementations. Each catalog record holds
+its own sympy form (the ``sympy`` field of :class:`~actcli.catalog.registry.Definition`);
+this module is the machinery around it. Parameters stay symbols (α for negative_slope), so
+the formula reads as in the paper and holds for any parameter values; constants that are exact
+decimals (0.044715, 1.702) are exact rationals; SELU's λ and α stay symbols (their digits are
+in ``info``'s constants).
+
+Printing the catalog's forms takes sympy seconds (import, differentiation, simplification), so
+they are printed once by ``tools/gen_forms.py`` into :mod:`actcli.catalog._forms`, and
+:func:`forms` reads them from there: sympy is imported only for formulas in x. A test
+regenerates them and compares (:func:`catalog_forms`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import itertools
+from typing import TYPE_CHECKING
 
-from actcli.catalog.registry import Activation
+from actcli.catalog.registry import Activation, Definition, definitions
 
 if TYPE_CHECKING:
     import sympy
-
-
-def _builders(sp: Any) -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
-    """name -> (x, parameter symbols) -> expression."""
-    half = sp.Rational(1, 2)
-
-    def sig(z: Any) -> Any:
-        return 1 / (1 + sp.exp(-z))
-
-    def softplus(z: Any) -> Any:
-        return sp.log(1 + sp.exp(z))
-
-    def leaky(x: Any, a: Any) -> Any:
-        return sp.Piecewise((x, x >= 0), (a * x, True))
-
-    return {
-        "step": lambda x, p: sp.Piecewise(
-            (0, x < p["threshold"]), (p["value"], sp.Eq(x, p["threshold"])), (1, True)
-        ),
-        "identity": lambda x, p: x,
-        "relu": lambda x, p: sp.Max(x, 0),
-        "relu6": lambda x, p: sp.Min(sp.Max(x, 0), 6),
-        "leaky_relu": lambda x, p: leaky(x, p["negative_slope"]),
-        "prelu": lambda x, p: leaky(x, p["weight"]),
-        "rrelu": lambda x, p: leaky(x, (p["lower"] + p["upper"]) / 2),
-        "threshold": lambda x, p: sp.Piecewise((x, x > p["threshold"]), (p["value"], True)),
-        "hard_tanh": lambda x, p: sp.Min(sp.Max(x, p["min_val"]), p["max_val"]),
-        "hard_sigmoid": lambda x, p: sp.Min(sp.Max(p["slope"] * x + half, 0), 1),
-        "hard_silu": lambda x, p: x * sp.Min(sp.Max(x + 3, 0), 6) / 6,
-        "hard_shrink": lambda x, p: sp.Piecewise((x, sp.Abs(x) > p["lambd"]), (0, True)),
-        "soft_shrink": lambda x, p: sp.Piecewise(
-            (x - p["lambd"], x > p["lambd"]), (x + p["lambd"], x < -p["lambd"]), (0, True)
-        ),
-        "tanh_shrink": lambda x, p: x - sp.tanh(x),
-        "sigmoid": lambda x, p: sig(x),
-        "log_sigmoid": lambda x, p: -softplus(-x),
-        "tanh": lambda x, p: sp.tanh(x),
-        "softsign": lambda x, p: x / (1 + sp.Abs(x)),
-        "isru": lambda x, p: x / sp.sqrt(1 + p["alpha"] * x**2),
-        "sparse_sigmoid": lambda x, p: sp.Piecewise((0, x <= -1), ((x + 1) / 2, x < 1), (1, True)),
-        "sparse_plus": lambda x, p: sp.Piecewise(
-            (0, x <= -1), ((x + 1) ** 2 / 4, x < 1), (x, True)
-        ),
-        "softplus": lambda x, p: softplus(p["beta"] * x) / p["beta"],
-        "squareplus": lambda x, p: (x + sp.sqrt(x**2 + p["b"])) / 2,
-        "silu": lambda x, p: x * sig(p["beta"] * x),
-        "quick_gelu": lambda x, p: x * sig(sp.Rational(1702, 1000) * x),
-        "mish": lambda x, p: x * sp.tanh(softplus(x)),
-        "gelu": lambda x, p: (
-            half * x * (1 + sp.erf(x / sp.sqrt(2)))
-            if p["approximate"] == "none"
-            else half
-            * x
-            * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Rational(44715, 10**6) * x**3)))
-        ),
-        "elu": lambda x, p: sp.Piecewise((x, x > 0), (p["alpha"] * (sp.exp(x) - 1), True)),
-        "selu": lambda x, p: (
-            sp.Symbol("lambda")
-            * sp.Piecewise((x, x > 0), (sp.Symbol("alpha") * (sp.exp(x) - 1), True))
-        ),
-        "celu": lambda x, p: sp.Max(0, x) + sp.Min(0, p["alpha"] * (sp.exp(x / p["alpha"]) - 1)),
-        "exponential": lambda x, p: sp.exp(x),
-        "squared_relu": lambda x, p: sp.Max(x, 0) ** 2,
-        "star_relu": lambda x, p: p["scale"] * sp.Max(x, 0) ** 2 + p["bias"],
-        "snake": lambda x, p: x + sp.sin(p["frequency"] * x) ** 2 / p["frequency"],
-        "lisht": lambda x, p: x * sp.tanh(x),
-        "tanh_exp": lambda x, p: x * sp.tanh(sp.exp(x)),
-        "serf": lambda x, p: x * sp.erf(softplus(x)),
-        "elish": lambda x, p: sp.Piecewise((x * sig(x), x >= 0), ((sp.exp(x) - 1) * sig(x), True)),
-        "sine": lambda x, p: sp.sin(p["w0"] * x),
-        "gaussian": lambda x, p: sp.exp(-(x**2)),
-        "bent_identity": lambda x, p: (sp.sqrt(x**2 + 1) - 1) / 2 + x,
-    }
 
 
 # How parameters read in a formula (sympy would print negative_slope as negativeₛₗₒₚₑ).
@@ -101,23 +35,29 @@ SYMBOLS = {
 
 
 def expression(act: Activation) -> sympy.Expr | None:
-    """f(x) as a sympy expression with its parameters as symbols (None for vector ones)."""
+    """f(x) as a sympy expression with its parameters as symbols (None for vector ones).
+
+    A catalog activation's form is its record's ``sympy`` field; a choice parameter (gelu's
+    ``approximate``) takes its value, every real parameter stays a symbol, so the form holds
+    for any values of them.
+    """
     import sympy as sp
 
     if act.definition.family == "expression":
         from actcli import expr
 
         return expr.parse(act.name)[0]
-    build = _builders(sp).get(act.name)
+    build = act.definition.sympy
     if build is None:
         return None
     x = sp.Symbol("x", real=True)
     symbols = {
-        p.name: (p.default if p.choices else sp.Symbol(SYMBOLS.get(p.name, p.name), real=True))
+        p.name: (
+            act.params[p.name] if p.choices else sp.Symbol(SYMBOLS.get(p.name, p.name), real=True)
+        )
         for p in act.definition.params
     }
-    symbols.update({k: v for k, v in act.params.items() if isinstance(v, str)})
-    result: sympy.Expr = build(x, symbols)
+    result: sympy.Expr = build(sp, x, symbols)
     return result
 
 
@@ -136,13 +76,81 @@ def derivative(expr: sympy.Expr) -> sympy.Expr:
     return simpler if sp.count_ops(simpler) <= sp.count_ops(d) else d
 
 
+# sympy wraps a pretty print at the terminal's width when not told one: a fixed width keeps
+# the stored forms and the output independent of the terminal (and of being in a pipe)
+PRETTY_WIDTH = 80
+
+
 def pretty(expr: sympy.Expr, unicode: bool = True) -> str:
     import sympy as sp
 
-    return str(sp.pretty(expr, use_unicode=unicode))
+    return str(sp.pretty(expr, use_unicode=unicode, num_columns=PRETTY_WIDTH))
 
 
 def latex(expr: sympy.Expr) -> str:
     import sympy as sp
 
     return str(sp.latex(expr))
+
+
+# ---------------------------------------------------------------------------------- forms
+
+FORM_KEYS = ("f", "f_prime", "latex_f", "latex_f_prime")
+"""The keys of a form (and of ``info``'s ``sympy`` section): f and f′, pretty and LaTeX."""
+
+
+def variant(act: Activation) -> str:
+    """The key of an activation's stored forms: its name and its choice parameters' values
+    (``gelu:approximate=tanh``); real parameters are symbols in the form, so they don't count."""
+    choices = [f"{p.name}={act.params[p.name]}" for p in act.definition.params if p.choices]
+    return act.name + (":" + ",".join(choices) if choices else "")
+
+
+def compute(act: Activation) -> dict[str, str] | None:
+    """f and f′ pretty-printed and in LaTeX, by sympy (None for vector activations)."""
+    expr = expression(act)
+    if expr is None:
+        return None
+    deriv = derivative(expr)
+    return dict(
+        zip(FORM_KEYS, (pretty(expr), pretty(deriv), latex(expr), latex(deriv)), strict=True)
+    )
+
+
+def forms(act: Activation) -> dict[str, str] | None:
+    """:func:`compute`'s result: stored for catalog activations, by sympy for formulas in x."""
+    if act.definition.family != "expression":
+        if act.definition.sympy is None:
+            return None
+        from actcli.catalog._forms import FORMS
+
+        stored = FORMS.get(variant(act))
+        if stored is not None:  # always, unless the store is stale (a test says so)
+            return dict(zip(FORM_KEYS, stored, strict=True))
+    return compute(act)
+
+
+def _variants(d: Definition) -> list[Activation]:
+    """The activation bound to every combination of its choice parameters' values."""
+    choices = [p for p in d.params if p.choices]
+    out = []
+    for values in itertools.product(*(p.choices for p in choices)):
+        params = {p.name: p.default for p in d.params}
+        params.update({p.name: v for p, v in zip(choices, values, strict=True)})
+        out.append(Activation(d, params, "torch"))
+    return out
+
+
+def catalog_forms() -> dict[str, tuple[str, str, str, str]]:
+    """Every catalog form, computed by sympy now: what ``tools/gen_forms.py`` stores."""
+    out = {}
+    for name in sorted(definitions()):
+        d = definitions()[name]
+        if d.sympy is None:
+            continue
+        for act in _variants(d):
+            computed = compute(act)
+            assert computed is not None
+            f, f_prime, latex_f, latex_f_prime = (computed[k] for k in FORM_KEYS)
+            out[variant(act)] = (f, f_prime, latex_f, latex_f_prime)
+    return out

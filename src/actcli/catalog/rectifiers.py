@@ -8,7 +8,7 @@ The default kink rule is PyTorch's autograd; other frameworks' rules live in ``d
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -51,6 +51,9 @@ def _zero(x: Array, **_: object) -> Array:
     formula="step(x) = 0 if x < threshold, value if x = threshold, 1 if x > threshold",
     latex=r"H(x - \theta) = \begin{cases} 0 & x < \theta \\ v & x = \theta \\ 1 & x > \theta \end{cases}",
     derivative="step′(x) = 0 (a Dirac delta at the threshold, reported as 0)",
+    sympy=lambda sp, x, p: sp.Piecewise(
+        (0, x < p["threshold"]), (p["value"], sp.Eq(x, p["threshold"])), (1, True)
+    ),
     range="{0, value, 1}",
     reference="Heaviside step; numpy.heaviside / torch.heaviside(x, values) (value at 0 required)",
     d1=_zero,
@@ -74,6 +77,7 @@ def step(x: Array, threshold: float, value: float) -> Array:
     formula="threshold(x) = x if x > threshold else value",
     latex=r"\begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
     derivative="threshold′(x) = 1 if x > threshold else 0",
+    sympy=lambda sp, x, p: sp.Piecewise((x, x > p["threshold"]), (p["value"], True)),
     range="{value} ∪ (threshold, ∞)",
     reference="torch.nn.functional.threshold; keras.activations.threshold",
     d1=lambda x, threshold, **_: _indicator(x > threshold),
@@ -101,6 +105,7 @@ def threshold(x: Array, threshold: float, value: float) -> Array:
     formula="identity(x) = x",
     latex="x",
     derivative="identity′(x) = 1",
+    sympy=lambda sp, x, p: x,
     range="ℝ",
     reference="torch.nn.Identity; keras.activations.linear; jax.nn.identity",
     d1=lambda x, **_: np.ones_like(x),
@@ -119,6 +124,7 @@ def identity(x: Array) -> Array:
     formula="relu(x) = max(x, 0)",
     latex=r"\max(x, 0)",
     derivative="relu′(x) = 1 if x > 0 else 0",
+    sympy=lambda sp, x, p: sp.Max(x, 0),
     range="[0, ∞)",
     reference="Nair & Hinton 2010, ICML; Glorot, Bordes & Bengio 2011, AISTATS",
     d1=lambda x, **_: _indicator(x > 0),
@@ -137,6 +143,7 @@ def relu(x: Array) -> Array:
     formula="relu6(x) = min(max(x, 0), 6)",
     latex=r"\min(\max(x, 0), 6)",
     derivative="relu6′(x) = 1 if 0 < x < 6 else 0",
+    sympy=lambda sp, x, p: sp.Min(sp.Max(x, 0), 6),
     range="[0, 6]",
     reference="Krizhevsky 2010, Convolutional deep belief networks on CIFAR-10; MobileNet",
     d1=lambda x, **_: _indicator((x > 0) & (x < 6)),
@@ -157,6 +164,10 @@ def _leaky(x: Array, slope: float) -> Array:
     return np.where(x >= 0, x, slope * x)
 
 
+def _sym_leaky(sp: Any, x: Any, slope: Any) -> Any:
+    return sp.Piecewise((x, x >= 0), (slope * x, True))
+
+
 def _leaky_limits(slope: float) -> Limits:
     at_minus_inf = -INF if slope > 0 else (INF if slope < 0 else 0.0)
     return ((at_minus_inf, INF), (slope, 1.0), (0.0, 0.0))
@@ -171,6 +182,7 @@ def _leaky_kink(slope: float) -> tuple[Kink, ...]:
     formula="leaky_relu(x) = x if x ≥ 0 else negative_slope·x",
     latex=r"\begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
     derivative="leaky_relu′(x) = 1 if x > 0 else negative_slope",
+    sympy=lambda sp, x, p: _sym_leaky(sp, x, p["negative_slope"]),
     range="ℝ (negative_slope > 0)",
     reference="Maas, Hannun & Ng 2013, Rectifier nonlinearities improve neural network acoustic models",
     d1=lambda x, negative_slope: np.where(x > 0, 1.0, negative_slope),
@@ -198,6 +210,7 @@ def leaky_relu(x: Array, negative_slope: float) -> Array:
     formula="prelu(x) = x if x ≥ 0 else weight·x",
     latex=r"\begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}",
     derivative="prelu′(x) = 1 if x > 0 else weight;  ∂/∂weight = x if x < 0 else 0",
+    sympy=lambda sp, x, p: _sym_leaky(sp, x, p["weight"]),
     range="ℝ (weight > 0)",
     reference="He et al. 2015, Delving deep into rectifiers, arXiv:1502.01852",
     d1=lambda x, weight: np.where(x > 0, 1.0, weight),
@@ -224,6 +237,7 @@ def prelu(x: Array, weight: float) -> Array:
     formula="rrelu(x) = x if x ≥ 0 else ((lower + upper)/2)·x   (evaluation mode)",
     latex=r"\begin{cases} x & x \ge 0 \\ \frac{l + u}{2} x & x < 0 \end{cases}",
     derivative="rrelu′(x) = 1 if x > 0 else (lower + upper)/2",
+    sympy=lambda sp, x, p: _sym_leaky(sp, x, (p["lower"] + p["upper"]) / 2),
     range="ℝ",
     reference="Xu et al. 2015, Empirical evaluation of rectified activations, arXiv:1505.00853",
     d1=lambda x, lower, upper: np.where(x > 0, 1.0, 0.5 * (lower + upper)),
@@ -251,6 +265,7 @@ def rrelu(x: Array, lower: float, upper: float) -> Array:
     formula="squared_relu(x) = max(x, 0)²",
     latex=r"\max(x, 0)^2",
     derivative="squared_relu′(x) = 2·max(x, 0)",
+    sympy=lambda sp, x, p: sp.Max(x, 0) ** 2,
     range="[0, ∞)",
     reference="So et al. 2021, Primer: searching for efficient transformers, arXiv:2109.08668",
     d1=lambda x, **_: 2.0 * np.maximum(x, 0.0),
@@ -270,6 +285,7 @@ def squared_relu(x: Array) -> Array:
     formula="star_relu(x) = scale·max(x, 0)² + bias",
     latex=r"s \max(x, 0)^2 + b",
     derivative="star_relu′(x) = 2·scale·max(x, 0)",
+    sympy=lambda sp, x, p: p["scale"] * sp.Max(x, 0) ** 2 + p["bias"],
     range="[bias, ∞)",
     reference="Yu et al. 2022, MetaFormer baselines for vision, arXiv:2210.13452",
     d1=lambda x, scale, bias: 2.0 * scale * np.maximum(x, 0.0),
@@ -302,6 +318,7 @@ def star_relu(x: Array, scale: float, bias: float) -> Array:
     formula="hard_shrink(x) = x if |x| > lambd else 0",
     latex=r"\begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
     derivative="hard_shrink′(x) = 1 if |x| > lambd else 0",
+    sympy=lambda sp, x, p: sp.Piecewise((x, sp.Abs(x) > p["lambd"]), (0, True)),
     range="(−∞, −lambd) ∪ {0} ∪ (lambd, ∞)",
     reference="torch.nn.Hardshrink; keras.activations.hard_shrink (threshold)",
     d1=lambda x, lambd: _indicator(np.abs(x) > lambd),
@@ -325,6 +342,9 @@ def hard_shrink(x: Array, lambd: float) -> Array:
     formula="soft_shrink(x) = x − lambd if x > lambd; x + lambd if x < −lambd; else 0",
     latex=r"\operatorname{sign}(x)\max(|x| - \lambda, 0)",
     derivative="soft_shrink′(x) = 1 if |x| > lambd else 0",
+    sympy=lambda sp, x, p: sp.Piecewise(
+        (x - p["lambd"], x > p["lambd"]), (x + p["lambd"], x < -p["lambd"]), (0, True)
+    ),
     range="ℝ",
     reference="Donoho 1995, De-noising by soft-thresholding; torch.nn.Softshrink",
     d1=lambda x, lambd: _indicator(np.abs(x) > lambd),
@@ -351,6 +371,7 @@ def soft_shrink(x: Array, lambd: float) -> Array:
     formula="sparse_plus(x) = 0 if x ≤ −1; (x + 1)²/4 if −1 < x < 1; x if x ≥ 1",
     latex=r"\begin{cases} 0 & x \le -1 \\ \frac{(x+1)^2}{4} & |x| < 1 \\ x & x \ge 1 \end{cases}",
     derivative="sparse_plus′(x) = sparse_sigmoid(x)",
+    sympy=lambda sp, x, p: sp.Piecewise((0, x <= -1), ((x + 1) ** 2 / 4, x < 1), (x, True)),
     range="[0, ∞)",
     reference="Blondel et al. 2020, Learning with Fenchel-Young losses (JMLR); jax.nn.sparse_plus",
     d1=lambda x, **_: np.where(x <= -1, 0.0, np.where(x >= 1, 1.0, 0.5 * (x + 1.0))),

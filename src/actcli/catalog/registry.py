@@ -142,11 +142,27 @@ class KinkPoint:
 
 # ---------------------------------------------------------------------------------- definitions
 
+
+@dataclass(frozen=True)
+class Constant:
+    """An exact constant of a formula, for display: its symbol, its decimal digits (more than
+    a float64 holds), and a note (how frameworks round it, where it comes from)."""
+
+    symbol: str
+    digits: str
+    note: str = ""
+
+
 # f, f′, f″ at x = −inf and x = +inf: ((f(−∞), f(+∞)), (f′(−∞), f′(+∞)), (f″(−∞), f″(+∞))).
 # Declared per activation, so that the formulas only ever see finite numbers (where inf·0 and
 # inf − inf would turn a perfectly defined limit into NaN).
 Limits = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
 _NO_LIMITS: Limits = ((math.nan, math.nan),) * 3
+
+# f(x) as a sympy expression, for reading (``info``'s pretty print and LaTeX), never for numbers:
+# (sympy module, the symbol x, parameter name -> its symbol, or its value for a choice) -> expr.
+# Built only by actcli.symbolic, which imports sympy; the catalog itself never does.
+SympyForm = Callable[[Any, Any, Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -172,8 +188,9 @@ class Definition:
     check: Callable[..., str | None] = field(default=lambda **_: None)
     limits: Callable[..., Limits] = field(default=lambda **_: _NO_LIMITS)
     frameworks: Mapping[str, str] = field(default_factory=dict)
-    constants: Mapping[str, str] = field(default_factory=dict)  # exact values, for display
+    constants: tuple[Constant, ...] = ()  # exact values, for display
     notes: str = ""
+    sympy: SympyForm | None = None  # elementwise catalog activations: f(x) for sympy
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -516,6 +533,16 @@ RELU_LIKE: Limits = ((0.0, math.inf), (0.0, 1.0), (0.0, 0.0))
 IDENTITY_LIKE: Limits = ((-math.inf, math.inf), (1.0, 1.0), (0.0, 0.0))
 
 
+def sym_sigmoid(sp: Any, z: Any) -> Any:
+    """σ(z) for the records' sympy forms."""
+    return 1 / (1 + sp.exp(-z))
+
+
+def sym_softplus(sp: Any, z: Any) -> Any:
+    """softplus(z) = log(1 + e^z) for the records' sympy forms."""
+    return sp.log(1 + sp.exp(z))
+
+
 Decorator = Callable[[Callable[..., "Array"]], Callable[..., "Array"]]
 
 
@@ -570,9 +597,10 @@ def elementwise(
     *,
     d1: Callable[..., Array],
     d2: Callable[..., Array],
+    sympy: SympyForm,
     limits: Limits | Callable[..., Limits],
     kinks: Callable[..., tuple[Kink, ...]] | None = None,
-    constants: Mapping[str, str] | None = None,
+    constants: tuple[Constant, ...] = (),
     **described: Unpack[Described],
 ) -> Decorator:
     """Register the decorated value function as an elementwise activation."""
@@ -581,9 +609,10 @@ def elementwise(
         described,
         d1=d1,
         d2=d2,
+        sympy=sympy,
         limits=limits if callable(limits) else (lambda **_: limits),
         kinks=kinks or (lambda **_: ()),
-        constants=constants or {},
+        constants=constants,
     )
 
 

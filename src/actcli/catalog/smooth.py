@@ -8,8 +8,8 @@ argument is clipped at a magnitude beyond which the result no longer changes; ea
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,12 +17,15 @@ from actcli import numerics as nx
 from actcli.catalog._taylor import RADIUS, SERIES
 from actcli.catalog.registry import (
     RELU_LIKE,
+    Constant,
     Kink,
     Param,
     choice,
     elementwise,
     positive,
     real,
+    sym_sigmoid,
+    sym_softplus,
 )
 
 if TYPE_CHECKING:
@@ -78,6 +81,7 @@ def _softplus_d2(x: Array, beta: float, threshold: float) -> Array:
     formula="softplus(x) = log(1 + e^(beta·x))/beta   (x itself where beta·x > threshold)",
     latex=r"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
     derivative="softplus′(x) = σ(beta·x)",
+    sympy=lambda sp, x, p: sym_softplus(sp, p["beta"] * x) / p["beta"],
     range="(0, ∞)",
     reference="Dugas et al. 2001, Incorporating second-order functional knowledge (NIPS)",
     d1=_softplus_d1,
@@ -118,6 +122,7 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     formula="squareplus(x) = (x + √(x² + b))/2",
     latex=r"\frac{x + \sqrt{x^2 + b}}{2}",
     derivative="squareplus′(x) = (1 + x/√(x² + b))/2",
+    sympy=lambda sp, x, p: (x + sp.sqrt(x**2 + p["b"])) / 2,
     range="(0, ∞)",
     reference="Barron 2021, Squareplus: a softplus-like algebraic rectifier, arXiv:2112.11687",
     d1=lambda x, b: _squareplus_d1(x, b),
@@ -179,6 +184,7 @@ def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
     formula="silu(x) = x·σ(beta·x)",
     latex=r"x \, \sigma(\beta x)",
     derivative="silu′(x) = σ(βx)·(1 + βx·σ(−βx))",
+    sympy=lambda sp, x, p: x * sym_sigmoid(sp, p["beta"] * x),
     range="[−0.278464542761/beta, ∞), minimum at x = −1.278464542761/beta",
     reference="Elfwing, Uchibe & Doya 2017, arXiv:1702.03118; Ramachandran et al. 2017 (Swish), arXiv:1710.05941",
     d1=lambda x, beta: _swish_d1(x, (beta, 0.0)),
@@ -198,6 +204,7 @@ def silu(x: Array, beta: float) -> Array:
     formula="quick_gelu(x) = x·σ(1.702·x)",
     latex=r"x \, \sigma(1.702 x)",
     derivative="quick_gelu′(x) = σ(1.702x)·(1 + 1.702x·σ(−1.702x))",
+    sympy=lambda sp, x, p: x * sym_sigmoid(sp, sp.Rational(1702, 1000) * x),
     range="[−0.163608, ∞), minimum near x = −0.75115",
     reference="Hendrycks & Gimpel 2016, GELU, arXiv:1606.08415 §2; OpenAI CLIP",
     d1=lambda x: _swish_d1(x, QUICK_GELU),
@@ -231,6 +238,7 @@ def _mish_d2(x: Array) -> Array:
     formula="mish(x) = x·tanh(softplus(x))",
     latex=r"x \tanh\left(\log(1 + e^{x})\right)",
     derivative="mish′(x) = tanh(sp(x)) + x·σ(x)·sech²(sp(x))",
+    sympy=lambda sp, x, p: x * sp.tanh(sym_softplus(sp, x)),
     range="[−0.308843413017, ∞), minimum at x = −1.19243121452",
     reference="Misra 2019, Mish: a self regularized non-monotonic activation, arXiv:1908.08681",
     d1=lambda x: _mish_d1(x),
@@ -357,11 +365,19 @@ def _gelu_d2(x: Array, approximate: str) -> Array:
     return nx.std_normal_pdf(xc, factor=2.0 - xc * xc)
 
 
+def _gelu_sympy(sp: Any, x: Any, p: Mapping[str, Any]) -> Any:
+    if p["approximate"] == "none":
+        return sp.Rational(1, 2) * x * (1 + sp.erf(x / sp.sqrt(2)))
+    u = sp.sqrt(2 / sp.pi) * (x + sp.Rational(44715, 10**6) * x**3)
+    return sp.Rational(1, 2) * x * (1 + sp.tanh(u))
+
+
 @elementwise(
     family="smooth",
     formula="gelu(x) = x·Φ(x) = ½x·erfc(−x/√2);  tanh: ½x(1 + tanh(√(2/π)(x + 0.044715x³)))",
     latex=r"x \, \Phi(x)",
     derivative="gelu′(x) = Φ(x) + x·φ(x)",
+    sympy=_gelu_sympy,
     range="[−0.16997120748, ∞), minimum at x = −0.751791524694 (tanh: −0.170040750571)",
     reference="Hendrycks & Gimpel 2016, Gaussian error linear units, arXiv:1606.08415",
     d1=_gelu_d1,
@@ -376,11 +392,13 @@ def _gelu_d2(x: Array, approximate: str) -> Array:
         ),
     ),
     frameworks={"torch": "F.gelu", "keras": "gelu", "jax": "jax.nn.gelu"},
-    constants={
-        "√(2/π)": "0.79788456080286535587989211986876373695 (float64 0.7978845608028654)",
-        "κ": "0.044715 (Hendrycks & Gimpel)",
-        "1/√(2π)": "0.39894228040143267793994605993438186848",
-    },
+    constants=(
+        Constant(
+            "√(2/π)", "0.79788456080286535587989211986876373695", "float64 0.7978845608028654"
+        ),
+        Constant("κ", "0.044715", "Hendrycks & Gimpel"),
+        Constant("1/√(2π)", "0.39894228040143267793994605993438186848"),
+    ),
 )
 def gelu(x: Array, approximate: str) -> Array:
     """GELU: x weighted by the Gaussian CDF; the transformer (BERT, GPT) activation.
@@ -415,6 +433,7 @@ def _elu_kink(alpha: float) -> tuple[Kink, ...]:
     formula="elu(x) = x if x > 0 else alpha·(e^x − 1)",
     latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
     derivative="elu′(x) = 1 if x > 0 else alpha·e^x",
+    sympy=lambda sp, x, p: sp.Piecewise((x, x > 0), (p["alpha"] * (sp.exp(x) - 1), True)),
     range="(−alpha, ∞)",
     reference="Clevert, Unterthiner & Hochreiter 2015, arXiv:1511.07289",
     d1=lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0))),
@@ -434,6 +453,9 @@ def elu(x: Array, alpha: float) -> Array:
     formula="selu(x) = λ·x if x > 0 else λα·(e^x − 1), α = 1.6732632423543772…, λ = 1.0507009873554804…",
     latex=r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
     derivative="selu′(x) = λ if x > 0 else λα·e^x",
+    sympy=lambda sp, x, p: (
+        sp.Symbol("lambda") * sp.Piecewise((x, x > 0), (sp.Symbol("alpha") * (sp.exp(x) - 1), True))
+    ),
     range="(−1.7580993408473768, ∞)",
     reference="Klambauer et al. 2017, Self-normalizing neural networks, arXiv:1706.02515",
     d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
@@ -441,12 +463,15 @@ def elu(x: Array, alpha: float) -> Array:
     limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
     kinks=lambda: (Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),),
     frameworks={"torch": "F.selu", "keras": "selu", "jax": "jax.nn.selu"},
-    constants={
-        "α": "1.6732632423543772848170429916717",
-        "λ (scale)": "1.0507009873554804934193349852946",
-        "λα": "1.7580993408473768599402175208123 (float64 1.7580993408473768; torch forms "
-        "α·λ = 1.7580993408473766)",
-    },
+    constants=(
+        Constant("α", "1.6732632423543772848170429916717"),
+        Constant("λ (scale)", "1.0507009873554804934193349852946"),
+        Constant(
+            "λα",
+            "1.7580993408473768599402175208123",
+            "float64 1.7580993408473768; torch forms α·λ = 1.7580993408473766",
+        ),
+    ),
 )
 def selu(x: Array) -> Array:
     """Scaled ELU: with LeCun-normal init, keeps activations at zero mean and unit variance.
@@ -462,6 +487,7 @@ def selu(x: Array) -> Array:
     formula="celu(x) = max(0, x) + min(0, alpha·(e^(x/alpha) − 1))",
     latex=r"\max(0, x) + \min\left(0, \alpha (e^{x/\alpha} - 1)\right)",
     derivative="celu′(x) = 1 if x > 0 else e^(x/alpha)",
+    sympy=lambda sp, x, p: sp.Max(0, x) + sp.Min(0, p["alpha"] * (sp.exp(x / p["alpha"]) - 1)),
     range="(−alpha, ∞)",
     reference="Barron 2017, Continuously differentiable exponential linear units, arXiv:1704.07483",
     d1=lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)),
@@ -481,6 +507,7 @@ def celu(x: Array, alpha: float) -> Array:
     formula="exponential(x) = e^x",
     latex=r"e^{x}",
     derivative="exponential′(x) = e^x",
+    sympy=lambda sp, x, p: sp.exp(x),
     range="(0, ∞)",
     reference="keras.activations.exponential",
     d1=lambda x: np.exp(x),
@@ -499,6 +526,9 @@ def exponential(x: Array) -> Array:
     formula="elish(x) = x·σ(x) if x ≥ 0 else (e^x − 1)·σ(x)",
     latex=r"\begin{cases} x\,\sigma(x) & x \ge 0 \\ (e^{x} - 1)\,\sigma(x) & x < 0 \end{cases}",
     derivative="elish′(x) = σ(x)(1 + x·σ(−x)) if x ≥ 0 else σ(x)(e^x + (e^x − 1)·σ(−x))",
+    sympy=lambda sp, x, p: sp.Piecewise(
+        (x * sym_sigmoid(sp, x), x >= 0), ((sp.exp(x) - 1) * sym_sigmoid(sp, x), True)
+    ),
     range="(−0.0881…, ∞)",
     reference="Basirat & Roth 2018, The quest for the golden activation function, arXiv:1808.00783",
     d1=lambda x: _near_root("elish", x, _elish_d1(x)),
@@ -535,6 +565,7 @@ def _elish_d2(x: Array) -> Array:
     formula="lisht(x) = x·tanh(x)",
     latex=r"x \tanh(x)",
     derivative="lisht′(x) = tanh(x) + x·(1 − tanh²(x))",
+    sympy=lambda sp, x, p: x * sp.tanh(x),
     range="[0, ∞)",
     reference="Roy et al. 2019, LiSHT: non-parametric linearly scaled hyperbolic tangent, arXiv:1901.05894",
     d1=lambda x: np.tanh(x) + x * nx.tanh_prime(x),
@@ -567,6 +598,7 @@ def _tanh_exp_d2(x: Array) -> Array:
     formula="tanh_exp(x) = x·tanh(e^x)",
     latex=r"x \tanh\left(e^{x}\right)",
     derivative="tanh_exp′(x) = tanh(e^x) + x·e^x·sech²(e^x)",
+    sympy=lambda sp, x, p: x * sp.tanh(sp.exp(x)),
     range="[−0.3532…, ∞)",
     reference="Liu & Di 2020, TanhExp: a smooth activation function, arXiv:2003.09855",
     d1=lambda x: _near_root("tanh_exp", x, _tanh_exp_d1(x)),
@@ -603,6 +635,7 @@ def _serf_d2(x: Array) -> Array:
     formula="serf(x) = x·erf(softplus(x))",
     latex=r"x \operatorname{erf}\left(\log(1 + e^{x})\right)",
     derivative="serf′(x) = erf(sp(x)) + x·(2/√π)·e^(−sp(x)²)·σ(x)",
+    sympy=lambda sp, x, p: x * sp.erf(sym_softplus(sp, x)),
     range="[−0.3484…, ∞)",
     reference="Nag & Bhattacharyya 2021, SERF: towards better training of deep neural networks, arXiv:2108.09598",
     d1=lambda x: _near_root("serf", x, _serf_d1(x)),
@@ -626,6 +659,7 @@ def _cos_double(s: Array, c: Array) -> Array:
     formula="snake(x) = x + sin²(frequency·x)/frequency",
     latex=r"x + \frac{\sin^2(a x)}{a}",
     derivative="snake′(x) = 1 + sin(2·frequency·x)",
+    sympy=lambda sp, x, p: x + sp.sin(p["frequency"] * x) ** 2 / p["frequency"],
     range="ℝ",
     reference="Liu Ziyin, Hartwig & Ueda 2020, Neural networks fail to learn periodic functions, arXiv:2006.08195",
     d1=lambda x, frequency: _snake_d1(x, frequency),
@@ -667,6 +701,7 @@ def _snake_d1(x: Array, frequency: float) -> Array:
     formula="sine(x) = sin(w0·x)",
     latex=r"\sin(\omega_0 x)",
     derivative="sine′(x) = w0·cos(w0·x)",
+    sympy=lambda sp, x, p: sp.sin(p["w0"] * x),
     range="[−1, 1]",
     reference="Sitzmann et al. 2020, Implicit neural representations with periodic activation functions (SIREN), arXiv:2006.09661",
     d1=lambda x, w0: w0 * nx.sin_scaled(x, w0)[1],
@@ -695,6 +730,7 @@ def _gaussian_d(x: Array, order: int) -> Array:
     formula="gaussian(x) = e^(−x²)",
     latex=r"e^{-x^2}",
     derivative="gaussian′(x) = −2x·e^(−x²)",
+    sympy=lambda sp, x, p: sp.exp(-(x**2)),
     range="(0, 1]",
     reference="Radial basis function networks (Broomhead & Lowe 1988)",
     d1=lambda x: _gaussian_d(x, 1),
@@ -712,6 +748,7 @@ def gaussian(x: Array) -> Array:
     formula="bent_identity(x) = (√(x² + 1) − 1)/2 + x",
     latex=r"\frac{\sqrt{x^2 + 1} - 1}{2} + x",
     derivative="bent_identity′(x) = x/(2√(x² + 1)) + 1",
+    sympy=lambda sp, x, p: (sp.sqrt(x**2 + 1) - 1) / 2 + x,
     range="ℝ",
     reference="Classic activation tables (no canonical paper)",
     d1=lambda x: 1.0 + 0.5 * x / np.hypot(x, 1.0),

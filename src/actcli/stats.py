@@ -2,15 +2,15 @@
 and the mean-field propagation of variance and gradients through a stack of layers.
 
 For z ~ N(μ, σ²) every expectation is an integral against the normal density, computed by
-adaptive Gauss–Kronrod quadrature (scipy.integrate.quad) over μ ± 40σ, split at the
-activation's kinks so that each piece is smooth: ≤ 1e−12 relative, checked against mpmath.
+adaptive Gauss–Legendre quadrature over μ ± 40σ, split at the activation's kinks so that each
+piece is smooth, with the activation evaluated on whole arrays of nodes (a thousand points take
+the time of a few scalar calls): ≤ 1e−12 relative, checked against mpmath.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,45 +55,96 @@ def _breakpoints(act: Activation, lo: float, hi: float) -> list[float]:
     return sorted(k for k in act.kinks if lo < k < hi)
 
 
+ORDER = 10  # Gauss–Legendre points per interval (exact for polynomials of degree 19)
+EPSREL = 1e-14  # per interval, relative to ∫|g|·φ: the sum meets 1e-12 with room to spare
+MAX_INTERVALS = 4000
+
+
+@functools.cache
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    from numpy.polynomial.legendre import leggauss
+
+    nodes, weights = leggauss(ORDER)
+    return nodes, weights
+
+
+def _gauss_weights(u: np.ndarray) -> np.ndarray:
+    density: np.ndarray = np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
+    return density
+
+
 def expect(
-    act: Activation, g: Callable[[float], float], mean: float, std: float, strict: bool = True
+    act: Activation, g: Callable[[np.ndarray], np.ndarray], mean: float, std: float
 ) -> float:
     """E[g(z)] for z ~ N(mean, std²), g piecewise smooth with breaks at the kinks.
 
     Integrated over u = (z − μ)/σ ∈ [−40, 40], split at the kinks and at 0, so that a small σ
-    next to a large μ cannot collapse the interval. ``strict``: a quadrature that cannot reach
-    its tolerance (or overflows) is a DataError rather than a quietly worse number.
+    next to a large μ cannot collapse the interval. Each piece is integrated by adaptive
+    Gauss–Legendre quadrature: an interval is accepted when its rule and the rule on its two
+    halves agree to within its share of the tolerance, otherwise both halves go on; all open
+    intervals are evaluated in one call of ``g`` (an array of z) per round. A quadrature that
+    cannot reach its tolerance, or meets a value that is not finite (a formula that overflows
+    or is undefined there), is a DataError rather than a quietly worse number.
     """
-    from scipy.integrate import IntegrationWarning, quad
-
     kinks = sorted({(k - mean) / std for k in act.kinks if abs(k - mean) < SPAN * std})
-    edges = sorted({-SPAN, 0.0, *kinks, SPAN})
-    norm = 1.0 / math.sqrt(2.0 * math.pi)
+    edges = np.array(sorted({-SPAN, 0.0, *kinks, SPAN}))
+    nodes, weights = _gauss_legendre()
+    where = f"E[·] for z ~ N({mean:g}, {std:g}²)"
 
-    def integrand(u: float) -> float:
-        return g(mean + std * u) * norm * math.exp(-0.5 * u * u)
+    def rule(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Gauss–Legendre on each [lo, hi]: ∫ g(z)φ(u) du and ∫ |g(z)|φ(u) du."""
+        half = 0.5 * (hi - lo)[:, None]
+        u = 0.5 * (hi + lo)[:, None] + half * nodes
+        values = np.asarray(g(mean + std * u), dtype=np.float64).reshape(u.shape)
+        if not np.isfinite(values).all():
+            bad = float((mean + std * u)[~np.isfinite(values)][0])
+            raise DataError(f"{where} is not finite (the integrand is not finite at z = {bad:.6g})")
+        terms = values * _gauss_weights(u) * (half * weights)
+        # mirror nodes added first: the two halves of a symmetric split then give sums that
+        # are exact negatives for an odd f (tanh's E[f(z)] is 0, not 1e−17)
+        pairs = terms[:, : ORDER // 2] + terms[:, : ORDER // 2 - 1 : -1]
+        return pairs.sum(axis=1), np.abs(terms).sum(axis=1)
 
-    total = 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("error" if strict else "ignore", IntegrationWarning)
+    lo, hi = edges[:-1], edges[1:]
+    piece = np.arange(len(lo))
+    length = hi - lo
+    accepted: list[np.ndarray] = []
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         try:
-            for a, b in itertools.pairwise(edges):
-                value, _ = quad(integrand, a, b, epsabs=0.0, epsrel=1e-13, limit=400)
-                total += value
-        except (IntegrationWarning, OverflowError) as exc:
-            reason = " ".join(str(exc).split(".")[0].split()) or type(exc).__name__
-            raise DataError(
-                f"E[·] for z ~ N({mean:g}, {std:g}²) does not converge to 1e-12 ({reason})"
-            ) from None
+            coarse, _ = rule(lo, hi)
+            scale: np.ndarray | None = None
+            while lo.size:
+                if lo.size > MAX_INTERVALS:
+                    raise DataError(f"{where} does not converge to 1e-12 (too many subintervals)")
+                mid = 0.5 * (lo + hi)
+                left, left_abs = rule(lo, mid)
+                right, right_abs = rule(mid, hi)
+                fine = left + right
+                if scale is None:  # first round: the intervals are the pieces themselves
+                    scale = left_abs + right_abs
+                # its share of the piece's tolerance, or its own relative one where the
+                # integrand peaks (a share there would ask for less than rounding allows)
+                share = scale[piece] * (hi - lo) / length[piece]
+                budget = EPSREL * np.maximum(share, left_abs + right_abs)
+                done = np.abs(fine - coarse) <= budget
+                accepted.append(fine[done])
+                keep = ~done
+                lo, mid, hi, piece = lo[keep], mid[keep], hi[keep], piece[keep]
+                lo, hi = np.concatenate([lo, mid]), np.concatenate([mid, hi])
+                coarse = np.concatenate([left[keep], right[keep]])
+                piece = np.concatenate([piece, piece])
+        except FloatingPointError as exc:
+            raise DataError(f"{where} is not finite ({exc})") from None
+    total = math.fsum(np.concatenate(accepted).tolist())
     if not math.isfinite(total):
-        raise DataError(f"E[·] for z ~ N({mean:g}, {std:g}²) is not finite")
+        raise DataError(f"{where} is not finite")
     return total
 
 
-def _scalar(act: Activation, order: int) -> Callable[[float], float]:
+def _scalar(act: Activation, order: int) -> Callable[[np.ndarray], np.ndarray]:
     if order == 0:
-        return lambda t: float(act(t))
-    return lambda t: float(act.derivative(t, order))
+        return lambda t: np.asarray(act(t))
+    return lambda t: np.asarray(act.derivative(t, order))
 
 
 def _normal_cdf(t: float, mean: float, std: float) -> float:

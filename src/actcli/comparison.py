@@ -7,19 +7,51 @@ limits), none is typed by hand.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from actcli.catalog.registry import Activation
-from actcli.errors import UsageError
+from actcli.errors import DataError, UsageError
 from actcli.stats import SATURATION, expect
 
 METRICS = ("abs", "rel", "ulp")
-# Rows of the properties table (and keys of its JSON) that explain.py reads back
-MEAN = "E[f(z)], z ~ N(0,1)"
-SATURATES = "saturates (|f′| < 1e-3)"  # states SATURATION (a test holds them equal)
+
+# The properties' keys (JSON-friendly) and their labels in tables and text, in table order.
+LABELS = {
+    "range": "range",
+    "grid_range": "on the grid",
+    "minimum": "minimum",
+    "monotonic": "monotonic",
+    "bounded": "bounded",
+    "gaussian_mean": "E[f(z)], z ~ N(0,1)",
+    "smoothness": "smoothness",
+    "f_at_0": "f(0)",
+    "f_prime_at_0": "f′(0)",
+    "saturates": "saturates (|f′| < 1e-3)",  # states SATURATION (a test holds them equal)
+}
+
+# What a property that cannot be computed for a formula raises (quadrature that does not
+# converge, overflow, a value that is not finite): it is then shown as "not available (reason)".
+# Anything else is a bug and propagates; no catalog activation shows "not available" (a test).
+UNAVAILABLE = (ArithmeticError, ValueError, FloatingPointError, DataError)
+
+T = TypeVar("T")
+
+
+def available(compute: Callable[[], T]) -> T | str:
+    """compute(), or "not available (reason)" when it raises one of :data:`UNAVAILABLE`."""
+    try:
+        return compute()
+    except UNAVAILABLE as exc:
+        return not_available(exc)
+
+
+def not_available(exc: BaseException) -> str:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return f"not available ({reason})"
 
 
 @dataclass
@@ -39,7 +71,7 @@ def check_elementwise(acts: list[Activation]) -> None:
 
 def gaussian_mean(act: Activation) -> float:
     """E[f(z)] for z ~ N(0, 1) (quadrature split at the kinks, see :mod:`actcli.stats`)."""
-    return expect(act, lambda t: float(act(t)), 0.0, 1.0)
+    return expect(act, lambda t: np.asarray(act(t)), 0.0, 1.0)
 
 
 def _minimum(act: Activation, x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
@@ -105,19 +137,24 @@ def _edge(act: Activation, a: float, b: float, eps: float) -> float:
     return 0.5 * (a + b)
 
 
-def _saturation(act: Activation, x: np.ndarray, dy: np.ndarray) -> str:
-    """The sides on which |f′| < 1e−3 holds to the end of the grid, with refined edges."""
+def _saturation(act: Activation, x: np.ndarray, dy: np.ndarray) -> list[dict[str, float]]:
+    """The intervals on which |f′| < 1e−3 holds to the end of the grid, with refined edges
+    (the whole line when it holds everywhere on the grid; none when nowhere at the ends)."""
     flat = np.abs(dy) < SATURATION
     if flat.all():
-        return "everywhere"
+        return [{"lower": -math.inf, "upper": math.inf}]
     parts = []
     if flat[0]:
         i = int(np.argmin(flat))
-        parts.append(f"x < {_edge(act, float(x[i - 1]), float(x[i]), SATURATION):.3g}")
+        parts.append(
+            {"lower": -math.inf, "upper": _edge(act, float(x[i - 1]), float(x[i]), SATURATION)}
+        )
     if flat[-1]:
         i = len(x) - 1 - int(np.argmin(flat[::-1]))
-        parts.append(f"x > {_edge(act, float(x[i]), float(x[i + 1]), SATURATION):.3g}")
-    return ", ".join(parts) if parts else "none"
+        parts.append(
+            {"lower": _edge(act, float(x[i]), float(x[i + 1]), SATURATION), "upper": math.inf}
+        )
+    return parts
 
 
 def _bound(value: float) -> str:
@@ -127,7 +164,7 @@ def _bound(value: float) -> str:
 PROBE = np.linspace(-60.0, 60.0, 4801)  # where a range's bounds are looked for
 
 
-def _range(act: Activation, minimum: tuple[float, float] | None) -> str:
+def _range(act: Activation, minimum: tuple[float, float] | None) -> dict[str, Any] | str:
     """The output range: limits at ±∞, interior extrema, and whether each end is attained.
 
     An end is attained ([ or ]) at an interior extremum, or where a piecewise definition
@@ -152,32 +189,85 @@ def _range(act: Activation, minimum: tuple[float, float] | None) -> str:
     if minimum is not None and minimum[0] < ends[0][0]:
         ends[0] = (minimum[0], True)
     (lo, lo_hit), (hi, hi_hit) = ends
-    return f"{'[' if lo_hit else '('}{_bound(lo)}, {_bound(hi)}{']' if hi_hit else ')'}"
+    return {"lower": lo, "upper": hi, "lower_included": lo_hit, "upper_included": hi_hit}
 
 
 def properties(act: Activation, x: np.ndarray) -> dict[str, Any]:
-    """One column of the comparison table."""
+    """One column of the comparison table, keyed as :data:`LABELS` (numbers as numbers).
+
+    ``range`` and ``grid_range`` are ``{"lower", "upper"}`` (``range`` with whether each end is
+    attained), ``minimum`` is ``{"value", "at"}``, ``saturates`` a list of such intervals. A
+    property that cannot be computed is the string "not available (reason)".
+    """
     y = np.asarray(act(x))
     dy = np.asarray(act.derivative(x))
     lo_inf, hi_inf = act.definition.limits(**act.params)[0]
-    minimum = _minimum(act, x, y)
+    minimum = available(lambda: _minimum(act, x, y))
     finite = y[np.isfinite(y)]
     formula = act.definition.family == "expression"
     bounded = {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
         (math.isfinite(lo_inf), math.isfinite(hi_inf)), "no"
     )
+    at_minimum = minimum if isinstance(minimum, tuple) else None
     return {
-        "range": _range(act, minimum),
-        "on the grid": f"[{finite.min():.6g}, {finite.max():.6g}]" if finite.size else "—",
-        "minimum": f"{minimum[0]:.12g} at {minimum[1]:.12g}" if minimum else "at an edge",
+        "range": available(lambda: _range(act, at_minimum)),
+        "grid_range": (
+            {"lower": float(finite.min()), "upper": float(finite.max())}
+            if finite.size
+            else "no finite values"
+        ),
+        "minimum": (
+            {"value": minimum[0], "at": minimum[1]}
+            if isinstance(minimum, tuple)
+            else minimum or "at an edge"
+        ),
         "monotonic": _monotonic(y),
         "bounded": "not derived for formulas" if formula else bounded,
-        MEAN: f"{gaussian_mean(act):.6g}",
+        "gaussian_mean": available(lambda: gaussian_mean(act)),
         "smoothness": _smoothness(act),
-        "f(0)": float(act(0.0)),
-        "f′(0)": float(act.derivative(0.0)),
-        SATURATES: _saturation(act, x, dy),
+        "f_at_0": float(act(0.0)),
+        "f_prime_at_0": float(act.derivative(0.0)),
+        "saturates": available(lambda: _saturation(act, x, dy)),
     }
+
+
+def display(props: dict[str, Any]) -> dict[str, Any]:
+    """:func:`properties` as a table shows them: label -> text (f(0) and f′(0) stay numbers)."""
+    return {LABELS[key]: _cell(key, value) for key, value in props.items()}
+
+
+def _cell(key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if key == "range":
+        left, right = (
+            "[" if value["lower_included"] else "(",
+            "]" if value["upper_included"] else ")",
+        )
+        return f"{left}{_bound(value['lower'])}, {_bound(value['upper'])}{right}"
+    if key == "grid_range":
+        return f"[{value['lower']:.6g}, {value['upper']:.6g}]"
+    if key == "minimum":
+        return f"{value['value']:.12g} at {value['at']:.12g}"
+    if key == "gaussian_mean":
+        return f"{value:.6g}"
+    if key == "saturates":
+        return saturation_text(value)
+    return value
+
+
+def saturation_text(intervals: list[dict[str, float]]) -> str:
+    """``x < -3.81, x > 3.81``, ``everywhere`` or ``none``."""
+    if not intervals:
+        return "none"
+    parts = []
+    for part in intervals:
+        if part["lower"] == -math.inf and part["upper"] == math.inf:
+            return "everywhere"
+        parts.append(
+            f"x < {part['upper']:.3g}" if part["lower"] == -math.inf else f"x > {part['lower']:.3g}"
+        )
+    return ", ".join(parts)
 
 
 def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Difference:

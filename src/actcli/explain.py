@@ -1,8 +1,10 @@
 """What ``actcli info`` says about an activation: everything computed, nothing typed twice.
 
 Formulas come from the registry (plain text, LaTeX) and from :mod:`actcli.symbolic` (sympy's
-pretty print of f and f′); properties from :mod:`actcli.comparison`; kinks from every dialect's
-binding of the activation; known problems are derived from the properties.
+pretty print of f and f′, stored for the catalog); properties from :mod:`actcli.comparison`;
+kinks from every dialect's binding of the activation; known problems are derived from the
+properties. The document's keys are ASCII snake_case (JSON-friendly) and its numbers are
+numbers; :data:`LABELS` holds what a table or text calls them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,24 @@ from actcli.catalog import dialects
 from actcli.catalog.registry import Activation
 
 GRID = np.linspace(-10.0, 10.0, 4001)
-FRAMEWORK_MODULES = {"torch": "torch.nn.functional as F", "keras": "keras", "jax": "jax"}
+
+# Human labels of the document's keys: section titles, and the kinks table's columns.
+LABELS = {
+    "formula": "formula",
+    "parameters": "parameters",
+    "constants": "constants",
+    "properties": f"properties (computed on [−{GRID[-1]:g}, {GRID[-1]:g}])",
+    "kinks": "kinks: the derivative at each, per dialect",
+    "problems": "known problems",
+    "frameworks": "in code",
+    "reference": "reference",
+    "at": "at",
+    "jump_order": "jumps",
+    "f_prime_left": "f′ left",
+    "f_prime_right": "f′ right",
+    **{f"f_prime_{dialect}": f"f′ ({dialect})" for dialect in dialects.DIALECTS},
+}
+JUMPS = ("f", "f′", "f″")  # what jumps at a kink, by jump_order
 
 
 def _paragraphs(text: str) -> str:
@@ -38,16 +57,18 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
             f"zero gradient for x ≤ {GRID[last]:g}: a unit whose inputs stay there stops "
             "learning (the dying-ReLU problem)"
         )
-    saturation = props[comparison.SATURATES]
-    if "x >" in saturation and "x <" in saturation:
-        out.append(
-            f"saturates on both sides ({saturation}): gradients vanish through deep stacks "
-            "unless inputs are normalised"
-        )
-    elif saturation != "none" and not out:
-        out.append(f"saturates for {saturation}: little gradient flows there")
-    mean = float(props[comparison.MEAN])
-    if abs(mean) > 0.1:
+    saturation = props["saturates"]
+    if isinstance(saturation, list) and saturation:
+        text = comparison.saturation_text(saturation)
+        if len(saturation) == 2:
+            out.append(
+                f"saturates on both sides ({text}): gradients vanish through deep stacks "
+                "unless inputs are normalised"
+            )
+        elif not out:
+            out.append(f"saturates for {text}: little gradient flows there")
+    mean = props["gaussian_mean"]
+    if isinstance(mean, float) and abs(mean) > 0.1:
         out.append(
             f"not zero-centred: E[f(z)] = {mean:.3g} for z ~ N(0, 1), which shifts the next "
             "layer's inputs"
@@ -97,23 +118,32 @@ def _shared_kwargs(act: Activation) -> str:
 
 
 def _kinks(act: Activation) -> list[dict[str, Any]]:
+    kinks = act.kink_points
+    if not kinks:
+        return []
+    bound = {
+        dialect: actcli.get(act.spec, dialect=dialect).kink_points for dialect in dialects.DIALECTS
+    }
     rows = []
-    for i, k in enumerate(act.kink_points):
+    for i, k in enumerate(kinks):
         row: dict[str, Any] = {
             "at": k.at,
-            "jumps": ("f", "f′", "f″")[k.jump_order],
-            "f′ left": k.left[0],
-            "f′ right": k.right[0],
+            "jump_order": k.jump_order,
+            "f_prime_left": k.left[0],
+            "f_prime_right": k.right[0],
         }
-        for dialect in dialects.DIALECTS:
-            other = actcli.get(act.spec, dialect=dialect).kink_points
-            row[f"f′ ({dialect})"] = other[i].d1 if i < len(other) else math.nan
+        for dialect, other in bound.items():
+            row[f"f_prime_{dialect}"] = other[i].d1 if i < len(other) else math.nan
         rows.append(row)
     return rows
 
 
 def explain(act: Activation) -> dict[str, Any]:
-    """Everything ``info`` shows, as plain data (JSON-ready apart from NaN)."""
+    """Everything ``info`` shows, as plain data (JSON-ready apart from NaN and ±inf).
+
+    A property or formula that cannot be computed for a formula in x is the string
+    "not available (reason)" (see :func:`actcli.comparison.available`); the rest is there.
+    """
     d = act.definition
     doc: dict[str, Any] = {
         "name": act.name,
@@ -143,19 +173,15 @@ def explain(act: Activation) -> dict[str, Any]:
             }
             for p in d.params
         ],
-        "dialect differences": dialects.differences(act.name),
+        "constants": [
+            {"symbol": c.symbol, "value": float(c.digits), "digits": c.digits, "note": c.note}
+            for c in d.constants
+        ],
+        "dialect_differences": dialects.differences(act.name),
         "frameworks": _snippets(act),
     }
-    expr = symbolic.expression(act)
-    if expr is not None:
-        deriv = symbolic.derivative(expr)
-        doc["sympy"] = {
-            "f": symbolic.pretty(expr),
-            "f′": symbolic.pretty(deriv),
-            "latex f": symbolic.latex(expr),
-            "latex f′": symbolic.latex(deriv),
-        }
     if act.kind == "elementwise":
+        doc["sympy"] = comparison.available(lambda: symbolic.forms(act))
         props = comparison.properties(act, GRID)
         doc["properties"] = props
         doc["kinks"] = _kinks(act)

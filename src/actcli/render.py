@@ -66,73 +66,97 @@ def error(message: str, out: Console) -> None:
 
 
 def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
-    """``actcli info``: sections of text and small tables."""
+    """``actcli info``: sections of text and small tables (``explain.explain``'s document).
+
+    Nothing here depends on a terminal: on a file or a pipe (no colour) the text is the same
+    as on a terminal without its styles, and the formulas are printed at a fixed width.
+    """
     from rich.rule import Rule
 
-    def section(title: str) -> None:
-        out.print(Rule(Text(title, style="bold"), align="left"))
+    from actcli import comparison
+    from actcli.explain import JUMPS, LABELS
+
+    def section(key: str) -> None:
+        out.print(Rule(Text(LABELS[key], style="bold"), align="left"))
+
+    def grid(columns: list[str], rows: list[list[str]]) -> None:
+        t = RichTable(show_header=True, header_style="bold", expand=False)
+        for col in columns:
+            t.add_column(col, overflow="fold")
+        for row in rows:
+            t.add_row(*row)
+        out.print(t)
 
     head = Text.assemble((doc["spec"], "bold"), f"  ({doc['kind']}, {doc['family']})")
     if doc["aliases"]:
         head.append(f"  aliases: {', '.join(doc['aliases'])}")
     out.print(head)
-    out.print(doc["summary"])
+    out.print(Text(doc["summary"]))
     if doc["notes"]:
         out.print(Text(doc["notes"], style="dim"))
     section("formula")
-    out.print(doc["formula"])
-    out.print(doc["derivative"])
+    out.print(Text(doc["formula"]))
+    out.print(Text(doc["derivative"]))
     sym = doc.get("sympy")
-    if latex:
+    if isinstance(sym, str):  # "not available (reason)"
+        out.print(Text(f"f′(x) by sympy: {sym}"))
+    elif latex:
         out.print(Text(f"LaTeX: {doc['latex']}"))
         if sym:
-            out.print(Text(f"f′ (LaTeX): {sym['latex f′']}"))
+            out.print(Text(f"f′ (LaTeX): {sym['latex_f_prime']}"))
     elif sym:
         out.print(Text("f(x) ="))
         out.print(Text(sym["f"]))
         out.print(Text("f′(x) ="))
-        out.print(Text(sym["f′"]))
+        out.print(Text(sym["f_prime"]))
         if doc.get("kinks"):  # sympy puts each kink in one branch; frameworks disagree there
             out.print(Text("at a kink, f′ is each framework's choice: see 'kinks' below", "dim"))
     if doc["parameters"]:
         section("parameters")
         dialect_names = list(doc["parameters"][0]["defaults"])
-        t = RichTable(show_header=True, header_style="bold", expand=False)
-        for col in ["name", "symbol", "value", *dialect_names, "domain"]:
-            t.add_column(col, overflow="fold")
-        for p in doc["parameters"]:
-            t.add_row(p["name"], p["symbol"], format_cell(p["value"]),
-                      *(format_cell(p["defaults"][d]) for d in dialect_names), p["domain"])  # fmt: skip
-        out.print(t)
+        grid(
+            ["name", "symbol", "value", *dialect_names, "domain"],
+            [
+                [
+                    p["name"],
+                    p["symbol"],
+                    format_cell(p["value"]),
+                    *(format_cell(p["defaults"][d]) for d in dialect_names),
+                    p["domain"],
+                ]
+                for p in doc["parameters"]
+            ],
+        )
     if doc.get("constants"):
         section("constants")
-        for key, value in doc["constants"].items():
-            out.print(f"{key} = {value}")
+        for c in doc["constants"]:
+            out.print(
+                Text(f"{c['symbol']} = {c['digits']}" + (f" ({c['note']})" if c["note"] else ""))
+            )
     if "properties" in doc:
-        section("properties (computed on [−10, 10])")
+        section("properties")
         t = RichTable(show_header=False, expand=False, box=None)
         t.add_column("property", style="bold")
         t.add_column("value")
-        for key, value in doc["properties"].items():
-            t.add_row(key, format_cell(value))
+        for label, value in comparison.display(doc["properties"]).items():
+            t.add_row(label, format_cell(value))
         out.print(t)
     if doc.get("kinks"):
-        section("kinks: the derivative at each, per dialect")
-        cols = list(doc["kinks"][0])
-        t = RichTable(show_header=True, header_style="bold", expand=False)
-        for col in cols:
-            t.add_column(col, overflow="fold")
-        for row in doc["kinks"]:
-            t.add_row(*(format_cell(row[c]) for c in cols))
-        out.print(t)
+        section("kinks")
+        keys = list(doc["kinks"][0])
+        rows = [
+            [JUMPS[row[k]] if k == "jump_order" else format_cell(row[k]) for k in keys]
+            for row in doc["kinks"]
+        ]
+        grid([LABELS[k] for k in keys], rows)
     if doc.get("problems"):
-        section("known problems")
+        section("problems")
         for problem in doc["problems"]:
-            out.print(f"• {problem}")
+            out.print(Text(f"• {problem}"))
     if doc["frameworks"]:
-        section("in code")
+        section("frameworks")
         for framework, snippet in doc["frameworks"].items():
             out.print(Text(f"# {framework}", style="dim"))
             out.print(Text(snippet))
     section("reference")
-    out.print(doc["reference"])
+    out.print(Text(doc["reference"]))

@@ -200,7 +200,8 @@ def _grid_rule(a: float, b: float, steps: int) -> _Points:
     n = steps − 1, reduced by the common divisor. When every integer in that is below 2**53,
     float64 holds them exactly and its one division rounds correctly (vectorised). Otherwise
     Python's integer division, also correctly rounded, for up to _EXACT_MAX points; beyond,
-    numpy.linspace's formula (within an ULP or two; a·(1 − t) + b·t where b − a overflows).
+    numpy.linspace's formula (within an ULP or two of the larger end; on a/2 and b/2 where
+    b − a overflows).
     """
     n = steps - 1
     low, high, scale = _decimal_integers(a, b)
@@ -221,14 +222,15 @@ def _grid_rule(a: float, b: float, steps: int) -> _Points:
         return lambda start, stop: np.array(
             [(offset + slope * k) / divisor for k in range(start, stop)], dtype=np.float64
         )
-    span = b - a
+    scale = 1.0 if math.isfinite(b - a) else 2.0  # ±1e308: the halves' span is finite
+    first, step = a / scale, (b / scale - a / scale) / n
 
     def linspace(start: int, stop: int) -> np.ndarray:
         k = np.arange(start, stop, dtype=np.float64)
-        if math.isfinite(span):
-            return a + k * (span / n)  # numpy.linspace's own formula
-        t = k / n
-        return a * (1.0 - t) + b * t
+        k *= step  # numpy.linspace's own formula, on the halves when b − a overflows
+        k += first
+        k *= scale  # exact: a power of two
+        return k
 
     return linspace
 

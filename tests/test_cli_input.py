@@ -1,0 +1,99 @@
+"""The input users expect, through the installed ``actcli`` in real pipes: only stdout,
+stderr and the exit status are looked at."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ACTCLI = shutil.which("actcli")
+assert ACTCLI, "actcli is not on PATH: pip install -e '.[test]' first"  # missing is a failure
+ENV = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+
+
+def actcli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+    """The command with ``stdin`` on a real pipe, and its output decoded."""
+    assert ACTCLI is not None
+    done = subprocess.run(
+        [ACTCLI, *args], input=stdin, capture_output=True, env=ENV, timeout=120, check=False
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
+    )
+
+
+def ok(*args: str, stdin: bytes = b"") -> str:
+    result = actcli(*args, stdin=stdin)
+    assert (result.returncode, result.stderr) == (0, ""), result
+    return result.stdout
+
+
+def test_a_single_column_with_a_header():
+    assert ok("eval", "sigmoid", stdin=b"logit\n1\n-2\n") == (
+        "x,sigmoid\n1.0,0.7310585786300049\n-2.0,0.11920292202211755\n"
+    )
+    assert ok("eval", "relu", stdin=b"1\n-2\n") == "x,relu\n1.0,1.0\n-2.0,0.0\n"  # data
+
+
+def test_a_later_non_number_is_still_a_bad_number():
+    result = actcli("eval", "relu", stdin=b"logit\n1\nlogit\n")
+    assert result.returncode == 1
+    assert result.stderr == "error: bad number 'logit' at line 3\n"
+
+
+def test_whitespace_columns_by_name_and_index(tmp_path: Path):
+    path = tmp_path / "v.txt"
+    np.savetxt(path, [[1.5, -2.0], [-3.0, 4.0]], delimiter=" ", header="a b")
+    assert ok("eval", "relu", "--input", str(path), "--column", "b") == (
+        "x,relu\n-2.0,0.0\n4.0,4.0\n"
+    )
+    awk = b"  x    y\n  1.5  -2\n -3\t  4  \n"
+    assert ok("eval", "relu", "--column", "1", stdin=awk) == "x,relu\n1.5,1.5\n-3.0,0.0\n"
+    assert ok("eval", "relu", "--column", "y", stdin=awk) == "x,relu\n-2.0,0.0\n4.0,4.0\n"
+
+
+def test_comment_lines_are_skipped():
+    data = b"# exported by hand\nx,y\n# a note\n1,2\n\n  # another\n3,-4\n"
+    assert ok("eval", "relu", "--column", "y", stdin=data) == "x,relu\n2.0,2.0\n-4.0,0.0\n"
+
+
+def test_quoted_csv_fields():
+    data = b'"name","x"\n"a","1.5"\n"b","-2"\n'
+    assert ok("eval", "relu", "--column", "x", stdin=data) == "x,relu\n1.5,1.5\n-2.0,0.0\n"
+
+
+def test_the_minus_sign_actcli_prints_is_a_minus():
+    minus = "\u2212"
+    assert ok("eval", "relu", f"{minus}2", "1") == "x,relu\n-2.0,0.0\n1.0,1.0\n"
+    assert ok("eval", "relu", stdin=f"{minus}3\n{minus}1e-2\n".encode()) == (
+        "x,relu\n-3.0,0.0\n-0.01,0.0\n"
+    )
+
+
+@pytest.mark.parametrize("via", ["--input", "stdin"])
+def test_a_binary_file_is_named_as_one(tmp_path: Path, via: str):
+    buffer = io.BytesIO()
+    np.save(buffer, np.arange(3.0))
+    path = tmp_path / "x.npy"
+    path.write_bytes(buffer.getvalue())
+    if via == "--input":
+        result = actcli("eval", "relu", "--input", str(path))
+    else:
+        result = actcli("eval", "relu", stdin=buffer.getvalue())
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert "this looks like a binary file (.npy), not text" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_range_points_are_the_decimals_typed():
+    out = ok("eval", "identity", "--range", "-1", "1", "--steps", "11", "--no-header")
+    xs = [line.split(",")[0] for line in out.splitlines()]
+    assert xs == "-1.0 -0.8 -0.6 -0.4 -0.2 0.0 0.2 0.4 0.6 0.8 1.0".split()

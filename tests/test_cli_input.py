@@ -96,4 +96,4 @@ def test_a_binary_file_is_named_as_one(tmp_path: Path, via: str):
 def test_range_points_are_the_decimals_typed():
     out = ok("eval", "identity", "--range", "-1", "1", "--steps", "11", "--no-header")
     xs = [line.split(",")[0] for line in out.splitlines()]
-    assert xs == "-1.0 -0.8 -0.6 -0.4 -0.2 0.0 0.2 0.4 0.6 0.8 1.0".split()
+    assert xs == ["-1.0", "-0.8", "-0.6", "-0.4", "-0.2", "0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]

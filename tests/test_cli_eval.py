@@ -54,7 +54,7 @@ def test_steps_out_of_bounds(runner, steps):
     result = run(runner, "eval", "relu", "--range", "0", "1", "--steps", steps)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "--steps must be between 1 and 100000000" in result.stderr
+    assert "--steps: must be between 1 and 100000000" in result.stderr
 
 
 def test_stdin_tolerates_crlf_blanks_spaces_and_specials(runner):
@@ -123,10 +123,10 @@ def test_csv_column_by_name_and_index(runner, tmp_path):
 def test_csv_errors(runner, tmp_path):
     missing = run(runner, "eval", "relu", "--input", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 1
-    assert missing.stderr.startswith("error: cannot read")
+    assert missing.stderr.startswith("error: --input: cannot read")
     no_column = run(runner, "eval", "relu", "--column", "z", input="a,b\n1,2\n")
     assert no_column.exit_code == 2
-    assert "--column 'z' not found (columns: a, b)" in no_column.stderr
+    assert "--column: no column 'z' (columns: a, b)" in no_column.stderr
     too_far = run(runner, "eval", "relu", "--column", "5", input="a,b\n1,2\n")
     assert too_far.exit_code == 2
     two_columns = run(runner, "eval", "relu", input="a,b\n1,2\n")
@@ -152,11 +152,11 @@ def test_formats(runner):
     doc = json.loads(
         run(runner, "eval", "leaky_relu", "-1", "-p", "alpha=0.5", "-f", "json").stdout
     )
-    assert doc["rows"] == [[-1.0, -0.5]]
+    assert doc["rows"] == [{"x": -1.0, "leaky_relu": -0.5}]
     assert doc["params"] == {"negative_slope": 0.5}
     assert (doc["activation"], doc["dialect"], doc["dtype"]) == ("leaky_relu", "torch", "float64")
     precise = run(runner, "eval", "gelu", "1", "--precision", "4")
-    assert precise.stdout == "x,gelu\n1,0.8413\n"
+    assert precise.stdout == "x,gelu\n1.0,0.8413\n"  # x is never rounded
     bare = run(runner, "eval", "relu", "1", "--no-header")
     assert bare.stdout == "1.0,1.0\n"
 
@@ -257,8 +257,8 @@ def test_bom_ragged_rows_and_odd_line_breaks(runner):
 
 def test_options_the_input_would_ignore_are_errors(runner):
     for args, message in [
-        (["eval", "relu", "5", "--steps", "3"], "--steps goes with --range"),
-        (["eval", "relu", "1", "--column", "x"], "--column picks a column"),
+        (["eval", "relu", "5", "--steps", "3"], "--steps: counts the points of a range"),
+        (["eval", "relu", "1", "--column", "x"], "--column: picks a column of a file"),
         (["eval", "relu", "-", "5"], "give numbers or '-', not both"),
         (["eval", "relu", "-", "--range", "0", "1"], "give the input one way"),
     ]:
@@ -286,8 +286,11 @@ def test_huge_ranges_and_vectors(runner):
     assert run(runner, "eval", "softmax", input="").stdout == "x,softmax\n"
 
 
-def test_debug_lets_the_traceback_through(runner):
-    result = run(runner, "eval", "nosuch", "1", env={"ACTCLI_DEBUG": "1"})
+def test_debug_lets_the_traceback_through(runner, monkeypatch):
+    from actcli.cli import boundary
+
+    monkeypatch.setattr(boundary, "DEBUG", True)  # what ACTCLI_DEBUG=1 sets, read at import
+    result = run(runner, "eval", "nosuch", "1")
     assert isinstance(result.exception, actcli.UnknownActivationError)
 
 

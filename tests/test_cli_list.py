@@ -35,7 +35,7 @@ def test_list_csv_has_every_activation(runner):
 def test_list_search_json(runner):
     result = runner.invoke(app, ["list", "--search", "SHRINK", "--format", "json"])
     doc = json.loads(result.stdout)
-    assert [row[0] for row in doc["rows"]] == ["hard_shrink", "soft_shrink", "tanh_shrink"]
+    assert [row["name"] for row in doc["rows"]] == ["hard_shrink", "soft_shrink", "tanh_shrink"]
     assert doc["count"] == 3 and doc["search"] == "SHRINK"
 
 

@@ -59,7 +59,7 @@ def test_plot_vector_and_second_derivative(runner, in_tmp):
         (["plot", "relu", "--size", "0x0"], 2, "--size '0x0'"),
         (["plot", "relu", "--dpi", "0"], 2, "--dpi"),
         (["plot", "relu", "--steps", "100000000"], 2, "--steps must be between 2 and"),
-        (["plot", "relu", "-ddd"], 2, "at most twice"),
+        (["plot", "relu", "-ddd"], 2, "3 is not in the range 0<=x<=2"),
         (["plot", "relu", "--terminal", "-o", "f.png"], 2, "drop -o"),
         (["plot", "softmax", "--others", "a,b"], 2, "--others 'a,b'"),
     ],

@@ -111,14 +111,22 @@ def check(
     }
     for label, inside in regions.items():
         e = errors[inside]
-        report.regions.append({
-            "region": label,
-            "rows": int(e.size),
-            "max ULP": float(e.max()) if e.size else math.nan,
-            "median ULP": float(np.median(e)) if e.size else math.nan,
-        })  # fmt: skip
+        report.regions.append(
+            {
+                "region": label,
+                "rows": int(e.size),
+                "max_ulp": float(e.max()) if e.size else math.nan,
+                "median_ulp": float(np.median(e)) if e.size else math.nan,
+            }
+        )
     for i in np.argsort(-errors, kind="stable")[:5]:
         if errors[i] > 0:
-            report.worst.append({"x": float(x[i]), "given": float(y[i]),
-                                 "reference": float(reference[i]), "ULP": float(errors[i])})  # fmt: skip
+            report.worst.append(
+                {
+                    "x": float(x[i]),
+                    "given": float(y[i]),
+                    "reference": float(reference[i]),
+                    "ulp": float(errors[i]),
+                }
+            )
     return report, reference, errors

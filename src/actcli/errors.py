@@ -69,3 +69,9 @@ class DataError(ActcliError):
     """Input data could not be read or interpreted (bad number, wrong shape, unreadable file)."""
 
     exit_status = ExitStatus.DATA_ERROR
+
+
+class CheckFailed(ActcliError):
+    """``check``'s verdict: the values are further from the reference than the tolerance."""
+
+    exit_status = ExitStatus.CHECK_FAILED

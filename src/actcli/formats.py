@@ -44,6 +44,7 @@ class Table:
     rows: list[list[Any]]
     title: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    inputs: int = 0  # the leading columns that say what went in (x): --precision spares them
 
 
 def format_number(value: float, precision: int | None = None) -> str:
@@ -125,6 +126,17 @@ def _json_value(value: Any, precision: int | None) -> Any:
     return value
 
 
+def _digits(width: int, precision: int | None, inputs: int) -> list[int | None]:
+    """Each column's --precision: none for the input columns, whose values identify the row."""
+    return [None if i < inputs else precision for i in range(width)]
+
+
+def _record(columns: Sequence[str], row: Sequence[Any], digits: Sequence[int | None]) -> Any:
+    """One row as a JSON object keyed by column name."""
+    values = (_json_value(v, p) for v, p in zip(row, digits, strict=True))
+    return dict(zip(columns, values, strict=True))
+
+
 def json_safe(value: Any) -> Any:
     """A structure with NaN and ±inf spelled as strings, ready for json.dumps."""
     return _json_value(value, None)
@@ -140,14 +152,17 @@ def write(
 ) -> None:
     """Serialise ``table`` to ``stream`` in a machine format (not ``table``/``auto``)."""
     if fmt in STREAMING:
-        writer = BlockWriter(table.columns, fmt, stream, header=header, precision=precision)
+        writer = BlockWriter(
+            table.columns, fmt, stream, header=header, precision=precision, inputs=table.inputs
+        )
         writer.write_rows(table.rows)
         writer.finish()
     elif fmt is OutputFormat.json:
+        digits = _digits(len(table.columns), precision, table.inputs)
         doc = {
             **_json_value(table.meta, None),
             "columns": table.columns,
-            "rows": [_json_value(row, precision) for row in table.rows],
+            "rows": [_record(table.columns, row, digits) for row in table.rows],
         }
         stream.write(json.dumps(doc, ensure_ascii=False) + "\n")
     else:
@@ -182,11 +197,13 @@ class BlockWriter:
         *,
         header: bool = True,
         precision: int | None = None,
+        inputs: int = 0,
     ) -> None:
         if fmt not in STREAMING:
             raise ValueError(f"{fmt.value} is not a streaming format")
         self.columns, self.fmt, self.stream = columns, fmt, stream
         self.precision = precision
+        self.digits = _digits(len(columns), precision, inputs)
         self.delimiter = "\t" if fmt is OutputFormat.tsv else ","
         self.pending_header = header and fmt is not OutputFormat.jsonl
 
@@ -211,15 +228,17 @@ class BlockWriter:
         """Rows of Python values (or numpy scalars)."""
         if self.fmt is OutputFormat.jsonl:
             for row in table_rows:
-                values = (_json_value(v, self.precision) for v in row)
-                record = dict(zip(self.columns, values, strict=True))
+                record = _record(self.columns, row, self.digits)
                 self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
         writer = csv.writer(self.stream, delimiter=self.delimiter, lineterminator="\n")
         if self.pending_header:
             writer.writerow(self.columns)
             self.pending_header = False
-        writer.writerows([format_cell(v, self.precision) for v in row] for row in table_rows)
+        digits = self.digits
+        writer.writerows(
+            [format_cell(v, p) for v, p in zip(row, digits, strict=True)] for row in table_rows
+        )
 
     def _polars(self, block: list[np.ndarray]) -> None:
         import polars as pl
@@ -240,3 +259,19 @@ class BlockWriter:
         )
         if binary is not None:
             binary.flush()
+
+
+def flatten(doc: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """A nested document as (dotted key, scalar) pairs: ``parameters.1.name``, lists 1-based.
+
+    For key/value CSV of a document (``info --format csv``): no Python reprs in any cell.
+    """
+    if isinstance(doc, Mapping):
+        items: Iterable[tuple[Any, Any]] = doc.items()
+    elif isinstance(doc, (list, tuple)):
+        items = enumerate(doc, start=1)
+    else:
+        yield prefix, doc
+        return
+    for key, value in items:
+        yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))

@@ -1,0 +1,139 @@
+"""The one place where an exception becomes an exit status and a line on stderr.
+
+:data:`RULES` maps each kind of exception to its exit status and message, first match wins;
+:func:`fail` applies it. :class:`Boundary` is the typer group that routes every exception of
+parsing and of the commands here. ``ACTCLI_DEBUG=1`` (read once, at import) lets actcli's own
+errors and unexpected ones through with their traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from actcli.errors import ActcliError, ExitStatus
+
+DEBUG = bool(os.environ.get("ACTCLI_DEBUG"))
+
+# How the core's words for an input are spelled on the command line.
+FLAGS = {
+    "values": "VALUES",
+    "range": "--range",
+    "steps": "--steps",
+    "file": "--input",
+    "column": "--column",
+    "stdin": "-",
+    "dtype": "--dtype",
+    "tol": "--tol",
+}
+
+
+def _actcli(exc: ActcliError) -> tuple[int, str | None]:
+    flag = FLAGS.get(exc.option or "")
+    return exc.exit_status, f"{flag}: {exc}" if flag else str(exc)
+
+
+def _parser(exc: typer.TyperException) -> tuple[int, str | None]:
+    """typer's (click's) usage errors: bad option, missing argument, bad choice."""
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return getattr(exc, "exit_code", ExitStatus.USAGE_ERROR), exc.format_message() + hint
+
+
+def closed_pipe(exc: OSError) -> bool:
+    """EPIPE, as Python raises it (BrokenPipeError) or as polars does (OSError, os error 32)."""
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE or "os error 32" in str(exc)
+
+
+def _os_error(exc: OSError) -> tuple[int, str | None]:
+    """A failed write: exit 1, or, when the reader went away (``| head``), quietly 0."""
+    if not closed_pipe(exc):
+        return ExitStatus.DATA_ERROR, exc.strerror or str(exc)
+    # keep the final flush of stdout from meeting the same closed pipe (a test runner's
+    # stdout is no file descriptor: nothing is flushed there)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return ExitStatus.OK, None
+
+
+def _internal(exc: BaseException) -> tuple[int, str | None]:
+    """Anything else is a bug, and still gets one line rather than a traceback."""
+    return (
+        ExitStatus.DATA_ERROR,
+        f"internal error ({type(exc).__name__}: {exc}); ACTCLI_DEBUG=1 shows where",
+    )
+
+
+Rule = Callable[[Any], tuple[int, str | None]]
+RULES: Sequence[tuple[type[BaseException], Rule]] = (
+    (ActcliError, _actcli),
+    (typer.Abort, lambda _: (ExitStatus.INTERRUPTED, None)),  # Ctrl-C while parsing
+    (KeyboardInterrupt, lambda _: (ExitStatus.INTERRUPTED, None)),
+    (typer.TyperException, _parser),
+    (OSError, _os_error),
+    (
+        MemoryError,
+        lambda _: (
+            ExitStatus.DATA_ERROR,
+            "out of memory: ask for fewer values (--steps) or stream them through stdin",
+        ),
+    ),
+    (Exception, _internal),
+)
+
+
+def outcome(exc: BaseException) -> tuple[int, str | None]:
+    """The exit status for ``exc`` and the message for stderr (None: nothing to say)."""
+    for kind, rule in RULES:
+        if isinstance(exc, kind):
+            return rule(exc)
+    raise exc  # SystemExit and other BaseExceptions are not errors to report
+
+
+def fail(exc: BaseException) -> NoReturn:
+    """Say what went wrong in one line on stderr and exit with its status."""
+    if DEBUG and not isinstance(exc, (typer.TyperException, typer.Abort)):
+        raise exc
+    status, message = outcome(exc)
+    if message is not None:
+        from actcli import render
+
+        render.error(message, render.console(sys.stderr))
+    sys.exit(int(status))  # SystemExit, not typer.Exit: it must work outside click's handling
+
+
+class Boundary(TyperGroup):
+    """The typer group whose parsing and commands report every exception through :func:`fail`."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        forward = (args, prog_name, complete_var, False, windows_expand_args)
+        if not standalone_mode:
+            return super().main(*forward, **extra)
+        try:
+            code = super().main(*forward, **extra)  # typer.Exit comes back as its code
+        except Exception as exc:  # the group's own parsing: unknown command, bad option
+            fail(exc)
+        sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.Exit:
+            raise
+        except (Exception, KeyboardInterrupt) as exc:  # typer would turn EPIPE into exit 1
+            fail(exc)

@@ -1,0 +1,189 @@
+"""``actcli eval`` and ``actcli diff``: an activation's values or derivatives, streamed."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import numpy as np
+import typer
+
+from actcli import reading
+from actcli.cli import output, specs
+from actcli.cli.options import (
+    ColumnOption,
+    DialectOption,
+    Dtype,
+    DtypeOption,
+    FormatOption,
+    InfPolicyOption,
+    InputOption,
+    NameArg,
+    NoColorOption,
+    NoHeaderOption,
+    ParamOption,
+    PrecisionOption,
+    RangeOption,
+    StepsOption,
+    TemperatureOption,
+    ValuesArg,
+)
+from actcli.errors import UsageError
+from actcli.formats import OutputFormat, Table
+
+if TYPE_CHECKING:
+    from actcli.catalog.registry import Activation
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How the columns are written: the output options eval and diff share."""
+
+    fmt: OutputFormat
+    precision: int | None
+    no_header: bool
+    no_color: bool
+
+
+def eval_command(
+    name: NameArg,
+    values: ValuesArg = None,
+    range_: RangeOption = None,
+    steps: StepsOption = None,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    dtype: DtypeOption = Dtype.float64,
+    fmt: FormatOption = OutputFormat.auto,
+    precision: PrecisionOption = None,
+    no_header: NoHeaderOption = False,
+    input_file: InputOption = None,
+    column: ColumnOption = None,
+    temperature: TemperatureOption = None,
+    inf_policy: InfPolicyOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Evaluate an activation on VALUES, a --range, a file or stdin.
+
+    VALUES, or --range A B (--steps N points), or numbers from --input FILE or stdin.
+
+    Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.
+    Input: one number per line, or CSV/TSV/whitespace columns with --column (a header row is
+    recognised; # comments are skipped). Vector activations (softmax, glu, ...) take one
+    vector (the values, or a single column) or one vector per row of several columns.
+
+    Examples:
+
+      actcli eval relu -2 -1 0 1
+
+      actcli eval softmax 1 2 3
+
+      actcli eval gelu --range -4 4 --steps 9 --dialect jax
+
+      seq -5 0.5 5 | actcli eval gelu | column -s, -t
+
+      actcli eval leaky_relu:negative_slope=0.2 --input data.csv --column x --format json
+    """
+    act = specs.activation(name, params, dialect, temperature, inf_policy)
+    request = _request(values, range_, steps, input_file, column)
+    run(act, 0, request, dtype, Shown(fmt, precision, no_header, no_color))
+
+
+def diff_command(
+    name: NameArg,
+    values: ValuesArg = None,
+    order: Annotated[int, typer.Option("--order", min=1, max=2, help="1: f′, 2: f″.")] = 1,
+    range_: RangeOption = None,
+    steps: StepsOption = None,
+    params: ParamOption = None,
+    dialect: DialectOption = None,
+    dtype: DtypeOption = Dtype.float64,
+    fmt: FormatOption = OutputFormat.auto,
+    precision: PrecisionOption = None,
+    no_header: NoHeaderOption = False,
+    input_file: InputOption = None,
+    column: ColumnOption = None,
+    temperature: TemperatureOption = None,
+    inf_policy: InfPolicyOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
+
+    f′ with --order 1 (the default), f″ with --order 2.
+
+    At kinks the derivative follows the dialect's convention (relu′(0) = 0; leaky_relu′(0) is
+    the slope in torch and 1 in jax). For vector activations the output is the Jacobian of one
+    vector: one row per output, one column per input. CSV header: x,dNAME (d2NAME for f″).
+    Input as for eval.
+
+    Examples:
+
+      actcli diff relu -1 0 1
+
+      actcli diff leaky_relu 0 --dialect jax
+
+      actcli diff silu --range -3 3 --order 2
+
+      actcli diff softmax 1 2 3
+    """
+    act = specs.activation(name, params, dialect, temperature, inf_policy)
+    if act.kind == "vector" and order == 2:
+        raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
+    request = _request(values, range_, steps, input_file, column)
+    run(act, order, request, dtype, Shown(fmt, precision, no_header, no_color))
+
+
+def _request(
+    values: list[str] | None,
+    range_: tuple[float, float] | None,
+    steps: int | None,
+    input_file: Path | None,
+    column: str | None,
+) -> reading.Request:
+    return reading.Request(
+        values=tuple(values or ()), span=range_, steps=steps, path=input_file, column=column
+    )
+
+
+def run(act: Activation, order: int, request: reading.Request, dtype: Dtype, shown: Shown) -> None:
+    """Read, evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector), write."""
+    from actcli import evaluation
+
+    lost: Counter[str] = Counter()
+    blocks = reading.blocks(request, sys.stdin.buffer, sys.stdin.isatty(), lost)
+    report = evaluation.Report(dtype=dtype.value)
+    if act.kind == "vector":
+        columns, block = evaluation.vector(act, blocks, order > 0, dtype.value, report)
+        results: Iterable[list[np.ndarray]] = [block]
+    else:
+        columns = ["x", evaluation.column_name(act, order)]
+        # three stages on their own threads: parse, evaluate, write (polars and numpy work
+        # outside the GIL, so they overlap)
+        results = reading.read_ahead(
+            evaluation.elementwise(act, blocks, order, dtype.value, report)
+        )
+    meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
+    inputs = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
+    table = Table(columns, [], title=_title(meta), meta=meta, inputs=inputs)
+    output.emit_blocks(
+        table,
+        results,
+        shown.fmt,
+        header=not shown.no_header,
+        precision=shown.precision,
+        no_color=shown.no_color,
+    )
+    report.input_overflow += lost["over"]  # written beyond float64, read as ±inf or 0
+    report.input_flushed += lost["under"]
+    for warning in report.warnings():
+        output.note(f"warning: {warning}")
+
+
+def _title(meta: dict[str, Any]) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in meta["params"].items())
+    what = {"value": "", "derivative": "d/dx ", "second derivative": "d²/dx² ", "jacobian": "∂/∂x "}
+    head = f"{what[meta['quantity']]}{meta['activation']}" + (f"({params})" if params else "")
+    return f"{head} · dialect {meta['dialect']} · {meta['dtype']}"

@@ -1,0 +1,181 @@
+"""Every option and argument more than one command takes, declared once as an ``Annotated`` alias.
+
+A command's signature is then a list of these (``range_: RangeOption = None``), so the same
+flag is spelled, typed and documented the same way everywhere. Options only one command takes
+stay in that command's module.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from actcli.formats import OutputFormat
+
+
+class Dtype(str, enum.Enum):
+    float64 = "float64"
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+
+
+class InfPolicy(str, enum.Enum):
+    nan = "nan"
+    limit = "limit"
+
+
+class Style(str, enum.Enum):
+    light = "light"
+    dark = "dark"
+
+
+class Metric(str, enum.Enum):
+    abs = "abs"
+    rel = "rel"
+    ulp = "ulp"
+
+
+# ---------------------------------------------------------------------------------- activations
+
+NameArg = Annotated[
+    str,
+    typer.Argument(
+        help="Activation name or alias, optionally with parameters (leaky_relu:negative_slope=0.2), "
+        "or a formula in x.",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+NamesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Activations (names, aliases, name:k=v, formulas).",
+        metavar="NAMES...",
+        show_default=False,
+    ),
+]
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="K=V",
+        help="A parameter (repeatable); with several NAMEs, each one that has it.",
+    ),
+]
+DialectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dialect", help="Framework defaults and kink rules: torch, keras, keras2, jax, tf."
+    ),
+]
+DtypeOption = Annotated[
+    Dtype, typer.Option("--dtype", help="Round results once to this type.", case_sensitive=False)
+]
+TemperatureOption = Annotated[
+    float | None, typer.Option("--temperature", help="softmax family: divide the logits by T.")
+]
+InfPolicyOption = Annotated[
+    InfPolicy | None,
+    typer.Option("--inf-policy", help="softmax family: rows with ±inf give nan or their limit."),
+]
+
+# ---------------------------------------------------------------------------------- input
+
+ValuesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Numbers (negative ones too). '-' reads standard input.",
+        metavar="VALUES...",
+        show_default=False,
+    ),
+]
+RangeOption = Annotated[
+    tuple[float, float] | None,
+    typer.Option(
+        "--range", "-r", metavar="A B", help="Evaluate on STEPS evenly spaced points from A to B."
+    ),
+]
+StepsOption = Annotated[
+    int | None,
+    typer.Option("--steps", "-n", help="Points of --range (default 11; 1 to 100000000)."),
+]
+InputOption = Annotated[
+    Path | None, typer.Option("--input", "-i", metavar="FILE", help="Read numbers from FILE.")
+]
+ColumnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--column",
+        "-c",
+        metavar="C",
+        help="Column of CSV/TSV/whitespace input: header name or 1-based index.",
+    ),
+]
+PlotRangeOption = Annotated[
+    tuple[float, float], typer.Option("--range", "-r", metavar="A B", help="The x interval.")
+]
+GridStepsOption = Annotated[int, typer.Option("--steps", "-n", help="Points on the x grid.")]
+
+# ---------------------------------------------------------------------------------- output
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. auto: a table on a terminal, CSV in a pipe or file.",
+        case_sensitive=False,
+    ),
+]
+PrecisionOption = Annotated[
+    int | None,
+    typer.Option(
+        "--precision",
+        min=1,
+        max=17,
+        help="Significant digits of computed values (default: shortest exact); x is never rounded.",
+    ),
+]
+NoHeaderOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-header", help="No header row in the output; delimited input has none either."
+    ),
+]
+NoColorOption = Annotated[
+    bool, typer.Option("--no-color", help="No colours (also when NO_COLOR is set).")
+]
+
+# ---------------------------------------------------------------------------------- figures
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Figure file: .png, .svg or .pdf."),
+]
+DerivativeOption = Annotated[
+    int,
+    typer.Option(
+        "--derivative",
+        "-d",
+        count=True,
+        min=0,
+        max=2,
+        help="Derivatives by count: -d f′, -dd f″ (plot: f′ and f″ too).",
+        show_default=False,
+    ),
+]
+DpiOption = Annotated[
+    int | None, typer.Option("--dpi", help="Pixels per inch, 10 to 1200 (default 150).")
+]
+SizeOption = Annotated[
+    str | None, typer.Option("--size", metavar="WxH", help="Figure size in inches (1 to 50).")
+]
+TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title.")]
+StyleOption = Annotated[
+    Style | None, typer.Option("--style", help="light (default) or dark.", case_sensitive=False)
+]

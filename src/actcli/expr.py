@@ -252,6 +252,8 @@ def parse(text: str) -> tuple[Any, frozenset[str]]:
     except SyntaxError as exc:
         raise ExpressionError(text, "not a formula", (exc.offset or 1) - 1) from None
     params = _check(text.strip(), tree, functions)
+    if not any(isinstance(node, ast.Name) and node.id == "x" for node in ast.walk(tree)):
+        raise ExpressionError(text, "has no x: a formula is a function of x (as in 'x*sigmoid(x)')")
     env: dict[str, Any] = {"x": sp.Symbol("x", real=True), "pi": sp.pi, "e": sp.E}
     env.update({p: sp.Symbol(p, real=True) for p in params})
     env["functions"] = _catalog_functions()

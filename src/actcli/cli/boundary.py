@@ -109,7 +109,18 @@ def fail(exc: BaseException) -> NoReturn:
     sys.exit(int(status))  # SystemExit, not typer.Exit: it must work outside click's handling
 
 
-class Boundary(TyperGroup):
+class QuietHelp:
+    """Help that meets a reader gone away (``actcli --help | head -1``) ends with status 0:
+    rich answers a broken pipe with SystemExit(1), which is no error of the user's."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        try:
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+        except SystemExit:
+            raise typer.Exit(ExitStatus.OK) from None
+
+
+class Boundary(QuietHelp, TyperGroup):
     """The typer group whose parsing and commands report every exception through :func:`fail`."""
 
     def main(

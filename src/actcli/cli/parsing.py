@@ -6,10 +6,11 @@ from typing import Any
 
 from typer.core import TyperCommand
 
+from actcli.cli.boundary import QuietHelp
 from actcli.reading import is_number
 
 
-class NumbersCommand(TyperCommand):
+class NumbersCommand(QuietHelp, TyperCommand):
     """A command whose positional arguments may be negative numbers: -2, -1e-3, -inf.
 
     Such a token is protected from the option parser by a leading space (float() ignores it),

@@ -222,14 +222,14 @@ def _grid_rule(a: float, b: float, steps: int) -> _Points:
         return lambda start, stop: np.array(
             [(offset + slope * k) / divisor for k in range(start, stop)], dtype=np.float64
         )
-    scale = 1.0 if math.isfinite(b - a) else 2.0  # ±1e308: the halves' span is finite
-    first, step = a / scale, (b / scale - a / scale) / n
+    unit = 1.0 if math.isfinite(b - a) else 2.0  # ±1e308: the halves' span is finite
+    first, step = a / unit, (b / unit - a / unit) / n
 
     def linspace(start: int, stop: int) -> np.ndarray:
         k = np.arange(start, stop, dtype=np.float64)
         k *= step  # numpy.linspace's own formula, on the halves when b − a overflows
         k += first
-        k *= scale  # exact: a power of two
+        k *= unit  # exact: a power of two
         return k
 
     return linspace
@@ -525,7 +525,7 @@ class Reader:
         """A large block through polars, made plain for it first (minus signs, comments,
         runs of blanks); None when it needs the line-by-line path."""
         assert self.layout is not None
-        if _MINUS_UTF8 in data:
+        if b"\xe2" in data and _MINUS_UTF8 in data:  # one byte is found 30x faster than three
             data = data.replace(_MINUS_UTF8, b"-")
         if b"#" in data:
             data, comments = _COMMENT_LINE.subn(b"", data)

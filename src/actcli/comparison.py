@@ -15,7 +15,7 @@ import numpy as np
 
 from actcli.catalog.registry import Activation
 from actcli.errors import DataError, UsageError
-from actcli.stats import SATURATION, expect
+from actcli.stats import SATURATION, edge, expect
 
 METRICS = ("abs", "rel", "ulp")
 
@@ -86,15 +86,7 @@ def _minimum(act: Activation, x: np.ndarray, y: np.ndarray) -> tuple[float, floa
     d = act.derivative
     if not (d(lo) < 0 < d(hi)):
         return float(y[i]), float(x[i])  # flat or kinked minimum: the grid point is it
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mid in (lo, hi):
-            break
-        if d(mid) < 0:
-            lo = mid
-        else:
-            hi = mid
-    at = 0.5 * (lo + hi)
+    at = edge(lambda t: np.asarray(d(t)) < 0, lo, hi)
     return float(act(at)), at
 
 
@@ -127,14 +119,7 @@ def _edge(act: Activation, a: float, b: float, eps: float) -> float:
     for k in act.kinks:
         if a <= k <= b:
             return k
-    flat_a = abs(float(act.derivative(a))) < eps
-    for _ in range(60):
-        m = 0.5 * (a + b)
-        if (abs(float(act.derivative(m))) < eps) == flat_a:
-            a = m
-        else:
-            b = m
-    return 0.5 * (a + b)
+    return edge(lambda t: np.abs(np.asarray(act.derivative(t))) < eps, a, b)
 
 
 def _saturation(act: Activation, x: np.ndarray, dy: np.ndarray) -> list[dict[str, float]]:

@@ -18,27 +18,29 @@ def info(runner, *args):
 
 def test_gelu(runner):
     doc = info(runner, "gelu")
-    assert doc["properties"]["minimum"] == "-0.16997120748 at -0.751791524694"
-    assert doc["properties"]["f′(0)"] == 0.5
+    assert doc["properties"]["minimum"] == {"value": -0.1699712074799037, "at": -0.7517915246935645}
+    assert doc["properties"]["f_prime_at_0"] == 0.5
     assert doc["properties"]["smoothness"] == "C∞"
     (approximate,) = doc["parameters"]
     assert approximate["defaults"]["torch"] == "none"
     assert approximate["defaults"]["jax"] == "tanh"
-    assert "erf" in doc["sympy"]["f"] and "erf" in doc["sympy"]["latex f"]
+    assert "erf" in doc["sympy"]["f"] and "erf" in doc["sympy"]["latex_f"]
     assert "F.gelu(x, approximate='none')" in doc["frameworks"]["torch"]
 
 
 def test_selu_constants_and_zero_mean(runner):
     doc = info(runner, "selu")
-    assert doc["constants"]["α"] == "1.6732632423543772848170429916717"
-    assert doc["constants"]["λ (scale)"] == "1.0507009873554804934193349852946"
-    assert abs(float(doc["properties"]["E[f(z)], z ~ N(0,1)"])) < 1e-6
+    alpha, scale, _ = doc["constants"]
+    assert alpha["symbol"] == "α" and alpha["digits"] == "1.6732632423543772848170429916717"
+    assert scale["symbol"] == "λ (scale)" and scale["value"] == 1.0507009873554805
+    assert abs(doc["properties"]["gaussian_mean"]) < 1e-15
 
 
 def test_kinks_per_dialect_and_problems(runner):
     doc = info(runner, "leaky_relu")
     (kink,) = doc["kinks"]
-    assert kink["f′ (torch)"] == 0.01 and kink["f′ (jax)"] == 1.0 and kink["f′ (keras)"] == 0.2
+    assert kink["f_prime_torch"] == 0.01 and kink["f_prime_jax"] == 1.0
+    assert kink["f_prime_keras"] == 0.2
     relu = info(runner, "relu")
     assert any("dying-ReLU" in p for p in relu["problems"])
     sigmoid = info(runner, "sigmoid")
@@ -72,7 +74,7 @@ def test_every_activation_explains_itself(runner):
         doc = info(runner, name)
         assert doc["name"] == name
         if doc["kind"] == "elementwise":
-            assert doc["sympy"]["f"] and doc["sympy"]["f′"], name
+            assert doc["sympy"]["f"] and doc["sympy"]["f_prime"], name
             assert "properties" in doc
 
 
@@ -96,3 +98,20 @@ def test_snippets_spell_out_what_differs_between_frameworks(runner):
     assert doc["frameworks"]["keras"].endswith("gelu(x, approximate=False)")
     leaky = info(runner, "leaky_relu:negative_slope=0.1")["frameworks"]
     assert all(s.endswith("(x, negative_slope=0.1)") for s in leaky.values())
+
+
+def test_a_formula_whose_mean_does_not_converge_still_explains_itself(runner):
+    doc = info(runner, "x**x**x**x**x")
+    assert doc["properties"]["gaussian_mean"].startswith("not available (")
+    assert doc["properties"]["f_at_0"] == 0.0
+    table = runner.invoke(app, ["info", "x**x**x**x**x", "--format", "table"])
+    assert table.exit_code == 0, table.stderr
+    assert "not available (" in table.stdout and "reference" in table.stdout
+
+
+def test_info_in_a_pipe_is_the_readable_text(runner):
+    piped = runner.invoke(app, ["info", "relu"])  # CliRunner's stdout is not a terminal
+    assert piped.exit_code == 0, piped.stderr
+    table = runner.invoke(app, ["info", "relu", "--format", "table"])
+    assert piped.stdout == table.stdout
+    assert "\x1b" not in piped.stdout and "properties (computed on [−10, 10])" in piped.stdout

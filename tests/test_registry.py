@@ -163,3 +163,18 @@ def test_unknown_dialect():
     with pytest.raises(actcli.UnknownDialectError, match="unknown dialect 'pytorchx'"):
         actcli.get("relu", dialect="pytorchx")
     assert actcli.get("relu", dialect="PyTorch").dialect == "torch"
+
+
+def test_constants_shown_are_the_ones_computed_with():
+    from actcli.catalog import smooth
+
+    used = {
+        ("selu", "α"): smooth.SELU_ALPHA,
+        ("selu", "λ (scale)"): smooth.SELU_SCALE,
+        ("selu", "λα"): smooth.SELU_SCALE_ALPHA,
+        ("gelu", "√(2/π)"): smooth.SQRT_2_OVER_PI[0],
+        ("gelu", "κ"): smooth.KAPPA[0],
+    }
+    shown = {(n, c.symbol): c for n, d in definitions().items() for c in d.constants}
+    for key, value in used.items():
+        assert float(shown[key].digits) == value, key

@@ -6,12 +6,15 @@ import inspect
 import math
 
 import mpmath as mp
+import numpy as np
 import pytest
 
 import actcli
 import oracle
 from actcli import comparison, stats
-from actcli.cli import app, stats_cmd
+from actcli.cli import app
+from actcli.cli.stats import stats_command
+from actcli.errors import DataError
 
 CASES = [
     ("relu", {}, 0.0, 1.0),
@@ -113,5 +116,36 @@ def test_stats_cli_outputs(runner, tmp_path):
 
 
 def test_one_saturation_threshold_everywhere():
-    assert float(comparison.SATURATES.split("< ")[1].rstrip(")")) == stats.SATURATION
-    assert inspect.signature(stats_cmd).parameters["eps"].default == stats.SATURATION
+    label = comparison.LABELS["saturates"]
+    assert float(label.split("< ")[1].rstrip(")")) == stats.SATURATION
+    assert inspect.signature(stats_command).parameters["eps"].default == stats.SATURATION
+
+
+def test_odd_functions_have_mean_exactly_zero():
+    for name in ("tanh", "softsign", "hard_tanh", "isru", "sine", "tanh_shrink"):
+        assert stats.moments(actcli.get(name)).mean == 0.0, name
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        ("exp(x**2)", "the integrand is inf at z = "),  # E[e^(z²)] diverges
+        ("log(x)", "the integrand is nan at z = "),
+        ("x**x**x", "the integrand is nan at z = "),
+    ],
+)
+def test_a_mean_that_does_not_exist_is_a_data_error(formula, message):
+    with pytest.raises(DataError, match=r"E\[·\] for z ~ N\(0, 1²\) is not finite: " + message):
+        stats.moments(actcli.get(formula))
+
+
+def test_overflow_in_the_integrand_is_a_data_error():
+    act = actcli.get("exp(x)")
+    with pytest.raises(DataError, match="is not finite"):
+        stats.expect(act, lambda t: np.asarray(act(t)) ** 40, 0.0, 1.0)  # e^(40z) overflows
+
+
+def test_edge_is_found_to_the_last_bit():
+    root = math.sqrt(2.0)
+    assert abs(stats.edge(lambda t: t * t < 2.0, 1.0, 2.0) - root) <= math.ulp(root)
+    assert stats.edge(lambda t: t < 0.0, -1.0, 1.0) == 0.0  # not −0.0

@@ -80,19 +80,9 @@ def plot_command(
         unused = {"--width": width, "--height": height, "--ascii": ascii_only}
         figures.refuse_unused(unused, "--terminal")
     acts = specs.activations(names, params, dialect)
-    vectors = [a for a in acts if a.kind == "vector"]
-    if others is not None and not vectors:
-        raise UsageError("--others is for vector activations (softmax, ...)")
-    if vectors and derivative > 1:
-        raise UsageError(f"{vectors[0].name}: vector activations show f and ∂f/∂x (-d), not -dd")
-    x = curves.grid(range_[0], range_[1], steps)
-    extra = curves.parse_others(others or "0")
     labels = specs.labels(acts)
-    drawn = [
-        c
-        for a, label in zip(acts, labels, strict=True)
-        for c in curves.curves(a, x, derivative, extra, label)
-    ]
+    x = curves.grid(range_[0], range_[1], steps)
+    drawn = _curves(acts, labels, x, derivative, others)
     if terminal:
         shown = title if title is not None else ", ".join(labels)
         _terminal(drawn, x, shown, width, height, ascii_only, no_color)
@@ -110,6 +100,25 @@ def plot_command(
     path = output_file or figures.default_path(acts)
     figures.save(fig, path, acts, fig_title)
     typer.echo(str(path))
+
+
+def _curves(
+    acts: list[Activation], labels: list[str], x: np.ndarray, derivative: int, others: str | None
+) -> list[Curve]:
+    """f (and f′, f″) of each activation; vector ones along one input, the others fixed."""
+    from actcli import curves
+
+    vectors = [a for a in acts if a.kind == "vector"]
+    if others is not None and not vectors:
+        raise UsageError("--others is for vector activations (softmax, ...)")
+    if vectors and derivative > 1:
+        raise UsageError(f"{vectors[0].name}: vector activations show f and ∂f/∂x (-d), not -dd")
+    extra = curves.parse_others(others or "0")
+    return [
+        c
+        for a, label in zip(acts, labels, strict=True)
+        for c in curves.curves(a, x, derivative, extra, label)
+    ]
 
 
 def _terminal(

@@ -134,6 +134,14 @@ def test_compare_properties_of_a_formula_that_overflows():
     assert props[1]["gaussian_mean"] == pytest.approx(1 / math.sqrt(2 * math.pi), rel=1e-14)
 
 
+def test_compare_rows_are_labelled_display_cells():
+    x = np.linspace(-5.0, 5.0, 1001)
+    table = comparison.rows([comparison.properties(actcli.get(n), x) for n in ("relu", "tanh")])
+    assert [row[0] for row in table] == list(comparison.LABELS.values())
+    assert table[0] == ["range", "[0, ∞)", "(-1, 1)"]
+    assert table[-1] == ["saturates (|f′| < 1e-3)", "x < 0", "x < -4.15, x > 4.15"]
+
+
 def test_available_catches_only_what_a_formula_may_raise():
     assert comparison.available(lambda: 1.0) == 1.0
     assert comparison.available(lambda: math.exp(1000)) == "not available (math range error)"

@@ -221,6 +221,13 @@ def display(props: dict[str, Any]) -> dict[str, Any]:
     return {LABELS[key]: _cell(key, value) for key, value in props.items()}
 
 
+def rows(columns: list[dict[str, Any]]) -> list[list[Any]]:
+    """The properties table of ``compare``: one row per property, its label first, then one
+    displayed cell per activation (each column a :func:`properties` result)."""
+    shown = [display(props) for props in columns]
+    return [[label, *(cells[label] for cells in shown)] for label in LABELS.values()]
+
+
 def _cell(key: str, value: Any) -> Any:
     if isinstance(value, str):
         return value

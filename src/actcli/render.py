@@ -99,7 +99,7 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
     out.print(Text(doc["derivative"]))
     sym = doc.get("sympy")
     if isinstance(sym, str):  # "not available (reason)"
-        out.print(Text(f"f′(x) by sympy: {sym}"))
+        out.print(Text(f"f(x) and f′(x) by sympy: {sym}"))
     elif latex:
         out.print(Text(f"LaTeX: {doc['latex']}"))
         if sym:

@@ -122,23 +122,29 @@ def test_compare_bad_input(runner):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("gaussian", ("(0, 1]", "no")),
-        ("relu6", ("[0, 6]", "non-decreasing")),
-        ("sigmoid", ("(0, 1)", "increasing")),
-        ("step", ("[0, 1]", "non-decreasing")),
-        ("elu", ("(-1, ∞)", "increasing")),
+        ("gaussian", ((0.0, 1.0, False, True), "no")),
+        ("relu6", ((0.0, 6.0, True, True), "non-decreasing")),
+        ("sigmoid", ((0.0, 1.0, False, False), "increasing")),
+        ("step", ((0.0, 1.0, True, True), "non-decreasing")),
+        ("elu", ((-1.0, "inf", False, False), "increasing")),
     ],
 )
 def test_compare_range_and_monotonicity(runner, name, expected):
     doc = json.loads(run(runner, "compare", name, "--range", "-6", "6", "-f", "json").stdout)
     props = doc["properties"][name]
-    assert (props["range"], props["monotonic"]) == expected
+    keys = ("lower", "upper", "lower_included", "upper_included")
+    assert (tuple(props["range"][k] for k in keys), props["monotonic"]) == expected
 
 
 def test_saturation_edges_are_exact_at_kinks(runner):
     doc = json.loads(run(runner, "compare", "relu", "hard_sigmoid", "-f", "json").stdout)
-    assert doc["properties"]["relu"]["saturates (|f′| < 1e-3)"] == "x < 0"
-    assert doc["properties"]["hard_sigmoid"]["saturates (|f′| < 1e-3)"] == "x < -3, x > 3"
+    assert doc["properties"]["relu"]["saturates"] == [{"lower": "-inf", "upper": 0.0}]
+    assert doc["properties"]["hard_sigmoid"]["saturates"] == [
+        {"lower": "-inf", "upper": -3.0},
+        {"lower": 3.0, "upper": "inf"},
+    ]
+    table = run(runner, "compare", "relu", "hard_sigmoid", "-f", "table").stdout
+    assert "│ x < 0 " in table and "│ x < -3, x > 3 " in table
 
 
 def test_options_that_would_be_ignored_are_refused(runner, in_tmp):

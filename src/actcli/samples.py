@@ -3,7 +3,9 @@
 Every sample is the output of one ``actcli`` command, run as a user would run it (a
 subprocess, a pinned 100-column terminal, no colour). ``sample_outputs/README.md`` lists the
 commands. Text and CSV samples are reproducible byte for byte (a test regenerates and compares
-them); figures depend on the matplotlib and FreeType versions, so tests check their validity.
+them), so they are the golden whole-output tests of the tables of ``list``, ``info``,
+``stats``, ``compare`` and ``check``: a layout change shows as a diff. Figures depend on the
+matplotlib and FreeType versions, so tests check their validity.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ SAMPLES: list[tuple[str, str]] = [
     ("compare_smooth.txt", "compare gelu silu mish --range -4 4 --format table"),
     ("compare_gelu_tanh.json", "compare gelu gelu:approximate=tanh --metric ulp --format json"),
     ("list_relu.txt", "list --search relu --format table"),
+    ("info_gelu.txt", "info gelu"),
+    ("info_leaky_relu_keras.txt", "info leaky_relu --dialect keras"),
+    ("stats_relu.txt", "stats relu --format table"),
+    ("stats_tanh_layers.txt", "stats tanh --layers 6 --format table"),
     ("eval_gelu.csv", "eval gelu --range -3 3 --steps 13"),
+    ("check_gelu_float32.txt", "check gelu eval_gelu.csv --dtype float32 --format table"),
     ("diff_leaky_relu_jax.csv", "diff leaky_relu -1 0 1 --dialect jax"),
     ("diff_softmax_jacobian.csv", "diff softmax 1 2 3"),
     (

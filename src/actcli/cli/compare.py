@@ -128,7 +128,7 @@ def _properties(
         return
     prop_table = Table(
         ["property", *labels],
-        [[key, *(p[key] for p in props)] for key in props[0]],
+        comparison.rows(props),
         title=f"properties on [{x[0]:g}, {x[-1]:g}]",
     )
     diff_table = Table(

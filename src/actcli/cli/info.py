@@ -41,7 +41,6 @@ def info_command(
 
     act = specs.activation(name, params, dialect)
     doc = explain.explain(act)
-    doc["constants"] = dict(act.definition.constants)
     resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
     if resolved is OutputFormat.json:
         output.write_json(doc)

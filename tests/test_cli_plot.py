@@ -58,10 +58,14 @@ def test_plot_vector_and_second_derivative(runner, in_tmp):
         (["plot", "relu", "--range", "1", "1"], 2, "is empty"),
         (["plot", "relu", "--size", "0x0"], 2, "--size '0x0'"),
         (["plot", "relu", "--dpi", "0"], 2, "--dpi"),
-        (["plot", "relu", "--steps", "100000000"], 2, "--steps must be between 2 and"),
+        (["plot", "relu", "--steps", "100000000"], 2, "--steps: must be between 2 and"),
         (["plot", "relu", "-ddd"], 2, "3 is not in the range 0<=x<=2"),
         (["plot", "relu", "--terminal", "-o", "f.png"], 2, "drop -o"),
-        (["plot", "softmax", "--others", "a,b"], 2, "--others 'a,b'"),
+        (
+            ["plot", "softmax", "--others", "a,b"],
+            2,
+            "--others: expected numbers separated by commas, got 'a,b'",
+        ),
     ],
 )
 def test_plot_bad_input(runner, in_tmp, args, code, message):

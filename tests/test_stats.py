@@ -112,7 +112,7 @@ def test_stats_cli_outputs(runner, tmp_path):
     layers = runner.invoke(app, ["stats", "tanh", "--layers", "3", "-o", str(tmp_path / "l.png")])
     assert layers.exit_code == 0, layers.stderr
     assert (tmp_path / "l.png").read_bytes()[:4] == b"\x89PNG"
-    assert layers.stdout.splitlines()[0].startswith("layer,q (pre-activation variance)")
+    assert layers.stdout.splitlines()[0] == "layer,q,mean,chi,gradient"
 
 
 def test_one_saturation_threshold_everywhere():

@@ -70,14 +70,14 @@ def grid(a: float, b: float, steps: int) -> np.ndarray:
     """The x grid of a figure: reading.grid(min, max, steps), the nearest doubles to the
     decimal grid points, after checking that a figure can show it."""
     if not (math.isfinite(a) and math.isfinite(b)):
-        raise UsageError("--range needs two finite numbers")
+        raise UsageError("needs two finite numbers", option="range")
     lo, hi = min(a, b), max(a, b)
     if max(abs(lo), abs(hi)) > 1e100:
-        raise UsageError("--range beyond ±1e100 cannot be drawn (axes need a finite width)")
+        raise UsageError("beyond ±1e100 cannot be drawn (axes need a finite width)", option="range")
     if not hi - lo > 1e-9 * max(1.0, abs(lo), abs(hi)):
-        raise UsageError(f"--range {a:g} {b:g} is empty or too narrow to draw")
+        raise UsageError(f"{a:g} {b:g} is empty or too narrow to draw", option="range")
     if not 2 <= steps <= MAX_STEPS:
-        raise UsageError(f"--steps must be between 2 and {MAX_STEPS}, got {steps}")
+        raise UsageError(f"must be between 2 and {MAX_STEPS}, got {steps}", option="steps")
     return reading.grid(lo, hi, steps)
 
 
@@ -86,7 +86,9 @@ def parse_others(text: str) -> list[float]:
     try:
         return [float(t) for t in re.split(r"[,\s]+", text.strip()) if t]
     except ValueError:
-        raise UsageError(f"--others {text!r}: expected numbers separated by commas") from None
+        raise UsageError(
+            f"expected numbers separated by commas, got {text!r}", option="others"
+        ) from None
 
 
 def curves(

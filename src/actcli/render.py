@@ -51,7 +51,10 @@ def table(data: Table, out: Console, *, precision: int | None = None, header: bo
     for i in shown:
         rt.add_column(data.columns[i], overflow="fold")
     for row in data.rows:
-        rt.add_row(*(Text(format_cell(row[i], precision)) for i in shown))
+        # --precision rounds what was computed, never the inputs that identify the row
+        rt.add_row(
+            *(Text(format_cell(row[i], None if i < data.inputs else precision)) for i in shown)
+        )
     out.print(rt)
 
 

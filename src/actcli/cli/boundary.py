@@ -30,6 +30,7 @@ FLAGS = {
     "file": "--input",
     "column": "--column",
     "stdin": "-",
+    "others": "--others",
     "dtype": "--dtype",
     "tol": "--tol",
 }

@@ -89,7 +89,7 @@ def _pairs(file: str) -> tuple[np.ndarray, np.ndarray]:
     """The x and y columns of FILE (or stdin); a header ``y,x`` is read as x,y."""
 
     def read(stream: IO[bytes]) -> tuple[list[np.ndarray], list[str] | None]:
-        reader = reading.Reader(stream)
+        reader = reading.Reader(stream, name="standard input" if file == "-" else file)
         parts = list(reader)
         return parts, (reader.layout.header if reader.layout else None)
 

@@ -125,11 +125,12 @@ def _layers_table(
     if not 0 < weight <= 1e6:
         raise UsageError(f"--gain must be in (0, 1e6], got {weight:g}")
     trace = stats.propagate(act, layers, weight, q0=std * std)
+    caption = "q: pre-activation variance; mean: E[f]; chi: gain²·E[f′²]; gradient: Π chi"
     return Table(
-        ["layer", "q (pre-activation variance)", "E[f]", "χ = gain²·E[f′²]", "gradient factor"],
+        ["layer", "q", "mean", "chi", "gradient"],
         [[t.index, t.q, t.mean, t.chi, t.gradient] for t in trace],
         title=f"{act.spec}: {layers} layers with gain {weight:.6g} · dialect {act.dialect}",
-        meta={**meta, "gain": weight},
+        meta={**meta, "gain": weight, "caption": caption},
         inputs=1,
     )
 

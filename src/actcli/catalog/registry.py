@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 ParamValue = float | str
 Params = Mapping[str, ParamValue]
 Kind = Literal["elementwise", "vector"]
-Side = Literal["left", "right", "mean"]
+# What autodiff returns exactly at a kink: a one-sided limit, their mean (jnp.clip's ties),
+# their sum (both branches of max(0, x) + min(0, …) pass the tie's gradient, Keras 3's celu)
+# or 0 (neither does: relu(x) − α·relu(−x), Keras' PReLU).
+Side = Literal["left", "right", "mean", "sum", "zero"]
 
 # ---------------------------------------------------------------------------------- parameters
 
@@ -117,6 +120,10 @@ class Kink:
         i = order - 1
         if side == "mean":
             return 0.5 * (self.left[i] + self.right[i])
+        if side == "sum":
+            return self.left[i] + self.right[i]
+        if side == "zero":
+            return 0.0
         return self.left[i] if side == "left" else self.right[i]
 
 

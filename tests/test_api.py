@@ -228,3 +228,16 @@ def test_normalisers():
 def test_elementwise_jacobian_is_diagonal():
     jac = actcli.get("relu").jacobian([2.0, -1.0, np.inf])
     np.testing.assert_array_equal(jac, np.diag([1.0, 0.0, 1.0]))
+
+
+@pytest.mark.parametrize("name", [n for n in actcli.names() if actcli.get(n).kind == "vector"])
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 4)])
+def test_vector_activations_of_empty_arrays_are_empty(name, shape):
+    """As in every framework: no rows, or rows of no entries, give an empty result."""
+    act = actcli.get(name)
+    x = np.zeros(shape)
+    out = act(x)
+    jac = act.jacobian(x)
+    width = shape[-1] // 2 if name in ("glu", "reglu", "geglu", "swiglu", "bilinear") else shape[-1]
+    assert out.shape == (*shape[:-1], width)
+    assert jac.shape == (*shape[:-1], width, shape[-1])

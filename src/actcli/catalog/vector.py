@@ -17,12 +17,16 @@ warning is raised either way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+import functools
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from actcli import numerics as nx
-from actcli.catalog.registry import Param, choice, get, nonnegative, positive, vector
+from actcli.catalog import registry
+from actcli.catalog.registry import Param, choice, get, nonnegative, positive
 from actcli.errors import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -30,6 +34,27 @@ if TYPE_CHECKING:
 
     Array = NDArray[np.float64]
     Mask = NDArray[np.bool_]
+
+
+def vector(*, jacobian: Callable[..., Array], **described: Any) -> registry.Decorator:
+    """:func:`registry.vector`, with empty rows handled once for every vector activation: a
+    last axis of length 0 gives an empty result and an empty (..., 0, 0) Jacobian, as in every
+    framework (the formulas' reductions have no identity there)."""
+
+    def jacobian_of_rows(x: Array, **params: Any) -> Array:
+        return np.empty((*x.shape[:-1], 0, 0)) if x.shape[-1] == 0 else jacobian(x, **params)
+
+    register = registry.vector(jacobian=jacobian_of_rows, **described)
+
+    def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
+        @functools.wraps(fn)
+        def of_rows(x: Array, **params: Any) -> Array:
+            return np.empty(x.shape) if x.shape[-1] == 0 else fn(x, **params)
+
+        return register(of_rows)
+
+    return decorate
+
 
 TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.softmax"
 
@@ -172,6 +197,43 @@ def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
 # ---------------------------------------------------------------------------------- sparsemax
 
 
+def _top_sum(xs: Array, k: NDArray[np.intp]) -> tuple[Array, Array]:
+    """Σ of the first k entries of each row of ``xs``, as a double-double (hi, lo).
+
+    Short rows are summed column by column with Knuth's two_sum, vectorised over the rows;
+    a few long rows are summed exactly, row by row, by math.fsum (whichever loop is shorter).
+    """
+    rows, width = xs.shape
+    if rows >= width:
+        hi, lo = np.zeros(rows), np.zeros(rows)
+        prefix_hi, prefix_lo = np.empty_like(xs), np.empty_like(xs)
+        for col in range(width):
+            hi, err = nx.two_sum(hi, xs[:, col])
+            lo = lo + err
+            prefix_hi[:, col], prefix_lo[:, col] = hi, lo
+        at = k[:, None] - 1
+        return np.take_along_axis(prefix_hi, at, 1)[:, 0], np.take_along_axis(prefix_lo, at, 1)[
+            :, 0
+        ]
+    tops = [row[:n].tolist() for row, n in zip(xs, k, strict=True)]
+    sums = np.array([math.fsum(top) for top in tops])
+    rest = np.array([math.fsum([*top, -total]) for top, total in zip(tops, sums, strict=True)])
+    return sums, rest
+
+
+def _tau(xs: Array, k: NDArray[np.intp]) -> tuple[Array, Array]:
+    """τ = (Σ of the k largest − 1)/k per row of the descending ``xs``, as a double-double."""
+    shape = (*xs.shape[:-1], 1)
+    flat_k = k.reshape(-1)
+    s_hi, s_lo = _top_sum(xs.reshape(-1, xs.shape[-1]), flat_k)
+    n_hi, n_lo = nx.dd_add(s_hi, s_lo, np.full_like(s_hi, -1.0), np.zeros_like(s_hi))
+    count = flat_k.astype(np.float64)
+    t_hi = n_hi / count
+    p_hi, p_lo = nx.two_prod(t_hi, count)  # t_hi·k exactly: the division's remainder follows
+    t_lo = (((n_hi - p_hi) - p_lo) + n_lo) / count
+    return t_hi.reshape(shape), t_lo.reshape(shape)
+
+
 def _sparsemax_core(x: Array) -> tuple[Array, Array]:
     """(p, support) of the Euclidean projection onto the simplex; NaN rows for NaN or +inf."""
     bad = (np.isnan(x) | np.isposinf(x)).any(axis=-1, keepdims=True)
@@ -180,14 +242,16 @@ def _sparsemax_core(x: Array) -> tuple[Array, Array]:
     floor = np.min(np.where(finite, x, np.inf), axis=-1, keepdims=True)
     floor = np.where(np.isfinite(floor), floor, 0.0)
     # −inf can never be in the support (τ ≥ max − 1): any value below min − 1 behaves the same.
-    z = np.where(finite, x, floor - 2.0)
-    z = z - np.max(z, axis=-1, keepdims=True)  # sparsemax is shift-invariant; keeps 1 + … exact
+    xf = np.where(finite, x, floor - 2.0)
+    z = xf - np.max(xf, axis=-1, keepdims=True)  # shift-invariant: keeps 1 + j·z meaningful
     zs = -np.sort(-z, axis=-1)
     cs = np.cumsum(zs, axis=-1)
     j = np.arange(1, z.shape[-1] + 1)
     k = np.maximum(np.sum(1.0 + j * zs > cs, axis=-1, keepdims=True), 1)
-    tau = (np.take_along_axis(cs, k - 1, axis=-1) - 1.0) / k
-    p = np.maximum(z - tau, 0.0)
+    # p = x − τ cancels near the threshold, so τ = (Σ of the k largest − 1)/k is taken in
+    # double-double from x itself, and x − τ_hi is exact there (Sterbenz)
+    tau_hi, tau_lo = _tau(-np.sort(-xf, axis=-1), k)
+    p = np.maximum((xf - tau_hi) - tau_lo, 0.0)
     bad = bad | dead
     return np.where(bad, np.nan, p), np.where(bad, np.nan, (p > 0).astype(np.float64))
 

@@ -23,7 +23,7 @@ def test_actcli_against_itself_is_exact(runner):
     result = runner.invoke(app, ["check", "gelu", "-", "--format", "json"], input=table)
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["max_ulp"] == 0 and doc["passed"] is True and doc["rows"] == 41
+    assert doc["max_ulp"] == 0 and doc["passed"] is True and doc["row_count"] == 41
 
 
 def test_the_textbook_gelu_fails_in_the_negative_tail(runner):

@@ -97,3 +97,32 @@ def test_range_points_are_the_decimals_typed():
     out = ok("eval", "identity", "--range", "-1", "1", "--steps", "11", "--no-header")
     xs = [line.split(",")[0] for line in out.splitlines()]
     assert xs == ["-1.0", "-0.8", "-0.6", "-0.4", "-0.2", "0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+
+
+def test_a_number_where_the_name_goes_is_a_usage_error():
+    for args, shown in ((("1", "2"), "'1'"), (("-1", "2"), "'-1'")):
+        out = actcli("eval", *args)
+        assert out.returncode == 2
+        assert out.stderr == (
+            f"error: NAME is missing: {shown} is a number (actcli list shows the names)\n"
+        )
+
+
+def test_a_formula_must_contain_x():
+    out = actcli("eval", "2+3", "1")
+    assert out.returncode == 2
+    assert "has no x: a formula is a function of x" in out.stderr
+    assert ok("eval", "x+3", "1") == "x,x+3\n1.0,4.0\n"
+
+
+def test_no_input_at_a_terminal_names_the_flags():
+    import pty
+
+    primary, secondary = pty.openpty()
+    with os.fdopen(primary, "rb", buffering=0):
+        out = subprocess.run(
+            [ACTCLI, "eval", "relu"], stdin=secondary, capture_output=True, timeout=60, check=False
+        )
+    os.close(secondary)
+    assert out.returncode == 2
+    assert out.stderr == b"error: no input: give VALUES, --range or --input, or pipe numbers in\n"

@@ -145,7 +145,11 @@ def test_parameters_and_names(runner):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "x,x*sigmoid(b*x)\n1.0,0.8175744761936437\n"
     missing = runner.invoke(app, ["eval", "x*sigmoid(b*x)", "1"])
-    assert missing.exit_code == 2 and "--param b=VALUE" in missing.stderr
+    assert (
+        missing.exit_code == 2
+        and "--param: expression" in missing.stderr
+        and "give b=VALUE" in missing.stderr
+    )
     assert actcli.get("gelu").definition.family == "smooth"  # catalog names win
     clash = runner.invoke(app, ["eval", "gelu", "0"]).stdout
     assert clash == "x,gelu\n0.0,0.0\n"

@@ -87,11 +87,11 @@ def test_propagation_keeps_variance_with_its_gain():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["stats", "relu", "--std", "0"], "--std must be finite and > 0"),
-        (["stats", "relu", "--std", "-1"], "--std must be finite and > 0"),
-        (["stats", "relu", "--layers", "0"], "--layers must be between 1 and 10000"),
-        (["stats", "relu", "--layers", "1000000"], "--layers must be between 1 and 10000"),
-        (["stats", "relu", "--eps", "0"], "--eps must be > 0"),
+        (["stats", "relu", "--std", "0"], "--mean must be finite and --std finite and > 0"),
+        (["stats", "relu", "--std", "-1"], "--mean must be finite and --std finite and > 0"),
+        (["stats", "relu", "--layers", "0"], "--layers: must be between 1 and 10000"),
+        (["stats", "relu", "--layers", "1000000"], "--layers: must be between 1 and 10000"),
+        (["stats", "relu", "--eps", "0"], "--eps: must be > 0"),
         (["stats", "softmax"], "softmax is a vector one"),
         (["stats", "nosuch"], "unknown activation"),
         (["stats", "relu", "-o", "x.png"], "give --layers"),

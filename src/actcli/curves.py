@@ -69,8 +69,7 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 def grid(a: float, b: float, steps: int) -> np.ndarray:
     """The x grid of a figure: reading.grid(min, max, steps), the nearest doubles to the
     decimal grid points, after checking that a figure can show it."""
-    if not (math.isfinite(a) and math.isfinite(b)):
-        raise UsageError("needs two finite numbers", option="range")
+    a, b = reading.finite_span(a, b)
     lo, hi = min(a, b), max(a, b)
     if max(abs(lo), abs(hi)) > 1e100:
         raise UsageError("beyond ±1e100 cannot be drawn (axes need a finite width)", option="range")

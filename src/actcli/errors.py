@@ -9,7 +9,15 @@ any flag. Nothing else lives here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+# How the core names the inputs an error may be about (the command line spells them as flags)
+TERMS: Mapping[str, str] = {
+    "values": "numbers",
+    "range": "a range",
+    "file": "a file",
+    "stdin": "standard input",
+}
 
 
 class ExitStatus(enum.IntEnum):
@@ -25,15 +33,30 @@ class ExitStatus(enum.IntEnum):
 class ActcliError(Exception):
     """Base class of every error actcli raises on purpose.
 
-    ``exit_status`` is what the command line exits with; ``option`` names the input the error
-    is about, in the core's words (``"steps"``, ``"column"``), or None.
+    ``exit_status`` is what the command line exits with; ``option`` names the input (or the
+    inputs) the error is about, in the core's words (``"steps"``, ``("range", "file")``). The
+    message may refer to them as ``{0}``, ``{1}``, …, which :meth:`spelled` fills in: with
+    :data:`TERMS` in ``str(error)``, with flags on the command line.
     """
 
     exit_status: ExitStatus = ExitStatus.DATA_ERROR
 
-    def __init__(self, message: str, *, option: str | None = None) -> None:
-        super().__init__(message)
-        self.option = option
+    def __init__(self, message: str, *, option: str | tuple[str, ...] | None = None) -> None:
+        self.template = message
+        self.options: tuple[str, ...] = (option,) if isinstance(option, str) else option or ()
+        super().__init__(self.spelled(TERMS))
+
+    def spelled(self, names: Mapping[str, str]) -> str:
+        """The message with ``{i}`` replaced by how ``names`` spells the i-th option."""
+        text = self.template
+        for i, option in enumerate(self.options):
+            text = text.replace(f"{{{i}}}", names.get(option, option))
+        return text
+
+    @property
+    def refers(self) -> bool:
+        """Whether the message names its options itself (``{0}``), or is about the first."""
+        return "{0}" in self.template
 
 
 class UsageError(ActcliError, ValueError):

@@ -108,7 +108,10 @@ def elementwise(
 
     for block in blocks:
         if block.ndim == 2 and block.shape[1] != 1:
-            raise UsageError(f"{act.name} is elementwise: give one column (--column NAME or INDEX)")
+            raise UsageError(
+                f"{act.name} is elementwise: pick one column (by name or 1-based index)",
+                option="column",
+            )
         yield list(_apply(fn, block.reshape(-1), dtype, report))
 
 

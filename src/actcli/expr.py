@@ -319,8 +319,10 @@ def definition(
     expr, names = parse(text)
     missing = sorted(names - set(params))
     if missing:
-        hint = ", ".join(f"--param {m}=VALUE" for m in missing)
-        raise UsageError(f"expression {text!r} uses {', '.join(missing)}: give {hint}")
+        hint = ", ".join(f"{m}=VALUE" for m in missing)
+        raise UsageError(
+            f"expression {text!r} uses {', '.join(missing)}: give {hint}", option="param"
+        )
     extra = sorted(set(params) - names)
     if extra:
         raise UsageError(f"expression {text!r} has no parameter {extra[0]!r}")

@@ -273,5 +273,8 @@ def flatten(doc: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     else:
         yield prefix, doc
         return
+    if not doc:  # an empty list or mapping still has its row
+        yield prefix, ""
+        return
     for key, value in items:
         yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))

@@ -192,7 +192,7 @@ def show(fig: Figure) -> None:
 
     manager = plt.figure().canvas.manager
     if manager is None:
-        raise DataError("--show: matplotlib has no interactive backend here")
+        raise DataError("matplotlib has no interactive backend here", option="show")
     fig.set_canvas(manager.canvas)
     manager.canvas.figure = fig
     plt.show()

@@ -174,7 +174,7 @@ def grid(a: float, b: float, steps: int) -> np.ndarray:
 def grid_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
     """The points of :func:`grid`, RANGE_BLOCK at a time, so that no size needs the memory of
     the whole grid. The ends are a and b themselves (a −0.0 stays −0.0)."""
-    a, b = _finite_span(a, b)
+    a, b = finite_span(a, b)
     points = _grid_rule(a, b, steps) if steps > 1 else (lambda start, stop: np.full(1, a))
     for start in range(0, steps, RANGE_BLOCK):
         stop = min(start + RANGE_BLOCK, steps)
@@ -186,7 +186,8 @@ def grid_blocks(a: float, b: float, steps: int) -> Iterator[np.ndarray]:
         yield block
 
 
-def _finite_span(a: float, b: float) -> tuple[float, float]:
+def finite_span(a: float, b: float) -> tuple[float, float]:
+    """A range's two ends as floats; an error unless both are finite."""
     a, b = float(a), float(b)
     if not (math.isfinite(a) and math.isfinite(b)):
         raise UsageError("needs two finite numbers", option="range")
@@ -291,7 +292,7 @@ def blocks(
         steps = request.default_steps if request.steps is None else request.steps
         if not 1 <= steps <= MAX_STEPS:
             raise UsageError(f"must be between 1 and {MAX_STEPS}, got {steps}", option="steps")
-        a, b = _finite_span(*request.span)
+        a, b = finite_span(*request.span)
         return grid_blocks(a, b, steps)
     if source == "file":
         assert request.path is not None
@@ -318,16 +319,19 @@ def _source(request: Request, stdin_is_terminal: bool) -> str:
         if present
     ]
     if len(given) > 1:
-        raise UsageError("give the input one way: numbers, a range, a file or standard input")
+        both = " and ".join(f"{{{i}}}" for i in range(len(given)))
+        raise UsageError(f"give the input one way, not {both}", option=tuple(given))
     if request.steps is not None and request.span is None:
-        raise UsageError("counts the points of a range, and no range is given", option="steps")
+        raise UsageError("{0}: only with {1}", option=("steps", "range"))
     if request.column is not None and given and given[0] in ("values", "range"):
-        raise UsageError("picks a column of a file or of standard input", option="column")
+        raise UsageError("{0}: only with {1} or {2}", option=("column", "file", "stdin"))
     if given:
         return given[0]
     if not stdin_is_terminal:
         return "stdin"
-    raise UsageError("no input: give numbers, a range or a file, or pipe numbers in")
+    raise UsageError(
+        "no input: give {0}, {1} or {2}, or pipe numbers in", option=("values", "range", "file")
+    )
 
 
 def _file_blocks(path: Path, column: str | None, lost: Counter[str] | None) -> Iterator[np.ndarray]:

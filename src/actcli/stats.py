@@ -207,15 +207,17 @@ def moments(
         raise UsageError(f"stats takes an elementwise activation; {act.name} is a vector one")
     if not (math.isfinite(mean) and math.isfinite(std) and std > 0):
         raise UsageError(
-            f"--std must be finite and > 0 and --mean finite, got mean {mean}, std {std}"
+            f"{{0}} must be finite and {{1}} finite and > 0, got mean {mean}, std {std}",
+            option=("mean", "std"),
         )
     if not (abs(mean) <= 1e100 and 1e-10 * max(1.0, abs(mean)) <= std <= 1e100):
         raise UsageError(
-            f"--std {std:g} is outside [1e-10·max(1, |mean|), 1e100]: the input would be a "
-            "constant (use eval) or beyond what the quadrature resolves"
+            f"{std:g} is outside [1e-10·max(1, |mean|), 1e100]: the input would be a "
+            "constant (use eval) or beyond what the quadrature resolves",
+            option="std",
         )
     if not eps > 0:
-        raise UsageError(f"--eps must be > 0, got {eps}")
+        raise UsageError(f"must be > 0, got {eps}", option="eps")
     f, d1 = _scalar(act, 0), _scalar(act, 1)
     m1 = expect(act, f, mean, std)
     m2 = expect(act, lambda t: f(t) ** 2, mean, std)
@@ -250,7 +252,7 @@ def propagate(act: Activation, layers: int, gain: float, q0: float = 1.0) -> lis
     explode (χ > 1) by the product of the χ_l (Poole et al. 2016; Schoenholz et al. 2017).
     """
     if not 1 <= layers <= MAX_LAYERS:
-        raise UsageError(f"--layers must be between 1 and {MAX_LAYERS}, got {layers}")
+        raise UsageError(f"must be between 1 and {MAX_LAYERS}, got {layers}", option="layers")
     f, d1 = _scalar(act, 0), _scalar(act, 1)
     out = []
     q, gradient = q0, 1.0

@@ -29,22 +29,33 @@ FLAGS = {
     "steps": "--steps",
     "file": "--input",
     "column": "--column",
-    "stdin": "-",
+    "stdin": "standard input",
     "others": "--others",
+    "mean": "--mean",
+    "std": "--std",
+    "eps": "--eps",
+    "layers": "--layers",
+    "param": "--param",
+    "show": "--show",
     "dtype": "--dtype",
     "tol": "--tol",
 }
 
 
 def _actcli(exc: ActcliError) -> tuple[int, str | None]:
-    flag = FLAGS.get(exc.option or "")
-    return exc.exit_status, f"{flag}: {exc}" if flag else str(exc)
+    """The core's message with the flags it is about: in its own words where it names them
+    (``--steps: only with --range``), else before it (``--steps: must be between ...``)."""
+    text = exc.spelled(FLAGS)
+    if exc.options and not exc.refers:
+        text = f"{FLAGS.get(exc.options[0], exc.options[0])}: {text}"
+    return exc.exit_status, text
 
 
 def _parser(exc: typer.TyperException) -> tuple[int, str | None]:
     """typer's (click's) usage errors: bad option, missing argument, bad choice."""
     ctx = getattr(exc, "ctx", None)
-    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    path = ctx.command_path if ctx is not None else " ".join(["actcli", *sys.argv[1:2]])
+    hint = f" (see '{path} --help')"
     return getattr(exc, "exit_code", ExitStatus.USAGE_ERROR), exc.format_message() + hint
 
 

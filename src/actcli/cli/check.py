@@ -103,7 +103,8 @@ def _pairs(file: str) -> tuple[np.ndarray, np.ndarray]:
             raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
     widths = {p.shape[1] if p.ndim == 2 else 1 for p in parts}
     if widths and widths != {2}:
-        raise DataError(f"{file}: expected two columns x,y, found {max(widths)}")
+        name = "standard input" if file == "-" else file
+        raise DataError(f"{name}: expected two columns x,y, found {max(widths)}")
     data = np.vstack(parts) if parts else np.empty((0, 2))
     if header is not None and sorted(header) == ["x", "y"] and header[0] == "y":
         data = data[:, ::-1]
@@ -124,7 +125,15 @@ def _document(act: Activation, derivative: int, report: Report) -> dict[str, obj
         "spec": act.spec,
         "dialect": act.dialect,
         "derivative": derivative,
-        **report.__dict__,
+        "dtype": report.dtype,
+        "tolerance": report.tolerance,
+        "row_count": report.rows,
+        "max_ulp": report.max_ulp,
+        "median_ulp": report.median_ulp,
+        "max_rel": report.max_rel,
+        "regions": report.regions,
+        "worst": report.worst,
+        "narrower_dtype": report.narrower_dtype,
         "passed": report.passed,
     }
 

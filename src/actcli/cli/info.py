@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from actcli.cli import output, specs
 from actcli.cli.options import DialectOption, FormatOption, NameArg, NoColorOption, ParamOption
+from actcli.errors import UsageError
 from actcli.formats import OutputFormat, Table, flatten
 
 
@@ -39,15 +40,21 @@ def info_command(
     """
     from actcli import explain
 
+    resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
+    if latex and resolved is not OutputFormat.table:
+        raise UsageError("--latex is for the text; JSON and CSV carry the LaTeX forms anyway")
     act = specs.activation(name, params, dialect)
     doc = explain.explain(act)
-    resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
     if resolved is OutputFormat.json:
         output.write_json(doc)
     elif resolved is OutputFormat.table:
-        from actcli import render
-
-        render.info(doc, output.console(no_color), latex=latex)
+        output.text(lambda console: render_info(doc, console, latex), no_color)
     else:
         rows = [[key, value] for key, value in flatten(doc)]
         output.emit(Table(["key", "value"], rows), resolved, no_color=no_color)
+
+
+def render_info(doc: dict[str, object], console: Any, latex: bool) -> None:
+    from actcli import render
+
+    render.info(doc, console, latex=latex)

@@ -119,7 +119,9 @@ ColumnOption = Annotated[
 PlotRangeOption = Annotated[
     tuple[float, float], typer.Option("--range", "-r", metavar="A B", help="The x interval.")
 ]
-GridStepsOption = Annotated[int, typer.Option("--steps", "-n", help="Points on the x grid.")]
+GridStepsOption = Annotated[
+    int, typer.Option("--steps", "-n", help="Points on the x grid (2 to 1000000).")
+]
 
 # ---------------------------------------------------------------------------------- output
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,18 @@ def console(no_color: bool) -> Any:
     from actcli import render
 
     return render.console(sys.stdout, no_color=no_color)
+
+
+def text(draw: Callable[[Any], None], no_color: bool) -> None:
+    """Rich text on stdout: as drawn on a terminal; elsewhere the same text without colour
+    and without the spaces rich pads lines with (for grep, diff and files)."""
+    out = console(no_color)
+    if stdout_is_terminal():
+        draw(out)
+        return
+    with out.capture() as captured:
+        draw(out)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def write_json(doc: Any) -> None:

@@ -72,6 +72,8 @@ def plot_command(
     """
     from actcli import curves
 
+    if show and output_file is not None:
+        raise UsageError("--show opens a window instead of writing -o FILE: give one of them")
     if terminal:
         if output_file is not None or show:
             raise UsageError("--terminal draws in the terminal: drop -o / --show")

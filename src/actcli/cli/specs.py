@@ -40,7 +40,8 @@ def activation(
     import actcli
 
     if reading.is_number(name):  # `actcli eval 1 2`: the name was forgotten
-        raise UsageError(f"NAME is missing: {name!r} is a number (actcli list shows the names)")
+        shown = name.strip()  # a negative number comes with parsing's protective space
+        raise UsageError(f"NAME is missing: {shown!r} is a number (actcli list shows the names)")
     extra: dict[str, object] = dict(params if isinstance(params, dict) else param_items(params))
     if temperature is not None:
         extra["temperature"] = temperature

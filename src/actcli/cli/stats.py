@@ -123,7 +123,8 @@ def _layers_table(
 
     weight = m.gain if gain is None else gain
     if not 0 < weight <= 1e6:
-        raise UsageError(f"--gain must be in (0, 1e6], got {weight:g}")
+        given = f"--gain {weight:g}" if gain is not None else f"the gain 1/√E[f²] = {weight:g}"
+        raise UsageError(f"{given} is outside (0, 1e6]: give --gain")
     trace = stats.propagate(act, layers, weight, q0=std * std)
     caption = "q: pre-activation variance; mean: E[f]; chi: gain²·E[f′²]; gradient: Π chi"
     return Table(

@@ -92,3 +92,27 @@ def test_float32_values_checked_as_float64_get_a_hint(runner):
     for rows in ("x,y\n1,nan\n2,inf\n", "x,y\n0.3,0.5\n", "x,y\n-1,0\n1,1\n"):
         wrong = runner.invoke(app, ["check", "sigmoid", "-"], input=rows)
         assert wrong.exit_code == 3 and "note:" not in wrong.stderr  # wrong in any type
+
+
+def test_the_verdict_survives_a_closed_pipe(tmp_path):
+    """A CI step `actcli check ... | head` must fail with a failing kernel: the summary is
+    printed by default (in a pipe too), and the exit status is the verdict either way."""
+    import shutil
+    import subprocess
+
+    assert shutil.which("actcli")
+    data = tmp_path / "kernel.csv"
+    data.write_text("x,y\n" + "".join(f"{i},-1\n" for i in range(1, 20001)))
+    for fmt in ("", "-f csv", "-f table"):
+        out = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", f"actcli check relu {data} {fmt} | head -1"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert out.returncode == 3, (fmt, out.stderr)
+        assert out.stderr.decode().endswith("error: max error 9.01e+15 ULP exceeds --tol 4\n")
+    summary = subprocess.run(
+        ["actcli", "check", "relu", str(data)], capture_output=True, check=False
+    )
+    assert summary.stdout.decode().startswith("relu · dialect torch: max 9.01e+15 ULP")

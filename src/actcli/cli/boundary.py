@@ -68,11 +68,15 @@ def _os_error(exc: OSError) -> tuple[int, str | None]:
     """A failed write: exit 1, or, when the reader went away (``| head``), quietly 0."""
     if not closed_pipe(exc):
         return ExitStatus.DATA_ERROR, exc.strerror or str(exc)
-    # keep the final flush of stdout from meeting the same closed pipe (a test runner's
-    # stdout is no file descriptor: nothing is flushed there)
+    silence_stdout()
+    return ExitStatus.OK, None
+
+
+def silence_stdout() -> None:
+    """After the reader went away: what is still buffered, and the final flush, go nowhere
+    instead of meeting the closed pipe again (a test runner's stdout has no descriptor)."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return ExitStatus.OK, None
 
 
 def _internal(exc: BaseException) -> tuple[int, str | None]:

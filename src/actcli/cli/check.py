@@ -11,6 +11,7 @@ import typer
 
 from actcli import reading
 from actcli.cli import output, specs
+from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
     DerivativeOption,
     DialectOption,
@@ -68,14 +69,20 @@ def check_command(
     x, y = _pairs(file)
     report, reference, errors = checking.check(act, x, y, derivative, dtype.value, tol)
     title = _title(act, derivative, report)
-    resolved = output.resolve(fmt)
-    if resolved in STREAMING:
-        rows = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
-        output.emit_blocks(rows, [[x, y, reference, errors]], resolved, precision=precision)
-    elif resolved is OutputFormat.json:
-        output.write_json(_document(act, derivative, report))
-    else:
-        _tables(report, title, resolved, precision, no_color)
+    # the summary by default, in a pipe too; every row only when asked for (csv, tsv, jsonl)
+    resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
+    try:
+        if resolved in STREAMING:
+            rows = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
+            output.emit_blocks(rows, [[x, y, reference, errors]], resolved, precision=precision)
+        elif resolved is OutputFormat.json:
+            output.write_json(_document(act, derivative, report))
+        else:
+            _tables(report, title, resolved, precision, no_color)
+    except OSError as exc:  # `| head` may stop reading: the verdict below still decides
+        if not closed_pipe(exc):
+            raise
+        silence_stdout()
     if not report.passed:
         if report.narrower_dtype:
             output.note(

@@ -26,24 +26,42 @@ DEFAULT = "torch"
 DIALECTS: Mapping[str, str] = {
     "torch": "PyTorch (torch.nn.functional); actcli's default",
     "keras": "Keras 3 (keras.activations) on its default TensorFlow backend",
-    "keras2": "Keras 2 / tf.keras <= 2.15 (hard_sigmoid = clip(0.2·x + 0.5, 0, 1))",
+    "keras2": "Keras 2 (tf_keras, tf.keras <= 2.15; hard_sigmoid = clip(0.2·x + 0.5, 0, 1))",
     "jax": "JAX (jax.nn)",
     "tf": "TensorFlow (tf.nn)",
 }
 
-# Parameter defaults that differ from the definition's (PyTorch's) default.
+# Parameter defaults that differ from the definition's (PyTorch's) default. Each one is recorded
+# from the framework (tests/data/parity/<dialect>.json, section "defaults"; the entry marked
+# "primary" is the function the dialect's plain spec means) and checked by tests/test_parity.py.
 _DEFAULTS: Mapping[str, Mapping[str, Mapping[str, ParamValue]]] = {
-    "keras": {"leaky_relu": {"negative_slope": 0.2}},
-    "keras2": {"leaky_relu": {"negative_slope": 0.2}, "hard_sigmoid": {"slope": 0.2}},
-    "jax": {"gelu": {"approximate": "tanh"}},
-    "tf": {"leaky_relu": {"negative_slope": 0.2}},
+    "keras": {
+        "leaky_relu": {"negative_slope": 0.2},  # keras.activations.leaky_relu (layer: 0.3)
+        "prelu": {"weight": 0.0},  # keras.layers.PReLU(alpha_initializer="Zeros")
+        "normalize": {"eps": 1e-7},  # keras.ops.normalize: epsilon=None -> keras.config.epsilon()
+    },
+    "keras2": {
+        "leaky_relu": {"negative_slope": 0.3},  # tf_keras.layers.LeakyReLU(alpha=0.3), no function
+        "hard_sigmoid": {"slope": 0.2},  # tf_keras.activations.hard_sigmoid: clip(0.2·x + 0.5)
+        "prelu": {"weight": 0.0},  # tf_keras.layers.PReLU(alpha_initializer="zeros")
+        "threshold": {"threshold": 1.0},  # tf_keras.layers.ThresholdedReLU(theta=1.0), value 0
+    },
+    "jax": {"gelu": {"approximate": "tanh"}},  # jax.nn.gelu(approximate=True)
+    "tf": {
+        "leaky_relu": {"negative_slope": 0.2},  # tf.nn.leaky_relu(alpha=0.2)
+        # tf.nn.l2_normalize floors Σx² at epsilon = 1e-12, i.e. the norm at √1e-12 = 1e-6
+        # (actcli's eps floors the norm)
+        "normalize": {"eps": 1e-6},
+    },
 }
 
-# Kink conventions that differ from PyTorch's, one rule per kink (in ascending order of x).
+# Kink conventions that differ from PyTorch's, one rule per kink (in ascending order of x). Each
+# is what the framework's autodiff returns exactly at the kink in float64, as recorded in
+# tests/data/parity/<dialect>.json (tests/test_parity.py compares them bit for bit).
 _TF_KINKS: Mapping[str, tuple[Side, ...]] = {
-    "elu": ("right",),  # EluGrad tests activations < 0: 1 at x = 0 (equal to α only if α = 1)
     "selu": ("right",),  # SeluGrad tests activations < 0: λ at x = 0, not λα
-    "sparse_sigmoid": ("left", "right"),  # tf.where-based: 0 at both ends, as PyTorch
+    # PReLU layer = relu(x) − α·relu(−x): both relu′(0) = 0, so 0 at x = 0
+    "prelu": ("zero",),
 }
 _KINK_RULES: Mapping[str, Mapping[str, tuple[Side, ...]]] = {
     "jax": {
@@ -51,9 +69,21 @@ _KINK_RULES: Mapping[str, Mapping[str, tuple[Side, ...]]] = {
         "hard_tanh": ("right", "left"),  # strict inequalities: gradient 1 at both ends
         "sparse_sigmoid": ("mean", "mean"),  # 0.5·clip(x + 1, 0, 2): jnp.clip ties give ¼
     },
-    "keras": _TF_KINKS,
-    "keras2": _TF_KINKS,
-    "tf": _TF_KINKS,
+    "keras": {
+        **_TF_KINKS,
+        # elu: where(x > 0, x, α·expm1(x)) -> α at 0, as PyTorch (the definition's rule)
+        "hard_tanh": ("right", "left"),  # tf.clip_by_value passes the gradient at its bounds
+        "celu": ("sum",),  # maximum(x, 0) + minimum(0, …): both ties pass the gradient: 2
+    },
+    "keras2": {
+        **_TF_KINKS,
+        "hard_sigmoid": ("right", "left"),  # clip(0.2·x + 0.5, 0, 1): 0.2 at ±2.5
+    },
+    "tf": {
+        # EluGrad tests activations < 0: 1 at x = 0 (tf.nn.elu has no α; it is 1)
+        "elu": ("right",),
+        "selu": ("right",),  # SeluGrad, as above
+    },
 }
 
 

@@ -69,10 +69,11 @@ def test_unknown_name_without_close_match_points_to_list():
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_every_record_is_complete(name):
     d = lookup(name)
-    for text in (d.summary, d.formula, d.latex, d.derivative_formula, d.range, d.reference):
+    for text in (d.summary, d.uses, d.formula, d.latex, d.derivative_formula, d.range, d.reference):
         assert text.strip(), f"{name} lacks a field"
     if d.kind == "elementwise":
         assert d.d1 is not None and d.d2 is not None
+        assert d.image is not None  # its range, checked in test_catalog_facts
     else:
         assert d.jacobian is not None
     for p in d.params:
@@ -81,6 +82,7 @@ def test_every_record_is_complete(name):
     # one docstring anatomy for all: summary, formula, (parameters), kinks, range, reference
     doc = d.fn.__doc__ or ""
     assert doc.startswith(d.summary)
+    assert f"Used in: {d.uses}" in doc
     for heading in ("Formula:", "Range:", "Reference:"):
         assert heading in doc
     if d.params:

@@ -1,11 +1,15 @@
 """What ``compare`` computes: properties side by side, and how far activations differ.
 
 Every property is computed from the activation itself (its values, derivatives, kinks and
-limits), none is typed by hand.
+limits), or read from its record's declared range (``Activation.image``: the range, the global
+minimum and maximum, boundedness), which tests/test_catalog_facts.py checks against the mpmath
+oracle. None is typed by hand here.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +17,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from actcli.catalog.registry import Activation
+from actcli.catalog.registry import Activation, Bound, Range
 from actcli.errors import DataError, UsageError
 from actcli.stats import SATURATION, edge, expect
 
@@ -24,6 +28,7 @@ LABELS = {
     "range": "range",
     "grid_range": "on the grid",
     "minimum": "minimum",
+    "maximum": "maximum",
     "monotonic": "monotonic",
     "bounded": "bounded",
     "gaussian_mean": "E[f(z)], z ~ N(0,1)",
@@ -74,20 +79,56 @@ def gaussian_mean(act: Activation) -> float:
     return expect(act, lambda t: np.asarray(act(t)), 0.0, 1.0)
 
 
-def _minimum(act: Activation, x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
-    """The interior minimum on the grid, refined by bisection on f′ (None at an edge)."""
+def _grid_extremum(
+    act: Activation, x: np.ndarray, y: np.ndarray, sign: float
+) -> tuple[float, float] | None:
+    """A formula's interior minimum (sign 1) or maximum (sign −1) on the grid, refined by
+    bisection on f′ (None at an edge of the grid)."""
     finite = np.isfinite(y)
     if not finite.any():
         return None
-    i = int(np.nanargmin(np.where(finite, y, np.inf)))
+    i = int(np.nanargmin(np.where(finite, sign * y, np.inf)))
     if i in (0, len(x) - 1):
         return None
     lo, hi = float(x[i - 1]), float(x[i + 1])
     d = act.derivative
-    if not (d(lo) < 0 < d(hi)):
-        return float(y[i]), float(x[i])  # flat or kinked minimum: the grid point is it
-    at = edge(lambda t: np.asarray(d(t)) < 0, lo, hi)
+    if not (sign * d(lo) < 0 < sign * d(hi)):
+        return float(y[i]), float(x[i])  # flat or kinked extremum: the grid point is it
+    at = edge(lambda t: sign * np.asarray(d(t)) < 0, lo, hi)
     return float(act(at)), at
+
+
+def _stretch(act: Activation, value: float) -> dict[str, Any] | None:
+    """The first stretch between kinks (or ±∞) on which f is ``value`` throughout, with
+    whether its ends belong to it: where relu is 0 (x ≤ 0), relu6 is 6 (x ≥ 6)."""
+    cuts = sorted(set(act.kinks))
+    ends = [-math.inf, *cuts, math.inf]
+    for lo, hi in itertools.pairwise(ends):
+        if lo == -math.inf:
+            inside = 0.0 if hi == math.inf else hi - 1.0
+        else:
+            inside = lo + 1.0 if hi == math.inf else 0.5 * (lo + hi)
+        if float(act(inside)) != value:
+            continue
+        return {
+            "lower": lo,
+            "upper": hi,
+            "lower_included": math.isfinite(lo) and float(act(lo)) == value,
+            "upper_included": math.isfinite(hi) and float(act(hi)) == value,
+        }
+    return None
+
+
+def _extreme(act: Activation, end: Bound, word: str) -> dict[str, Any] | str:
+    """The minimum or maximum from the declared range: where f attains it (a point, or the
+    stretch it holds on), or why there is none."""
+    if not end.closed:
+        if math.isinf(end.value):
+            return f"none (unbounded {word})"
+        return f"none ({end.value:.6g} is approached, never attained)"
+    if end.at is not None:
+        return {"value": end.value, "at": end.at}
+    return {"value": end.value, "on": _stretch(act, end.value)}
 
 
 def _monotonic(y: np.ndarray) -> str:
@@ -146,68 +187,58 @@ def _bound(value: float) -> str:
     return "∞" if value == math.inf else "-∞" if value == -math.inf else f"{value:.6g}"
 
 
-PROBE = np.linspace(-60.0, 60.0, 4801)  # where a range's bounds are looked for
-
-
-def _range(act: Activation, minimum: tuple[float, float] | None) -> dict[str, Any] | str:
-    """The output range: limits at ±∞, interior extrema, and whether each end is attained.
-
-    An end is attained ([ or ]) at an interior extremum, or where a piecewise definition
-    reaches its limit at a kink and stays there (relu at 0, relu6 at 6); a limit only
-    approached (sigmoid → 1, e^(−x²) → 0) is open even where it rounds to the bound.
-    """
-    if act.definition.family == "expression":
-        return "not derived for formulas"
-    lo_inf, hi_inf = act.definition.limits(**act.params)[0]
-    if math.isnan(lo_inf) or math.isnan(hi_inf):
-        return "not derived (no limit at ±∞)"
-    y = np.asarray(act(PROBE))
-    at_kinks = np.array(
-        [v for k in act.kinks for v in (np.nextafter(k, -np.inf), k, np.nextafter(k, np.inf))]
-    )
-    reached = np.asarray(act(at_kinks)) if at_kinks.size else np.array([])
-    ends = []
-    for limit, pick in ((lo_inf, np.min), (hi_inf, np.max)):
-        extreme = float(pick(y))
-        beyond = extreme < limit if pick is np.min else extreme > limit
-        ends.append((extreme, True) if beyond else (limit, bool(np.any(reached == limit))))
-    if minimum is not None and minimum[0] < ends[0][0]:
-        ends[0] = (minimum[0], True)
-    (lo, lo_hit), (hi, hi_hit) = ends
-    return {"lower": lo, "upper": hi, "lower_included": lo_hit, "upper_included": hi_hit}
+def _range(image: Range) -> dict[str, Any]:
+    lo, hi = image.lower, image.upper
+    return {
+        "lower": lo.value,
+        "upper": hi.value,
+        "lower_included": lo.closed,
+        "upper_included": hi.closed,
+    }
 
 
 def properties(act: Activation, x: np.ndarray) -> dict[str, Any]:
     """One column of the comparison table, keyed as :data:`LABELS` (numbers as numbers).
 
     ``range`` and ``grid_range`` are ``{"lower", "upper"}`` (``range`` with whether each end is
-    attained), ``minimum`` is ``{"value", "at"}``, ``saturates`` a list of such intervals. A
-    property that cannot be computed is the string "not available (reason)".
+    attained); ``minimum`` and ``maximum`` are the global ones, ``{"value", "at"}`` (or
+    ``{"value", "on"}`` with the stretch f holds them on; for a formula, on the grid), or a
+    string saying why there is none; ``saturates`` a list of intervals. A property that cannot
+    be computed is the string "not available (reason)".
     """
     y = np.asarray(act(x))
     dy = np.asarray(act.derivative(x))
-    lo_inf, hi_inf = act.definition.limits(**act.params)[0]
-    minimum = available(lambda: _minimum(act, x, y))
     finite = y[np.isfinite(y)]
-    formula = act.definition.family == "expression"
-    bounded = {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
-        (math.isfinite(lo_inf), math.isfinite(hi_inf)), "no"
-    )
-    at_minimum = minimum if isinstance(minimum, tuple) else None
+    image = act.image
+    extremes: dict[str, Any]
+    if image is None:  # a formula in x: its extrema on the grid, nothing beyond
+        not_derived = "not derived for formulas"
+        extremes = {"range": not_derived, "bounded": not_derived}
+        for key, sign in (("minimum", 1.0), ("maximum", -1.0)):
+            found = available(functools.partial(_grid_extremum, act, x, y, sign))
+            extremes[key] = (
+                {"value": found[0], "at": found[1]}
+                if isinstance(found, tuple)
+                else found or "at an edge"
+            )
+    else:
+        extremes = {
+            "range": _range(image),
+            "minimum": _extreme(act, image.lower, "below"),
+            "maximum": _extreme(act, image.upper, "above"),
+            "bounded": image.bounded,
+        }
     return {
-        "range": available(lambda: _range(act, at_minimum)),
+        "range": extremes["range"],
         "grid_range": (
             {"lower": float(finite.min()), "upper": float(finite.max())}
             if finite.size
             else "no finite values"
         ),
-        "minimum": (
-            {"value": minimum[0], "at": minimum[1]}
-            if isinstance(minimum, tuple)
-            else minimum or "at an edge"
-        ),
+        "minimum": extremes["minimum"],
+        "maximum": extremes["maximum"],
         "monotonic": _monotonic(y),
-        "bounded": "not derived for formulas" if formula else bounded,
+        "bounded": extremes["bounded"],
         "gaussian_mean": available(lambda: gaussian_mean(act)),
         "smoothness": _smoothness(act),
         "f_at_0": float(act(0.0)),
@@ -239,13 +270,28 @@ def _cell(key: str, value: Any) -> Any:
         return f"{left}{_bound(value['lower'])}, {_bound(value['upper'])}{right}"
     if key == "grid_range":
         return f"[{value['lower']:.6g}, {value['upper']:.6g}]"
-    if key == "minimum":
-        return f"{value['value']:.12g} at {value['at']:.12g}"
+    if key in ("minimum", "maximum"):
+        if "at" in value:
+            return f"{value['value']:.12g} at {value['at']:.12g}"
+        return f"{value['value']:.12g} for {_stretch_text(value['on'])}"
     if key == "gaussian_mean":
         return f"{value:.6g}"
     if key == "saturates":
         return saturation_text(value)
     return value
+
+
+def _stretch_text(on: dict[str, Any] | None) -> str:
+    """``x ≤ 0``, ``x ≥ 6``, ``-1 ≤ x < 1``."""
+    if on is None:
+        return "a stretch between kinks"
+    low = "≤" if on["lower_included"] else "<"
+    high = "≤" if on["upper_included"] else "<"
+    if on["lower"] == -math.inf:
+        return f"x {high} {on['upper']:.6g}"
+    if on["upper"] == math.inf:
+        return f"x {'≥' if on['lower_included'] else '>'} {on['lower']:.6g}"
+    return f"{on['lower']:.6g} {low} x {high} {on['upper']:.6g}"
 
 
 def saturation_text(intervals: list[dict[str, float]]) -> str:

@@ -15,13 +15,21 @@ import numpy as np
 from actcli import numerics as nx
 from actcli.catalog.registry import (
     IDENTITY_LIKE,
+    REALS,
     RELU_LIKE,
+    Bound,
     Kink,
     Limits,
+    Range,
+    closed,
     elementwise,
+    interval,
     nonnegative,
+    point,
     positive,
     real,
+    span,
+    union,
 )
 
 if TYPE_CHECKING:
@@ -54,7 +62,11 @@ def _zero(x: Array, **_: object) -> Array:
     sympy=lambda sp, x, p: sp.Piecewise(
         (0, x < p["threshold"]), (p["value"], sp.Eq(x, p["threshold"])), (1, True)
     ),
-    range="{0, value, 1}",
+    image=lambda threshold, value: union(point(0.0), point(value, threshold, "value"), point(1.0)),
+    uses=(
+        "the perceptron's output, a hard yes/no decision; not for networks trained by gradient "
+        "descent: its derivative is 0 everywhere"
+    ),
     reference="Heaviside step; numpy.heaviside / torch.heaviside(x, values) (value at 0 required)",
     d1=_zero,
     d2=_zero,
@@ -78,7 +90,12 @@ def step(x: Array, threshold: float, value: float) -> Array:
     latex=r"\begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
     derivative="threshold′(x) = 1 if x > threshold else 0",
     sympy=lambda sp, x, p: sp.Piecewise((x, x > p["threshold"]), (p["value"], True)),
-    range="{value} ∪ (threshold, ∞)",
+    image=lambda threshold, value: union(
+        point(value, symbol="value"), interval(Bound(threshold, symbol="threshold"), INF)
+    ),
+    uses=(
+        "hidden layers, as a ReLU with a movable cut-off: inputs at or below threshold become value"
+    ),
     reference="torch.nn.functional.threshold; keras.activations.threshold",
     d1=lambda x, threshold, **_: _indicator(x > threshold),
     d2=_zero,
@@ -106,7 +123,13 @@ def threshold(x: Array, threshold: float, value: float) -> Array:
     latex="x",
     derivative="identity′(x) = 1",
     sympy=lambda sp, x, p: x,
-    range="ℝ",
+    image=REALS,
+    uses=(
+        "regression output layers (real-valued, unbounded targets), and the logits of a "
+        "classifier whose loss applies the sigmoid or softmax itself; never as the only "
+        "activation of hidden layers: stacked linear layers collapse into one linear map, so a "
+        "network without non-linear activations is a linear model however deep it is"
+    ),
     reference="torch.nn.Identity; keras.activations.linear; jax.nn.identity",
     d1=lambda x, **_: np.ones_like(x),
     d2=_zero,
@@ -125,7 +148,11 @@ def identity(x: Array) -> Array:
     latex=r"\max(x, 0)",
     derivative="relu′(x) = 1 if x > 0 else 0",
     sympy=lambda sp, x, p: sp.Max(x, 0),
-    range="[0, ∞)",
+    image=span(closed(0.0), INF),
+    uses=(
+        "hidden layers: the default choice; cheap, and its gradient is 1 for every positive "
+        "input, so deep stacks keep learning (a unit whose inputs stay negative stops)"
+    ),
     reference="Nair & Hinton 2010, ICML; Glorot, Bordes & Bengio 2011, AISTATS",
     d1=lambda x, **_: _indicator(x > 0),
     d2=_zero,
@@ -144,7 +171,11 @@ def relu(x: Array) -> Array:
     latex=r"\min(\max(x, 0), 6)",
     derivative="relu6′(x) = 1 if 0 < x < 6 else 0",
     sympy=lambda sp, x, p: sp.Min(sp.Max(x, 0), 6),
-    range="[0, 6]",
+    image=span(closed(0.0), closed(6.0)),
+    uses=(
+        "hidden layers of mobile networks (MobileNet): the cap at 6 keeps activations in range "
+        "for low-precision arithmetic"
+    ),
     reference="Krizhevsky 2010, Convolutional deep belief networks on CIFAR-10; MobileNet",
     d1=lambda x, **_: _indicator((x > 0) & (x < 6)),
     d2=_zero,
@@ -173,6 +204,13 @@ def _leaky_limits(slope: float) -> Limits:
     return ((at_minus_inf, INF), (slope, 1.0), (0.0, 0.0))
 
 
+def _leaky_image(slope: float) -> Range:
+    if slope > 0:
+        return REALS
+    # slope 0: 0 on all of x ≤ 0; slope < 0: slope·x > 0 there, so the minimum is f(0) alone
+    return span(closed(0.0, at=0.0 if slope < 0 else None), INF)
+
+
 def _leaky_kink(slope: float) -> tuple[Kink, ...]:
     return (Kink(0.0, (slope, 0.0), (1.0, 0.0), "left"),)
 
@@ -183,7 +221,11 @@ def _leaky_kink(slope: float) -> tuple[Kink, ...]:
     latex=r"\begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
     derivative="leaky_relu′(x) = 1 if x > 0 else negative_slope",
     sympy=lambda sp, x, p: _sym_leaky(sp, x, p["negative_slope"]),
-    range="ℝ (negative_slope > 0)",
+    image=lambda negative_slope: _leaky_image(negative_slope),
+    uses=(
+        "hidden layers where dead ReLU units are a problem (GANs, deep convolutional nets): "
+        "the small negative slope keeps a gradient"
+    ),
     reference="Maas, Hannun & Ng 2013, Rectifier nonlinearities improve neural network acoustic models",
     d1=lambda x, negative_slope: np.where(x > 0, 1.0, negative_slope),
     d2=_zero,
@@ -211,7 +253,8 @@ def leaky_relu(x: Array, negative_slope: float) -> Array:
     latex=r"\begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}",
     derivative="prelu′(x) = 1 if x > 0 else weight;  ∂/∂weight = x if x < 0 else 0",
     sympy=lambda sp, x, p: _sym_leaky(sp, x, p["weight"]),
-    range="ℝ (weight > 0)",
+    image=lambda weight: _leaky_image(weight),
+    uses="hidden layers of image classifiers (He et al.): a leaky ReLU whose slope is learned",
     reference="He et al. 2015, Delving deep into rectifiers, arXiv:1502.01852",
     d1=lambda x, weight: np.where(x > 0, 1.0, weight),
     d2=_zero,
@@ -238,7 +281,11 @@ def prelu(x: Array, weight: float) -> Array:
     latex=r"\begin{cases} x & x \ge 0 \\ \frac{l + u}{2} x & x < 0 \end{cases}",
     derivative="rrelu′(x) = 1 if x > 0 else (lower + upper)/2",
     sympy=lambda sp, x, p: _sym_leaky(sp, x, (p["lower"] + p["upper"]) / 2),
-    range="ℝ",
+    image=lambda lower, upper: _leaky_image(0.5 * (lower + upper)),
+    uses=(
+        "hidden layers: the random slope regularises during training; at evaluation it is a "
+        "leaky ReLU"
+    ),
     reference="Xu et al. 2015, Empirical evaluation of rectified activations, arXiv:1505.00853",
     d1=lambda x, lower, upper: np.where(x > 0, 1.0, 0.5 * (lower + upper)),
     d2=_zero,
@@ -266,7 +313,10 @@ def rrelu(x: Array, lower: float, upper: float) -> Array:
     latex=r"\max(x, 0)^2",
     derivative="squared_relu′(x) = 2·max(x, 0)",
     sympy=lambda sp, x, p: sp.Max(x, 0) ** 2,
-    range="[0, ∞)",
+    image=span(closed(0.0), INF),
+    uses=(
+        "transformer feed-forward (hidden) layers (Primer, recent language models): a sharper ReLU"
+    ),
     reference="So et al. 2021, Primer: searching for efficient transformers, arXiv:2109.08668",
     d1=lambda x, **_: 2.0 * np.maximum(x, 0.0),
     d2=lambda x, **_: 2.0 * _indicator(x > 0),
@@ -286,7 +336,11 @@ def squared_relu(x: Array) -> Array:
     latex=r"s \max(x, 0)^2 + b",
     derivative="star_relu′(x) = 2·scale·max(x, 0)",
     sympy=lambda sp, x, p: p["scale"] * sp.Max(x, 0) ** 2 + p["bias"],
-    range="[bias, ∞)",
+    image=lambda scale, bias: span(closed(bias, symbol="bias"), INF),
+    uses=(
+        "hidden layers of MetaFormer vision models: a squared ReLU scaled and shifted to keep "
+        "activations centred"
+    ),
     reference="Yu et al. 2022, MetaFormer baselines for vision, arXiv:2210.13452",
     d1=lambda x, scale, bias: 2.0 * scale * np.maximum(x, 0.0),
     d2=lambda x, scale, bias: 2.0 * scale * _indicator(x > 0),
@@ -319,7 +373,15 @@ def star_relu(x: Array, scale: float, bias: float) -> Array:
     latex=r"\begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
     derivative="hard_shrink′(x) = 1 if |x| > lambd else 0",
     sympy=lambda sp, x, p: sp.Piecewise((x, sp.Abs(x) > p["lambd"]), (0, True)),
-    range="(−∞, −lambd) ∪ {0} ∪ (lambd, ∞)",
+    image=lambda lambd: union(
+        interval(-INF, Bound(-lambd, symbol="−lambd")),
+        point(0.0, at=0.0 if lambd == 0 else None),  # on [−lambd, lambd]
+        interval(Bound(lambd, symbol="lambd"), INF),
+    ),
+    uses=(
+        "sparse coding and denoising layers: small inputs become exactly 0; rarely a "
+        "hidden-layer activation"
+    ),
     reference="torch.nn.Hardshrink; keras.activations.hard_shrink (threshold)",
     d1=lambda x, lambd: _indicator(np.abs(x) > lambd),
     d2=_zero,
@@ -345,7 +407,10 @@ def hard_shrink(x: Array, lambd: float) -> Array:
     sympy=lambda sp, x, p: sp.Piecewise(
         (x - p["lambd"], x > p["lambd"]), (x + p["lambd"], x < -p["lambd"]), (0, True)
     ),
-    range="ℝ",
+    image=REALS,
+    uses=(
+        "sparse coding and denoising (unrolled ISTA layers): the proximal step of L1 regularisation"
+    ),
     reference="Donoho 1995, De-noising by soft-thresholding; torch.nn.Softshrink",
     d1=lambda x, lambd: _indicator(np.abs(x) > lambd),
     d2=_zero,
@@ -372,7 +437,11 @@ def soft_shrink(x: Array, lambd: float) -> Array:
     latex=r"\begin{cases} 0 & x \le -1 \\ \frac{(x+1)^2}{4} & |x| < 1 \\ x & x \ge 1 \end{cases}",
     derivative="sparse_plus′(x) = sparse_sigmoid(x)",
     sympy=lambda sp, x, p: sp.Piecewise((0, x <= -1), ((x + 1) ** 2 / 4, x < 1), (x, True)),
-    range="[0, ∞)",
+    image=span(closed(0.0), INF),
+    uses=(
+        "hidden layers or positive outputs where exact zeros are wanted: a softplus with a "
+        "sparse lower tail"
+    ),
     reference="Blondel et al. 2020, Learning with Fenchel-Young losses (JMLR); jax.nn.sparse_plus",
     d1=lambda x, **_: np.where(x <= -1, 0.0, np.where(x >= 1, 1.0, 0.5 * (x + 1.0))),
     d2=lambda x, **_: 0.5 * _indicator((x > -1) & (x < 1)),

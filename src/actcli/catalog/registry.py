@@ -166,6 +166,144 @@ class Constant:
 Limits = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
 _NO_LIMITS: Limits = ((math.nan, math.nan),) * 3
 
+# ---------------------------------------------------------------------------------- ranges
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One end of a range: the infimum or supremum of f (±inf when unbounded), whether f attains
+    it (a closed end), and where: ``at`` when f attains it at one point (periodic functions: the
+    one nearest 0 on the left for a minimum, on the right for a maximum), None when on a whole
+    stretch (relu's 0 for x ≤ 0) or not at all. ``symbol`` and ``at_symbol`` spell them in the
+    parameters for the record's text ("−alpha", "−π/(2·w0)"); the numbers are what is checked.
+    """
+
+    value: float
+    closed: bool = False
+    at: float | None = None
+    symbol: str = ""
+    at_symbol: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.symbol or number_text(self.value)
+
+
+def closed(value: float, at: float | None = None, symbol: str = "", at_symbol: str = "") -> Bound:
+    """An end f attains (at ``at``, or on a stretch when ``at`` is None)."""
+    return Bound(value, True, at, symbol, at_symbol)
+
+
+@dataclass(frozen=True)
+class Interval:
+    lower: Bound
+    upper: Bound
+
+    @property
+    def is_point(self) -> bool:
+        return self.lower.closed and self.upper.closed and self.lower.value == self.upper.value
+
+    @property
+    def text(self) -> str:
+        left, right = "[" if self.lower.closed else "(", "]" if self.upper.closed else ")"
+        return f"{left}{self.lower.text}, {self.upper.text}{right}"
+
+
+@dataclass(frozen=True)
+class Range:
+    """The set of values f takes, as a union of intervals (most activations: one).
+
+    Declared by each elementwise record as a function of its parameters and checked against
+    the mpmath oracle over a wide grid, its limits and its refined extrema
+    (tests/test_catalog_facts.py); ``list``, ``info`` and ``compare`` show it.
+    """
+
+    pieces: tuple[Interval, ...]
+
+    @property
+    def lower(self) -> Bound:
+        """The infimum of f: the lowest piece's lower end."""
+        return _hull([p.lower for p in self.pieces], min)
+
+    @property
+    def upper(self) -> Bound:
+        """The supremum of f: the highest piece's upper end."""
+        return _hull([p.upper for p in self.pieces], max)
+
+    @property
+    def bounded(self) -> str:
+        """ "both", "below", "above" or "no": from the infimum and the supremum of f."""
+        below, above = math.isfinite(self.lower.value), math.isfinite(self.upper.value)
+        return {(True, True): "both", (True, False): "below", (False, True): "above"}.get(
+            (below, above), "no"
+        )
+
+    @property
+    def text(self) -> str:
+        """``[−0.375, ∞), minimum at x = −1.5``, ``{0, value, 1}``, ``ℝ``."""
+        parts: list[str] = []
+        points: list[str] = []
+        for piece in self.pieces:
+            if piece.is_point:
+                points.append(piece.lower.text)
+                continue
+            if points:
+                parts.append("{" + ", ".join(points) + "}")
+                points = []
+            parts.append(piece.text)
+        if points:
+            parts.append("{" + ", ".join(points) + "}")
+        out = " ∪ ".join(parts)
+        if out == "(−∞, ∞)":
+            out = "ℝ"
+        for word, end in (("minimum", self.lower), ("maximum", self.upper)):
+            if end.at is not None:
+                out += f", {word} at x = {end.at_symbol or number_text(end.at)}"
+        return out
+
+
+def _hull(ends: list[Bound], pick: Callable[..., float]) -> Bound:
+    value = pick(b.value for b in ends)
+    tied = [b for b in ends if b.value == value]
+    attained = [b for b in tied if b.closed]
+    if len(attained) > 1:  # reached in several places: no single arg-extremum
+        return Bound(value, True, None, attained[0].symbol)
+    return (attained or tied)[0]
+
+
+def span(lower: Bound | float, upper: Bound | float) -> Range:
+    """One interval; a number as an end is an open end (f only approaches it)."""
+    return union(Interval(_end(lower), _end(upper)))
+
+
+def union(*pieces: Interval) -> Range:
+    return Range(pieces)
+
+
+def point(value: float, at: float | None = None, symbol: str = "") -> Interval:
+    """A single value f takes (at ``at``, or on a stretch when None)."""
+    end = closed(value, at, symbol)
+    return Interval(end, end)
+
+
+def interval(lower: Bound | float, upper: Bound | float) -> Interval:
+    return Interval(_end(lower), _end(upper))
+
+
+def _end(end: Bound | float) -> Bound:
+    return end if isinstance(end, Bound) else Bound(float(end))
+
+
+REALS = span(-math.inf, math.inf)
+
+
+def number_text(value: float) -> str:
+    """A number as the records' texts spell it: 12 significant digits, ∞, a true minus sign."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return "0" if value == 0 else f"{value:.12g}".replace("-", "−")
+
+
 # f(x) as a sympy expression, for reading (``info``'s pretty print and LaTeX), never for numbers:
 # (sympy module, the symbol x, parameter name -> its symbol, or its value for a choice) -> expr.
 # Built only by actcli.symbolic, which imports sympy; the catalog itself never does.
@@ -197,7 +335,11 @@ class Definition:
     frameworks: Mapping[str, str] = field(default_factory=dict)
     constants: tuple[Constant, ...] = ()  # exact values, for display
     notes: str = ""
+    # where it is used in a network (hidden layers, which output layer) and why, next to the
+    # summary in ``info``; empty for formulas in x
+    uses: str = ""
     sympy: SympyForm | None = None  # elementwise catalog activations: f(x) for sympy
+    image: Callable[..., Range] | None = None  # elementwise: the range, given the parameters
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -304,6 +446,12 @@ class Activation:
     @property
     def range(self) -> str:
         return self.definition.range
+
+    @property
+    def image(self) -> Range | None:
+        """The range of f for these parameters (None for vector activations and formulas)."""
+        image = self.definition.image
+        return None if image is None else image(**self.params)
 
     @property
     def reference(self) -> str:
@@ -563,8 +711,8 @@ if TYPE_CHECKING:
         formula: str
         latex: str
         derivative: str  # the derivative's formula, as text
-        range: str
         reference: str
+        range: NotRequired[str]  # elementwise: generated from ``image``
         params: NotRequired[tuple[Param, ...]]
         aliases: NotRequired[tuple[str, ...]]
         check: NotRequired[Callable[..., str | None]]
@@ -582,14 +730,21 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
     fields: dict[str, Any] = {**described, **specific}
     fields["derivative_formula"] = fields.pop("derivative")
     name = fields.pop("name", None)
+    uses = fields.pop("uses", "")
+    image = fields.get("image")
+    if image is not None:  # the text is the declared range at the default parameters
+        assert "range" not in fields, "an elementwise record declares its range as image="
+        fields["range"] = image(**{p.name: p.default for p in fields.get("params", ())}).text
 
     def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
         summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
+        canonical = name or fn.__name__.rstrip("_")
         definition = Definition(
-            name=name or fn.__name__.rstrip("_"),
+            name=canonical,
             kind=kind,
             fn=fn,
             summary=summary.strip(),
+            uses=uses or USES.get(canonical, ""),
             notes=notes.strip(),
             **fields,
         )
@@ -606,11 +761,17 @@ def elementwise(
     d2: Callable[..., Array],
     sympy: SympyForm,
     limits: Limits | Callable[..., Limits],
+    image: Range | Callable[..., Range],
+    uses: str,
     kinks: Callable[..., tuple[Kink, ...]] | None = None,
     constants: tuple[Constant, ...] = (),
     **described: Unpack[Described],
 ) -> Decorator:
-    """Register the decorated value function as an elementwise activation."""
+    """Register the decorated value function as an elementwise activation.
+
+    ``image`` is its range (a :class:`Range`, or a function of the parameters returning one);
+    the record's range text is generated from it.
+    """
     return _registering(
         "elementwise",
         described,
@@ -618,19 +779,58 @@ def elementwise(
         d2=d2,
         sympy=sympy,
         limits=limits if callable(limits) else (lambda **_: limits),
+        image=image if callable(image) else (lambda **_: image),
+        uses=uses,
         kinks=kinks or (lambda **_: ()),
         constants=constants,
     )
 
 
-def vector(*, jacobian: Callable[..., Array], **described: Unpack[Described]) -> Decorator:
-    """Register the decorated function as a vector activation (acting on the last axis)."""
-    return _registering("vector", described, jacobian=jacobian)
+# Where each vector activation is used, until its record says so itself (``uses=``): what the
+# seed tutorial teaches about output layers (softmax for several classes) and more.
+USES = {
+    "softmax": (
+        "multi-class classification output (one of n classes): turns the last layer's n "
+        "logits into probabilities that sum to 1, trained with cross-entropy; also attention "
+        "weights"
+    ),
+    "log_softmax": (
+        "multi-class classification output, as log-probabilities: paired with the negative "
+        "log-likelihood loss, it is cross-entropy without ever forming a softmax that "
+        "underflowed to 0"
+    ),
+    "softmin": "weighting where the smallest input should get the most weight (soft minimum)",
+    "sparsemax": (
+        "multi-class output or attention where exact zeros are wanted: a sparse alternative "
+        "to softmax"
+    ),
+    "glu": "hidden layers (gated convolutional and feed-forward blocks): one half gates the other",
+    "reglu": "transformer feed-forward (hidden) layers: a ReLU-gated linear unit",
+    "geglu": "transformer feed-forward (hidden) layers: a GELU-gated linear unit",
+    "swiglu": "transformer feed-forward (hidden) layers of LLaMA-style models: a SiLU-gated unit",
+    "bilinear": "transformer feed-forward (hidden) layers: a gated unit without a non-linearity",
+    "normalize": "between layers: rescales each row to unit p-norm (embeddings, cosine similarity)",
+    "standardize": (
+        "between layers: zero mean and unit variance per row (layer normalisation without its "
+        "learned scale and shift)"
+    ),
+}
+
+
+def vector(
+    *, jacobian: Callable[..., Array], uses: str = "", **described: Unpack[Described]
+) -> Decorator:
+    """Register the decorated function as a vector activation (acting on the last axis).
+
+    ``uses`` defaults to the activation's entry in :data:`USES`.
+    """
+    return _registering("vector", described, jacobian=jacobian, uses=uses)
 
 
 def anatomy(d: Definition) -> str:
     """The docstring every activation shares: summary, formula, parameters, kinks, reference."""
-    lines = [d.summary, "", "Formula:", f"    {d.formula}", f"    {d.derivative_formula}"]
+    lines = [d.summary, "", f"Used in: {d.uses}", "", "Formula:", f"    {d.formula}"]
+    lines.append(f"    {d.derivative_formula}")
     if d.params:
         lines += ["", "Parameters:"]
         for p in d.params:

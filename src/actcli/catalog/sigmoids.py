@@ -13,11 +13,15 @@ import numpy as np
 
 from actcli import numerics as nx
 from actcli.catalog.registry import (
+    REALS,
     RELU_LIKE,
+    Bound,
     Kink,
+    closed,
     elementwise,
     positive,
     real,
+    span,
     sym_sigmoid,
     sym_softplus,
 )
@@ -44,7 +48,12 @@ def _zero(x: Array, **_: object) -> Array:
     latex=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
     derivative="sigmoid′(x) = σ(x)·σ(−x)",
     sympy=lambda sp, x, p: sym_sigmoid(sp, x),
-    range="(0, 1)",
+    image=span(0.0, 1.0),
+    uses=(
+        "binary-classification output (one unit: the probability of the positive class, "
+        "trained with binary cross-entropy); gates of LSTM/GRU cells; avoid in deep hidden "
+        "layers: it saturates on both sides, so gradients vanish"
+    ),
     reference="Verhulst's logistic function; Rumelhart, Hinton & Williams 1986",
     d1=lambda x: nx.sigmoid_prime(x),
     d2=lambda x: -nx.sigmoid_prime(x) * np.tanh(0.5 * x),
@@ -63,7 +72,11 @@ def sigmoid(x: Array) -> Array:
     latex=r"\log \sigma(x) = -\log(1 + e^{-x})",
     derivative="log_sigmoid′(x) = σ(−x)",
     sympy=lambda sp, x, p: -sym_softplus(sp, -x),
-    range="(−∞, 0)",
+    image=span(-INF, 0.0),
+    uses=(
+        "binary-classification output as a log-probability: the logistic loss from logits, "
+        "without forming σ(x)"
+    ),
     reference="torch.nn.LogSigmoid; jax.nn.log_sigmoid",
     d1=lambda x: nx.sigmoid(-x),
     d2=lambda x: -nx.sigmoid_prime(x),
@@ -82,7 +95,12 @@ def log_sigmoid(x: Array) -> Array:
     latex=r"\tanh(x)",
     derivative="tanh′(x) = 1 − tanh²(x) = 4σ(2x)σ(−2x)",
     sympy=lambda sp, x, p: sp.tanh(x),
-    range="(−1, 1)",
+    image=span(-1.0, 1.0),
+    uses=(
+        "hidden layers of recurrent networks (RNN, LSTM and GRU cell states) and outputs "
+        "bounded in (−1, 1); zero-centred, but it saturates, so deep feed-forward stacks "
+        "prefer ReLU"
+    ),
     reference="LeCun et al. 1998, Efficient BackProp",
     d1=lambda x: nx.tanh_prime(x),
     d2=lambda x: -2.0 * np.tanh(x) * nx.tanh_prime(x),
@@ -100,7 +118,11 @@ def tanh(x: Array) -> Array:
     latex=r"x - \tanh(x)",
     derivative="tanh_shrink′(x) = tanh²(x)",
     sympy=lambda sp, x, p: x - sp.tanh(x),
-    range="ℝ",
+    image=REALS,
+    uses=(
+        "rarely used: hidden layers of some signal-processing networks; x − tanh x is nearly 0 "
+        "around 0"
+    ),
     reference="torch.nn.Tanhshrink; keras.activations.tanh_shrink",
     d1=lambda x: np.tanh(x) ** 2,
     d2=lambda x: 2.0 * np.tanh(x) * nx.tanh_prime(x),
@@ -119,7 +141,8 @@ def tanh_shrink(x: Array) -> Array:
     latex=r"\frac{x}{1 + |x|}",
     derivative="softsign′(x) = 1/(1 + |x|)²",
     sympy=lambda sp, x, p: x / (1 + sp.Abs(x)),
-    range="(−1, 1)",
+    image=span(-1.0, 1.0),
+    uses="hidden layers as a tanh substitute that saturates more slowly (polynomial tails)",
     reference="Bergstra et al. 2009, Quadratic polynomials learn better image features",
     d1=lambda x: 1.0 / (1.0 + np.abs(x)) ** 2,
     d2=lambda x: -2.0 * np.sign(x) / (1.0 + np.abs(x)) ** 3,
@@ -144,7 +167,11 @@ def _isru_d1(x: Array, alpha: float) -> Array:
     latex=r"\frac{x}{\sqrt{1 + \alpha x^2}}",
     derivative="isru′(x) = (1 + alpha·x²)^(−3/2)",
     sympy=lambda sp, x, p: x / sp.sqrt(1 + p["alpha"] * x**2),
-    range="(−1/√alpha, 1/√alpha)",
+    image=lambda alpha: span(
+        Bound(-1 / math.sqrt(alpha), symbol="−1/√alpha"),
+        Bound(1 / math.sqrt(alpha), symbol="1/√alpha"),
+    ),
+    uses="hidden and recurrent layers as a cheap tanh substitute without exponentials",
     reference="Carlile et al. 2017, Improving deep learning by inverse square root linear units, arXiv:1710.09967",
     d1=_isru_d1,
     d2=lambda x, alpha: -3.0 * alpha * (x / (1.0 + alpha * x * x)) * _isru_d1(x, alpha),
@@ -168,7 +195,13 @@ def isru(x: Array, alpha: float) -> Array:
     latex=r"\operatorname{clip}(x, a, b)",
     derivative="hard_tanh′(x) = 1 if min_val < x < max_val else 0",
     sympy=lambda sp, x, p: sp.Min(sp.Max(x, p["min_val"]), p["max_val"]),
-    range="[min_val, max_val]",
+    image=lambda min_val, max_val: span(
+        closed(min_val, symbol="min_val"), closed(max_val, symbol="max_val")
+    ),
+    uses=(
+        "hidden layers of cheap or quantised networks, and clipped outputs: tanh's shape for "
+        "the cost of a clip"
+    ),
     reference="Collobert 2004, Large scale machine learning (PhD thesis); torch.nn.Hardtanh",
     d1=lambda x, min_val, max_val: np.where((x > min_val) & (x < max_val), 1.0, 0.0),
     d2=lambda x, **_: np.zeros_like(x),
@@ -207,7 +240,11 @@ def _hard_sigmoid(x: Array, slope: float) -> Array:
     latex=r"\operatorname{clip}\left(\frac{x}{6} + \frac{1}{2}, 0, 1\right)",
     derivative="hard_sigmoid′(x) = slope if |x| < 1/(2·slope) else 0",
     sympy=lambda sp, x, p: sp.Min(sp.Max(p["slope"] * x + sp.Rational(1, 2), 0), 1),
-    range="[0, 1]",
+    image=span(closed(0.0), closed(1.0)),
+    uses=(
+        "gates and attention scales of mobile networks (MobileNetV3's squeeze-and-excitation): "
+        "a cheap sigmoid"
+    ),
     reference="Howard et al. 2019, Searching for MobileNetV3, arXiv:1905.02244",
     d1=lambda x, slope: np.where(np.abs(x) < _half_width(slope), 0.5 / _half_width(slope), 0.0),
     d2=lambda x, **_: np.zeros_like(x),
@@ -239,7 +276,8 @@ def hard_sigmoid(x: Array, slope: float) -> Array:
     latex=r"x \cdot \frac{\operatorname{relu6}(x + 3)}{6}",
     derivative="hard_silu′(x) = 0 if x < −3; (2x + 3)/6 if −3 < x < 3; 1 if x > 3",
     sympy=lambda sp, x, p: x * sp.Min(sp.Max(x + 3, 0), 6) / 6,
-    range="[−0.375, ∞), minimum at x = −1.5",
+    image=span(closed(-0.375, at=-1.5), INF),
+    uses="hidden layers of mobile networks (MobileNetV3): SiLU's shape without exponentials",
     reference="Howard et al. 2019, Searching for MobileNetV3, arXiv:1905.02244",
     d1=lambda x: np.where(x <= -3, 0.0, np.where(x >= 3, 1.0, (2.0 * x + 3.0) / 6.0)),
     d2=lambda x: np.where((x > -3) & (x < 3), 1.0 / 3.0, 0.0),
@@ -266,7 +304,8 @@ def hard_silu(x: Array) -> Array:
     latex=r"\operatorname{clip}\left(\frac{x + 1}{2}, 0, 1\right)",
     derivative="sparse_sigmoid′(x) = 1/2 if |x| < 1 else 0",
     sympy=lambda sp, x, p: sp.Piecewise((0, x <= -1), ((x + 1) / 2, x < 1), (1, True)),
-    range="[0, 1]",
+    image=span(closed(0.0), closed(1.0)),
+    uses="gates and binary outputs where exact 0 and 1 are wanted (sparse probabilities)",
     reference="Martins & Astudillo 2016, From softmax to sparsemax, arXiv:1602.02068; jax.nn.sparse_sigmoid",
     d1=lambda x: np.where(np.abs(x) < 1, 0.5, 0.0),
     d2=lambda x: np.zeros_like(x),

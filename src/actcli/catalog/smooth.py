@@ -16,14 +16,20 @@ import numpy as np
 from actcli import numerics as nx
 from actcli.catalog._taylor import RADIUS, SERIES
 from actcli.catalog.registry import (
+    REALS,
     RELU_LIKE,
+    Bound,
     Constant,
     Kink,
     Param,
+    Range,
     choice,
+    closed,
     elementwise,
+    number_text,
     positive,
     real,
+    span,
     sym_sigmoid,
     sym_softplus,
 )
@@ -36,6 +42,42 @@ if TYPE_CHECKING:
 INF = math.inf
 NAN = math.nan
 NO_LIMIT = ((NAN, NAN), (NAN, NAN), (NAN, NAN))  # periodic functions have no limit at ±∞
+
+# Global minima (value, where) of the non-monotonic activations, from mpmath's findroot on f′
+# at 60 digits; tests/test_catalog_facts.py recomputes them from the oracle.
+SILU_MINIMUM = (-0.27846454276107379510935873961, -1.2784645427610737951093587396)  # −W(1/e)
+MISH_MINIMUM = (-0.30884341301725040662876021, -1.19243121451549521213758803)
+GELU_MINIMUM = {
+    "none": (-0.16997120747990366169386846, -0.75179152469356445745790493),
+    "tanh": (-0.17004075057125405063906740, -0.75246142207101625848795440),
+}
+ELISH_MINIMUM = (
+    -0.17157287525380990239662255,
+    -0.88137358701954302523260933,
+)  # 2√2 − 3 at −asinh 1
+TANH_EXP_MINIMUM = (-0.35328577784821127098744710, -1.07886005846462405665066700)
+SERF_MINIMUM = (-0.34843745875960642022200400, -1.19305996892818796618328600)
+
+
+def _swish_image(beta: float, unit: str = "") -> Range:
+    """x·σ(βx) has its minimum −W(1/e)/β at (−1 − W(1/e))/β (silu, quick_gelu)."""
+    value, at = SILU_MINIMUM
+    symbols = (number_text(value) + unit, number_text(at) + unit) if unit else ("", "")
+    return span(closed(value / beta, at / beta, *symbols), INF)
+
+
+def _elu_image(alpha: float, symbol: str) -> Range:
+    """alpha·(e^x − 1) for x ≤ 0 and x above: → −alpha, or ≥ 0 when alpha ≤ 0 (0 at 0 alone
+    when alpha < 0, on all of x ≤ 0 when alpha = 0)."""
+    if alpha > 0:
+        return span(Bound(-alpha, symbol=symbol), INF)
+    return span(closed(0.0, at=0.0 if alpha < 0 else None), INF)
+
+
+def _sine_image(w0: float) -> Range:
+    low = closed(-1.0, -math.pi / (2.0 * w0), at_symbol="−π/(2·w0)")
+    return span(low, closed(1.0, math.pi / (2.0 * w0), at_symbol="π/(2·w0)"))
+
 
 # |z| beyond which σ(z) is exactly 0 or 1 in float64 (σ(−746) underflows): clipping a logistic
 # argument there changes nothing but keeps products like z·σ(−z) finite.
@@ -82,7 +124,11 @@ def _softplus_d2(x: Array, beta: float, threshold: float) -> Array:
     latex=r"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
     derivative="softplus′(x) = σ(beta·x)",
     sympy=lambda sp, x, p: sym_softplus(sp, p["beta"] * x) / p["beta"],
-    range="(0, ∞)",
+    image=span(0.0, INF),
+    uses=(
+        "outputs that must be positive (variances, rates, scales), and hidden layers as a "
+        "smooth ReLU"
+    ),
     reference="Dugas et al. 2001, Incorporating second-order functional knowledge (NIPS)",
     d1=_softplus_d1,
     d2=_softplus_d2,
@@ -123,7 +169,8 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     latex=r"\frac{x + \sqrt{x^2 + b}}{2}",
     derivative="squareplus′(x) = (1 + x/√(x² + b))/2",
     sympy=lambda sp, x, p: (x + sp.sqrt(x**2 + p["b"])) / 2,
-    range="(0, ∞)",
+    image=span(0.0, INF),
+    uses="hidden layers or positive outputs, as an algebraic softplus (no exp or log)",
     reference="Barron 2021, Squareplus: a softplus-like algebraic rectifier, arXiv:2112.11687",
     d1=lambda x, b: _squareplus_d1(x, b),
     d2=lambda x, b: (
@@ -185,7 +232,11 @@ def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
     latex=r"x \, \sigma(\beta x)",
     derivative="silu′(x) = σ(βx)·(1 + βx·σ(−βx))",
     sympy=lambda sp, x, p: x * sym_sigmoid(sp, p["beta"] * x),
-    range="[−0.278464542761/beta, ∞), minimum at x = −1.278464542761/beta",
+    image=lambda beta: _swish_image(beta, "/beta"),
+    uses=(
+        "hidden layers of modern convolutional nets (EfficientNet) and transformers (LLaMA's "
+        "SwiGLU): smooth, with some gradient for negative inputs"
+    ),
     reference="Elfwing, Uchibe & Doya 2017, arXiv:1702.03118; Ramachandran et al. 2017 (Swish), arXiv:1710.05941",
     d1=lambda x, beta: _swish_d1(x, (beta, 0.0)),
     d2=lambda x, beta: _swish_d2(x, (beta, 0.0)),
@@ -205,7 +256,8 @@ def silu(x: Array, beta: float) -> Array:
     latex=r"x \, \sigma(1.702 x)",
     derivative="quick_gelu′(x) = σ(1.702x)·(1 + 1.702x·σ(−1.702x))",
     sympy=lambda sp, x, p: x * sym_sigmoid(sp, sp.Rational(1702, 1000) * x),
-    range="[−0.163608, ∞), minimum near x = −0.75115",
+    image=_swish_image(1.702),
+    uses="transformer hidden layers of CLIP-style models: a cheaper stand-in for GELU",
     reference="Hendrycks & Gimpel 2016, GELU, arXiv:1606.08415 §2; OpenAI CLIP",
     d1=lambda x: _swish_d1(x, QUICK_GELU),
     d2=lambda x: _swish_d2(x, QUICK_GELU),
@@ -239,7 +291,8 @@ def _mish_d2(x: Array) -> Array:
     latex=r"x \tanh\left(\log(1 + e^{x})\right)",
     derivative="mish′(x) = tanh(sp(x)) + x·σ(x)·sech²(sp(x))",
     sympy=lambda sp, x, p: x * sp.tanh(sym_softplus(sp, x)),
-    range="[−0.308843413017, ∞), minimum at x = −1.19243121452",
+    image=span(closed(*MISH_MINIMUM), INF),
+    uses="hidden layers of detectors (YOLOv4) and convolutional nets: a smooth, non-monotonic ReLU",
     reference="Misra 2019, Mish: a self regularized non-monotonic activation, arXiv:1908.08681",
     d1=lambda x: _mish_d1(x),
     d2=lambda x: _mish_d2(x),
@@ -378,7 +431,11 @@ def _gelu_sympy(sp: Any, x: Any, p: Mapping[str, Any]) -> Any:
     latex=r"x \, \Phi(x)",
     derivative="gelu′(x) = Φ(x) + x·φ(x)",
     sympy=_gelu_sympy,
-    range="[−0.16997120748, ∞), minimum at x = −0.751791524694 (tanh: −0.170040750571)",
+    image=lambda approximate: span(closed(*GELU_MINIMUM[approximate]), INF),
+    uses=(
+        "transformer hidden (feed-forward) layers: BERT, GPT, ViT; a smooth ReLU that weights "
+        "inputs by their Gaussian CDF"
+    ),
     reference="Hendrycks & Gimpel 2016, Gaussian error linear units, arXiv:1606.08415",
     d1=_gelu_d1,
     d2=_gelu_d2,
@@ -434,7 +491,11 @@ def _elu_kink(alpha: float) -> tuple[Kink, ...]:
     latex=r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
     derivative="elu′(x) = 1 if x > 0 else alpha·e^x",
     sympy=lambda sp, x, p: sp.Piecewise((x, x > 0), (p["alpha"] * (sp.exp(x) - 1), True)),
-    range="(−alpha, ∞)",
+    image=lambda alpha: _elu_image(alpha, "−alpha"),
+    uses=(
+        "hidden layers: negative outputs push mean activations towards 0, which can speed up "
+        "learning"
+    ),
     reference="Clevert, Unterthiner & Hochreiter 2015, arXiv:1511.07289",
     d1=lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0))),
     d2=lambda x, alpha: np.where(x > 0, 0.0, alpha * np.exp(np.minimum(x, 0.0))),
@@ -456,7 +517,11 @@ def elu(x: Array, alpha: float) -> Array:
     sympy=lambda sp, x, p: (
         sp.Symbol("lambda") * sp.Piecewise((x, x > 0), (sp.Symbol("alpha") * (sp.exp(x) - 1), True))
     ),
-    range="(−1.7580993408473768, ∞)",
+    image=_elu_image(SELU_SCALE_ALPHA, f"−{SELU_SCALE_ALPHA!r}"),
+    uses=(
+        "hidden layers of self-normalising fully-connected networks (with LeCun-normal "
+        "initialisation and alpha dropout)"
+    ),
     reference="Klambauer et al. 2017, Self-normalizing neural networks, arXiv:1706.02515",
     d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
     d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
@@ -488,7 +553,8 @@ def selu(x: Array) -> Array:
     latex=r"\max(0, x) + \min\left(0, \alpha (e^{x/\alpha} - 1)\right)",
     derivative="celu′(x) = 1 if x > 0 else e^(x/alpha)",
     sympy=lambda sp, x, p: sp.Max(0, x) + sp.Min(0, p["alpha"] * (sp.exp(x / p["alpha"]) - 1)),
-    range="(−alpha, ∞)",
+    image=lambda alpha: _elu_image(alpha, "−alpha"),
+    uses="hidden layers: an ELU whose derivative is continuous for every alpha",
     reference="Barron 2017, Continuously differentiable exponential linear units, arXiv:1704.07483",
     d1=lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)),
     d2=lambda x, alpha: np.where(x > 0, 0.0, np.exp(np.minimum(x, 0.0) / alpha) / alpha),
@@ -508,7 +574,11 @@ def celu(x: Array, alpha: float) -> Array:
     latex=r"e^{x}",
     derivative="exponential′(x) = e^x",
     sympy=lambda sp, x, p: sp.exp(x),
-    range="(0, ∞)",
+    image=span(0.0, INF),
+    uses=(
+        "positive outputs, such as the rate of a Poisson regression; rarely in hidden layers "
+        "(it overflows)"
+    ),
     reference="keras.activations.exponential",
     d1=lambda x: np.exp(x),
     d2=lambda x: np.exp(x),
@@ -529,7 +599,11 @@ def exponential(x: Array) -> Array:
     sympy=lambda sp, x, p: sp.Piecewise(
         (x * sym_sigmoid(sp, x), x >= 0), ((sp.exp(x) - 1) * sym_sigmoid(sp, x), True)
     ),
-    range="(−0.0881…, ∞)",
+    image=span(closed(*ELISH_MINIMUM), INF),
+    uses=(
+        "hidden layers of image classifiers (found by evolutionary search): SiLU for x ≥ 0, "
+        "ELU-like below"
+    ),
     reference="Basirat & Roth 2018, The quest for the golden activation function, arXiv:1808.00783",
     d1=lambda x: _near_root("elish", x, _elish_d1(x)),
     d2=lambda x: _elish_d2(x),
@@ -566,7 +640,11 @@ def _elish_d2(x: Array) -> Array:
     latex=r"x \tanh(x)",
     derivative="lisht′(x) = tanh(x) + x·(1 − tanh²(x))",
     sympy=lambda sp, x, p: x * sp.tanh(x),
-    range="[0, ∞)",
+    image=span(closed(0.0, at=0.0), INF),
+    uses=(
+        "hidden layers (proposed for classification and LSTMs): symmetric, so negative inputs "
+        "give positive outputs"
+    ),
     reference="Roy et al. 2019, LiSHT: non-parametric linearly scaled hyperbolic tangent, arXiv:1901.05894",
     d1=lambda x: np.tanh(x) + x * nx.tanh_prime(x),
     d2=lambda x: 2.0 * nx.tanh_prime(x) * (1.0 - x * np.tanh(x)),
@@ -599,7 +677,8 @@ def _tanh_exp_d2(x: Array) -> Array:
     latex=r"x \tanh\left(e^{x}\right)",
     derivative="tanh_exp′(x) = tanh(e^x) + x·e^x·sech²(e^x)",
     sympy=lambda sp, x, p: x * sp.tanh(sp.exp(x)),
-    range="[−0.3532…, ∞)",
+    image=span(closed(*TANH_EXP_MINIMUM), INF),
+    uses="hidden layers of lightweight real-time networks",
     reference="Liu & Di 2020, TanhExp: a smooth activation function, arXiv:2003.09855",
     d1=lambda x: _near_root("tanh_exp", x, _tanh_exp_d1(x)),
     d2=lambda x: _tanh_exp_d2(x),
@@ -636,7 +715,8 @@ def _serf_d2(x: Array) -> Array:
     latex=r"x \operatorname{erf}\left(\log(1 + e^{x})\right)",
     derivative="serf′(x) = erf(sp(x)) + x·(2/√π)·e^(−sp(x)²)·σ(x)",
     sympy=lambda sp, x, p: x * sp.erf(sym_softplus(sp, x)),
-    range="[−0.3484…, ∞)",
+    image=span(closed(*SERF_MINIMUM), INF),
+    uses="hidden layers, as a Mish-like self-regularised activation",
     reference="Nag & Bhattacharyya 2021, SERF: towards better training of deep neural networks, arXiv:2108.09598",
     d1=lambda x: _near_root("serf", x, _serf_d1(x)),
     d2=lambda x: _serf_d2(x),
@@ -660,7 +740,11 @@ def _cos_double(s: Array, c: Array) -> Array:
     latex=r"x + \frac{\sin^2(a x)}{a}",
     derivative="snake′(x) = 1 + sin(2·frequency·x)",
     sympy=lambda sp, x, p: x + sp.sin(p["frequency"] * x) ** 2 / p["frequency"],
-    range="ℝ",
+    image=REALS,
+    uses=(
+        "hidden layers of networks that model periodic signals (audio synthesis, time series) "
+        "and must extrapolate them"
+    ),
     reference="Liu Ziyin, Hartwig & Ueda 2020, Neural networks fail to learn periodic functions, arXiv:2006.08195",
     d1=lambda x, frequency: _snake_d1(x, frequency),
     d2=lambda x, frequency: 2.0 * frequency * _cos_double(*nx.sin_scaled(x, frequency)),
@@ -702,7 +786,11 @@ def _snake_d1(x: Array, frequency: float) -> Array:
     latex=r"\sin(\omega_0 x)",
     derivative="sine′(x) = w0·cos(w0·x)",
     sympy=lambda sp, x, p: sp.sin(p["w0"] * x),
-    range="[−1, 1]",
+    image=lambda w0: _sine_image(w0),
+    uses=(
+        "hidden layers of implicit neural representations (SIREN: images, shapes and signals "
+        "as functions of coordinates)"
+    ),
     reference="Sitzmann et al. 2020, Implicit neural representations with periodic activation functions (SIREN), arXiv:2006.09661",
     d1=lambda x, w0: w0 * nx.sin_scaled(x, w0)[1],
     d2=lambda x, w0: -(w0 * w0) * nx.sin_scaled(x, w0)[0],
@@ -731,7 +819,8 @@ def _gaussian_d(x: Array, order: int) -> Array:
     latex=r"e^{-x^2}",
     derivative="gaussian′(x) = −2x·e^(−x²)",
     sympy=lambda sp, x, p: sp.exp(-(x**2)),
-    range="(0, 1]",
+    image=span(0.0, closed(1.0, at=0.0)),
+    uses="radial-basis-function networks: a unit responds to inputs near its centre",
     reference="Radial basis function networks (Broomhead & Lowe 1988)",
     d1=lambda x: _gaussian_d(x, 1),
     d2=lambda x: _gaussian_d(x, 2),
@@ -749,7 +838,10 @@ def gaussian(x: Array) -> Array:
     latex=r"\frac{\sqrt{x^2 + 1} - 1}{2} + x",
     derivative="bent_identity′(x) = x/(2√(x² + 1)) + 1",
     sympy=lambda sp, x, p: (sp.sqrt(x**2 + 1) - 1) / 2 + x,
-    range="ℝ",
+    image=REALS,
+    uses=(
+        "hidden layers or regression outputs that need a smooth, unbounded, monotonic non-linearity"
+    ),
     reference="Classic activation tables (no canonical paper)",
     d1=lambda x: 1.0 + 0.5 * x / np.hypot(x, 1.0),
     d2=lambda x: ((0.5 / np.hypot(x, 1.0)) / np.hypot(x, 1.0)) / np.hypot(x, 1.0),

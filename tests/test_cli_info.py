@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 import actcli
+from actcli.catalog.registry import lookup
 from actcli.cli import app
 
 
@@ -117,3 +119,67 @@ def test_info_in_a_pipe_is_the_readable_text(runner):
     table = runner.invoke(app, ["info", "relu", "--format", "table"])
     assert piped.stdout == table.stdout
     assert "\x1b" not in piped.stdout and "properties (computed on [−10, 10])" in piped.stdout
+
+
+def test_the_range_facts_come_from_the_function(runner):
+    """What the issue found typed by hand and wrong, now declared and checked against mpmath
+    (tests/test_catalog_facts.py)."""
+    elish = info(runner, "elish")["properties"]
+    assert elish["minimum"] == {
+        "value": pytest.approx(2 * math.sqrt(2) - 3, rel=1e-14),
+        "at": pytest.approx(-math.asinh(1.0), rel=1e-14),
+    }
+    assert (elish["range"]["lower"], elish["range"]["lower_included"]) == (
+        elish["minimum"]["value"], True
+    )  # fmt: skip
+    quick = info(runner, "quick_gelu")
+    assert quick["properties"]["minimum"]["value"] == pytest.approx(-0.1636101896363536, 1e-15)
+    assert quick["range"].startswith("[−0.163610189636, ∞)")
+    lisht = info(runner, "lisht")["properties"]
+    assert (lisht["bounded"], lisht["minimum"]) == ("below", {"value": 0.0, "at": 0.0})
+    sine = info(runner, "sine")
+    props = sine["properties"]
+    assert props["bounded"] == "both"
+    assert props["range"] == {
+        "lower": -1.0, "upper": 1.0, "lower_included": True, "upper_included": True
+    }  # fmt: skip
+    assert props["minimum"] == {"value": -1.0, "at": -math.pi / 2}
+    assert props["maximum"] == {"value": 1.0, "at": math.pi / 2}
+    relu = info(runner, "relu")["properties"]
+    assert relu["minimum"] == {
+        "value": 0.0,
+        "on": {"lower": "-inf", "upper": 0.0, "lower_included": False, "upper_included": True},
+    }
+    assert relu["maximum"] == "none (unbounded above)"
+    text = runner.invoke(app, ["info", "relu6", "--format", "table"]).stdout
+    assert " minimum                  0 for x ≤ 0\n" in text
+    assert " maximum                  6 for x ≥ 6\n" in text
+
+
+def test_the_range_follows_the_parameters(runner):
+    leaky = info(runner, "leaky_relu:negative_slope=-0.5")["properties"]
+    assert (leaky["bounded"], leaky["minimum"]) == ("below", {"value": 0.0, "at": 0.0})
+    elu = info(runner, "elu:alpha=2")["properties"]
+    assert (
+        elu["range"]["lower"] == -2.0
+        and elu["minimum"] == "none (-2 is approached, never attained)"
+    )
+    clip = info(runner, "hard_tanh:min_val=-2,max_val=3")["properties"]["range"]
+    assert (clip["lower"], clip["upper"]) == (-2.0, 3.0)
+
+
+def test_where_each_activation_is_used(runner):
+    for name in actcli.names():
+        assert lookup(name).uses.strip(), name
+    identity = info(runner, "identity")
+    assert identity["uses"].startswith("regression output layers")
+    assert "stacked linear layers collapse into one linear map" in identity["uses"]
+    assert "a linear model however deep it is" in identity["uses"]
+    assert any(p.startswith("linear: stacked linear layers") for p in identity["problems"])
+    assert not any(p.startswith("linear:") for p in info(runner, "relu")["problems"])
+    assert info(runner, "sigmoid")["uses"].startswith("binary-classification output")
+    for name in ("softmax", "log_softmax"):
+        assert info(runner, name)["uses"].startswith("multi-class classification output")
+    assert info(runner, "relu")["uses"].startswith("hidden layers")
+    text = runner.invoke(app, ["info", "sigmoid", "--format", "table"]).stdout
+    assert "where it is used ─" in text and "binary-classification output" in text

@@ -23,6 +23,7 @@ GRID = np.linspace(-10.0, 10.0, 4001)
 
 # Human labels of the document's keys: section titles, and the kinks table's columns.
 LABELS = {
+    "uses": "where it is used",
     "formula": "formula",
     "parameters": "parameters",
     "constants": "constants",
@@ -51,6 +52,11 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
     dy = np.asarray(act.derivative(GRID))
     if not dy.any():
         return ["zero gradient almost everywhere: it cannot be trained by gradient descent"]
+    if not act.kinks and not np.asarray(act.derivative(GRID, order=2)).any():
+        out.append(
+            "linear: stacked linear layers collapse into one linear map, so a network without "
+            "non-linear activations is a linear model however deep it is"
+        )
     if dy[0] == 0:
         last = int(np.argmax(dy != 0)) - 1 if (dy != 0).any() else len(GRID) - 1
         out.append(
@@ -153,6 +159,7 @@ def explain(act: Activation) -> dict[str, Any]:
         "family": d.family,
         "aliases": list(d.aliases),
         "summary": d.summary,
+        "uses": d.uses,
         "notes": _paragraphs(d.notes),
         "formula": d.formula,
         "derivative": d.derivative_formula,

@@ -97,6 +97,9 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
     out.print(Text(doc["summary"]))
     if doc["notes"]:
         out.print(Text(doc["notes"], style="dim"))
+    if doc["uses"]:
+        section("uses")
+        out.print(Text(doc["uses"]))
     section("formula")
     out.print(Text(doc["formula"]))
     out.print(Text(doc["derivative"]))

@@ -1,15 +1,24 @@
-"""Parity of actcli's dialects with PyTorch and JAX, from recorded golden data.
+"""Parity of actcli's dialects with PyTorch, Keras 3, tf_keras, TensorFlow and JAX.
 
-``tests/data/parity/{torch,jax}.json`` are written by ``tools/parity.py`` (run it in a separate
-virtualenv that has torch / jax; neither is ever a runtime or test dependency). For every spec
-recorded there, ``actcli.get(spec, dialect=<framework>)`` is evaluated on the recorded grid and
-compared with the framework:
+``tests/data/parity/{torch,keras,keras2,tf,jax}.json`` are written by ``tools/parity.py``
+(run it in a separate virtualenv that has the frameworks; none is ever a runtime or test
+dependency; recorded: torch 2.13.0, Keras 3.15.1 on TensorFlow 2.21.0, tf_keras 2.21.0,
+TensorFlow 2.21.0, JAX 0.10.2). For every spec recorded there,
+``actcli.get(spec, dialect=<framework>)`` is evaluated on the recorded grid and compared with
+the framework:
 
 * values within VALUE_ULP ulp, first derivatives within DERIV_ULP ulp (or both within ATOL of
   zero); values that are not finite must match in kind (nan, +inf, -inf);
 * the first derivative exactly at actcli's kink points (``act.kinks``): that is where the
-  dialects differ (leaky_relu'(0) is the slope in torch and 1 in jax, ...);
-* vector activations: value and full Jacobian of each recorded case.
+  dialects differ (leaky_relu'(0) is the slope in torch and 1 in jax, hard_tanh'(±1) is 1 in
+  Keras 3, ...);
+* vector activations: value and full Jacobian of each recorded case;
+* the parameter defaults recorded from the frameworks' signatures and layer constructors
+  against ``actcli.catalog.dialects.default`` (``test_recorded_defaults``); the differences
+  actcli keeps on purpose are listed in ``DEFAULT_DIFFERENCES`` with their reason.
+
+A spec without parameters means the framework's defaults, so the oracle below takes the
+framework's recorded defaults (``framework_defaults``) for what a spec leaves out.
 
 Where a framework is known to be inaccurate (``KNOWN_FRAMEWORK_ERRORS``; each region was
 measured against the mpmath oracle below, see catalog §4b), the reference in that region is the
@@ -18,11 +27,13 @@ check on actcli: it only swaps an inaccurate reference for an accurate one, so a
 accurate one there. ``test_known_framework_errors_are_real`` keeps the table honest: every entry
 must show the framework off the oracle somewhere in its region. Kink points are never exempt.
 
-Two further explicit tables: ``KINK_ROUNDING`` (kinks whose convention value is transcendental
-and rounded differently: compared to DERIV_ULP instead of bit for bit) and ``ILL_CONDITIONED``
-(near zeros of f', where the tolerance is scaled by the condition number).
+Further explicit tables: ``KINK_ROUNDING`` (kinks whose convention value is transcendental
+and rounded differently: compared to DERIV_ULP instead of bit for bit), ``KINK_FLOAT32_SLOPE``
+(TF's LeakyRelu holds its slope in float32: at the kink the reference is the float64 slope),
+and ``ILL_CONDITIONED`` (near zeros of f', where the tolerance is scaled by the condition
+number).
 
-Regenerate the data: ``/tmp/parity-venv/bin/python tools/parity.py`` (see its docstring); then
+Regenerate the data: ``/work/fwvenv/bin/python tools/parity.py`` (see its docstring); then
 run this module, and re-measure the tables if a framework version changed.
 """
 
@@ -40,7 +51,7 @@ import numpy as np
 import pytest
 
 DATA_DIR = Path(__file__).parent / "data" / "parity"
-FRAMEWORKS = ("torch", "jax")
+FRAMEWORKS = ("torch", "keras", "keras2", "tf", "jax")
 
 VALUE_ULP = 4  # DESIGN.md §5: values within 4 ulp
 DERIV_ULP = 8  # ... first derivatives within 8 ulp
@@ -132,7 +143,62 @@ _LOG_SOFTMAX_Y = (
 )
 _GLU_JAC = "∂y/∂b = a·σ(b)(1−σ(b)): 1−σ cancels (7 ulp at b = 2, 405 ulp at b = 6; catalog §4b.5)"
 
+_TF_DAZ = (
+    "TensorFlow on the CPU treats subnormal inputs as zero (denormals-are-zero, as XLA): at "
+    "x = ±5e-324 TF takes its x = 0 branch (relu'(5e-324) = 0, heaviside(−5e-324) = h₀, ...; "
+    "measured)"
+)
+_TF_F32_ALPHA = (
+    "TF's LeakyRelu kernel takes alpha as a float32 attribute: the slope is float32(α) "
+    "(0.20000000298023224 for 0.2), 1.5e-8 relative off for x < 0, values and gradient "
+    "(measured; Keras 3 and tf_keras call the same kernel)"
+)
+_TF_GELU = (
+    "tf.nn.gelu (approximate=False), also behind keras.activations.gelu: "
+    "0.5·x·(1 + erf(x·0.7071067690849304)), √½ rounded to float32: relative error ~1e-8 "
+    "(4e7 ulp) for x > 0 and growing like x² in the negative tail (1.7e11 ulp at x = −36; "
+    "issue 11: 1.5e-5 off at x = −30; measured)"
+)
+_TF_GELU_TANH = (
+    "tf.nn.gelu(approximate=True): the constants √(2/π) and 0.044715 are float32-rounded "
+    "(4e6 ulp for x > 0; 1 + tanh u cancels for x < 0 and the result is −0.0 below "
+    "x ≈ −20; measured)"
+)
+_TF_ELU_Y = (
+    "TF's Elu/Selu kernel computes exp(x) − 1, not expm1: cancellation near 0 (1.1e11 ulp "
+    "at x = −1e-12, 0 instead of x at −1e-300; measured)"
+)
+_TF_ELU_DY = (
+    "EluGrad/SeluGrad from the saved output: (y + α) cancels for x ≪ 0 (> 4 ulp from "
+    "x ≈ −2.75, 0 instead of α·eˣ below x ≈ −37; measured)"
+)
+_TF_FAMILY = ("keras", "keras2", "tf")
+
+
+def _tf_family(
+    spec: str,
+    quantity: str,
+    region: tuple[tuple[float, float], ...],
+    reason: str,
+    frameworks: tuple[str, ...] = _TF_FAMILY,
+) -> tuple[KnownError, ...]:
+    """One TF kernel's inaccuracy, as recorded through each front end that has ``spec``."""
+    return tuple(KnownError(fw, spec, quantity, region, reason) for fw in frameworks)
+
+
 SOFTMAX_TAIL = (1e-300, -1e-300, 40.0, -40.0)
+SPARSEMAX_WRONG = ((0.1, 0.2, 0.3, 0.25), (1.0, 1.1, 0.9, -2.0), (0.5, 0.4, 0.45, 0.3, -1.0))
+_KERAS_SPARSEMAX_Y = (
+    "keras.activations.sparsemax on the TF backend (Keras 3.15.1) returns all zeros when the "
+    "support has 3 or more elements: τ is computed from the sum of the masked cumulative "
+    "sums instead of the cumulative sum at the support size (issue 11: 0.0973 where the "
+    "answer is 0.01725; recorded: 0 for (0.1, 0.2, 0.3, 0.25) where the answer is "
+    "(0.1375, 0.2375, 0.3375, 0.2875))"
+)
+_KERAS_SPARSEMAX_JAC = (
+    "autodiff through the same τ (see the values): the Jacobian is not diag(s) − s·sᵀ/|S| "
+    "(e.g. at (1, 2, 3), support {3}, it has a row (0, 1, −1) where the answer is 0)"
+)
 MIXED = (-1.0, 0.5, 2.0, -3.0)
 
 # Each region was measured (tools/parity.py data against the oracle below): it covers the grid
@@ -169,6 +235,7 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
        _TANH_GELU + "; " + _GELU_ROOT + "; " + _TANH_GELU_DY_POS),
     # ---- JAX 0.10.2 (CPU, x64) ----
     _E("jax", "step", "y", SUBNORMAL, _DAZ),
+    _E("jax", "step:value=0.5", "y", SUBNORMAL, _DAZ),
     _E("jax", "relu", "dy", SUBNORMAL, _DAZ),
     _E("jax", "relu6", "dy", SUBNORMAL, _DAZ),
     _E("jax", "leaky_relu", "dy", SUBNORMAL, _DAZ),
@@ -217,6 +284,88 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     _E("jax", "selu", "dy", ((-INF, -3.0),), _ELU_JVP),
     _E("jax", "celu", "dy", ((-INF, -3.0),), _ELU_JVP),
     _E("jax", "celu:alpha=2", "dy", ((-INF, -5.5),), _ELU_JVP),
+    # ---- TensorFlow 2.21 kernels: Keras 3.15.1 (TF backend), tf_keras 2.21.0, tf.nn ----
+    # (one kernel, three front ends: each entry below is measured in all three files)
+    *_tf_family("step", "y", SUBNORMAL, _TF_DAZ, ("keras",)),
+    *_tf_family("step:value=0.5", "y", SUBNORMAL, _TF_DAZ, ("keras",)),
+    *_tf_family("relu", "dy", SUBNORMAL, _TF_DAZ),
+    *_tf_family("relu6", "dy", SUBNORMAL, _TF_DAZ),
+    *_tf_family("prelu", "dy", SUBNORMAL, _TF_DAZ, ("keras", "keras2")),
+    *_tf_family("prelu:weight=0.25", "dy", SUBNORMAL, _TF_DAZ, ("keras", "keras2")),
+    *_tf_family("threshold:threshold=0,value=0", "dy", SUBNORMAL, _TF_DAZ, ("keras",)),
+    *_tf_family("celu", "dy", SUBNORMAL, _TF_DAZ, ("keras",)),
+    *_tf_family("celu:alpha=2", "dy", SUBNORMAL, _TF_DAZ, ("keras",)),
+    *_tf_family("leaky_relu", "y", ((-INF, -TINY),), _TF_F32_ALPHA),
+    *_tf_family("leaky_relu", "dy", ((-INF, TINY),), _TF_F32_ALPHA + "; " + _TF_DAZ),
+    *_tf_family("leaky_relu:negative_slope=0.1", "y", ((-INF, -TINY),), _TF_F32_ALPHA,
+                ("keras", "keras2")),
+    *_tf_family("leaky_relu:negative_slope=0.1", "dy", ((-INF, TINY),),
+                _TF_F32_ALPHA + "; " + _TF_DAZ, ("keras", "keras2")),
+    *_tf_family("leaky_relu:negative_slope=0.3", "y", ((-INF, -TINY),), _TF_F32_ALPHA,
+                ("keras",)),
+    *_tf_family("leaky_relu:negative_slope=0.3", "dy", ((-INF, TINY),),
+                _TF_F32_ALPHA + "; " + _TF_DAZ, ("keras",)),
+    *_tf_family("leaky_relu:negative_slope=0.01", "y", ((-INF, -TINY),), _TF_F32_ALPHA,
+                ("tf",)),
+    *_tf_family("leaky_relu:negative_slope=0.01", "dy", ((-INF, TINY),),
+                _TF_F32_ALPHA + "; " + _TF_DAZ, ("tf",)),
+    *_tf_family("hard_sigmoid", "dy", NEAR_THREE_BELOW, _X_PLUS_3, ("keras",)),
+    *_tf_family("hard_silu", "dy", NEAR_THREE_BELOW, _X_PLUS_3, ("keras",)),
+    *_tf_family("hard_sigmoid", "y", ((math.nextafter(-2.5, 0.0), -2.0),),
+                "clip(0.2·x + 0.5, 0, 1): 0.2·x + 0.5 cancels next to x = −2.5 (2.7e15 ulp "
+                "at nextafter(−2.5, 0), 3 ulp at −2.125; measured)", ("keras2",)),
+    *_tf_family("hard_sigmoid", "dy", ((2.5 + 2e-16, 2.5 + 1e-15),),
+                "at x = nextafter(2.5, 3) 0.2·x + 0.5 rounds to 1, the clip bound, whose "
+                "gradient passes: 0.2 instead of 0 (input rounding; measured)", ("keras2",)),
+    *_tf_family("tanh_shrink", "y", ((-1.0, 1.0),),
+                "x − tanh x cancels for small |x| (catalog §4b.7; 0 instead of x³/3 for "
+                "|x| ≤ 1e-8; measured from |x| ≈ 0.6)", ("keras",)),
+    *_tf_family("tanh_shrink", "dy", ((-15.0, 15.0),),
+                "autodiff 1 − TanhGrad = 1 − (1 − y²): cancels for small |x| (5e15 ulp at "
+                "±1e-12) and 5–8 ulp at scattered points up to |x| = 14 (measured)",
+                ("keras",)),
+    *_tf_family("sigmoid", "dy", ((2.5, INF),), _Y_1_MINUS_Y + " (SigmoidGrad); measured "
+                "from x ≈ 2.75, 0 instead of e^(−x) from x ≈ 37"),
+    *_tf_family("tanh", "y", beyond(6.5),
+                "TF's CPU tanh is 3–4 ulp off at scattered points 7 ≤ |x| ≤ 14 (measured)"),
+    *_tf_family("tanh", "dy", beyond(1.25), _TANH_1_MINUS_Y2 + " (TanhGrad); measured from "
+                "|x| = 1.5, 0 instead of 4e^(−2|x|) from |x| ≈ 19"),
+    *_tf_family("log_sigmoid", "y", ((34.0, 35.0),),
+                "3 ulp at x = 34.5 (log_sigmoid as −softplus(−x); measured)", ("keras", "tf")),
+    *_tf_family("softplus", "y", ((-35.0, -34.0),),
+                "TF's Softplus kernel: 3 ulp at x = −34.5, near its exp(x) switch (measured)"),
+    *_tf_family("squareplus", "y", ((-INF, -3.5),), _SQUAREPLUS, ("keras",)),
+    *_tf_family("squareplus", "dy", ((-INF, -3.5),), _SQUAREPLUS, ("keras",)),
+    *_tf_family("squareplus:b=1", "y", ((-INF, -1.75),), _SQUAREPLUS, ("keras",)),
+    *_tf_family("squareplus:b=1", "dy", ((-INF, -1.75),), _SQUAREPLUS, ("keras",)),
+    *_tf_family("silu", "dy", ((-1.5, -1.0), (20.0, 40.0)),
+                "autodiff of x·σ(x): silu' has a zero at x ≈ −1.2785 (21 ulp at −1.25), and "
+                "SigmoidGrad σ(1−σ) cancels for large x (5–14 ulp for 22 ≤ x ≤ 38; measured)",
+                ("keras", "keras2", "tf")),
+    *_tf_family("silu:beta=2", "dy", ((-0.75, -0.5), (10.0, 20.0)),
+                "as silu with βx: zero of the derivative at x ≈ −0.639 (21 ulp at −0.625), "
+                "σ(1−σ) cancels for 11 ≤ x ≤ 19 (measured)", ("tf",)),
+    *_tf_family("mish", "y", ((-35.0, 15.0),),
+                "x·tanh(softplus(x)) with TF's tanh and softplus: 3 ulp at x = −34.5, −6, 4, "
+                "14 (measured)", ("keras", "keras2")),
+    *_tf_family("mish", "dy", ((-2.0, -0.9), (2.5, 20.0)),
+                "autodiff of x·tanh(softplus(x)): mish' has a zero at x ≈ −1.1924 (31 ulp "
+                "at −1.25), and TanhGrad 1 − y² cancels for large x (5–73 ulp for "
+                "2.75 ≤ x ≤ 19; measured)", ("keras", "keras2")),
+    *_tf_family("gelu", "y", ((-INF, -1e-6), (1e-6, 7.0)), _TF_GELU),
+    *_tf_family("gelu", "dy", ((-INF, -1e-6), (1e-6, 7.0)), _TF_GELU),
+    *_tf_family("gelu:approximate=tanh", "y", ((-INF, -0.01), (0.01, 7.5)), _TF_GELU_TANH),
+    *_tf_family("gelu:approximate=tanh", "dy", ((-INF, -0.01), (0.01, 7.5)), _TF_GELU_TANH),
+    *_tf_family("elu", "y", ((-0.25, -TINY),), _TF_ELU_Y),
+    *_tf_family("elu", "dy", ((-INF, -3.25),), _TF_ELU_DY),
+    *_tf_family("elu:alpha=0.5", "y", ((-0.25, -TINY),), _TF_ELU_Y, ("keras", "keras2")),
+    *_tf_family("elu:alpha=0.5", "dy", ((-INF, -3.25), *SUBNORMAL),
+                _TF_ELU_DY + "; " + _TF_DAZ, ("keras", "keras2")),
+    *_tf_family("selu", "y", ((-0.25, -TINY),), _TF_ELU_Y),
+    *_tf_family("selu", "dy", ((-INF, -2.5), (-1e-250, -TINY / 2**52)),
+                _TF_ELU_DY + "; at x = −1e-300 and −5e-324 the value rounds to 0, so "
+                "SeluGrad's activations < 0 test takes the x > 0 branch: λ instead of λα "
+                "(measured)"),
     # ---- vector activations ----
     _E("torch", "softmax", "jacobian", (), _SOFTMAX_DIAG, case=SOFTMAX_TAIL),
     _E("torch", "softmin", "jacobian", (), _SOFTMAX_DIAG, case=SOFTMAX_TAIL),
@@ -231,6 +380,28 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     _E("jax", "log_softmax", "y", (), _LOG_SOFTMAX_Y, case=MIXED),
     _E("jax", "glu", "jacobian", (), _GLU_JAC, case=MIXED),
     _E("jax", "glu", "jacobian", (), _GLU_JAC, case=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)),
+    *(
+        _E(fw, spec, q, (), reason, case=SOFTMAX_TAIL)
+        for fw in _TF_FAMILY
+        for spec, q, reason in (
+            ("softmax", "jacobian", _SOFTMAX_DIAG),
+            ("log_softmax", "jacobian", _SOFTMAX_DIAG),
+            ("log_softmax", "y", _LOG_SOFTMAX_Y),
+        )
+        if (fw, spec) != ("keras2", "log_softmax")  # tf_keras has no log_softmax
+    ),
+    _E("keras", "glu", "jacobian", (), _GLU_JAC, case=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)),
+    *(_E("keras", "sparsemax", "y", (), _KERAS_SPARSEMAX_Y, case=c) for c in SPARSEMAX_WRONG),
+    *(
+        _E("keras", "sparsemax", "jacobian", (), _KERAS_SPARSEMAX_JAC, case=c)
+        for c in ((1.0, 2.0, 3.0), (0.0, 0.0, 0.0, 0.0), *SPARSEMAX_WRONG)
+    ),
+    *(
+        _E(fw, "normalize", "jacobian", (),
+           "x·rsqrt(Σx²) autodiff for a single element: 1/|x| − x²·|x|⁻³ leaves "
+           "−2.8e-17 instead of 0 at x = (5,) (measured)", case=(5.0,))
+        for fw in ("keras", "tf")
+    ),
     _E("jax", "standardize", "jacobian", (),
        "10 ulp: the 'fast' variance E[x²] − E[x]² and lax.rsqrt (measured)",
        case=(1.0, 2.0, 3.0)),
@@ -264,6 +435,22 @@ ILL_CONDITIONED: tuple[tuple[str, str, tuple[tuple[float, float], ...], str], ..
     ("gelu:approximate=none", "dy", ((-1.0, -0.5),), "as gelu"),
     ("gelu:approximate=tanh", "dy", ((-1.0, -0.5),), "gelu' = 0 at x ≈ −0.7525 (κ = 305 at −0.75)"),
 )
+# Kinks where the framework's own value is inaccurate: TF's LeakyRelu kernel holds alpha as a
+# float32 attribute, so leaky_relu'(0) is float32(α) (0.20000000298023224 for 0.2). The side
+# (α, not 1) is the convention actcli reproduces; the reference there is the float64 α
+# (test_kink_float32_slopes_are_real checks that the recorded value is float32(α)).
+KINK_FLOAT32_SLOPE: dict[tuple[str, str], str] = {
+    (fw, spec): _TF_F32_ALPHA
+    for fw, spec in (
+        ("keras", "leaky_relu"),
+        ("keras", "leaky_relu:negative_slope=0.3"),
+        ("keras", "leaky_relu:negative_slope=0.1"),
+        ("keras2", "leaky_relu"),
+        ("keras2", "leaky_relu:negative_slope=0.1"),
+        ("tf", "leaky_relu"),
+        ("tf", "leaky_relu:negative_slope=0.01"),
+    )
+}
 # fmt: on
 
 
@@ -300,6 +487,54 @@ RECORDED_KINK_DERIVATIVES: dict[tuple[str, str], dict[float, float]] = {
     ("jax", "elu:alpha=0.5"): {0.0: 0.5},
     ("jax", "selu"): {0.0: 1.7580993408473766},
     ("jax", "celu"): {0.0: 1.0},
+    # TF family (Keras 3.15.1 on TF 2.21, tf_keras 2.21, tf.nn): the conventions issue 11 named
+    ("keras", "hard_tanh"): {-1.0: 1.0, 1.0: 1.0},  # tf.clip_by_value passes its bounds
+    ("keras", "hard_sigmoid"): {-3.0: 0.0, 3.0: 0.0},
+    ("keras", "hard_silu"): {-3.0: 0.0, 3.0: 1.0},
+    ("keras", "sparse_plus"): {-1.0: 0.0, 1.0: 1.0},
+    ("keras", "sparse_sigmoid"): {-1.0: 0.0, 1.0: 0.0},
+    ("keras", "celu"): {0.0: 2.0},  # maximum and minimum both pass a tie's gradient
+    ("keras", "celu:alpha=2"): {0.0: 2.0},
+    ("keras", "prelu:weight=0.25"): {0.0: 0.0},  # relu(x) − α·relu(−x)
+    ("keras", "elu:alpha=0.5"): {0.0: 0.5},  # where(x > 0, …): α
+    ("keras", "selu"): {0.0: 1.0507009873554805},  # SeluGrad: λ
+    ("keras", "leaky_relu"): {0.0: 0.20000000298023224},  # float32(0.2), see KINK_FLOAT32_SLOPE
+    ("keras2", "hard_sigmoid"): {-2.5: 0.2, 2.5: 0.2},  # clip(0.2·x + 0.5, 0, 1)
+    ("keras2", "prelu:weight=0.25"): {0.0: 0.0},
+    ("keras2", "elu:alpha=0.5"): {0.0: 0.5},
+    ("keras2", "selu"): {0.0: 1.0507009873554805},
+    ("keras2", "threshold"): {1.0: 0.0},  # ThresholdedReLU(theta=1.0)
+    ("keras2", "leaky_relu"): {0.0: 0.30000001192092896},  # float32(0.3), LeakyReLU layer
+    ("tf", "elu"): {0.0: 1.0},  # EluGrad; tf.nn.elu has no α
+    ("tf", "selu"): {0.0: 1.0507009873554805},
+    ("tf", "leaky_relu"): {0.0: 0.20000000298023224},
+}
+
+# Recorded parameter defaults (the "defaults" section: signatures and layer constructors) that
+# actcli's dialect does not take, with the reason. Every other recorded default must equal
+# actcli.catalog.dialects.default() for its dialect (test_recorded_defaults).
+_TORCH_SOFTPLUS = (
+    "documented difference: torch returns x when β·x > threshold = 20 (an error of up to "
+    "2e-9 relative at the switch); actcli's softplus is exact for every x unless a threshold "
+    "is asked for (softplus:threshold=20 reproduces torch, recorded as such)"
+)
+DEFAULT_DIFFERENCES: dict[tuple[str, str, str, str], str] = {
+    ("torch", "softplus", "threshold", "torch.nn.functional.softplus"): _TORCH_SOFTPLUS,
+    ("torch", "softplus", "threshold", "torch.nn.Softplus"): _TORCH_SOFTPLUS,
+    (
+        "keras",
+        "leaky_relu",
+        "negative_slope",
+        "keras.layers.LeakyReLU",
+    ): "the layer's default (0.3) is not the function's (keras.activations.leaky_relu, 0.2); "
+    "the keras dialect follows keras.activations",
+    (
+        "keras",
+        "gelu",
+        "approximate",
+        "keras.ops.gelu",
+    ): "keras.ops.gelu defaults to approximate=True, keras.activations.gelu (the keras "
+    "dialect's) to approximate=False",
 }
 
 
@@ -437,12 +672,37 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "elu": {"alpha": 1.0},
     "celu": {"alpha": 1.0},
     "squareplus": {"b": 4.0},
+    "hard_sigmoid": {"slope": 1 / 6},
+    "silu": {"beta": 1.0},
+    "normalize": {"p": 2.0, "eps": 1e-12},
+}
+# Defaults that are part of a framework's formula rather than of a signature (tf_keras's
+# hard_sigmoid is clip(0.2·x + 0.5, 0, 1)); signature defaults come from the recorded
+# "defaults" section (the primary entries), see framework_defaults.
+_FORMULA_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+    "keras2": {"hard_sigmoid": {"slope": 0.2}},
 }
 
 
-def parse_spec(spec: str) -> tuple[str, dict[str, Any]]:
+@functools.cache
+def framework_defaults(framework: str | None) -> dict[str, dict[str, Any]]:
+    """Per activation, the defaults the framework's own signatures give (recorded, primary)."""
+    out: dict[str, dict[str, Any]] = {}
+    data = load(framework) if framework else None
+    for row in (data or {}).get("defaults", []):
+        if row["primary"]:
+            known = {k: v for k, v in row["actcli"].items() if v != "<required>"}
+            out.setdefault(row["activation"], {}).update(known)
+    for name, values in _FORMULA_DEFAULTS.get(framework or "", {}).items():
+        out.setdefault(name, {}).update(values)
+    return out
+
+
+def parse_spec(spec: str, framework: str | None = None) -> tuple[str, dict[str, Any]]:
+    """(name, parameters): canonical defaults, then the framework's, then the spec's own."""
     name, _, rest = spec.partition(":")
     params = dict(_DEFAULTS.get(name, {}))
+    params.update(framework_defaults(framework).get(name, {}))
     for item in filter(None, rest.split(",")):
         key, _, raw = item.partition("=")
         try:
@@ -489,9 +749,10 @@ def _mp_exact(name: str, p: dict[str, Any], x: Any) -> tuple[Any, Any]:
         lo, hi = mpf(p["min_val"]), mpf(p["max_val"])
         return (lo, zero) if x < lo else ((hi, zero) if x > hi else (x, one))
     if name == "hard_sigmoid":
-        if x < -3 or x > 3:
+        c = mpf(0.5 / p["slope"])  # the breakpoints ±0.5/slope, in float64 as actcli has them
+        if x < -c or x > c:
             return (zero if x < 0 else one), zero
-        return x / 6 + half, one / 6
+        return (x + c) / (2 * c), 1 / (2 * c)
     if name == "hard_silu":
         if x < -3 or x > 3:
             return (zero, zero) if x < 0 else (x, one)
@@ -528,7 +789,8 @@ def _mp_exact(name: str, p: dict[str, Any], x: Any) -> tuple[Any, Any]:
             return (zero if x < 0 else one), zero
         return (x + 1) / 2, half
     if name == "silu":
-        return x * sig(x), sig(x) * (1 + x * sig(-x))
+        b = mpf(p["beta"])
+        return x * sig(b * x), sig(b * x) * (1 + b * x * sig(-b * x))
     if name == "mish":
         s = sp(x)
         return x * mp.tanh(s), mp.tanh(s) + x * sig(x) * sech2(s)
@@ -568,9 +830,10 @@ def _to_float(v: Any) -> float:
         return INF if v > 0 else -INF
 
 
-def oracle(spec: str, x: float) -> tuple[float, float]:
-    """Correctly rounded (f(x), f'(x)) for a float x away from the kinks of ``spec``."""
-    name, params = parse_spec(spec)
+def oracle(spec: str, x: float, framework: str | None = None) -> tuple[float, float]:
+    """Correctly rounded (f(x), f'(x)) for a float x away from the kinks of ``spec``, with
+    ``framework``'s defaults for the parameters the spec does not give."""
+    name, params = parse_spec(spec, framework)
     # extra digits for the cancellation near 0 (tanh_shrink ~ x³/3)
     dps = 40 + (3 * int(-math.log10(abs(x))) if 0 < abs(x) < 1 else 0)
     with mpmath.workdps(dps):
@@ -578,9 +841,9 @@ def oracle(spec: str, x: float) -> tuple[float, float]:
         return _to_float(y), _to_float(dy)
 
 
-def condition(spec: str, quantity: str, x: float) -> float:
+def condition(spec: str, quantity: str, x: float, framework: str | None = None) -> float:
     """κ(x) = |x·g'(x)/g(x)| of g = f (quantity "y") or g = f' ("dy"), from the oracle."""
-    name, params = parse_spec(spec)
+    name, params = parse_spec(spec, framework)
     k = 0 if quantity == "y" else 1
     with mpmath.workdps(40):
         t = mpmath.mpf(x)
@@ -589,8 +852,19 @@ def condition(spec: str, quantity: str, x: float) -> float:
         return INF if g == 0 else _to_float(abs(t * dg / g))
 
 
-def vector_oracle(spec: str, case: list[float]) -> tuple[np.ndarray, np.ndarray]:
+def vector_oracle(
+    spec: str, case: list[float], framework: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Correctly rounded value and Jacobian (n_out, n) of a vector activation."""
+    name, params = parse_spec(spec, framework)
+    if name in ("sparsemax", "normalize"):  # from tests/oracle.py (60 digits)
+        import oracle as full
+
+        kw = {k: params[k] for k in full.defaults(name)}
+        return (
+            np.array([_to_float(v) for v in full.vector_value(name, case, **kw)]),
+            np.array([[_to_float(v) for v in r] for r in full.vector_jacobian(name, case, **kw)]),
+        )
     mp = mpmath
     with mp.workdps(60):
         x = [mp.mpf(v) for v in case]
@@ -684,6 +958,51 @@ def test_recorded_kink_derivatives(framework: str, spec: str) -> None:
         assert got == expected, f"{framework} {spec}'({x}) recorded {got!r}, expected {expected!r}"
 
 
+def _recorded_defaults() -> list[Any]:
+    out = []
+    for fw in FRAMEWORKS:
+        data = load(fw)
+        for row in (data or {}).get("defaults", []):
+            for param, value in row["actcli"].items():
+                if value != "<required>":
+                    key = (fw, row["activation"], param, row["source"])
+                    out.append(pytest.param(*key, value, id="-".join(key)))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("framework", "activation", "param", "source", "value"), _recorded_defaults()
+)
+def test_recorded_defaults(
+    actcli: Any, framework: str, activation: str, param: str, source: str, value: Any
+) -> None:
+    """Every parameter default a framework's signature gives is actcli's dialect default,
+    or a listed difference."""
+    from actcli.catalog import dialects
+
+    canonical = actcli.get(activation).params[param]  # the definition's (PyTorch's) default
+    ours = dialects.default(framework, activation, param, canonical)
+    key = (framework, activation, param, source)
+    if key in DEFAULT_DIFFERENCES:
+        assert ours != value, f"{key} is listed as a difference but agrees ({value!r})"
+    else:
+        assert ours == value, f"{source}: {param}={value!r}, actcli's {framework}: {ours!r}"
+
+
+def test_default_differences_are_recorded() -> None:
+    recorded = {tuple(p.values[:4]) for p in _recorded_defaults()}
+    assert set(DEFAULT_DIFFERENCES) <= recorded
+
+
+@pytest.mark.parametrize(("framework", "spec"), sorted(KINK_FLOAT32_SLOPE))
+def test_kink_float32_slopes_are_real(framework: str, spec: str) -> None:
+    data = require(framework)
+    grid = decode(data["grid"])
+    recorded = float(decode(data["elementwise"][spec]["dy"])[grid == 0.0][0])
+    slope = parse_spec(spec, framework)[1]["negative_slope"]
+    assert recorded == float(np.float32(slope)) != slope
+
+
 @pytest.mark.parametrize(
     "entry",
     KNOWN_FRAMEWORK_ERRORS,
@@ -702,14 +1021,14 @@ def test_known_framework_errors_are_real(entry: KnownError) -> None:
         idx = np.flatnonzero(in_region(grid, entry.region) & ~kinks)
         assert idx.size, "region contains no grid point"
         k = 0 if entry.quantity == "y" else 1
-        ref = np.array([oracle(entry.spec, float(grid[i]))[k] for i in idx])
+        ref = np.array([oracle(entry.spec, float(grid[i]), entry.framework)[k] for i in idx])
         tol = (VALUE_ULP if entry.quantity == "y" else DERIV_ULP) / 2  # as measured
         bad = mismatches(rec[idx], ref, tol)
         assert bad.any(), f"{entry.framework} {entry.spec} {entry.quantity}: no inaccuracy"
     else:
         cases = [c for c in data["vector"][entry.spec]["cases"] if tuple(c["x"]) == entry.case]
         assert cases, f"case {entry.case} not recorded"
-        y, jac = vector_oracle(entry.spec, cases[0]["x"])
+        y, jac = vector_oracle(entry.spec, cases[0]["x"], entry.framework)
         ref = y if entry.quantity == "y" else jac
         tol = (VALUE_ULP if entry.quantity == "y" else DERIV_ULP) / 2  # as measured
         assert mismatches(decode(cases[0][entry.quantity]), ref, tol).any()
@@ -736,7 +1055,7 @@ def _reference(
     use_oracle = exempt_mask(framework, spec, quantity, grid) & ~kinks
     k = 0 if quantity == "y" else 1
     for i in np.flatnonzero(use_oracle):
-        ref[i] = oracle(spec, float(grid[i]))[k]
+        ref[i] = oracle(spec, float(grid[i]), framework)[k]
     return ref, use_oracle
 
 
@@ -767,6 +1086,9 @@ def test_derivatives(actcli: Any, framework: str, spec: str | None) -> None:
     ref, _ = _reference(framework, spec, "dy", grid, decode(entry["dy"]), kinks)
     # exactly at the kinks: the dialect's convention, bit for bit (KINK_ROUNDING: to DERIV_ULP)
     rounding = np.isin(grid, [x for (fw, sp, x) in KINK_ROUNDING if (fw, sp) == (framework, spec)])
+    if (framework, spec) in KINK_FLOAT32_SLOPE:  # the float64 slope, not TF's float32 one
+        ref = ref.copy()
+        ref[grid == 0.0] = parse_spec(spec, framework)[1]["negative_slope"]
     exact = kinks & ~rounding
     at_kinks = exact & ~((got == ref) | (np.isnan(got) & np.isnan(ref)))
     at_kinks |= kinks & rounding & mismatches(got, ref, DERIV_ULP)
@@ -777,7 +1099,7 @@ def test_derivatives(actcli: Any, framework: str, spec: str | None) -> None:
     # ill-conditioned points (ILL_CONDITIONED): tolerance scaled by the condition number
     regions = [r for sp, q, r, _ in ILL_CONDITIONED if (sp, q) == (spec, "dy")]
     for i in np.flatnonzero(bad & in_region(grid, tuple(iv for r in regions for iv in r))):
-        kappa = max(1.0, condition(spec, "dy", float(grid[i])))
+        kappa = max(1.0, condition(spec, "dy", float(grid[i]), framework))
         bad[i] = bool(mismatches(got[i : i + 1], ref[i : i + 1], DERIV_ULP * kappa)[0])
     assert not bad.any(), report(grid, got, ref, bad, f"{framework} {spec} derivatives")
 
@@ -801,7 +1123,7 @@ def test_vector(actcli: Any, framework: str, spec: str | None) -> None:
                 for e in KNOWN_FRAMEWORK_ERRORS
             )
             if exempt:
-                y_or, jac_or = vector_oracle(spec, case["x"])
+                y_or, jac_or = vector_oracle(spec, case["x"], framework)
                 ref = y_or if quantity == "y" else jac_or
             if got.shape != ref.shape:
                 failures.append(f"x={case['x']} {quantity}: shape {got.shape} != {ref.shape}")

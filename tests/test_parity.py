@@ -155,18 +155,19 @@ _TF_F32_ALPHA = (
 )
 _TF_GELU = (
     "tf.nn.gelu (approximate=False), also behind keras.activations.gelu: "
-    "0.5·x·(1 + erf(x·0.7071067690849304)), √½ rounded to float32: relative error ~1e-8 "
-    "(4e7 ulp) for x > 0 and growing like x² in the negative tail (1.7e11 ulp at x = −36; "
-    "issue 11: 1.5e-5 off at x = −30; measured)"
+    "0.5·x·erfc(−x·0.7071067690849304), √½ rounded to float32 (reproduced bit for bit at "
+    "x = ±1, ±3): relative error ~1e-8 (4e7 ulp) for x > 0, growing like x² in the negative "
+    "tail (1.5e-5 relative at x = −30, issue 11; 1.7e11 ulp at x = −36; measured)"
 )
 _TF_GELU_TANH = (
-    "tf.nn.gelu(approximate=True): the constants √(2/π) and 0.044715 are float32-rounded "
-    "(4e6 ulp for x > 0; 1 + tanh u cancels for x < 0 and the result is −0.0 below "
-    "x ≈ −20; measured)"
+    "tf.nn.gelu(approximate=True): the coefficient 0.044715 is rounded to float32 "
+    "(0.04471499845385551; reproduced bit for bit at x = 1, 3): 4e6 ulp for x > 0; and "
+    "1 + tanh u cancels for x < 0 (−0.0 below x ≈ −20; measured)"
 )
 _TF_ELU_Y = (
-    "TF's Elu/Selu kernel computes exp(x) − 1, not expm1: cancellation near 0 (1.1e11 ulp "
-    "at x = −1e-12, 0 instead of x at −1e-300; measured)"
+    "TF's Elu/Selu kernel computes exp(x) − 1, not expm1 (its value at x = −1e-12 is "
+    "numpy's exp(x) − 1 bit for bit): cancellation near 0 (1.1e11 ulp at x = −1e-12, 0 "
+    "instead of x at −1e-300; measured)"
 )
 _TF_ELU_DY = (
     "EluGrad/SeluGrad from the saved output: (y + α) cancels for x ≪ 0 (> 4 ulp from "
@@ -398,8 +399,9 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     ),
     *(
         _E(fw, "normalize", "jacobian", (),
-           "x·rsqrt(Σx²) autodiff for a single element: 1/|x| − x²·|x|⁻³ leaves "
-           "−2.8e-17 instead of 0 at x = (5,) (measured)", case=(5.0,))
+           "autodiff of the normalisation of a one-element vector leaves −2.8e-17 "
+           "instead of 0 (the two terms of (I − y yᵀ)/‖x‖ do not cancel exactly; "
+           "measured)", case=(5.0,))
         for fw in ("keras", "tf")
     ),
     _E("jax", "standardize", "jacobian", (),

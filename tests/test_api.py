@@ -98,7 +98,15 @@ KINK_CONVENTIONS = [
     ("hard_tanh", "torch", {-1.0: 0.0, 1.0: 0.0}),
     ("hard_tanh", "jax", {-1.0: 1.0, 1.0: 1.0}),
     ("hard_sigmoid", "torch", {-3.0: 0.0, 3.0: 0.0}),
-    ("hard_sigmoid", "keras2", {-2.5: 0.0, 2.5: 0.0, 0.0: 0.2}),
+    ("hard_sigmoid", "keras2", {-2.5: 0.2, 2.5: 0.2, 0.0: 0.2}),
+    # recorded from Keras 3.15 / tf_keras 2.21 (tests/data/parity): clip passes its bounds'
+    # gradient, where(x > 0, ...) gives α at 0, max + min both pass a tie's gradient, and
+    # relu(x) − α·relu(−x) passes none
+    ("hard_tanh", "keras", {-1.0: 1.0, 1.0: 1.0}),
+    ("elu:alpha=0.5", "keras", {0.0: 0.5}),
+    ("elu:alpha=0.5", "keras2", {0.0: 0.5}),
+    ("celu", "keras", {0.0: 2.0}),
+    ("prelu", "keras", {0.0: 0.0}),
     ("hard_silu", "torch", {-3.0: 0.0, 3.0: 1.0}),
     ("sparse_sigmoid", "torch", {-1.0: 0.0, 1.0: 0.0}),
     ("sparse_sigmoid", "jax", {-1.0: 0.25, 1.0: 0.25}),

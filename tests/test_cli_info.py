@@ -118,7 +118,10 @@ def test_info_in_a_pipe_is_the_readable_text(runner):
     assert piped.exit_code == 0, piped.stderr
     table = runner.invoke(app, ["info", "relu", "--format", "table"])
     assert piped.stdout == table.stdout
-    assert "\x1b" not in piped.stdout and "properties (computed on [−10, 10])" in piped.stdout
+    assert (
+        "\x1b" not in piped.stdout
+        and "properties (range and extrema over all x; the rest on [−10, 10])" in piped.stdout
+    )
 
 
 def test_the_range_facts_come_from_the_function(runner):

@@ -163,7 +163,7 @@ def test_the_rendered_text():
     text = _text(explain.explain(actcli.get("leaky_relu")), no_color=True)
     lines = text.splitlines()
     assert lines[0] == "leaky_relu  (elementwise, rectifier)  aliases: lrelu, leakyrelu"
-    for label in ("formula ─", "parameters ─", "properties (computed on [−10, 10]) ─",
+    for label in ("formula ─", "parameters ─", "properties (range and extrema over all x; the rest on [−10, 10]) ─",
                   "kinks: the derivative at each, per dialect ─", "known problems ─",
                   "in code ─", "reference ─"):  # fmt: skip
         assert any(line.startswith(label) for line in lines), label

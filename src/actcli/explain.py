@@ -27,7 +27,7 @@ LABELS = {
     "formula": "formula",
     "parameters": "parameters",
     "constants": "constants",
-    "properties": f"properties (computed on [−{GRID[-1]:g}, {GRID[-1]:g}])",
+    "properties": f"properties (range and extrema over all x; the rest on [−{GRID[-1]:g}, {GRID[-1]:g}])",
     "kinks": "kinks: the derivative at each, per dialect",
     "problems": "known problems",
     "frameworks": "in code",

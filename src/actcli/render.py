@@ -48,8 +48,9 @@ def table(data: Table, out: Console, *, precision: int | None = None, header: bo
         min_width=min(len(data.title) + 4, out.width),
     )
     shown = [data.columns.index(c) for c in data.meta.get("display", data.columns)]
-    for i in shown:
-        rt.add_column(data.columns[i], overflow="fold")
+    for position, i in enumerate(shown):
+        # the first column names the row (an activation, a property): it is never broken
+        rt.add_column(data.columns[i], overflow="fold", no_wrap=position == 0)
     for row in data.rows:
         # --precision rounds what was computed, never the inputs that identify the row
         rt.add_row(

@@ -744,7 +744,7 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
             kind=kind,
             fn=fn,
             summary=summary.strip(),
-            uses=uses or USES.get(canonical, ""),
+            uses=uses,
             notes=notes.strip(),
             **fields,
         )
@@ -788,42 +788,12 @@ def elementwise(
 
 # Where each vector activation is used, until its record says so itself (``uses=``): what the
 # seed tutorial teaches about output layers (softmax for several classes) and more.
-USES = {
-    "softmax": (
-        "multi-class classification output (one of n classes): turns the last layer's n "
-        "logits into probabilities that sum to 1, trained with cross-entropy; also attention "
-        "weights"
-    ),
-    "log_softmax": (
-        "multi-class classification output, as log-probabilities: paired with the negative "
-        "log-likelihood loss, it is cross-entropy without ever forming a softmax that "
-        "underflowed to 0"
-    ),
-    "softmin": "weighting where the smallest input should get the most weight (soft minimum)",
-    "sparsemax": (
-        "multi-class output or attention where exact zeros are wanted: a sparse alternative "
-        "to softmax"
-    ),
-    "glu": "hidden layers (gated convolutional and feed-forward blocks): one half gates the other",
-    "reglu": "transformer feed-forward (hidden) layers: a ReLU-gated linear unit",
-    "geglu": "transformer feed-forward (hidden) layers: a GELU-gated linear unit",
-    "swiglu": "transformer feed-forward (hidden) layers of LLaMA-style models: a SiLU-gated unit",
-    "bilinear": "transformer feed-forward (hidden) layers: a gated unit without a non-linearity",
-    "normalize": "between layers: rescales each row to unit p-norm (embeddings, cosine similarity)",
-    "standardize": (
-        "between layers: zero mean and unit variance per row (layer normalisation without its "
-        "learned scale and shift)"
-    ),
-}
 
 
 def vector(
     *, jacobian: Callable[..., Array], uses: str = "", **described: Unpack[Described]
 ) -> Decorator:
-    """Register the decorated function as a vector activation (acting on the last axis).
-
-    ``uses`` defaults to the activation's entry in :data:`USES`.
-    """
+    """Register the decorated function as a vector activation (acting on the last axis)."""
     return _registering("vector", described, jacobian=jacobian, uses=uses)
 
 

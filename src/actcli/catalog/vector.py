@@ -141,6 +141,7 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
 
 @vector(
     family="vector",
+    uses="multi-class classification output (one of n classes): turns the last layer's n logits into probabilities that sum to 1, trained with cross-entropy; also attention weights",
     formula="softmax(x)_i = e^(x_i/T) / Σ_j e^(x_j/T)",
     latex=r"\frac{e^{x_i / T}}{\sum_j e^{x_j / T}}",
     derivative="∂p_i/∂x_j = (p_i δ_ij − p_i p_j)/T",
@@ -159,6 +160,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
 
 @vector(
     family="vector",
+    uses="multi-class classification output, as log-probabilities: paired with the negative log-likelihood loss, it is cross-entropy without ever forming a softmax that underflowed to 0",
     formula="log_softmax(x)_i = x_i/T − log Σ_j e^(x_j/T)",
     latex=r"\frac{x_i}{T} - \log \sum_j e^{x_j / T}",
     derivative="∂y_i/∂x_j = (δ_ij − p_j)/T",
@@ -178,6 +180,7 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
 
 @vector(
     family="vector",
+    uses="weighting where the smallest input should get the most weight (soft minimum)",
     formula="softmin(x) = softmax(−x)",
     latex=r"\frac{e^{-x_i / T}}{\sum_j e^{-x_j / T}}",
     derivative="∂q_i/∂x_j = −(q_i δ_ij − q_i q_j)/T",
@@ -265,6 +268,7 @@ def _sparsemax_jacobian(x: Array) -> Array:
 
 @vector(
     family="vector",
+    uses="multi-class output or attention where exact zeros are wanted: a sparse alternative to softmax",
     formula="sparsemax(x) = argmin_{p ∈ simplex} ‖p − x‖² = max(x − τ, 0), Σ p = 1",
     latex=r"\max(x_i - \tau(x), 0)",
     derivative="J = diag(s) − s sᵀ/|S|, s = 1[p > 0]",
@@ -316,6 +320,7 @@ SHAZEER = "Shazeer 2020, GLU variants improve transformer, arXiv:2002.05202"
 
 @vector(
     family="gated",
+    uses="hidden layers (gated convolutional and feed-forward blocks): one half gates the other",
     formula="glu([a, b]) = a ⊙ σ(b)   (second half gates, as torch/keras/jax)",
     latex=r"a \odot \sigma(b)",
     derivative="∂y/∂a = diag(σ(b)), ∂y/∂b = diag(a ⊙ σ′(b))",
@@ -329,7 +334,7 @@ def glu(x: Array) -> Array:
     return _gated(x, "glu", "sigmoid", gate_first=False)[0]
 
 
-def _register_shazeer(name: str, inner: str, title: str) -> None:
+def _register_shazeer(name: str, inner: str, title: str, uses: str) -> None:
     def fn(x: Array) -> Array:
         return _gated(x, name, inner, gate_first=True)[0]
 
@@ -339,6 +344,7 @@ def _register_shazeer(name: str, inner: str, title: str) -> None:
     )
     vector(
         family="gated",
+        uses=uses,
         formula=f"{name}([a, b]) = {inner}(a) ⊙ b   (first half gated, Shazeer 2020)",
         latex=rf"\operatorname{{{inner}}}(a) \odot b",
         derivative=f"∂y/∂a = diag({inner}′(a) ⊙ b), ∂y/∂b = diag({inner}(a))",
@@ -348,10 +354,30 @@ def _register_shazeer(name: str, inner: str, title: str) -> None:
     )(fn)
 
 
-_register_shazeer("reglu", "relu", "ReGLU")
-_register_shazeer("geglu", "gelu", "GEGLU")
-_register_shazeer("swiglu", "silu", "SwiGLU")
-_register_shazeer("bilinear", "identity", "Bilinear GLU")
+_register_shazeer(
+    "reglu",
+    "relu",
+    "ReGLU",
+    "transformer feed-forward (hidden) layers: a ReLU-gated linear unit",
+)
+_register_shazeer(
+    "geglu",
+    "gelu",
+    "GEGLU",
+    "transformer feed-forward (hidden) layers: a GELU-gated linear unit",
+)
+_register_shazeer(
+    "swiglu",
+    "silu",
+    "SwiGLU",
+    "transformer feed-forward (hidden) layers of LLaMA-style models: a SiLU-gated unit",
+)
+_register_shazeer(
+    "bilinear",
+    "identity",
+    "Bilinear GLU",
+    "transformer feed-forward (hidden) layers: a gated unit without a non-linearity",
+)
 
 
 # ---------------------------------------------------------------------------------- normalisers
@@ -413,6 +439,7 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
 
 @vector(
     family="normaliser",
+    uses="between layers: zero mean and unit variance per row (layer normalisation without its learned scale and shift)",
     formula="standardize(x) = (x − mean(x))/√(var(x) + epsilon)",
     latex=r"\frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}}",
     derivative="∂y_i/∂x_j = (δ_ij − 1/n)/s − (x_i − μ)(x_j − μ)/(n s³), s = √(var + ε)",
@@ -452,6 +479,7 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
 
 @vector(
     family="normaliser",
+    uses="between layers: rescales each row to unit p-norm (embeddings, cosine similarity)",
     formula="normalize(x) = x / max(‖x‖_p, eps)",
     latex=r"\frac{x}{\max(\|x\|_p, \epsilon)}",
     derivative="p = 2: ∂y/∂x = (I − y yᵀ)/‖x‖ (and I/eps where the floor is active)",

@@ -33,7 +33,7 @@ and rounded differently: compared to DERIV_ULP instead of bit for bit), ``KINK_F
 and ``ILL_CONDITIONED`` (near zeros of f', where the tolerance is scaled by the condition
 number).
 
-Regenerate the data: ``/work/fwvenv/bin/python tools/parity.py`` (see its docstring); then
+Regenerate the data: ``../parity-venv/bin/python tools/parity.py`` (see its docstring); then
 run this module, and re-measure the tables if a framework version changed.
 """
 

@@ -8,11 +8,11 @@ script are committed as golden data in ``tests/data/parity/<dialect>.json`` and
 
 How to re-record (from the repository root), in a virtualenv outside the repository::
 
-    python3 -m venv /work/fwvenv
-    /work/fwvenv/bin/pip install torch==2.13.0                # CPU wheel (see below)
-    /work/fwvenv/bin/pip install "tensorflow-cpu==2.21.*" "tf_keras==2.21.*" keras jax jaxlib numpy
-    /work/fwvenv/bin/python tools/parity.py                   # every installed dialect
-    /work/fwvenv/bin/python tools/parity.py --framework keras # or only one (repeatable)
+    python3 -m venv ../parity-venv
+    ../parity-venv/bin/pip install torch==2.13.0                # CPU wheel (see below)
+    ../parity-venv/bin/pip install "tensorflow-cpu==2.21.*" "tf_keras==2.21.*" keras jax jaxlib numpy
+    ../parity-venv/bin/python tools/parity.py                   # every installed dialect
+    ../parity-venv/bin/python tools/parity.py --framework keras # or only one (repeatable)
 
 (On the project's machines ``pip install torch==2.13.0`` takes a CPU wheel from local disk; plain
 ``torch`` would pull a multi-GB CUDA build. tf_keras depends on ``tensorflow``, which pip

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy.special import erf
 
+import actcli
 from actcli.cli import app
 from actcli.formats import format_number
 
@@ -116,3 +117,45 @@ def test_the_verdict_survives_a_closed_pipe(tmp_path):
         ["actcli", "check", "relu", str(data)], capture_output=True, check=False
     )
     assert summary.stdout.decode().startswith("relu · dialect torch: max 9.01e+15 ULP")
+
+
+FINITE_MAX = {
+    "float32": 3.4028234663852886e38,
+    "float16": 65504.0,
+    "bfloat16": 3.3895313892515355e38,
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+@pytest.mark.parametrize("command", ["eval", "diff"])
+@pytest.mark.parametrize("name", ["gelu", "silu", "softplus", "tanh", "exponential", "relu"])
+def test_eval_output_checks_at_half_an_ulp_in_its_own_dtype(runner, dtype, command, name):
+    """One dtype contract: x rounded to the type (as a kernel receives it) and written exactly,
+    y the reference rounded once; check reads both back as that type, over the whole range."""
+    top = FINITE_MAX[dtype]
+    inputs = [repr(float(v)) for v in np.concatenate([np.linspace(-top, top, 401), np.linspace(-9, 9, 401),
+                                                 np.geomspace(1e-30, 1e-3, 50)])]  # fmt: skip
+    table = runner.invoke(app, [command, name, *inputs, "--dtype", dtype, "-f", "csv"])
+    assert table.exit_code == 0, table.stderr
+    flags = ["-d"] if command == "diff" else []
+    verdict = runner.invoke(
+        app,
+        ["check", name, "-", "--dtype", dtype, "--tol", "0.5", "-f", "json", *flags],
+        input=table.stdout,
+    )
+    assert verdict.exit_code == 0, verdict.stdout + verdict.stderr
+    assert json.loads(verdict.stdout)["max_ulp"] <= 0.5
+
+
+def test_bfloat16_x_is_written_as_the_value_evaluated(runner):
+    result = runner.invoke(app, ["eval", "gelu", "-7.7", "--dtype", "bfloat16"])
+    assert result.stdout == "x,gelu\n-7.6875,-5.77e-14\n"  # gelu(−7.6875), not gelu(−7.7)
+
+
+def test_a_correctly_rounded_float32_table_in_9_digits_passes_at_half_an_ulp(runner):
+    x = np.linspace(-8, 8, 2001).astype(np.float32)
+    y = actcli.get("gelu")(x.astype(np.float64)).astype(np.float32)  # rounded once
+    text = "x,y\n" + "".join(f"{a:.9g},{b:.9g}\n" for a, b in zip(x, y, strict=True))
+    result = runner.invoke(app, ["check", "gelu", "-", "--dtype", "float32", "--tol", "0.5"],
+                           input=text)  # fmt: skip
+    assert result.exit_code == 0, result.stdout + result.stderr

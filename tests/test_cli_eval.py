@@ -189,7 +189,8 @@ def test_parameters_dialects_and_notes(runner):
 def test_dtype_rounding_and_warnings(runner):
     result = run(runner, "eval", "exponential", "0.1", "100", "--dtype", "float16")
     assert result.exit_code == 0
-    assert result.stdout == "x,exponential\n0.1,1.105\n100.0,inf\n"
+    # x as the float16 value evaluated (float16(0.1) = 0.0999755859375), y in float16's shortest
+    assert result.stdout == "x,exponential\n0.0999755859375,1.105\n100.0,inf\n"
     assert result.stderr == "warning: 1 result(s) overflowed to ±inf in float16\n"
     flushed = run(runner, "eval", "sigmoid", "-200", "--dtype", "float32")
     assert flushed.stderr == "warning: 1 nonzero result(s) flushed to zero in float32\n"

@@ -45,22 +45,28 @@ def ulp_errors(got: np.ndarray, reference: np.ndarray, dtype: str) -> np.ndarray
     return np.where(same, 0.0, np.where(broken, np.inf, err))
 
 
+def as_dtype(values: np.ndarray, dtype: str) -> np.ndarray:
+    """``values`` rounded to ``dtype`` (to nearest, ±inf beyond its range), as float64."""
+    from actcli.evaluation import numpy_dtype
+
+    with np.errstate(over="ignore"):
+        rounded: np.ndarray = values.astype(numpy_dtype(dtype)).astype(np.float64)
+    return rounded
+
+
 def narrower_dtype(values: np.ndarray, dtype: str) -> str | None:
     """The narrowest dtype, narrower than ``dtype``, that holds every given value exactly.
 
     float64 values that all are float32 numbers were very likely computed in float32: their
     errors belong in float32 ULP. None when no narrower type holds them all.
     """
-    from actcli.evaluation import numpy_dtype
 
     finite = values[np.isfinite(values)]
     if not finite.size:
         return None
     narrower = [d for d in ("float16", "bfloat16", "float32") if FORMATS[d][0] < FORMATS[dtype][0]]
     for name in narrower:
-        with np.errstate(over="ignore"):  # too large for the type: not one of its numbers
-            rounded = finite.astype(numpy_dtype(name)).astype(np.float64)
-        if np.array_equal(rounded, finite):
+        if np.array_equal(as_dtype(finite, name), finite):  # (too large: not one of its numbers)
             return name
     return None
 
@@ -88,8 +94,12 @@ def check(
     """The report, the reference values and the ULP error of every row."""
     if x.size == 0:
         raise DataError("no rows to check")
+    if dtype != "float64":  # what a kernel of that type receives and returns
+        x, y = as_dtype(x, dtype), as_dtype(y, dtype)
     reference = np.asarray(act(x) if order == 0 else act.derivative(x, order), dtype=np.float64)
     errors = ulp_errors(y, reference, dtype)
+    if dtype != "float64":  # beyond the type's range the correctly rounded answer is ±inf
+        errors = np.where(np.isinf(y) & (as_dtype(reference, dtype) == y), 0.0, errors)
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = np.abs(y - reference) / np.abs(reference)
     rel = np.where(errors == 0, 0.0, np.where(np.isfinite(rel), rel, np.inf))

@@ -85,17 +85,21 @@ def describe(act: Activation, order: int, dtype: str, jacobian: bool) -> dict[st
 
 
 def _apply(fn: Any, x: np.ndarray, dtype: str, report: Report) -> tuple[np.ndarray, np.ndarray]:
-    """(x, fn(x)) with x rounded to dtype first and the float64 result rounded once."""
+    """(x, fn(x)) with x rounded to dtype first (as a kernel receives it) and the float64
+    result rounded once. x comes back as float64, so that it is written as the exact value
+    the function saw (-7.6875, not bfloat16's shortest "-7.7", which reads back as -7.7); the
+    result keeps the narrow dtype, written as the shortest string that reads back as it."""
     if dtype == "float64":
         return x, np.asarray(fn(x), dtype=np.float64)
     dt = numpy_dtype(dtype)
     xd, over, flush = _round(x, dt)
     report.input_overflow += over
     report.input_flushed += flush
-    y, over, flush = _round(np.asarray(fn(xd.astype(np.float64)), dtype=np.float64), dt)
+    exact = xd.astype(np.float64)
+    y, over, flush = _round(np.asarray(fn(exact), dtype=np.float64), dt)
     report.overflow += over
     report.flushed += flush
-    return xd, y
+    return exact, y
 
 
 def elementwise(

@@ -82,8 +82,9 @@ def format_narrow(value: Any, precision: int | None = None) -> str:
     wide = float(value)
     for digits in range(1, 18):  # numpy's str is shortest for float32/16, not for bfloat16
         text = f"{wide:.{digits}g}"
-        if np.array(float(text)).astype(value.dtype) == value:
-            return _spelled(repr(float(text)))
+        with np.errstate(over="ignore"):  # near the type's largest value a candidate overflows
+            if np.array(float(text)).astype(value.dtype) == value:
+                return _spelled(repr(float(text)))
     return format_number(wide)
 
 

@@ -195,7 +195,7 @@ def test_dtype_rounding_and_warnings(runner):
     flushed = run(runner, "eval", "sigmoid", "-200", "--dtype", "float32")
     assert flushed.stderr == "warning: 1 nonzero result(s) flushed to zero in float32\n"
     bf = run(runner, "eval", "identity", "1.01", "--dtype", "bfloat16")
-    assert bf.stdout == "x,identity\n1.0078125,1.01\n"  # shortest that reads back as that bfloat16
+    assert bf.stdout == "x,identity\n1.0078125,1.01\n"  # x exact, y the shortest that reads back as its bfloat16
     inputs = run(runner, "eval", "relu", "70000", "1e-8", "--dtype", "float16")
     assert inputs.stdout == "x,relu\ninf,inf\n0.0,0.0\n"
     assert inputs.stderr == (

@@ -304,6 +304,49 @@ def number_text(value: float) -> str:
     return "0" if value == 0 else f"{value:.12g}".replace("-", "−")
 
 
+# ---------------------------------------------------------------------------------- framework code
+
+# A call template: Python text in ``x`` with ``{param}`` fields that :mod:`actcli.snippets` fills
+# from the bound parameters (``{param|bool}`` for gelu's approximate, ``{param|square}``), or
+# cases ``((condition, text), ...)`` of which the first whose condition holds is used. A condition
+# is ``"key=value,..."`` (every key at that value; ``""`` always holds); an empty text means the
+# framework has no such form for those parameters. A comment after ``#`` says what a framework
+# cannot express and why the equivalent given computes the same.
+Template = str | tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    """How one framework spells an activation, each form a :data:`Template`.
+
+    ``function`` is an expression computing y from x; ``layer`` the expression constructing a
+    layer (module) that is then applied to x; ``dense`` the string name the framework's
+    ``Dense(units, activation=...)`` resolves to the same function. ``layer_defaults`` are the
+    layer's parameter defaults (actcli's names) where they differ from the function's, as
+    recorded in tests/data/parity/<framework>.json "defaults" (Keras ``LeakyReLU()``: 0.3).
+    """
+
+    function: Template = ""
+    layer: Template = ""
+    dense: Template = ""
+    layer_defaults: Mapping[str, ParamValue] = field(default_factory=dict)
+
+
+FRAMEWORKS = ("torch", "keras", "keras2", "tf", "jax")  # the frameworks code is given for
+
+
+def _call_names(code: Mapping[str, Code]) -> dict[str, str]:
+    """What ``list`` shows per framework: the callee of the default form (``F.relu``)."""
+    out = {}
+    for framework, c in code.items():
+        for form in (c.function, c.layer):
+            text = form if isinstance(form, str) else next((t for _, t in form if t), "")
+            if text:
+                out[framework] = text.split("(")[0]
+                break
+    return out
+
+
 # f(x) as a sympy expression, for reading (``info``'s pretty print and LaTeX), never for numbers:
 # (sympy module, the symbol x, parameter name -> its symbol, or its value for a choice) -> expr.
 # Built only by actcli.symbolic, which imports sympy; the catalog itself never does.
@@ -332,6 +375,8 @@ class Definition:
     kinks: Callable[..., tuple[Kink, ...]] = field(default=lambda **_: ())
     check: Callable[..., str | None] = field(default=lambda **_: None)
     limits: Callable[..., Limits] = field(default=lambda **_: _NO_LIMITS)
+    # framework -> its call templates (see :class:`Code`); ``frameworks`` is derived from them
+    code: Mapping[str, Code] = field(default_factory=dict)
     frameworks: Mapping[str, str] = field(default_factory=dict)
     constants: tuple[Constant, ...] = ()  # exact values, for display
     notes: str = ""
@@ -716,7 +761,7 @@ if TYPE_CHECKING:
         params: NotRequired[tuple[Param, ...]]
         aliases: NotRequired[tuple[str, ...]]
         check: NotRequired[Callable[..., str | None]]
-        frameworks: NotRequired[Mapping[str, str]]
+        code: NotRequired[Mapping[str, Code]]
         name: NotRequired[str]  # when the function's own name cannot be it (``lambda_``)
 
 
@@ -731,6 +776,7 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
     fields["derivative_formula"] = fields.pop("derivative")
     name = fields.pop("name", None)
     uses = fields.pop("uses", "")
+    fields["frameworks"] = _call_names(fields.get("code", {}))
     image = fields.get("image")
     if image is not None:  # the text is the declared range at the default parameters
         assert "range" not in fields, "an elementwise record declares its range as image="

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 import actcli
-from actcli import comparison, symbolic
+from actcli import comparison, snippets, symbolic
 from actcli.catalog import dialects
 from actcli.catalog.registry import Activation
 
@@ -30,7 +30,7 @@ LABELS = {
     "properties": f"properties (range and extrema over all x; the rest on [−{GRID[-1]:g}, {GRID[-1]:g}])",
     "kinks": "kinks: the derivative at each, per dialect",
     "problems": "known problems",
-    "frameworks": "in code",
+    "frameworks": "in code (every parameter written out; executed in each framework)",
     "reference": "reference",
     "at": "at",
     "jump_order": "jumps",
@@ -82,45 +82,6 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
     if act.definition.family == "smooth" and act.name not in ("exponential", "identity"):
         out.append("costs a transcendental function (exp, erf or tanh) per element")
     return out
-
-
-# The keyword arguments torch's function takes under actcli's (= torch's) names.
-TORCH_KWARGS = {
-    "leaky_relu": ("negative_slope",), "elu": ("alpha",), "celu": ("alpha",),
-    "softplus": ("beta", "threshold"), "gelu": ("approximate",), "rrelu": ("lower", "upper"),
-    "hard_tanh": ("min_val", "max_val"), "hard_shrink": ("lambd",), "soft_shrink": ("lambd",),
-    "threshold": ("threshold", "value"),
-}  # fmt: skip
-
-
-def _snippets(act: Activation) -> dict[str, str]:
-    out = {}
-    for framework, call in act.definition.frameworks.items():
-        if framework == "torch":
-            head = (
-                "import torch.nn.functional as F\n" if call.startswith("F.") else "import torch\n"
-            )
-            args = "".join(
-                f", {k}={act.params[k]!r}"
-                for k in TORCH_KWARGS.get(act.name, ())
-                if act.params[k] != math.inf  # torch's softplus takes a finite threshold
-            )
-            out["torch"] = f"{head}y = {call}(x{args})"
-        elif framework == "keras":
-            target = call if "." in call else f"keras.activations.{call}"
-            out["keras"] = f"import keras\ny = {target}(x{_shared_kwargs(act)})"
-        elif framework == "jax":
-            out["jax"] = f"import jax\ny = {call}(x{_shared_kwargs(act)})"
-    return out
-
-
-def _shared_kwargs(act: Activation) -> str:
-    """Keyword arguments for keras and jax, whose defaults differ from torch's: always
-    spelled out (gelu's approximate is a bool there; leaky slope and alpha share names)."""
-    if act.name == "gelu":
-        return f", approximate={act.params['approximate'] == 'tanh'}"
-    keys = {"leaky_relu": ("negative_slope",), "elu": ("alpha",), "celu": ("alpha",)}
-    return "".join(f", {k}={act.params[k]!r}" for k in keys.get(act.name, ()))
 
 
 def _kinks(act: Activation) -> list[dict[str, Any]]:
@@ -185,7 +146,7 @@ def explain(act: Activation) -> dict[str, Any]:
             for c in d.constants
         ],
         "dialect_differences": dialects.differences(act.name),
-        "frameworks": _snippets(act),
+        "frameworks": snippets.frameworks(act),
     }
     if act.kind == "elementwise":
         doc["sympy"] = comparison.available(lambda: symbolic.forms(act))

@@ -69,6 +69,9 @@ def error(message: str, out: Console) -> None:
     out.print(Text.assemble(("error", "bold red"), ": ", message), soft_wrap=True)
 
 
+FORM_LABELS = {"function": "function", "layer": "layer", "dense": "as a Dense layer's activation"}
+
+
 def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
     """``actcli info``: sections of text and small tables (``explain.explain``'s document).
 
@@ -162,8 +165,19 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
             out.print(Text(f"• {problem}"))
     if doc["frameworks"]:
         section("frameworks")
-        for framework, snippet in doc["frameworks"].items():
-            out.print(Text(f"# {framework}", style="dim"))
-            out.print(Text(snippet))
+        for framework, forms in doc["frameworks"].items():
+            for form in ("function", "layer", "dense"):
+                if form in forms:
+                    out.print(Text(f"# {framework}, {FORM_LABELS[form]}", style="bold"))
+                    out.print(Text(forms[form]))
+            for key, both in forms.get("layer_defaults", {}).items():
+                out.print(
+                    Text(
+                        f"# {framework}: the layer's default {key} is "
+                        f"{format_cell(both['layer'])}, the function's "
+                        f"{format_cell(both['function'])}",
+                        style="bold",
+                    )
+                )
     section("reference")
     out.print(Text(doc["reference"]))

@@ -18,6 +18,7 @@ from actcli.catalog.registry import (
     REALS,
     RELU_LIKE,
     Bound,
+    Code,
     Kink,
     Limits,
     Range,
@@ -77,7 +78,26 @@ def _zero(x: Array, **_: object) -> Array:
     ),
     aliases=("heaviside", "unit_step", "binary_step"),
     kinks=lambda threshold, **_: (Kink(threshold, (0.0, 0.0), (0.0, 0.0), jump=True),),
-    frameworks={"torch": "torch.heaviside", "keras": "keras.ops.heaviside", "jax": "jnp.heaviside"},
+    code={
+        "torch": Code(
+            function=(
+                ("threshold=0", "torch.heaviside(x, torch.tensor({value}, dtype=x.dtype))"),
+                ("", "torch.heaviside(x - {threshold}, torch.tensor({value}, dtype=x.dtype))"),
+            )
+        ),
+        "keras": Code(
+            function=(
+                ("threshold=0", "keras.ops.heaviside(x, {value})"),
+                ("", "keras.ops.heaviside(x - {threshold}, {value})"),
+            )
+        ),
+        "jax": Code(
+            function=(
+                ("threshold=0", "jnp.heaviside(x, {value})"),
+                ("", "jnp.heaviside(x - {threshold}, {value})"),
+            )
+        ),
+    },
 )
 def step(x: Array, threshold: float, value: float) -> Array:
     """Heaviside step: the perceptron's activation, 0 below the threshold and 1 above."""
@@ -107,7 +127,17 @@ def step(x: Array, threshold: float, value: float) -> Array:
     kinks=lambda threshold, value: (
         Kink(threshold, (0.0, 0.0), (1.0, 0.0), jump=value != threshold),
     ),
-    frameworks={"torch": "F.threshold", "keras": "keras.activations.threshold"},
+    code={
+        "torch": Code(
+            function="F.threshold(x, {threshold}, {value})",
+            layer="torch.nn.Threshold({threshold}, {value})",
+        ),
+        "keras": Code(function="keras.activations.threshold(x, {threshold}, {value})"),
+        "keras2": Code(layer=(("value=0", "tf_keras.layers.ThresholdedReLU(theta={threshold})"),)),
+        "jax": Code(
+            function="jnp.where(x > {threshold}, x, {value})  # jax.nn has no threshold: where()"
+        ),
+    },
 )
 def threshold(x: Array, threshold: float, value: float) -> Array:
     """Thresholding: pass inputs above a threshold, replace the rest by a constant."""
@@ -135,7 +165,15 @@ def threshold(x: Array, threshold: float, value: float) -> Array:
     d2=_zero,
     limits=IDENTITY_LIKE,
     aliases=("linear", "none"),
-    frameworks={"torch": "nn.Identity", "keras": "linear", "jax": "jax.nn.identity"},
+    code={
+        "torch": Code(layer="torch.nn.Identity()"),
+        "keras": Code(
+            function="keras.activations.linear(x)", layer="keras.layers.Identity()", dense="linear"
+        ),
+        "keras2": Code(function="tf_keras.activations.linear(x)", dense="linear"),
+        "tf": Code(function="tf.identity(x)"),
+        "jax": Code(function="jax.nn.identity(x)"),
+    },
 )
 def identity(x: Array) -> Array:
     """The identity: no activation at all (linear output layers, regression heads)."""
@@ -158,7 +196,17 @@ def identity(x: Array) -> Array:
     d2=_zero,
     limits=RELU_LIKE,
     kinks=lambda **_: (Kink(0.0, (0.0, 0.0), (1.0, 0.0)),),
-    frameworks={"torch": "F.relu", "keras": "relu", "jax": "jax.nn.relu"},
+    code={
+        "torch": Code(function="F.relu(x)", layer="torch.nn.ReLU()"),
+        "keras": Code(
+            function="keras.activations.relu(x)", layer="keras.layers.ReLU()", dense="relu"
+        ),
+        "keras2": Code(
+            function="tf_keras.activations.relu(x)", layer="tf_keras.layers.ReLU()", dense="relu"
+        ),
+        "tf": Code(function="tf.nn.relu(x)"),
+        "jax": Code(function="jax.nn.relu(x)"),
+    },
 )
 def relu(x: Array) -> Array:
     """Rectified linear unit: the default hidden-layer activation; units can 'die' at 0."""
@@ -184,7 +232,20 @@ def relu(x: Array) -> Array:
         Kink(0.0, (0.0, 0.0), (1.0, 0.0), "left"),
         Kink(6.0, (1.0, 0.0), (0.0, 0.0), "right"),
     ),
-    frameworks={"torch": "F.relu6", "keras": "relu6", "jax": "jax.nn.relu6"},
+    code={
+        "torch": Code(function="F.relu6(x)", layer="torch.nn.ReLU6()"),
+        "keras": Code(
+            function="keras.activations.relu6(x)",
+            layer="keras.layers.ReLU(max_value=6.0)",
+            dense="relu6",
+        ),
+        "keras2": Code(
+            function="tf_keras.activations.relu(x, max_value=6.0)",
+            layer="tf_keras.layers.ReLU(max_value=6.0)",
+        ),
+        "tf": Code(function="tf.nn.relu6(x)"),
+        "jax": Code(function="jax.nn.relu6(x)"),
+    },
 )
 def relu6(x: Array) -> Array:
     """ReLU capped at 6, for low-precision (mobile) networks."""
@@ -240,7 +301,24 @@ def _leaky_kink(slope: float) -> tuple[Kink, ...]:
     ),
     aliases=("lrelu", "leakyrelu"),
     kinks=lambda negative_slope: _leaky_kink(negative_slope),
-    frameworks={"torch": "F.leaky_relu", "keras": "leaky_relu", "jax": "jax.nn.leaky_relu"},
+    code={
+        "torch": Code(
+            function="F.leaky_relu(x, negative_slope={negative_slope})",
+            layer="torch.nn.LeakyReLU(negative_slope={negative_slope})",
+        ),
+        "keras": Code(
+            function="keras.activations.leaky_relu(x, negative_slope={negative_slope})",
+            layer="keras.layers.LeakyReLU(negative_slope={negative_slope})",
+            dense=(("negative_slope=0.2", "leaky_relu"),),
+            layer_defaults={"negative_slope": 0.3},
+        ),
+        "keras2": Code(
+            function="tf_keras.activations.relu(x, alpha={negative_slope})",
+            layer="tf_keras.layers.LeakyReLU(alpha={negative_slope})",
+        ),
+        "tf": Code(function="tf.nn.leaky_relu(x, alpha={negative_slope})"),
+        "jax": Code(function="jax.nn.leaky_relu(x, negative_slope={negative_slope})"),
+    },
 )
 def leaky_relu(x: Array, negative_slope: float) -> Array:
     """Leaky ReLU: a small slope for negative inputs keeps gradients (and units) alive."""
@@ -268,7 +346,18 @@ def leaky_relu(x: Array, negative_slope: float) -> Array:
         ),
     ),
     kinks=lambda weight: _leaky_kink(weight),
-    frameworks={"torch": "F.prelu", "keras": "keras.layers.PReLU"},
+    code={
+        "torch": Code(
+            function="F.prelu(x, torch.tensor([{weight}], dtype=x.dtype))",
+            layer="torch.nn.PReLU(init={weight})",
+        ),
+        "keras": Code(
+            layer="keras.layers.PReLU(alpha_initializer=keras.initializers.Constant({weight}))"
+        ),
+        "keras2": Code(
+            layer="tf_keras.layers.PReLU(alpha_initializer=tf_keras.initializers.Constant({weight}))"
+        ),
+    },
 )
 def prelu(x: Array, weight: float) -> Array:
     """Parametric ReLU with its learned slope held fixed (one shared parameter)."""
@@ -296,7 +385,15 @@ def prelu(x: Array, weight: float) -> Array:
     ),
     kinks=lambda lower, upper: _leaky_kink(0.5 * (lower + upper)),
     check=lambda lower, upper: None if lower <= upper else "lower must not exceed upper",
-    frameworks={"torch": "F.rrelu(training=False)"},
+    code={
+        "torch": Code(
+            function="F.rrelu(x, lower={lower}, upper={upper}, training=False)",
+            layer=(
+                "torch.nn.RReLU(lower={lower}, upper={upper}).eval()"
+                "  # in eval mode: the slope is (lower + upper)/2"
+            ),
+        )
+    },
 )
 def rrelu(x: Array, lower: float, upper: float) -> Array:
     """Randomized leaky ReLU in evaluation mode: the slope is the mean of its training range.
@@ -392,7 +489,15 @@ def star_relu(x: Array, scale: float, bias: float) -> Array:
         Kink(-lambd, (1.0, 0.0), (0.0, 0.0), "right", jump=lambd > 0),
         Kink(lambd, (0.0, 0.0), (1.0, 0.0), "left", jump=lambd > 0),
     ),
-    frameworks={"torch": "F.hardshrink", "keras": "hard_shrink"},
+    code={
+        "torch": Code(
+            function="F.hardshrink(x, lambd={lambd})", layer="torch.nn.Hardshrink(lambd={lambd})"
+        ),
+        "keras": Code(
+            function="keras.activations.hard_shrink(x, threshold={lambd})",
+            dense=(("lambd=0.5", "hard_shrink"),),
+        ),
+    },
 )
 def hard_shrink(x: Array, lambd: float) -> Array:
     """Hard shrinkage: zero out small inputs, keep large ones unchanged (sparse coding)."""
@@ -421,7 +526,15 @@ def hard_shrink(x: Array, lambd: float) -> Array:
         Kink(-lambd, (1.0, 0.0), (0.0, 0.0), "right"),
         Kink(lambd, (0.0, 0.0), (1.0, 0.0), "left"),
     ),
-    frameworks={"torch": "F.softshrink", "keras": "soft_shrink"},
+    code={
+        "torch": Code(
+            function="F.softshrink(x, lambd={lambd})", layer="torch.nn.Softshrink(lambd={lambd})"
+        ),
+        "keras": Code(
+            function="keras.activations.soft_shrink(x, threshold={lambd})",
+            dense=(("lambd=0.5", "soft_shrink"),),
+        ),
+    },
 )
 def soft_shrink(x: Array, lambd: float) -> Array:
     """Soft shrinkage (soft thresholding): the proximal operator of the L1 norm."""
@@ -450,7 +563,10 @@ def soft_shrink(x: Array, lambd: float) -> Array:
         Kink(-1.0, (0.0, 0.0), (0.0, 0.5), "left"),
         Kink(1.0, (1.0, 0.5), (1.0, 0.0), "right"),
     ),
-    frameworks={"keras": "sparse_plus", "jax": "jax.nn.sparse_plus"},
+    code={
+        "keras": Code(function="keras.activations.sparse_plus(x)", dense="sparse_plus"),
+        "jax": Code(function="jax.nn.sparse_plus(x)"),
+    },
 )
 def sparse_plus(x: Array) -> Array:
     """Sparse plus: a softplus-shaped curve that is exactly 0 below −1 and x above 1."""

@@ -16,6 +16,7 @@ from actcli.catalog.registry import (
     REALS,
     RELU_LIKE,
     Bound,
+    Code,
     Kink,
     closed,
     elementwise,
@@ -42,6 +43,11 @@ def _zero(x: Array, **_: object) -> Array:
 # ---------------------------------------------------------------------------------- logistic
 
 
+# Comments of the equivalents where a framework's function has fixed parameters.
+def _clip_note(fn: str, fixed: str) -> str:
+    return f"  # {fn} has {fixed}: clip"
+
+
 @elementwise(
     family="sigmoid",
     formula="sigmoid(x) = 1/(1 + e^(−x))",
@@ -59,7 +65,13 @@ def _zero(x: Array, **_: object) -> Array:
     d2=lambda x: -nx.sigmoid_prime(x) * np.tanh(0.5 * x),
     limits=SIGMOID_LIKE,
     aliases=("logistic", "expit"),
-    frameworks={"torch": "torch.sigmoid", "keras": "sigmoid", "jax": "jax.nn.sigmoid"},
+    code={
+        "torch": Code(function="torch.sigmoid(x)", layer="torch.nn.Sigmoid()"),
+        "keras": Code(function="keras.activations.sigmoid(x)", dense="sigmoid"),
+        "keras2": Code(function="tf_keras.activations.sigmoid(x)", dense="sigmoid"),
+        "tf": Code(function="tf.nn.sigmoid(x)"),
+        "jax": Code(function="jax.nn.sigmoid(x)"),
+    },
 )
 def sigmoid(x: Array) -> Array:
     """Logistic sigmoid: squashes to (0, 1); binary outputs and gates. Saturates, so gradients vanish."""
@@ -82,7 +94,12 @@ def sigmoid(x: Array) -> Array:
     d2=lambda x: -nx.sigmoid_prime(x),
     limits=((-INF, 0.0), (1.0, 0.0), (0.0, 0.0)),
     aliases=("logsigmoid",),
-    frameworks={"torch": "F.logsigmoid", "keras": "log_sigmoid", "jax": "jax.nn.log_sigmoid"},
+    code={
+        "torch": Code(function="F.logsigmoid(x)", layer="torch.nn.LogSigmoid()"),
+        "keras": Code(function="keras.activations.log_sigmoid(x)", dense="log_sigmoid"),
+        "tf": Code(function="tf.math.log_sigmoid(x)"),
+        "jax": Code(function="jax.nn.log_sigmoid(x)"),
+    },
 )
 def log_sigmoid(x: Array) -> Array:
     """Log of the sigmoid, computed without forming σ(x) (binary cross-entropy from logits)."""
@@ -105,7 +122,13 @@ def log_sigmoid(x: Array) -> Array:
     d1=lambda x: nx.tanh_prime(x),
     d2=lambda x: -2.0 * np.tanh(x) * nx.tanh_prime(x),
     limits=((-1.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
-    frameworks={"torch": "torch.tanh", "keras": "tanh", "jax": "jax.nn.tanh"},
+    code={
+        "torch": Code(function="torch.tanh(x)", layer="torch.nn.Tanh()"),
+        "keras": Code(function="keras.activations.tanh(x)", dense="tanh"),
+        "keras2": Code(function="tf_keras.activations.tanh(x)", dense="tanh"),
+        "tf": Code(function="tf.nn.tanh(x)"),
+        "jax": Code(function="jnp.tanh(x)"),
+    },
 )
 def tanh(x: Array) -> Array:
     """Hyperbolic tangent: a zero-centred sigmoid with range (−1, 1); RNN cells."""
@@ -128,7 +151,10 @@ def tanh(x: Array) -> Array:
     d2=lambda x: 2.0 * np.tanh(x) * nx.tanh_prime(x),
     limits=((-INF, INF), (1.0, 1.0), (0.0, 0.0)),
     aliases=("tanhshrink",),
-    frameworks={"torch": "F.tanhshrink", "keras": "tanh_shrink"},
+    code={
+        "torch": Code(function="F.tanhshrink(x)", layer="torch.nn.Tanhshrink()"),
+        "keras": Code(function="keras.activations.tanh_shrink(x)", dense="tanh_shrink"),
+    },
 )
 def tanh_shrink(x: Array) -> Array:
     """x − tanh x, exact near 0 (≈ x³/3) where the direct difference cancels to nothing."""
@@ -149,7 +175,13 @@ def tanh_shrink(x: Array) -> Array:
     limits=((-1.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
     aliases=("soft_sign",),
     kinks=lambda: (Kink(0.0, (1.0, 2.0), (1.0, -2.0), "mean"),),
-    frameworks={"torch": "F.softsign", "keras": "softsign", "jax": "jax.nn.soft_sign"},
+    code={
+        "torch": Code(function="F.softsign(x)", layer="torch.nn.Softsign()"),
+        "keras": Code(function="keras.activations.softsign(x)", dense="softsign"),
+        "keras2": Code(function="tf_keras.activations.softsign(x)", dense="softsign"),
+        "tf": Code(function="tf.nn.softsign(x)"),
+        "jax": Code(function="jax.nn.soft_sign(x)"),
+    },
 )
 def softsign(x: Array) -> Array:
     """Softsign: a sigmoid-shaped curve with polynomial rather than exponential tails."""
@@ -216,7 +248,34 @@ def isru(x: Array, alpha: float) -> Array:
         Kink(max_val, (1.0, 0.0), (0.0, 0.0), "right"),
     ),
     check=lambda min_val, max_val: None if min_val < max_val else "min_val must be < max_val",
-    frameworks={"torch": "F.hardtanh", "keras": "hard_tanh", "jax": "jax.nn.hard_tanh"},
+    code={
+        "torch": Code(
+            function="F.hardtanh(x, min_val={min_val}, max_val={max_val})",
+            layer="torch.nn.Hardtanh(min_val={min_val}, max_val={max_val})",
+        ),
+        "keras": Code(
+            function=(
+                ("min_val=-1,max_val=1", "keras.activations.hard_tanh(x)"),
+                (
+                    "",
+                    "keras.ops.clip(x, {min_val}, {max_val})"
+                    + _clip_note("keras.activations.hard_tanh", "fixed bounds −1 and 1"),
+                ),
+            ),
+            dense=(("min_val=-1,max_val=1", "hard_tanh"),),
+        ),
+        "tf": Code(function="tf.clip_by_value(x, {min_val}, {max_val})  # tf.nn has no hard_tanh"),
+        "jax": Code(
+            function=(
+                ("min_val=-1,max_val=1", "jax.nn.hard_tanh(x)"),
+                (
+                    "",
+                    "jnp.clip(x, {min_val}, {max_val})"
+                    + _clip_note("jax.nn.hard_tanh", "fixed bounds −1 and 1"),
+                ),
+            )
+        ),
+    },
 )
 def hard_tanh(x: Array, min_val: float, max_val: float) -> Array:
     """Hard tanh: the identity clipped to [min_val, max_val]."""
@@ -259,7 +318,51 @@ def _hard_sigmoid(x: Array, slope: float) -> Array:
         Kink(-_half_width(slope), (0.0, 0.0), (0.5 / _half_width(slope), 0.0), "left"),
         Kink(_half_width(slope), (0.5 / _half_width(slope), 0.0), (0.0, 0.0), "right"),
     ),
-    frameworks={"torch": "F.hardsigmoid", "keras": "hard_sigmoid", "jax": "jax.nn.hard_sigmoid"},
+    code={
+        "torch": Code(
+            function=(
+                ("slope=1/6", "F.hardsigmoid(x)"),
+                (
+                    "",
+                    "torch.clamp({slope} * x + 0.5, 0.0, 1.0)"
+                    + _clip_note("F.hardsigmoid", "slope 1/6"),
+                ),
+            ),
+            layer=(("slope=1/6", "torch.nn.Hardsigmoid()"),),
+        ),
+        "keras": Code(
+            function=(
+                ("slope=1/6", "keras.activations.hard_sigmoid(x)"),
+                (
+                    "",
+                    "keras.ops.clip({slope} * x + 0.5, 0.0, 1.0)"
+                    + _clip_note("keras.activations.hard_sigmoid", "slope 1/6"),
+                ),
+            ),
+            dense=(("slope=1/6", "hard_sigmoid"),),
+        ),
+        "keras2": Code(
+            function=(
+                ("slope=0.2", "tf_keras.activations.hard_sigmoid(x)"),
+                (
+                    "",
+                    "tf.clip_by_value({slope} * x + 0.5, 0.0, 1.0)"
+                    + _clip_note("tf_keras.activations.hard_sigmoid", "slope 0.2"),
+                ),
+            ),
+            dense=(("slope=0.2", "hard_sigmoid"),),
+        ),
+        "jax": Code(
+            function=(
+                ("slope=1/6", "jax.nn.hard_sigmoid(x)"),
+                (
+                    "",
+                    "jnp.clip({slope} * x + 0.5, 0.0, 1.0)"
+                    + _clip_note("jax.nn.hard_sigmoid", "slope 1/6"),
+                ),
+            )
+        ),
+    },
 )
 def hard_sigmoid(x: Array, slope: float) -> Array:
     """Hard sigmoid: a piecewise-linear sigmoid, cheap on mobile hardware.
@@ -287,7 +390,11 @@ def hard_sigmoid(x: Array, slope: float) -> Array:
         Kink(-3.0, (0.0, 0.0), (-0.5, 1.0 / 3.0), "left"),
         Kink(3.0, (1.5, 1.0 / 3.0), (1.0, 0.0), "right"),
     ),
-    frameworks={"torch": "F.hardswish", "keras": "hard_silu", "jax": "jax.nn.hard_silu"},
+    code={
+        "torch": Code(function="F.hardswish(x)", layer="torch.nn.Hardswish()"),
+        "keras": Code(function="keras.activations.hard_silu(x)", dense="hard_silu"),
+        "jax": Code(function="jax.nn.hard_silu(x)"),
+    },
 )
 def hard_silu(x: Array) -> Array:
     """Hard SiLU (hard swish): SiLU with the sigmoid replaced by the hard sigmoid.
@@ -314,7 +421,10 @@ def hard_silu(x: Array) -> Array:
         Kink(-1.0, (0.0, 0.0), (0.5, 0.0), "left"),
         Kink(1.0, (0.5, 0.0), (0.0, 0.0), "right"),
     ),
-    frameworks={"keras": "sparse_sigmoid", "jax": "jax.nn.sparse_sigmoid"},
+    code={
+        "keras": Code(function="keras.activations.sparse_sigmoid(x)", dense="sparse_sigmoid"),
+        "jax": Code(function="jax.nn.sparse_sigmoid(x)"),
+    },
 )
 def sparse_sigmoid(x: Array) -> Array:
     """Sparse sigmoid: the derivative of sparse_plus, exactly 0 or 1 outside (−1, 1)."""

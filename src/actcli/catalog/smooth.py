@@ -19,10 +19,12 @@ from actcli.catalog.registry import (
     REALS,
     RELU_LIKE,
     Bound,
+    Code,
     Constant,
     Kink,
     Param,
     Range,
+    Template,
     choice,
     closed,
     elementwise,
@@ -94,6 +96,22 @@ def _times(x: Array, c: tuple[float, float]) -> tuple[Array, Array | None]:
 # ---------------------------------------------------------------------------------- softplus
 
 
+def _softplus_cases(plain: str, softplus: str, where: str) -> Template:
+    """softplus in a framework whose softplus has neither beta nor torch's threshold."""
+    return (
+        ("beta=1,threshold=inf", f"{plain}(x)"),
+        (
+            "threshold=inf",
+            f"{softplus}({{beta}} * x) / {{beta}}  # {plain} has no beta: softplus(βx)/β",
+        ),
+        (
+            "",
+            f"{where}({{beta}} * x > {{threshold}}, x, {softplus}({{beta}} * x) / {{beta}})"
+            f"  # {plain} has no beta and no threshold: x where βx > threshold",
+        ),
+    )
+
+
 def _softplus_parts(x: Array, beta: float) -> tuple[Array, Array | None]:
     return _times(x, (beta, 0.0))
 
@@ -145,7 +163,26 @@ def _softplus_d2(x: Array, beta: float, threshold: float) -> Array:
         ),
     ),
     kinks=_softplus_kinks,
-    frameworks={"torch": "F.softplus", "keras": "softplus", "jax": "jax.nn.softplus"},
+    code={
+        "torch": Code(
+            function="F.softplus(x, beta={beta}, threshold={threshold})",
+            layer="torch.nn.Softplus(beta={beta}, threshold={threshold})",
+        ),
+        "keras": Code(
+            function=_softplus_cases(
+                "keras.activations.softplus", "keras.ops.softplus", "keras.ops.where"
+            ),
+            dense=(("beta=1,threshold=inf", "softplus"),),
+        ),
+        "keras2": Code(
+            function=_softplus_cases(
+                "tf_keras.activations.softplus", "tf_keras.activations.softplus", "tf.where"
+            ),
+            dense=(("beta=1,threshold=inf", "softplus"),),
+        ),
+        "tf": Code(function=_softplus_cases("tf.nn.softplus", "tf.nn.softplus", "tf.where")),
+        "jax": Code(function=_softplus_cases("jax.nn.softplus", "jax.nn.softplus", "jnp.where")),
+    },
 )
 def softplus(x: Array, beta: float, threshold: float) -> Array:
     """Softplus: a smooth ReLU, log(1 + e^x), the antiderivative of the sigmoid.
@@ -179,7 +216,12 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     ),
     limits=RELU_LIKE,
     params=(positive("b", 4.0, "curvature near 0; value at 0 is √b/2"),),
-    frameworks={"keras": "squareplus", "jax": "jax.nn.squareplus"},
+    code={
+        "keras": Code(
+            function="keras.activations.squareplus(x, b={b})", dense=(("b=4", "squareplus"),)
+        ),
+        "jax": Code(function="jax.nn.squareplus(x, b={b})"),
+    },
 )
 def squareplus(x: Array, b: float) -> Array:
     """Squareplus: an algebraic softplus (no exp or log), cheap and smooth."""
@@ -243,7 +285,42 @@ def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
     limits=RELU_LIKE,
     params=(positive("beta", 1.0, "Swish-β sharpness; 1 is SiLU, → ∞ is relu"),),
     aliases=("swish", "sil"),
-    frameworks={"torch": "F.silu", "keras": "silu", "jax": "jax.nn.silu"},
+    code={
+        "torch": Code(
+            function=(
+                ("beta=1", "F.silu(x)"),
+                ("", "x * torch.sigmoid({beta} * x)  # F.silu has no beta: x·σ(βx)"),
+            ),
+            layer=(("beta=1", "torch.nn.SiLU()"),),
+        ),
+        "keras": Code(
+            function=(
+                ("beta=1", "keras.activations.silu(x)"),
+                (
+                    "",
+                    "x * keras.activations.sigmoid({beta} * x)  # keras's silu has no beta: x·σ(βx)",
+                ),
+            ),
+            dense=(("beta=1", "silu"),),
+        ),
+        "keras2": Code(
+            function=(
+                ("beta=1", "tf_keras.activations.swish(x)"),
+                (
+                    "",
+                    "x * tf_keras.activations.sigmoid({beta} * x)  # tf_keras's swish has no beta: x·σ(βx)",
+                ),
+            ),
+            dense=(("beta=1", "swish"),),
+        ),
+        "tf": Code(function="tf.nn.silu(x, beta={beta})"),
+        "jax": Code(
+            function=(
+                ("beta=1", "jax.nn.silu(x)"),
+                ("", "x * jax.nn.sigmoid({beta} * x)  # jax.nn.silu has no beta: x·σ(βx)"),
+            )
+        ),
+    },
 )
 def silu(x: Array, beta: float) -> Array:
     """SiLU (Swish): x gated by its own sigmoid; smooth, non-monotonic, used in EfficientNet and LLMs."""
@@ -297,7 +374,12 @@ def _mish_d2(x: Array) -> Array:
     d1=lambda x: _mish_d1(x),
     d2=lambda x: _mish_d2(x),
     limits=RELU_LIKE,
-    frameworks={"torch": "F.mish", "keras": "mish", "jax": "jax.nn.mish"},
+    code={
+        "torch": Code(function="F.mish(x)", layer="torch.nn.Mish()"),
+        "keras": Code(function="keras.activations.mish(x)", dense="mish"),
+        "keras2": Code(function="tf_keras.activations.mish(x)", dense="mish"),
+        "jax": Code(function="jax.nn.mish(x)"),
+    },
 )
 def mish(x: Array) -> Array:
     """Mish: x·tanh(softplus(x)), a smooth non-monotonic activation (YOLOv4)."""
@@ -448,7 +530,22 @@ def _gelu_sympy(sp: Any, x: Any, p: Mapping[str, Any]) -> Any:
             "'none' = exact (torch, keras.activations), 'tanh' = approximation (jax, keras.ops)",
         ),
     ),
-    frameworks={"torch": "F.gelu", "keras": "gelu", "jax": "jax.nn.gelu"},
+    code={
+        "torch": Code(
+            function="F.gelu(x, approximate={approximate})",
+            layer="torch.nn.GELU(approximate={approximate})",
+        ),
+        "keras": Code(
+            function="keras.activations.gelu(x, approximate={approximate|bool})",
+            dense=(("approximate=none", "gelu"),),
+        ),
+        "keras2": Code(
+            function="tf_keras.activations.gelu(x, approximate={approximate|bool})",
+            dense=(("approximate=none", "gelu"),),
+        ),
+        "tf": Code(function="tf.nn.gelu(x, approximate={approximate|bool})"),
+        "jax": Code(function="jax.nn.gelu(x, approximate={approximate|bool})"),
+    },
     constants=(
         Constant(
             "√(2/π)", "0.79788456080286535587989211986876373695", "float64 0.7978845608028654"
@@ -502,7 +599,26 @@ def _elu_kink(alpha: float) -> tuple[Kink, ...]:
     limits=lambda alpha: ((-alpha, INF), (0.0, 1.0), (0.0, 0.0)),
     params=(real("alpha", 1.0, "saturation value −alpha for x → −∞"),),
     kinks=_elu_kink,
-    frameworks={"torch": "F.elu", "keras": "elu", "jax": "jax.nn.elu"},
+    code={
+        "torch": Code(function="F.elu(x, alpha={alpha})", layer="torch.nn.ELU(alpha={alpha})"),
+        "keras": Code(
+            function="keras.activations.elu(x, alpha={alpha})",
+            layer="keras.layers.ELU(alpha={alpha})",
+            dense=(("alpha=1", "elu"),),
+        ),
+        "keras2": Code(
+            function="tf_keras.activations.elu(x, alpha={alpha})",
+            layer="tf_keras.layers.ELU(alpha={alpha})",
+            dense=(("alpha=1", "elu"),),
+        ),
+        "tf": Code(
+            function=(
+                ("alpha=1", "tf.nn.elu(x)"),
+                ("", "tf.where(x > 0, x, {alpha} * tf.math.expm1(x))  # tf.nn.elu has no alpha"),
+            )
+        ),
+        "jax": Code(function="jax.nn.elu(x, alpha={alpha})"),
+    },
 )
 def elu(x: Array, alpha: float) -> Array:
     """Exponential linear unit: negative outputs push mean activations towards zero."""
@@ -527,7 +643,13 @@ def elu(x: Array, alpha: float) -> Array:
     d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
     limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
     kinks=lambda: (Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),),
-    frameworks={"torch": "F.selu", "keras": "selu", "jax": "jax.nn.selu"},
+    code={
+        "torch": Code(function="F.selu(x)", layer="torch.nn.SELU()"),
+        "keras": Code(function="keras.activations.selu(x)", dense="selu"),
+        "keras2": Code(function="tf_keras.activations.selu(x)", dense="selu"),
+        "tf": Code(function="tf.nn.selu(x)"),
+        "jax": Code(function="jax.nn.selu(x)"),
+    },
     constants=(
         Constant("α", "1.6732632423543772848170429916717"),
         Constant("λ (scale)", "1.0507009873554804934193349852946"),
@@ -561,7 +683,13 @@ def selu(x: Array) -> Array:
     limits=lambda alpha: ((-alpha, INF), (0.0, 1.0), (0.0, 0.0)),
     params=(positive("alpha", 1.0, "saturation value −alpha; torch rejects 0"),),
     kinks=lambda alpha: (Kink(0.0, (1.0, 1.0 / alpha), (1.0, 0.0), "left"),),
-    frameworks={"torch": "F.celu", "keras": "celu", "jax": "jax.nn.celu"},
+    code={
+        "torch": Code(function="F.celu(x, alpha={alpha})", layer="torch.nn.CELU(alpha={alpha})"),
+        "keras": Code(
+            function="keras.activations.celu(x, alpha={alpha})", dense=(("alpha=1", "celu"),)
+        ),
+        "jax": Code(function="jax.nn.celu(x, alpha={alpha})"),
+    },
 )
 def celu(x: Array, alpha: float) -> Array:
     """Continuously differentiable ELU: ELU rescaled so that f′ is continuous for every alpha."""
@@ -584,7 +712,13 @@ def celu(x: Array, alpha: float) -> Array:
     d2=lambda x: np.exp(x),
     limits=((0.0, INF), (0.0, INF), (0.0, INF)),
     aliases=("exp",),
-    frameworks={"torch": "torch.exp", "keras": "exponential", "jax": "jnp.exp"},
+    code={
+        "torch": Code(function="torch.exp(x)"),
+        "keras": Code(function="keras.activations.exponential(x)", dense="exponential"),
+        "keras2": Code(function="tf_keras.activations.exponential(x)", dense="exponential"),
+        "tf": Code(function="tf.math.exp(x)"),
+        "jax": Code(function="jnp.exp(x)"),
+    },
 )
 def exponential(x: Array) -> Array:
     """The exponential function (positive-rate outputs, e.g. Poisson regression)."""

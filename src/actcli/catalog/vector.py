@@ -26,7 +26,7 @@ import numpy as np
 
 from actcli import numerics as nx
 from actcli.catalog import registry
-from actcli.catalog.registry import Param, choice, get, nonnegative, positive
+from actcli.catalog.registry import Code, Param, choice, get, nonnegative, positive
 from actcli.errors import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -57,6 +57,58 @@ def vector(*, jacobian: Callable[..., Array], **described: Any) -> registry.Deco
 
 
 TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.softmax"
+
+
+# What a framework cannot say for inf_policy=limit (see the module's docstring).
+_INF_LIMIT = "inf_policy=limit has no equivalent: rows with +inf or only −inf follow the framework"
+
+
+def _tempered(call: str, name: str, missing: str = "") -> registry.Template:
+    """Cases of a softmax-family call ``call`` (``{x}`` where the logits go): the frameworks
+    have no temperature (x is divided by it) and no inf_policy (said in a comment)."""
+
+    def case(condition: str, x: str, notes: list[str]) -> tuple[str, str]:
+        comment = "; ".join(([missing] if missing else []) + notes)
+        return condition, call.replace("{x}", x) + (f"  # {comment}" if comment else "")
+
+    divide = f"{name} has no temperature: x is divided by it"
+    return (
+        case("temperature=1,inf_policy=nan", "x", []),
+        case("inf_policy=nan", "x / {temperature}", [divide]),
+        case("temperature=1", "x", [_INF_LIMIT]),
+        case("", "x / {temperature}", [divide, _INF_LIMIT]),
+    )
+
+
+def _untempered(layer: str) -> registry.Template:
+    """A softmax-family layer: only at temperature 1."""
+    return (("temperature=1,inf_policy=nan", layer), ("temperature=1", f"{layer}  # {_INF_LIMIT}"))
+
+
+def _softmax_code(fn: str, layer: str, *, keras_layer: bool) -> dict[str, Code]:
+    """softmax and log_softmax in the five frameworks (tf_keras has no log_softmax)."""
+    plain = "temperature=1,inf_policy=nan"
+    code = {
+        "torch": Code(
+            function=_tempered(f"F.{fn}({{x}}, dim=-1)", f"F.{fn}"),
+            layer=_untempered(f"torch.nn.{layer}(dim=-1)"),
+        ),
+        "keras": Code(
+            function=_tempered(f"keras.activations.{fn}({{x}}, axis=-1)", f"keras's {fn}"),
+            layer=_untempered(f"keras.layers.{layer}(axis=-1)") if keras_layer else "",
+            dense=((plain, fn),),
+        ),
+        "keras2": Code(
+            function=_tempered(f"tf_keras.activations.{fn}({{x}}, axis=-1)", f"tf_keras's {fn}"),
+            layer=_untempered(f"tf_keras.layers.{layer}(axis=-1)"),
+            dense=((plain, fn),),
+        ),
+        "tf": Code(function=_tempered(f"tf.nn.{fn}({{x}}, axis=-1)", f"tf.nn.{fn}")),
+        "jax": Code(function=_tempered(f"jax.nn.{fn}({{x}}, axis=-1)", f"jax.nn.{fn}")),
+    }
+    if not keras_layer:
+        del code["keras2"]
+    return code
 
 
 def _temperature() -> tuple[Param, ...]:
@@ -151,7 +203,7 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
         _softmax_core(x, temperature, inf_policy), 1.0 / temperature
     ),
     params=_temperature(),
-    frameworks={"torch": "F.softmax", "keras": "softmax", "jax": "jax.nn.softmax"},
+    code=_softmax_code("softmax", "Softmax", keras_layer=True),
 )
 def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     """Softmax: turns a vector of logits into probabilities (multi-class outputs, attention)."""
@@ -171,7 +223,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     ),
     params=_temperature(),
     aliases=("logsoftmax",),
-    frameworks={"torch": "F.log_softmax", "keras": "log_softmax", "jax": "jax.nn.log_softmax"},
+    code=_softmax_code("log_softmax", "LogSoftmax", keras_layer=False),
 )
 def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     """Log-softmax, computed stably (never log of a softmax that underflowed to 0)."""
@@ -190,7 +242,26 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
         _softmax_core(-x, temperature, inf_policy), -1.0 / temperature
     ),
     params=_temperature(),
-    frameworks={"torch": "F.softmin"},
+    code={
+        "torch": Code(
+            function=_tempered("F.softmin({x}, dim=-1)", "F.softmin"),
+            layer=_untempered("torch.nn.Softmin(dim=-1)"),
+        ),
+        "keras": Code(
+            function=_tempered(
+                "keras.activations.softmax(-{x}, axis=-1)",
+                "keras's softmax",
+                "keras has no softmin: softmax of −x",
+            )
+        ),
+        "jax": Code(
+            function=_tempered(
+                "jax.nn.softmax(-{x}, axis=-1)",
+                "jax.nn.softmax",
+                "jax.nn has no softmin: softmax of −x",
+            )
+        ),
+    },
 )
 def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
     """Softmin: softmax of the negated input; the smallest entry gets the most weight."""
@@ -275,7 +346,9 @@ def _sparsemax_jacobian(x: Array) -> Array:
     range="the closed probability simplex (exact zeros)",
     reference="Martins & Astudillo 2016, From softmax to sparsemax, arXiv:1602.02068",
     jacobian=_sparsemax_jacobian,
-    frameworks={"keras": "sparsemax"},
+    code={
+        "keras": Code(function="keras.activations.sparsemax(x, axis=-1)", dense="sparsemax"),
+    },
 )
 def sparsemax(x: Array) -> Array:
     """Sparsemax: like softmax, but projects onto the simplex, so small logits get exactly 0."""
@@ -327,7 +400,11 @@ SHAZEER = "Shazeer 2020, GLU variants improve transformer, arXiv:2002.05202"
     range="ℝ^m for 2m inputs",
     reference=GLU_REF,
     jacobian=lambda x: _gated_jacobian(*_gated(x, "glu", "sigmoid", gate_first=False)[1:]),
-    frameworks={"torch": "F.glu", "keras": "glu", "jax": "jax.nn.glu"},
+    code={
+        "torch": Code(function="F.glu(x, dim=-1)", layer="torch.nn.GLU(dim=-1)"),
+        "keras": Code(function="keras.activations.glu(x, axis=-1)"),
+        "jax": Code(function="jax.nn.glu(x, axis=-1)"),
+    },
 )
 def glu(x: Array) -> Array:
     """Gated linear unit: the first half of the row, gated by the sigmoid of the second half."""
@@ -447,7 +524,9 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
     reference="jax.nn.standardize (algorithm='stable': two-pass variance)",
     jacobian=_standardize_jacobian,
     params=(nonnegative("epsilon", 1e-5, "added to the variance", ("eps",)),),
-    frameworks={"jax": "jax.nn.standardize"},
+    code={
+        "jax": Code(function="jax.nn.standardize(x, axis=-1, epsilon={epsilon})"),
+    },
 )
 def standardize(x: Array, epsilon: float) -> Array:
     """Standardize a row to zero mean and unit variance (layer normalisation without affine)."""
@@ -492,7 +571,19 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
     ),
     check=lambda p, eps: None if p >= 1 else "p must be >= 1",
     aliases=("l2_normalize", "lp_normalize"),
-    frameworks={"torch": "F.normalize", "keras": "keras.ops.normalize"},
+    code={
+        "torch": Code(function="F.normalize(x, p={p}, dim=-1, eps={eps})"),
+        "keras": Code(function="keras.ops.normalize(x, axis=-1, order={p|int}, epsilon={eps})"),
+        "tf": Code(
+            function=(
+                (
+                    "p=2",
+                    "tf.math.l2_normalize(x, axis=-1, epsilon={eps|square})"
+                    "  # tf floors Σx² at epsilon, actcli the norm at eps: epsilon = eps²",
+                ),
+            )
+        ),
+    },
 )
 def normalize(x: Array, p: float, eps: float) -> Array:
     """Lp-normalise a row: divide by its p-norm (floored at eps)."""

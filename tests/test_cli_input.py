@@ -80,7 +80,7 @@ def test_the_minus_sign_actcli_prints_is_a_minus():
 def test_a_binary_file_is_named_as_one(tmp_path: Path, via: str):
     buffer = io.BytesIO()
     np.save(buffer, np.arange(3.0))
-    path = tmp_path / "x.npy"
+    path = tmp_path / "x.dat"  # a .npy by its content; by its name, numpy's reader takes it
     path.write_bytes(buffer.getvalue())
     if via == "--input":
         result = actcli("eval", "relu", "--input", str(path))
@@ -126,3 +126,42 @@ def test_no_input_at_a_terminal_names_the_flags():
     os.close(secondary)
     assert out.returncode == 2
     assert out.stderr == b"error: no input: give VALUES, --range or --input, or pipe numbers in\n"
+
+
+def test_numpy_files_in_and_out(tmp_path):
+    """A golden table for a kernel's tests is one command, and check reads it back."""
+    golden = tmp_path / "golden.npz"
+    made = actcli("eval", "gelu", "--range", "-3", "3", "--steps", "7", "--dtype", "float32",
+                  "-o", str(golden))  # fmt: skip
+    assert (made.returncode, made.stdout) == (0, "")
+    assert made.stderr == f"wrote 7 rows to {golden}\n"
+    with np.load(golden) as arrays:
+        assert arrays.files == ["x", "y"] and arrays["y"].dtype == np.float32
+        x, y = arrays["x"], arrays["y"]
+    assert ok("check", "gelu", str(golden), "--dtype", "float32", "--tol", "0.5").startswith("gelu")
+    table = tmp_path / "table.npy"
+    assert actcli("eval", "relu", "-1", "2", "-o", str(table)).returncode == 0
+    np.testing.assert_array_equal(np.load(table), [[-1.0, 0.0], [2.0, 2.0]])
+    np.save(tmp_path / "x.npy", x)
+    assert (
+        ok("eval", "gelu", "--input", str(tmp_path / "x.npy")).splitlines()[1]
+        == "-3.0,-0.004049695"
+    )
+    del y
+
+
+def test_numpy_files_that_are_not_numbers_are_refused(tmp_path):
+    np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    refused = actcli("eval", "relu", "--input", str(tmp_path / "objects.npy"))
+    assert refused.returncode == 1
+    assert "Object arrays cannot be loaded when allow_pickle=False" in refused.stderr
+    np.savez(tmp_path / "two.npz", a=np.zeros(2), b=np.ones(2))
+    assert (
+        "expected x; it holds a, b"
+        in actcli("eval", "relu", "--input", str(tmp_path / "two.npz")).stderr
+    )
+    wrong = actcli("eval", "relu", "1", "-o", str(tmp_path / "out.csv"))
+    assert (wrong.returncode, wrong.stderr) == (
+        2,
+        "error: -o out.csv: the suffix must be .npy or .npz (or drop -o for text)\n",
+    )

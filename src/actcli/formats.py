@@ -7,12 +7,14 @@ stdout is a terminal, so it can be tested as a truth table.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -279,3 +281,50 @@ def flatten(doc: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
         return
     for key, value in items:
         yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
+
+
+NUMPY_OUTPUTS = (".npy", ".npz")
+
+
+def write_numpy(path: Path, columns: Sequence[str], blocks: Iterable[list[np.ndarray]]) -> int:
+    """The columns as one (n, k) array in ``.npy``, or as named 1-D arrays in ``.npz`` (an
+    elementwise activation's two columns as ``x`` and ``y``, what ``check`` reads back);
+    written atomically. Returns the number of rows.
+
+    float32 and float16 results keep their type (x is exact in it, see evaluation); bfloat16,
+    which numpy cannot read back without ml_dtypes, is stored as float32, which holds it exactly.
+    """
+    import os
+    import tempfile
+
+    parts = [list(block) for block in blocks]
+    data = [
+        np.concatenate([p[i] for p in parts]) if parts else np.array([])
+        for i in range(len(columns))
+    ]
+    narrow = {np.dtype(a.dtype).name for a in data} & {"float32", "float16", "bfloat16"}
+    target = np.float64 if not narrow else np.float16 if narrow == {"float16"} else np.float32
+    arrays = [
+        a.astype(target) if a.dtype.kind == "f" or a.dtype.name == "bfloat16" else a for a in data
+    ]
+    names = ["x", "y"] if list(columns[:1]) == ["x"] and len(columns) == 2 else list(columns)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if path.suffix.lower() == ".npz":
+                named = dict(zip(names, arrays, strict=True))
+                np.savez(stream, **named)  # type: ignore[arg-type]  # (numpy types the kwargs as its own)
+            else:
+                np.save(
+                    stream,
+                    np.column_stack(arrays) if arrays else np.empty((0, 0)),
+                    allow_pickle=False,
+                )
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return len(arrays[0]) if arrays else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
 import numpy as np
@@ -33,7 +34,13 @@ if TYPE_CHECKING:
 
 def check_command(
     name: NameArg,
-    file: Annotated[str, typer.Argument(help="CSV/TSV of x,y; - for standard input.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="CSV/TSV/whitespace of x,y, a .npy (n×2) or .npz (x, y); - for standard input.",
+            show_default=False,
+        ),
+    ],
     derivative: DerivativeOption = 0,
     dtype: DtypeOption = Dtype.float64,
     tol: Annotated[float, typer.Option("--tol", help="Largest acceptable error, in ULP.")] = 4.0,
@@ -93,7 +100,16 @@ def check_command(
 
 
 def _pairs(file: str) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y columns of FILE (or stdin); a header ``y,x`` is read as x,y."""
+    """The x and y columns of FILE (or stdin); a header ``y,x`` is read as x,y. A ``.npy``
+    holds one (n, 2) array, an ``.npz`` the arrays x and y (what ``eval -o`` writes)."""
+    if Path(file).suffix.lower() in reading.NUMPY_SUFFIXES:
+        try:
+            data = reading.load_numpy(Path(file), ("x", "y"))
+        except DataError as exc:  # FILE is check's argument, not an --input option
+            raise DataError(str(exc)) from None
+        if data.ndim != 2 or data.shape[1] != 2:
+            raise DataError(f"{file}: expected x and y, an array of shape (n, 2); got {data.shape}")
+        return data[:, 0], data[:, 1]
 
     def read(stream: IO[bytes]) -> tuple[list[np.ndarray], list[str] | None]:
         reader = reading.Reader(stream, name="standard input" if file == "-" else file)

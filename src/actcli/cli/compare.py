@@ -25,6 +25,7 @@ from actcli.cli.options import (
     SizeOption,
     StyleOption,
     TitleOption,
+    refuse_unused,
 )
 from actcli.formats import STREAMING, OutputFormat, Table
 
@@ -87,7 +88,7 @@ def compare_command(
             "--style": style,
             "--title": title,
         }
-        figures.refuse_unused(figure_only, "the figure: give -o FILE")
+        refuse_unused(figure_only, "the figure: give -o FILE")
     else:
         look = figures.settings(size, dpi, style, "8x5")
         _figure(acts, labels, x, (grid_panels, diff_panel), look, title, output_file)

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
-from actcli import reading
+from actcli import formats, reading
 from actcli.cli import output, specs
 from actcli.cli.options import (
     ColumnOption,
+    DataOutputOption,
     DialectOption,
     Dtype,
     DtypeOption,
@@ -31,8 +32,9 @@ from actcli.cli.options import (
     StepsOption,
     TemperatureOption,
     ValuesArg,
+    refuse_unused,
 )
-from actcli.errors import UsageError
+from actcli.errors import DataError, UsageError
 from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class Shown:
     precision: int | None
     no_header: bool
     no_color: bool
+    path: Path | None = None  # a .npy or .npz file instead of stdout
 
 
 def eval_command(
@@ -65,6 +68,7 @@ def eval_command(
     temperature: TemperatureOption = None,
     inf_policy: InfPolicyOption = None,
     no_color: NoColorOption = False,
+    output_file: DataOutputOption = None,
 ) -> None:
     """Evaluate an activation on VALUES, a --range, a file or stdin.
 
@@ -89,7 +93,8 @@ def eval_command(
     """
     act = specs.activation(name, params, dialect, temperature, inf_policy)
     request = _request(values, range_, steps, input_file, column)
-    run(act, 0, request, dtype, Shown(fmt, precision, no_header, no_color))
+    _check_output(output_file, fmt, precision, no_header)
+    run(act, 0, request, dtype, Shown(fmt, precision, no_header, no_color, output_file))
 
 
 def diff_command(
@@ -109,6 +114,7 @@ def diff_command(
     temperature: TemperatureOption = None,
     inf_policy: InfPolicyOption = None,
     no_color: NoColorOption = False,
+    output_file: DataOutputOption = None,
 ) -> None:
     """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
 
@@ -133,7 +139,8 @@ def diff_command(
     if act.kind == "vector" and order == 2:
         raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
     request = _request(values, range_, steps, input_file, column)
-    run(act, order, request, dtype, Shown(fmt, precision, no_header, no_color))
+    _check_output(output_file, fmt, precision, no_header)
+    run(act, order, request, dtype, Shown(fmt, precision, no_header, no_color, output_file))
 
 
 def _request(
@@ -146,6 +153,24 @@ def _request(
     return reading.Request(
         values=tuple(values or ()), span=range_, steps=steps, path=input_file, column=column
     )
+
+
+def _check_output(
+    path: Path | None, fmt: OutputFormat, precision: int | None, no_header: bool
+) -> None:
+    """-o FILE: a numpy file, which keeps every digit and has no header or format to choose."""
+    if path is None:
+        return
+    if path.suffix.lower() not in formats.NUMPY_OUTPUTS:
+        raise UsageError(f"-o {path.name}: the suffix must be .npy or .npz (or drop -o for text)")
+    if not path.parent.is_dir():
+        raise DataError(f"cannot write {path}: no directory {path.parent}")
+    text_only = {
+        "--format": None if fmt is OutputFormat.auto else fmt,
+        "--precision": precision,
+        "--no-header": no_header,
+    }
+    refuse_unused(text_only, f"text output, not -o {path.name}")
 
 
 def run(act: Activation, order: int, request: reading.Request, dtype: Dtype, shown: Shown) -> None:
@@ -168,14 +193,18 @@ def run(act: Activation, order: int, request: reading.Request, dtype: Dtype, sho
     meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
     inputs = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
     table = Table(columns, [], title=_title(meta), meta=meta, inputs=inputs)
-    output.emit_blocks(
-        table,
-        results,
-        shown.fmt,
-        header=not shown.no_header,
-        precision=shown.precision,
-        no_color=shown.no_color,
-    )
+    if shown.path is not None:
+        rows = formats.write_numpy(shown.path, columns, results)
+        output.note(f"wrote {rows} rows to {shown.path}")
+    else:
+        output.emit_blocks(
+            table,
+            results,
+            shown.fmt,
+            header=not shown.no_header,
+            precision=shown.precision,
+            no_color=shown.no_color,
+        )
     report.input_overflow += lost["over"]  # written beyond float64, read as ±inf or 0
     report.input_flushed += lost["under"]
     for warning in report.warnings():

@@ -1,8 +1,8 @@
 """The figure options every figure-writing command shares, checked in one place.
 
 :func:`settings` validates ``--size``, ``--dpi`` and ``--style`` together (the pixel count is
-bounded); :func:`refuse_unused` turns an option the chosen output ignores into an error
-instead of silence; :func:`save` writes the figure with its provenance.
+bounded); :func:`save` writes the figure with its provenance. (An option the chosen output
+ignores is refused by :func:`actcli.cli.options.refuse_unused`.)
 """
 
 from __future__ import annotations
@@ -53,13 +53,6 @@ def parse_size(text: str) -> tuple[float, float]:
     if not sep or not all(1 <= v <= 50 for v in size):
         raise UsageError(f"--size {text!r}: expected WxH in inches, each in [1, 50], e.g. 7x4.5")
     return size
-
-
-def refuse_unused(given: dict[str, Any], where: str) -> None:
-    """Options given (not None) that only ``where`` uses: an error, never silently ignored."""
-    unused = [flag for flag, value in given.items() if value is not None and value is not False]
-    if unused:
-        raise UsageError(f"{', '.join(unused)}: only for {where}")
 
 
 def default_path(acts: list[Activation]) -> Path:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from actcli.errors import UsageError
 from actcli.formats import OutputFormat
 
 
@@ -159,6 +160,15 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Figure file: .png, .svg or .pdf."),
 ]
+DataOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the columns to FILE instead: .npy (one n×2 array) or .npz (arrays x and y).",
+    ),
+]
 DerivativeOption = Annotated[
     int,
     typer.Option(
@@ -181,3 +191,10 @@ TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title."
 StyleOption = Annotated[
     Style | None, typer.Option("--style", help="light (default) or dark.", case_sensitive=False)
 ]
+
+
+def refuse_unused(given: dict[str, Any], where: str) -> None:
+    """Options given (not None or False) that only ``where`` uses: an error, never ignored."""
+    unused = [flag for flag, value in given.items() if value is not None and value is not False]
+    if unused:
+        raise UsageError(f"{', '.join(unused)}: only for {where}")

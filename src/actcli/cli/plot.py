@@ -22,6 +22,7 @@ from actcli.cli.options import (
     SizeOption,
     StyleOption,
     TitleOption,
+    refuse_unused,
 )
 from actcli.errors import UsageError
 
@@ -77,10 +78,10 @@ def plot_command(
     if terminal:
         if output_file is not None or show:
             raise UsageError("--terminal draws in the terminal: drop -o / --show")
-        figures.refuse_unused({"--dpi": dpi, "--size": size, "--style": style}, "a figure file")
+        refuse_unused({"--dpi": dpi, "--size": size, "--style": style}, "a figure file")
     else:
         unused = {"--width": width, "--height": height, "--ascii": ascii_only}
-        figures.refuse_unused(unused, "--terminal")
+        refuse_unused(unused, "--terminal")
     acts = specs.activations(names, params, dialect)
     labels = specs.labels(acts)
     x = curves.grid(range_[0], range_[1], steps)

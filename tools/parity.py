@@ -1141,6 +1141,134 @@ def run(name: str, grid: list[float]) -> Path | None:
     return path
 
 
+# ---------------------------------------------------------------------------------- snippets
+
+SNIPPETS_IN = OUT_DIR / "snippets_input.json"  # written by tools/snippet_inputs.py (actcli's venv)
+SNIPPETS_OUT = OUT_DIR / "snippets.json"
+
+
+def _snippet_setup(name: str) -> tuple[Callable[[Any], Any], dict[str, str]]:
+    """float64 everywhere (so that layers build float64 weights), and x as the framework's
+    tensor; returns (to_tensor, versions)."""
+    if name == "torch":
+        import torch
+
+        torch.set_default_dtype(torch.float64)
+        return (lambda a: torch.tensor(a, dtype=torch.float64)), {"torch": torch.__version__}
+    if name == "jax":
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+
+        return (lambda a: jnp.asarray(a, dtype=jnp.float64)), {"jax": jax.__version__}
+    import tensorflow as tf
+
+    versions = {"tensorflow": tf.__version__}
+    if name == "keras":
+        import keras
+
+        keras.config.set_floatx("float64")
+        versions["keras"] = keras.__version__
+        versions["backend"] = keras.backend.backend()
+    elif name == "keras2":
+        import tf_keras
+
+        tf_keras.backend.set_floatx("float64")
+        versions["tf_keras"] = tf_keras.__version__
+    return (lambda a: tf.constant(a, dtype=tf.float64)), versions
+
+
+def _execute(text: str, form: str, x: Any) -> Any:
+    """Run one snippet as printed with ``x`` bound; its y (a Dense layer: its activation on x)."""
+    namespace: dict[str, Any] = {"x": x}
+    exec(compile(text, "<snippet>", "exec"), namespace)  # the snippet is the recorded text
+    return namespace["layer"].activation(x) if form == "dense" else namespace["y"]
+
+
+def _difference(y: np.ndarray, expected: np.ndarray) -> dict[str, Any]:
+    if y.shape != expected.shape:
+        return {"shape": list(y.shape), "max_abs": None, "max_rel": None}
+    same = (y == expected) | (np.isnan(y) & np.isnan(expected))
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(same, 0.0, np.abs(y - expected))
+        rel = np.where(same, 0.0, diff / np.maximum(np.abs(expected), np.finfo(float).tiny))
+    return {"shape": list(y.shape), "max_abs": float(diff.max()), "max_rel": float(rel.max())}
+
+
+def run_snippets(name: str, out: Path) -> bool:
+    """Execute every snippet of framework ``name`` in SNIPPETS_IN; write the results to out."""
+    import warnings
+
+    module = FRAMEWORKS[name][0]
+    if importlib.util.find_spec(module) is None:
+        print(f"{name}: {module} not installed, skipped", file=sys.stderr)
+        return False
+    doc = json.loads(SNIPPETS_IN.read_text(encoding="utf-8"))
+    to_tensor, versions = _snippet_setup(name)
+    results = []
+    for item in doc["snippets"]:
+        if item["framework"] != name:
+            continue
+        x = to_tensor(np.array(doc["inputs"][item["kind"]], dtype=np.float64))
+        record: dict[str, Any] = {"framework": name, "form": item["form"], "text": item["text"]}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                y = _execute(item["text"], item["form"], x)
+                raw = np.asarray(y.detach() if hasattr(y, "detach") else y)  # torch: a layer's
+                # output carries its weight's gradient
+            except Exception as e:  # a snippet that fails is what is recorded
+                record.update(ran=False, error=f"{type(e).__name__}: {e}".splitlines()[0])
+            else:
+                y = raw.astype(np.float64)
+                record.update(ran=True, error=None, dtype=str(raw.dtype))
+                record.update(_difference(y, np.array(item["expected"], dtype=np.float64)))
+                record["y"] = y.tolist()
+        record["warnings"] = sorted({str(w.message).splitlines()[0] for w in caught})
+        results.append(record)
+    out.write_text(json.dumps({"versions": versions, "results": results}), encoding="utf-8")
+    bad = [r for r in results if not r["ran"]]
+    print(f"{name}: {len(results)} snippets executed, {len(bad)} failed", file=sys.stderr)
+    return True
+
+
+def record_snippets(names: list[str]) -> int:
+    """Each framework's snippets in a child process; merged into SNIPPETS_OUT (frameworks not
+    run keep their earlier results)."""
+    import tempfile
+
+    old = json.loads(SNIPPETS_OUT.read_text(encoding="utf-8")) if SNIPPETS_OUT.exists() else {}
+    versions: dict[str, Any] = old.get("versions", {})
+    results = [r for r in old.get("results", []) if r["framework"] not in names]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            part = Path(tmp) / f"{name}.json"
+            env = {**os.environ, **FRAMEWORKS[name][3]}
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--in-process", "--snippets"]
+            cmd += ["--framework", name, "--part", str(part)]
+            if subprocess.run(cmd, env=env, check=False).returncode == 0 and part.exists():
+                got = json.loads(part.read_text(encoding="utf-8"))
+                versions[name] = got["versions"]
+                results = [r for r in results if r["framework"] != name] + got["results"]
+    order = {f: i for i, f in enumerate(FRAMEWORKS)}
+    results.sort(key=lambda r: (order[r["framework"]], r["text"], r["form"]))
+    doc = {
+        "generated_by": "tools/parity.py --snippets",
+        "input": SNIPPETS_IN.name,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "versions": versions,
+        "results": results,
+    }
+    lines = [json.dumps(r, allow_nan=False, ensure_ascii=False) for r in results]
+    head = json.dumps({k: v for k, v in doc.items() if k != "results"}, indent=1)[:-2]
+    text = head + ',\n "results": [\n' + ",\n".join(lines) + "\n ]\n}\n"
+    SNIPPETS_OUT.write_text(text, encoding="utf-8")
+    print(f"{len(results)} snippet results -> {SNIPPETS_OUT}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -1149,9 +1277,20 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="only this dialect (repeatable); default: every installed one",
     )
+    ap.add_argument(
+        "--snippets",
+        action="store_true",
+        help=f"execute the snippets in {SNIPPETS_IN.name} and write {SNIPPETS_OUT.name}",
+    )
     ap.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--part", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     names = args.framework or list(FRAMEWORKS)
+    if args.snippets and args.in_process:
+        (name,) = names
+        return 0 if run_snippets(name, args.part) else 1
+    if args.snippets:
+        return record_snippets(names)
     if args.in_process:
         (name,) = names
         return 0 if run(name, make_grid()) else 1

@@ -30,7 +30,7 @@ LABELS = {
     "properties": f"properties (range and extrema over all x; the rest on [−{GRID[-1]:g}, {GRID[-1]:g}])",
     "kinks": "kinks: the derivative at each, per dialect",
     "problems": "known problems",
-    "frameworks": "in code (every parameter written out; executed in each framework)",
+    "frameworks": "in code",
     "reference": "reference",
     "at": "at",
     "jump_order": "jumps",

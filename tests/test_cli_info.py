@@ -28,7 +28,10 @@ def test_gelu(runner):
     assert approximate["defaults"]["torch"] == "none"
     assert approximate["defaults"]["jax"] == "tanh"
     assert "erf" in doc["sympy"]["f"] and "erf" in doc["sympy"]["latex_f"]
-    assert "F.gelu(x, approximate='none')" in doc["frameworks"]["torch"]
+    assert doc["frameworks"]["torch"] == {
+        "function": "import torch.nn.functional as F\ny = F.gelu(x, approximate='none')",
+        "layer": "import torch\nlayer = torch.nn.GELU(approximate='none')\ny = layer(x)",
+    }
 
 
 def test_selu_constants_and_zero_mean(runner):
@@ -98,10 +101,40 @@ def test_info_bad_input(runner, args, message):
 
 def test_snippets_spell_out_what_differs_between_frameworks(runner):
     doc = info(runner, "gelu")
-    assert doc["frameworks"]["jax"].endswith("jax.nn.gelu(x, approximate=False)")  # jax: tanh
-    assert doc["frameworks"]["keras"].endswith("gelu(x, approximate=False)")
+    assert doc["frameworks"]["jax"]["function"].endswith("jax.nn.gelu(x, approximate=False)")
+    assert doc["frameworks"]["keras"]["function"].endswith("gelu(x, approximate=False)")
     leaky = info(runner, "leaky_relu:negative_slope=0.1")["frameworks"]
-    assert all(s.endswith("(x, negative_slope=0.1)") for s in leaky.values())
+    assert leaky["torch"]["function"].endswith("F.leaky_relu(x, negative_slope=0.1)")
+    assert leaky["keras"]["layer"].endswith("LeakyReLU(negative_slope=0.1)\ny = layer(x)")
+    assert leaky["keras2"]["function"].endswith("tf_keras.activations.relu(x, alpha=0.1)")
+    assert leaky["tf"]["function"].endswith("tf.nn.leaky_relu(x, alpha=0.1)")
+    # the Keras layer's default differs from the function's
+    assert leaky["keras"]["layer_defaults"] == {"negative_slope": {"layer": 0.3, "function": 0.2}}
+    # a Dense layer's activation string only where the framework's default is the value
+    assert "dense" not in leaky["keras"]
+    assert "dense" in info(runner, "leaky_relu:negative_slope=0.2")["frameworks"]["keras"]
+
+
+def test_a_parameter_a_framework_lacks_gives_the_equivalent_and_says_so(runner):
+    softplus = info(runner, "softplus:beta=2")["frameworks"]
+    assert softplus["keras"]["function"] == (
+        "import keras\n# keras.activations.softplus has no beta: softplus(βx)/β\n"
+        "y = keras.ops.softplus(2.0 * x) / 2.0"
+    )
+    softmax = info(runner, "softmax:temperature=2")["frameworks"]
+    assert softmax["torch"]["function"].endswith("y = F.softmax(x / 2.0, dim=-1)")
+    assert "layer" not in softmax["torch"]  # torch.nn.Softmax has no temperature either
+    step = info(runner, "step")["frameworks"]
+    assert step["jax"]["function"] == "import jax.numpy as jnp\ny = jnp.heaviside(x, 1.0)"
+
+
+def test_dialect_keras2_leads_with_tf_keras_code(runner):
+    doc = info(runner, "hard_sigmoid", "--dialect", "keras2")
+    first = next(iter(doc["frameworks"]))
+    assert first == "keras2"
+    assert doc["frameworks"]["keras2"]["function"] == (
+        "import tf_keras\ny = tf_keras.activations.hard_sigmoid(x)"
+    )
 
 
 def test_a_formula_whose_mean_does_not_converge_still_explains_itself(runner):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from actcli.catalog.registry import Definition, definitions
+from actcli.catalog.registry import FRAMEWORKS, Definition, definitions
 from actcli.formats import Table
-
-FRAMEWORKS = ("torch", "keras", "jax")
 
 
 def _params(d: Definition) -> str:

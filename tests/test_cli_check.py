@@ -159,3 +159,41 @@ def test_a_correctly_rounded_float32_table_in_9_digits_passes_at_half_an_ulp(run
     result = runner.invoke(app, ["check", "gelu", "-", "--dtype", "float32", "--tol", "0.5"],
                            input=text)  # fmt: skip
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("flags", [[], ["-d"]])
+def test_every_value_of_a_narrow_type_round_trips(runner, dtype, flags):
+    """eval/diff --all D --dtype D | check --dtype D --tol 0.5: the exhaustive sweep a kernel
+    engineer scripts by hand, in two commands, for values and derivatives."""
+    command = "diff" if flags else "eval"
+    table = runner.invoke(app, [command, "gelu", "--all", dtype, "--dtype", dtype, "-f", "csv"])
+    assert table.exit_code == 0, table.stderr
+    finite = {"bfloat16": 65280, "float16": 63488}[dtype]  # 2^16 less the inf and nan patterns
+    assert table.stdout.count("\n") == finite + 1
+    verdict = runner.invoke(
+        app,
+        ["check", "gelu", "-", "--dtype", dtype, "--tol", "0.5", "-f", "json", *flags],
+        input=table.stdout,
+    )
+    assert verdict.exit_code == 0, verdict.stderr
+    assert json.loads(verdict.stdout)["row_count"] == finite
+
+
+def test_every_float32_in_a_range_and_the_specials(runner):
+    got = runner.invoke(app, ["eval", "relu", "--all", "float32", "--range", "-1.5e-45", "1.5e-45"])
+    assert (
+        got.stdout
+        == "x,relu\n-1.401298464324817e-45,0.0\n-0.0,0.0\n0.0,0.0\n1.401298464324817e-45,1.401298464324817e-45\n"
+    )
+    special = runner.invoke(app, ["eval", "relu", "--all", "float16", "--special", "--no-header"])
+    lines = special.stdout.splitlines()
+    assert lines[0] == "-inf,0.0" and lines[-2:] == ["inf,inf", "nan,nan"]
+    for args, message in [
+        (["--all", "float32"], "--all float32 is 4.3 billion values: give --range A B"),
+        (["--all", "bfloat16", "--steps", "3"], "--steps: not with --all, which takes every value"),
+        (["1", "--special"], "--special: only with --all"),
+        (["1", "--all", "float16"], "give the input one way, not VALUES and --all"),
+    ]:
+        refused = runner.invoke(app, ["eval", "relu", *args])
+        assert (refused.exit_code, refused.stderr) == (2, f"error: {message}\n")

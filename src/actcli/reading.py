@@ -261,7 +261,8 @@ class Request:
     """What to read, as the user gave it: numbers, a range, a file, or none of them
     (standard input). ``values`` are the numbers as typed (``("-",)``: standard input);
     ``span`` and ``steps`` a range (``default_steps`` when ``steps`` is None); ``column`` picks
-    a column of a file or standard input."""
+    a column of a file or standard input; ``every`` asks for every value of a float type
+    (within ``span`` if given; ±inf and nan too with ``special``)."""
 
     values: tuple[str, ...] = ()
     span: tuple[float, float] | None = None
@@ -269,6 +270,8 @@ class Request:
     path: Path | None = None
     column: str | None = None
     default_steps: int = 11
+    every: str | None = None
+    special: bool = False
 
 
 def blocks(
@@ -285,6 +288,10 @@ def blocks(
     counts the numbers written beyond float64's range (see :func:`out_of_range`).
     """
     source = _source(request, stdin_is_terminal)
+    if source == "every":
+        assert request.every is not None
+        span = None if request.span is None else finite_span(*request.span)
+        return every_value(request.every, span, request.special)
     if source == "values":
         return iter([parse_values(request.values, lost)])
     if source == "range":
@@ -312,7 +319,8 @@ def _source(request: Request, stdin_is_terminal: bool) -> str:
         source
         for source, present in (
             ("values", bool(values) and not dash),
-            ("range", request.span is not None),
+            ("every", request.every is not None),
+            ("range", request.span is not None and request.every is None),
             ("file", request.path is not None),
             ("stdin", dash),
         )
@@ -321,9 +329,13 @@ def _source(request: Request, stdin_is_terminal: bool) -> str:
     if len(given) > 1:
         both = " and ".join(f"{{{i}}}" for i in range(len(given)))
         raise UsageError(f"give the input one way, not {both}", option=tuple(given))
+    if request.steps is not None and request.every is not None:
+        raise UsageError("{0}: not with {1}, which takes every value", option=("steps", "every"))
     if request.steps is not None and request.span is None:
         raise UsageError("{0}: only with {1}", option=("steps", "range"))
-    if request.column is not None and given and given[0] in ("values", "range"):
+    if request.special and request.every is None:
+        raise UsageError("{0}: only with {1}", option=("special", "every"))
+    if request.column is not None and given and given[0] in ("values", "range", "every"):
         raise UsageError("{0}: only with {1} or {2}", option=("column", "file", "stdin"))
     if given:
         return given[0]
@@ -332,6 +344,62 @@ def _source(request: Request, stdin_is_terminal: bool) -> str:
     raise UsageError(
         "no input: give {0}, {1} or {2}, or pipe numbers in", option=("values", "range", "file")
     )
+
+
+# every value of a type: its bit patterns, ordered as the numbers are (−0 before +0)
+_BITS = {"float32": (np.uint32, 32), "float16": (np.uint16, 16), "bfloat16": (np.uint16, 16)}
+EVERY_BLOCK = 1 << 20
+
+
+def every_value(
+    dtype: str, span: tuple[float, float] | None = None, special: bool = False
+) -> Iterator[np.ndarray]:
+    """Every finite value of ``dtype`` in ascending order (in [a, b] with ``span``), ±0 both,
+    as float64 blocks; with ``special`` also −inf first and +inf and nan last. Flat memory:
+    float32's 4.3 billion values come EVERY_BLOCK at a time."""
+    from actcli.evaluation import numpy_dtype
+
+    if dtype not in _BITS:
+        raise UsageError(f"must be one of {', '.join(_BITS)}, got {dtype!r}", option="every")
+    unsigned, width = _BITS[dtype]
+    kind = numpy_dtype(dtype)
+    sign = 1 << (width - 1)
+    import ml_dtypes  # finfo of bfloat16 too
+
+    largest = ml_dtypes.finfo(kind).max  # type: ignore[no-untyped-call]
+    top = int(np.array(largest, dtype=kind).view(unsigned))
+    # ordered keys: negative numbers −1 (−0) … −top−1 (−max), then 0 (+0) … top (+max)
+    low, high = -top - 1, top
+    if span is not None:
+        a, b = sorted(span)
+        low, high = (
+            max(low, _key(a, kind, unsigned, sign, up=True)),
+            min(high, _key(b, kind, unsigned, sign, up=False)),
+        )
+    if special:
+        yield np.array([-np.inf])
+    for start in range(low, high + 1, EVERY_BLOCK):
+        keys = np.arange(start, min(start + EVERY_BLOCK, high + 1), dtype=np.int64)
+        bits = np.where(keys >= 0, keys, (-(keys + 1)) | sign).astype(unsigned)
+        yield bits.view(kind).astype(np.float64)
+    if special:
+        yield np.array([np.inf, np.nan])
+
+
+def _key(value: float, kind: Any, unsigned: Any, sign: int, *, up: bool) -> int:
+    """The ordered key of the first value of the type ≥ ``value`` (``up``) or ≤ it."""
+    with np.errstate(over="ignore"):
+        rounded = np.array(value).astype(kind)
+    wide = float(rounded)
+    bits = int(rounded.view(unsigned))
+    key = bits if bits < sign else -(bits & (sign - 1)) - 1
+    if math.isinf(wide):
+        return key - 1 if wide > 0 else key + 1  # beyond the largest value: the largest
+    if up and wide < value:
+        return key + 1
+    if not up and wide > value:
+        return key - 1
+    return key
 
 
 NUMPY_SUFFIXES = (".npy", ".npz")

@@ -31,6 +31,8 @@ FLAGS = {
     "column": "--column",
     "stdin": "standard input",
     "others": "--others",
+    "every": "--all",
+    "special": "--special",
     "mean": "--mean",
     "std": "--std",
     "eps": "--eps",

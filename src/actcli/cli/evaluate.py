@@ -20,6 +20,7 @@ from actcli.cli.options import (
     DialectOption,
     Dtype,
     DtypeOption,
+    EveryOption,
     FormatOption,
     InfPolicyOption,
     InputOption,
@@ -29,6 +30,7 @@ from actcli.cli.options import (
     ParamOption,
     PrecisionOption,
     RangeOption,
+    SpecialOption,
     StepsOption,
     TemperatureOption,
     ValuesArg,
@@ -69,10 +71,16 @@ def eval_command(
     inf_policy: InfPolicyOption = None,
     no_color: NoColorOption = False,
     output_file: DataOutputOption = None,
+    every: EveryOption = None,
+    special: SpecialOption = False,
 ) -> None:
     """Evaluate an activation on VALUES, a --range, a file or stdin.
 
-    VALUES, or --range A B (--steps N points), or numbers from --input FILE or stdin.
+    VALUES, or --range A B (--steps N points), or numbers from --input FILE (text, .npy,
+    .npz) or stdin; or --all DTYPE: every finite value of bfloat16 or float16 (±0 both;
+    --special adds ±inf and nan), or every float32 in --range A B. --dtype D rounds x to D and
+    the result once to D; x is written as the exact value evaluated. -o FILE.npy|.npz writes
+    the columns as a numpy golden table instead.
 
     Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.
     Input: one number per line, or CSV/TSV/whitespace columns with --column (a header row is
@@ -92,7 +100,7 @@ def eval_command(
       actcli eval leaky_relu:negative_slope=0.2 --input data.csv --column x --format json
     """
     act = specs.activation(name, params, dialect, temperature, inf_policy)
-    request = _request(values, range_, steps, input_file, column)
+    request = _request(values, range_, steps, input_file, column, every, special)
     _check_output(output_file, fmt, precision, no_header)
     run(act, 0, request, dtype, Shown(fmt, precision, no_header, no_color, output_file))
 
@@ -115,6 +123,8 @@ def diff_command(
     inf_policy: InfPolicyOption = None,
     no_color: NoColorOption = False,
     output_file: DataOutputOption = None,
+    every: EveryOption = None,
+    special: SpecialOption = False,
 ) -> None:
     """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
 
@@ -138,7 +148,7 @@ def diff_command(
     act = specs.activation(name, params, dialect, temperature, inf_policy)
     if act.kind == "vector" and order == 2:
         raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
-    request = _request(values, range_, steps, input_file, column)
+    request = _request(values, range_, steps, input_file, column, every, special)
     _check_output(output_file, fmt, precision, no_header)
     run(act, order, request, dtype, Shown(fmt, precision, no_header, no_color, output_file))
 
@@ -149,9 +159,19 @@ def _request(
     steps: int | None,
     input_file: Path | None,
     column: str | None,
+    every: Dtype | None,
+    special: bool,
 ) -> reading.Request:
+    if every is Dtype.float32 and range_ is None:
+        raise UsageError("--all float32 is 4.3 billion values: give --range A B as well")
     return reading.Request(
-        values=tuple(values or ()), span=range_, steps=steps, path=input_file, column=column
+        values=tuple(values or ()),
+        span=range_,
+        steps=steps,
+        path=input_file,
+        column=column,
+        every=None if every is None else every.value,
+        special=special,
     )
 
 

@@ -105,6 +105,16 @@ StepsOption = Annotated[
     int | None,
     typer.Option("--steps", "-n", help="Points of --range (default 11; 1 to 100000000)."),
 ]
+EveryOption = Annotated[
+    Dtype | None,
+    typer.Option(
+        "--all",
+        metavar="DTYPE",
+        help="Every finite value of float32, float16 or bfloat16 (float32 within --range A B).",
+        case_sensitive=False,
+    ),
+]
+SpecialOption = Annotated[bool, typer.Option("--special", help="With --all: ±inf and nan too.")]
 InputOption = Annotated[
     Path | None, typer.Option("--input", "-i", metavar="FILE", help="Read numbers from FILE.")
 ]

@@ -190,7 +190,7 @@ def test_every_float32_in_a_range_and_the_specials(runner):
     lines = special.stdout.splitlines()
     assert lines[0] == "-inf,0.0" and lines[-2:] == ["inf,inf", "nan,nan"]
     for args, message in [
-        (["--all", "float32"], "--all float32 is 4.3 billion values: give --range A B"),
+        (["--all", "float32"], "--all float32 is 4.3 billion values: give --range A B as well"),
         (["--all", "bfloat16", "--steps", "3"], "--steps: not with --all, which takes every value"),
         (["1", "--special"], "--special: only with --all"),
         (["1", "--all", "float16"], "give the input one way, not VALUES and --all"),

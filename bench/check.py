@@ -1,0 +1,63 @@
+"""``actcli check`` on 10,000,000 float32 rows from a ``.npy``, against ``actcli eval`` on the
+same inputs.
+
+Run: python bench/check.py [N]
+
+Makes x (every float32 in a band, then repeated to N rows), a correctly rounded float32 gelu
+table as an (N, 2) ``.npy``, and times ``actcli check gelu table.npy --dtype float32`` (the
+summary to a pipe) against ``actcli eval gelu --input x.npy -o out.npy --dtype float32`` (the
+same inputs evaluated and written). Median of 5 interleaved runs after 1 warm-up.
+Target: check ≤ 3× eval; peak memory is printed for both.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from _timing import ACTCLI, ENV, report
+
+_PEAK = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(['bash', '-c', sys.argv[1]], stdout=subprocess.DEVNULL, check=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def _peak_mb(command: str) -> float:
+    """Peak RSS of ``command`` alone (a fresh parent for each: the maximum is per parent)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, command], env=ENV, check=True, capture_output=True, text=True
+    )
+    return int(out.stdout) / 1024  # Linux reports kilobytes
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        band = np.linspace(-8.0, 8.0, 1_000_001).astype(np.float32)
+        x = np.resize(band, rows)
+        np.save(folder / "x.npy", x)
+        import actcli
+
+        y = actcli.get("gelu")(x.astype(np.float64)).astype(np.float32)
+        np.save(folder / "table.npy", np.column_stack([x, y]))
+        check = f"{ACTCLI} check gelu {folder / 'table.npy'} --dtype float32 | cat"
+        evaluate = (
+            f"{ACTCLI} eval gelu --input {folder / 'x.npy'} -o {folder / 'out.npy'} --dtype float32"
+        )
+        print(f"{rows:,} float32 rows\n")
+        commands = [
+            ("actcli eval gelu --input x.npy -o out.npy (baseline)", evaluate),
+            ("actcli check gelu table.npy --dtype float32", check),
+        ]
+        report(commands, repeat=5, warmup=1)
+        print(f"\npeak RSS: eval {_peak_mb(evaluate):.0f} MB, check {_peak_mb(check):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

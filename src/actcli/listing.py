@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from actcli.catalog.registry import FRAMEWORKS, Definition, definitions
+from actcli.catalog.registry import Definition, definitions
 from actcli.formats import Table
+
+# list's columns (tests/test_cli_list.py pins them); info shows code for keras2 and tf as well
+FRAMEWORKS = ("torch", "keras", "jax")
 
 
 def _params(d: Definition) -> str:

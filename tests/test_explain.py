@@ -174,3 +174,22 @@ def test_the_rendered_text():
     assert "at a kink, f′ is each framework's choice: see 'kinks' below" in lines
     selu = _text(explain.explain(actcli.get("selu")), no_color=True)
     assert "λα = 1.7580993408473768599402175208123 (float64 1.7580993408473768; torch " in selu
+
+
+def test_info_says_where_each_framework_is_off_for_this_very_function():
+    """Every recorded framework inaccuracy reaches info for the function it concerns (its spec
+    bound in its framework's dialect), and only there."""
+    from actcli.catalog.framework_errors import KNOWN_FRAMEWORK_ERRORS
+
+    exact = explain.framework_errors(actcli.get("gelu"))
+    assert any(e["frameworks"] == ["torch"] and "1+erf cancels" in e["reason"] for e in exact)
+    assert not any("tanh GELU as" in e["reason"] for e in exact)  # that is the other gelu
+    tanh = explain.framework_errors(actcli.get("gelu", dialect="jax"))
+    assert any("tanh GELU as" in e["reason"] for e in tanh)
+    relu = explain.framework_errors(actcli.get("relu"))
+    assert {"keras", "keras2", "tf"} <= {f for e in relu for f in e["frameworks"]}
+    for entry in KNOWN_FRAMEWORK_ERRORS:
+        shown = explain.framework_errors(actcli.get(entry.spec, dialect=entry.framework))
+        assert any(
+            entry.framework in e["frameworks"] and e["reason"] == entry.reason for e in shown
+        ), entry

@@ -30,6 +30,7 @@ LABELS = {
     "properties": f"properties (range and extrema over all x; the rest on [−{GRID[-1]:g}, {GRID[-1]:g}])",
     "kinks": "kinks: the derivative at each, per dialect",
     "problems": "known problems",
+    "framework_errors": "where the frameworks are off (recorded, shown against mpmath)",
     "frameworks": "in code",
     "reference": "reference",
     "at": "at",
@@ -105,6 +106,51 @@ def _kinks(act: Activation) -> list[dict[str, Any]]:
     return rows
 
 
+QUANTITIES = {"y": "f", "dy": "f′", "jacobian": "the Jacobian"}
+
+
+def framework_errors(act: Activation) -> list[dict[str, Any]]:
+    """The recorded inaccuracies of the frameworks computing this very function (the same
+    parameter values, each framework's spec bound in its own dialect), one per framework,
+    quantity and reason, with where they were measured."""
+    from actcli.catalog.framework_errors import KNOWN_FRAMEWORK_ERRORS
+
+    out: dict[tuple[str, str, str], dict[str, str]] = {}
+    for e in KNOWN_FRAMEWORK_ERRORS:
+        if e.spec.partition(":")[0] != act.name:
+            continue
+        if dict(actcli.get(e.spec, dialect=e.framework).params) != dict(act.params):
+            continue
+        where = _where(e.region, e.case)
+        first = {
+            "framework": e.framework,
+            "quantity": QUANTITIES[e.quantity],
+            "where": where,
+            "reason": e.reason,
+        }
+        entry = out.setdefault((e.framework, e.quantity, e.reason), first)
+        if where not in entry["where"].split("; "):
+            entry["where"] += "; " + where
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}  # one kernel behind several
+    for entry in out.values():
+        key = (entry["quantity"], entry["where"], entry["reason"])
+        merged.setdefault(key, {"frameworks": [], **entry})["frameworks"].append(entry["framework"])
+    return [{k: v for k, v in entry.items() if k != "framework"} for entry in merged.values()]
+
+
+def _where(region: tuple[tuple[float, float], ...], case: tuple[float, ...] | None) -> str:
+    if case is not None:
+        return "at x = (" + ", ".join(f"{v:g}" for v in case) + ")"
+    tiny = 2.2250738585072014e-308
+    if region == ((-tiny, tiny),):
+        return "for subnormal x"
+
+    def end(v: float) -> str:
+        return "∞" if v == math.inf else "−∞" if v == -math.inf else f"{v:g}".replace("-", "−")
+
+    return "for x in " + " ∪ ".join(f"[{end(a)}, {end(b)}]" for a, b in region)
+
+
 def explain(act: Activation) -> dict[str, Any]:
     """Everything ``info`` shows, as plain data (JSON-ready apart from NaN and ±inf).
 
@@ -146,6 +192,7 @@ def explain(act: Activation) -> dict[str, Any]:
             for c in d.constants
         ],
         "dialect_differences": dialects.differences(act.name),
+        "framework_errors": framework_errors(act),
         "frameworks": snippets.frameworks(act),
     }
     if act.kind == "elementwise":

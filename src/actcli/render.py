@@ -163,6 +163,11 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
         section("problems")
         for problem in doc["problems"]:
             out.print(Text(f"• {problem}"))
+    if doc.get("framework_errors"):
+        section("framework_errors")
+        for e in doc["framework_errors"]:
+            who = ", ".join(e["frameworks"])
+            out.print(Text(f"• {who}, {e['quantity']} {e['where']}: {e['reason']}"))
     if doc["frameworks"]:
         section("frameworks")
         for framework, forms in doc["frameworks"].items():

@@ -112,3 +112,18 @@ def test_info_csv_is_flat_key_value_without_reprs(runner):
     for key, value in rows[1:]:
         assert all(SNAKE.fullmatch(part) or part.isdigit() for part in key.split(".")), key
         assert not value.startswith(("{'", "['", "("))  # no Python reprs of dicts, lists, tuples
+
+
+def test_compare_says_when_a_dialect_s_framework_is_itself_off(runner):
+    table = runner.invoke(app, ["compare", "gelu:dialect=torch", "gelu:dialect=tf", "-f", "table"])
+    notes = table.stderr.splitlines()
+    assert notes[0].startswith("note: gelu@torch: the framework itself is off the exact function")
+    assert notes[1].startswith("note: gelu@tf: ") and "(recorded; actcli info says why)" in notes[1]
+    doc = json.loads(
+        runner.invoke(
+            app, ["compare", "gelu:dialect=torch", "gelu:dialect=tf", "-f", "json"]
+        ).stdout
+    )
+    assert set(doc["framework_errors"]) == {"gelu@torch", "gelu@tf"}
+    same = runner.invoke(app, ["compare", "gelu", "silu", "-f", "table"])
+    assert same.stderr == ""  # one dialect: nothing was ported

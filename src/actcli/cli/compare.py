@@ -124,6 +124,7 @@ def _properties(
                 "metric": metric,
                 "properties": dict(zip(labels, props, strict=True)),
                 "differences": [dataclasses.asdict(d) for d in diffs],
+                "framework_errors": _framework_errors(acts, labels),
             }
         )
         return
@@ -140,6 +141,25 @@ def _properties(
     output.emit(prop_table, resolved, precision=precision, no_color=no_color)
     if diffs:
         output.emit(diff_table, resolved, precision=precision, no_color=no_color)
+    for label, errors in _framework_errors(acts, labels).items():
+        places = "; ".join(f"{e['quantity']} {e['where']}" for e in errors)
+        text = f"{label}: the framework itself is off the exact function: {places}"
+        output.note(f"note: {text} (recorded; actcli info says why)")
+
+
+def _framework_errors(acts: list[Activation], labels: list[str]) -> dict[str, list[Any]]:
+    """Where a compared dialect's own framework is recorded off the exact function, by label:
+    a porter's difference may be the framework's, not theirs. Only when dialects are compared."""
+    from actcli import explain
+
+    if len({a.dialect for a in acts}) < 2:
+        return {}
+    found = {}
+    for act, label in zip(acts, labels, strict=True):
+        errors = [e for e in explain.framework_errors(act) if act.dialect in e["frameworks"]]
+        if errors:
+            found[label] = errors
+    return found
 
 
 def _differences(

@@ -17,7 +17,14 @@ from actcli.cli import app
 
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
-DATA_KEYS = {"properties", "params", "defaults", "frameworks", "dialect_differences"}
+DATA_KEYS = {
+    "properties",
+    "params",
+    "defaults",
+    "frameworks",
+    "dialect_differences",
+    "framework_errors",
+}
 EXACT_DIGITS = {"digits"}  # constants' exact decimal expansions, beyond any double
 
 

@@ -249,3 +249,31 @@ def test_vector_activations_of_empty_arrays_are_empty(name, shape):
     width = shape[-1] // 2 if name in ("glu", "reglu", "geglu", "swiglu", "bilinear") else shape[-1]
     assert out.shape == (*shape[:-1], width)
     assert jac.shape == (*shape[:-1], width, shape[-1])
+
+
+def test_vector_activations_take_an_axis_as_the_frameworks_do():
+    """act(x, axis=...) is F.softmax(x, dim=...) / jax.nn.softmax(x, axis=...): along that
+    axis, or along several together (keras and jax accept tuples)."""
+    x = np.arange(12.0).reshape(3, 4) / 7
+    softmax = actcli.get("softmax")
+    np.testing.assert_array_equal(softmax(x, axis=0), softmax(x.T).T)
+    np.testing.assert_array_equal(softmax(x, axis=-2), softmax(x.T).T)
+    together = softmax(x, axis=(0, 1))
+    np.testing.assert_array_equal(together, softmax(x.reshape(-1)).reshape(3, 4))
+    assert together.sum() == pytest.approx(1.0)
+    jac = softmax.jacobian(x, axis=0)
+    assert jac.shape == (4, 3, 3)
+    np.testing.assert_array_equal(jac[1], softmax.jacobian(x[:, 1]))
+    glu = actcli.get("glu")
+    halves = glu(np.arange(8.0).reshape(4, 2), axis=0)
+    np.testing.assert_array_equal(halves, glu(np.arange(8.0).reshape(4, 2).T).T)
+    x32 = x.astype(np.float32)
+    assert softmax(x32, axis=0).dtype == np.float32
+    for bad, message in [
+        (lambda: softmax(x, axis=2), "out of range"),
+        (lambda: softmax(x, axis=(0, 0)), "twice"),
+        (lambda: actcli.get("relu")(x, axis=0), "elementwise: it takes no axis"),
+        (lambda: glu(np.zeros((2, 2)), axis=(0, 1)), "along one axis"),
+    ]:
+        with pytest.raises(actcli.InvalidParameterError, match=message):
+            bad()

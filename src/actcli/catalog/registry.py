@@ -532,11 +532,15 @@ class Activation:
         return tuple(k.at for k in self.kink_points)
 
     # -- evaluation -----------------------------------------------------------------------
-    def __call__(self, x: ArrayLike) -> Any:
-        """f(x), elementwise or along the last axis; float32/16 inputs are rounded once."""
+    def __call__(self, x: ArrayLike, axis: int | tuple[int, ...] = -1) -> Any:
+        """f(x), elementwise, or along ``axis`` for vector activations (the frameworks'
+        ``dim=``/``axis=``; a tuple of axes acts on them together, as keras and jax allow);
+        float32/16 inputs are rounded once."""
         d = self.definition
         if d.kind == "vector":
-            return _evaluate(x, lambda a: d.fn(a, **self.params), vector=True)
+            return _along(x, axis, lambda a: d.fn(a, **self.params), jacobian=False)
+        if axis != -1:
+            raise InvalidParameterError(f"{d.name} is elementwise: it takes no axis")
         return self._elementwise(x, d.fn, 0)
 
     def derivative(self, x: ArrayLike, order: int = 1) -> Any:
@@ -588,8 +592,10 @@ class Activation:
 
         return _evaluate(x, compute)
 
-    def jacobian(self, x: ArrayLike) -> Any:
-        """∂f/∂x along the last axis: shape (..., n) -> (..., m, n).
+    def jacobian(self, x: ArrayLike, axis: int | tuple[int, ...] = -1) -> Any:
+        """∂f/∂x along ``axis`` (default the last): the other axes in their order, then the m
+        outputs and n inputs of each vector, shape (..., m, n); a tuple of axes counts their
+        entries together.
 
         For elementwise activations this is the diagonal matrix of f′.
         """
@@ -597,9 +603,12 @@ class Activation:
         if d.kind == "elementwise":
             from actcli.numerics import diag_embed
 
+            if axis != -1:
+                raise InvalidParameterError(f"{d.name} is elementwise: it takes no axis")
             return diag_embed(np.asarray(self.derivative(np.asarray(x, dtype=np.float64))))
         assert d.jacobian is not None
-        return _evaluate(x, lambda a: d.jacobian(a, **self.params), vector=True)  # type: ignore[misc]
+        jac = d.jacobian
+        return _along(x, axis, lambda a: jac(a, **self.params), jacobian=True)
 
     def __repr__(self) -> str:
         return f"<Activation {self.spec} dialect={self.dialect}>"
@@ -612,6 +621,37 @@ def _fmt(value: ParamValue) -> str:
 _CHUNK = 8192
 
 _ROUNDED_DTYPES = {np.dtype(np.float32), np.dtype(np.float16)}
+
+
+def _along(
+    x: ArrayLike, axis: int | tuple[int, ...], compute: Callable[[Array], Array], jacobian: bool
+) -> Any:
+    """A vector activation's ``compute`` (which acts on the last axis) along ``axis``: those
+    axes are moved last and flattened into one, and the result is moved back."""
+    arr = np.asarray(x)
+    if arr.ndim == 0:
+        raise InvalidParameterError("a vector activation needs at least one value")
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    if not axes or not all(-arr.ndim <= a < arr.ndim for a in axes):
+        raise InvalidParameterError(f"axis {axis!r} is out of range for {arr.ndim} dimension(s)")
+    axes = tuple(a % arr.ndim for a in axes)
+    if len(set(axes)) != len(axes):
+        raise InvalidParameterError(f"axis {axis!r} names an axis twice")
+    if axes == (arr.ndim - 1,):
+        return _evaluate(arr, compute, vector=True)
+    last = tuple(range(arr.ndim - len(axes), arr.ndim))
+    moved = np.moveaxis(arr, axes, last)
+    rest = moved.shape[: arr.ndim - len(axes)]
+    out = np.asarray(_evaluate(moved.reshape(*rest, -1), compute, vector=True))
+    if jacobian:
+        return out
+    if out.shape[-1] == moved.reshape(*rest, -1).shape[-1]:
+        return np.moveaxis(out.reshape(moved.shape), last, axes)
+    if len(axes) > 1:  # the gated ones halve their input: along one axis only
+        raise InvalidParameterError(
+            "a gated activation halves its input along one axis, not several"
+        )
+    return np.moveaxis(out, -1, axes[0])
 
 
 def _evaluate(x: ArrayLike, compute: Callable[[Array], Array], vector: bool = False) -> Any:

@@ -195,7 +195,9 @@ def test_dtype_rounding_and_warnings(runner):
     flushed = run(runner, "eval", "sigmoid", "-200", "--dtype", "float32")
     assert flushed.stderr == "warning: 1 nonzero result(s) flushed to zero in float32\n"
     bf = run(runner, "eval", "identity", "1.01", "--dtype", "bfloat16")
-    assert bf.stdout == "x,identity\n1.0078125,1.01\n"  # x exact, y the shortest that reads back as its bfloat16
+    assert (
+        bf.stdout == "x,identity\n1.0078125,1.01\n"
+    )  # x exact, y the shortest that reads back as its bfloat16
     inputs = run(runner, "eval", "relu", "70000", "1e-8", "--dtype", "float16")
     assert inputs.stdout == "x,relu\ninf,inf\n0.0,0.0\n"
     assert inputs.stderr == (
@@ -355,3 +357,12 @@ def test_numbers_beyond_float64_are_reported_not_silently_changed(runner):
     )
     piped = runner.invoke(app, ["eval", "relu", "--column", "y"], input="x,y\n1e999,1\n")
     assert piped.exit_code == 0 and "overflowed" not in piped.stderr  # not the column read
+
+
+def test_vector_activations_read_rows_or_columns_as_vectors(runner):
+    table = "a,b\n1,2\n3,4\n5,6\n"
+    rows = run(runner, "eval", "softmax", "--no-header", input=table).stdout.splitlines()
+    assert rows[0] == "0.2689414213699951,0.7310585786300049"  # softmax([1, 2])
+    columns = run(runner, "eval", "softmax", "--axis", "columns", "--no-header", input=table)
+    first = [float(line.split(",")[0]) for line in columns.stdout.splitlines()]
+    np.testing.assert_array_equal(first, actcli.get("softmax")(np.array([1.0, 3.0, 5.0])))

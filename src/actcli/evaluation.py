@@ -120,14 +120,21 @@ def elementwise(
 
 
 def vector(
-    act: Activation, blocks: Iterable[np.ndarray], jacobian: bool, dtype: str, report: Report
+    act: Activation,
+    blocks: Iterable[np.ndarray],
+    jacobian: bool,
+    dtype: str,
+    report: Report,
+    by_columns: bool = False,
 ) -> tuple[list[str], Block]:
     """The column names and columns for a vector activation.
 
     A single column (or the values on the command line) is one vector: the output has one
     row per element, ``x,softmax`` (``i,glu`` when the output is shorter than the input).
-    Several columns make one vector per row: the output row is ``softmax_1,...,softmax_m``.
-    ``jacobian`` asks for ∂f/∂x of a single vector: m rows of n columns.
+    Several columns make one vector per row: the output row is ``softmax_1,...,softmax_m``;
+    ``by_columns`` makes each column a vector instead (axis 0): output column j is the
+    activation of input column j. ``jacobian`` asks for ∂f/∂x of a single vector: m rows of n
+    columns.
     """
     parts = list(blocks)
     name = act.name
@@ -143,6 +150,9 @@ def vector(
                 f"diff {name}: a Jacobian of {data.size}² entries is too large "
                 f"(at most {MAX_JACOBIAN} values)"
             )
+    if by_columns and not one_vector:
+        _, y = _apply(lambda a: act(a, axis=0), data, dtype, report)
+        return [f"{name}_{j}" for j in range(1, y.shape[1] + 1)], list(y.T)
     x, y = _apply(act.jacobian if jacobian else act, data, dtype, report)
     if jacobian:
         cols = [f"x_{j}" for j in range(1, x.size + 1)]

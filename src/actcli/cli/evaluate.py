@@ -15,6 +15,8 @@ import typer
 from actcli import formats, reading
 from actcli.cli import output, specs
 from actcli.cli.options import (
+    Axis,
+    AxisOption,
     ColumnOption,
     DataOutputOption,
     DialectOption,
@@ -52,6 +54,7 @@ class Shown:
     no_header: bool
     no_color: bool
     path: Path | None = None  # a .npy or .npz file instead of stdout
+    by_columns: bool = False  # vector activations: each column is a vector
 
 
 def eval_command(
@@ -73,6 +76,7 @@ def eval_command(
     output_file: DataOutputOption = None,
     every: EveryOption = None,
     special: SpecialOption = False,
+    axis: AxisOption = Axis.rows,
 ) -> None:
     """Evaluate an activation on VALUES, a --range, a file or stdin.
 
@@ -85,7 +89,8 @@ def eval_command(
     Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.
     Input: one number per line, or CSV/TSV/whitespace columns with --column (a header row is
     recognised; # comments are skipped). Vector activations (softmax, glu, ...) take one
-    vector (the values, or a single column) or one vector per row of several columns.
+    vector (the values, or a single column) or one vector per row of several columns (per
+    column with --axis columns).
 
     Examples:
 
@@ -102,7 +107,13 @@ def eval_command(
     act = specs.activation(name, params, dialect, temperature, inf_policy)
     request = _request(values, range_, steps, input_file, column, every, special)
     _check_output(output_file, fmt, precision, no_header)
-    run(act, 0, request, dtype, Shown(fmt, precision, no_header, no_color, output_file))
+    run(
+        act,
+        0,
+        request,
+        dtype,
+        Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
+    )
 
 
 def diff_command(
@@ -125,6 +136,7 @@ def diff_command(
     output_file: DataOutputOption = None,
     every: EveryOption = None,
     special: SpecialOption = False,
+    axis: AxisOption = Axis.rows,
 ) -> None:
     """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
 
@@ -150,7 +162,13 @@ def diff_command(
         raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
     request = _request(values, range_, steps, input_file, column, every, special)
     _check_output(output_file, fmt, precision, no_header)
-    run(act, order, request, dtype, Shown(fmt, precision, no_header, no_color, output_file))
+    run(
+        act,
+        order,
+        request,
+        dtype,
+        Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
+    )
 
 
 def _request(
@@ -201,7 +219,9 @@ def run(act: Activation, order: int, request: reading.Request, dtype: Dtype, sho
     blocks = reading.blocks(request, sys.stdin.buffer, sys.stdin.isatty(), lost)
     report = evaluation.Report(dtype=dtype.value)
     if act.kind == "vector":
-        columns, block = evaluation.vector(act, blocks, order > 0, dtype.value, report)
+        columns, block = evaluation.vector(
+            act, blocks, order > 0, dtype.value, report, by_columns=shown.by_columns
+        )
         results: Iterable[list[np.ndarray]] = [block]
     else:
         columns = ["x", evaluation.column_name(act, order)]

@@ -29,6 +29,11 @@ class InfPolicy(str, enum.Enum):
     limit = "limit"
 
 
+class Axis(str, enum.Enum):
+    rows = "rows"
+    columns = "columns"
+
+
 class Style(str, enum.Enum):
     light = "light"
     dark = "dark"
@@ -76,6 +81,14 @@ DialectOption = Annotated[
 ]
 DtypeOption = Annotated[
     Dtype, typer.Option("--dtype", help="Round results once to this type.", case_sensitive=False)
+]
+AxisOption = Annotated[
+    Axis,
+    typer.Option(
+        "--axis",
+        help="Vector activations on several columns: each row is a vector, or each column.",
+        case_sensitive=False,
+    ),
 ]
 TemperatureOption = Annotated[
     float | None, typer.Option("--temperature", help="softmax family: divide the logits by T.")

@@ -7,6 +7,7 @@ so the same command writes the same bytes twice.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Sequence
@@ -142,6 +143,176 @@ def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, int]
     legend.get_frame().set_edgecolor(colours["grid"])
     for text in legend.get_texts():
         text.set_color(colours["fg"])
+
+
+# more rows than this are drawn as the max and median error per x bin, not one dot each
+ERROR_DOTS = 20_000
+ERROR_BINS = 1_500
+MARK_COLOURS = {
+    "non_monotonic": "#CC79A7",
+    "sign_error": "#D55E00",
+    "flush_to_zero": "#E69F00",
+    "non_finite": "#D55E00",
+}
+
+
+@dataclass
+class ErrorPlot:
+    """What ``check -o`` draws: |error| in ULP against x, and what the report found."""
+
+    x: np.ndarray
+    ulp: np.ndarray
+    tolerance: float
+    edges: list[float]  # band edges in x
+    marks: list[dict[str, Any]]  # findings with x_min, x_max, message (flush: threshold)
+    dtype: str = "float64"
+
+
+def error_figure(
+    plot: ErrorPlot,
+    *,
+    title: str = "",
+    style: str = "light",
+    size: tuple[float, float] = (8.0, 4.8),
+    dpi: int = 150,
+) -> Figure:
+    """|error| in ULP against x on a log axis: exact rows (0 ULP) at the axis floor and inf
+    at its top, both said in the legend; the tolerance, the band edges and the findings."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    colours = STYLES[style]
+    fig = Figure(figsize=size, dpi=dpi, facecolor=colours["bg"], layout="constrained")
+    ax = fig.subplots()
+    ax.set_facecolor(colours["bg"])
+    for spine in ax.spines.values():
+        spine.set_color(colours["zero"])
+    ax.tick_params(colors=colours["fg"])
+    ax.grid(True, color=colours["grid"], linewidth=0.6, zorder=0)
+    keep = np.isfinite(plot.x)
+    x, e = plot.x[keep], plot.ulp[keep]
+    finite = np.isfinite(e)
+    positive = e[finite & (e > 0)]
+    top = max(float(positive.max()) if positive.size else 1.0, plot.tolerance, 1.0)
+    # errors far below the tolerance are all "fine": the axis starts a decade under it
+    floor = 10.0 ** (np.floor(np.log10(min(plot.tolerance, 0.5) or 0.5)) - 1)
+    ceiling = 10.0 ** (np.ceil(np.log10(top)) + 1)
+    shown = np.where(e <= floor, floor, np.where(np.isinf(e), ceiling, e))
+    _error_points(ax, x, shown, colours)
+    for value, label, marker in (
+        (floor, f"0 (exact) or under {floor:g} ULP: at the floor", "_"),
+        (ceiling, "inf (non-finite), drawn at the top", "x"),
+    ):
+        at = shown == value
+        if at.any():
+            ax.plot(
+                x[at],
+                shown[at],
+                marker,
+                color=colours["zero"],
+                markersize=4,
+                linestyle="none",
+                label=label,
+                zorder=2,
+            )
+    ax.axhline(
+        plot.tolerance,
+        color=PALETTE[1],
+        linewidth=1.2,
+        linestyle="--",
+        label=f"tolerance {plot.tolerance:g} ULP",
+        zorder=4,
+    )
+    for k, edge in enumerate(plot.edges):
+        ax.axvline(
+            edge,
+            color=colours["zero"],
+            linewidth=0.8,
+            linestyle=":",
+            zorder=1,
+            label="band edges" if k == 0 else None,
+        )
+    _error_marks(ax, plot.marks, colours)
+    ax.set_yscale("log")
+    ax.set_ylim(floor / 2, ceiling * 2)
+    if x.size:
+        _error_x_axis(ax, x)
+    ax.set_xlabel("x", color=colours["fg"])
+    ax.set_ylabel(f"|error| in ULP of {plot.dtype}", color=colours["fg"])
+    if title:
+        ax.set_title(title, color=colours["fg"], fontsize=9)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=True)
+    legend.get_frame().set_facecolor(colours["bg"])
+    legend.get_frame().set_edgecolor(colours["grid"])
+    for text in legend.get_texts():
+        text.set_color(colours["fg"])
+    return fig
+
+
+def _error_points(ax: Axes, x: np.ndarray, shown: np.ndarray, colours: dict[str, str]) -> None:
+    """Each row as a dot, or, for many rows, the max and median per x bin."""
+    import numpy as np
+
+    if x.size <= ERROR_DOTS:
+        ax.plot(
+            x,
+            shown,
+            ".",
+            color=PALETTE[0],
+            markersize=2,
+            linestyle="none",
+            label="|error| of each row",
+            zorder=3,
+        )
+        return
+    order = np.argsort(x, kind="stable") if np.any(x[1:] < x[:-1]) else None
+    xs = x if order is None else x[order]
+    es = shown if order is None else shown[order]
+    bounds = np.linspace(0, xs.size, ERROR_BINS + 1).astype(np.int64)
+    centre = xs[(bounds[:-1] + bounds[1:]) // 2]
+    top = np.maximum.reduceat(es, bounds[:-1])
+    middle = np.array([np.median(es[a:b]) for a, b in itertools.pairwise(bounds.tolist())])
+    ax.plot(
+        centre,
+        top,
+        "-",
+        color=PALETTE[0],
+        linewidth=1.0,
+        label=f"max |error| per bin ({ERROR_BINS} bins of x)",
+        zorder=4,
+    )
+    ax.plot(centre, middle, "-", color=PALETTE[2], linewidth=1.0, label="median per bin", zorder=3)
+
+
+def _error_marks(ax: Axes, marks: list[dict[str, Any]], colours: dict[str, str]) -> None:
+    """The findings: a shaded span of x each, a line at a flush-to-zero threshold."""
+    for mark in marks:
+        colour = MARK_COLOURS.get(mark["kind"], colours["fg"])
+        label = mark["kind"].replace("_", " ") + f" ({mark['count']:,})"
+        ax.axvspan(mark["x_min"], mark["x_max"], color=colour, alpha=0.15, zorder=0, label=label)
+        if mark.get("threshold") is not None:
+            ax.axvline(
+                mark["threshold"],
+                color=colour,
+                linewidth=1.4,
+                zorder=4,
+                label=f"returns 0 beyond x = {mark['threshold']:.5g}",
+            )
+
+
+def _error_x_axis(ax: Axes, x: np.ndarray) -> None:
+    """A linear x axis, or a symmetric log one when x spans many decades."""
+    import numpy as np
+
+    lo, hi = float(x.min()), float(x.max())
+    nonzero = np.abs(x[x != 0])
+    if nonzero.size and max(abs(lo), abs(hi)) / float(nonzero.min()) > 1e4 and lo < 0 < hi:
+        ax.set_xscale("symlog", linthresh=float(max(nonzero.min(), 1e-300)))
+    elif nonzero.size and lo > 0 and hi / lo > 1e4:
+        ax.set_xscale("log")
+    pad = (hi - lo) * 0.01 or 1.0
+    if ax.get_xscale() == "linear":
+        ax.set_xlim(lo - pad, hi + pad)
 
 
 def save(fig: Figure, path: Path, provenance: dict[str, str]) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
+import textwrap
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
 
 from actcli import reading
-from actcli.cli import output, specs
+from actcli.cli import figures, output, specs
 from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
     DerivativeOption,
@@ -21,29 +23,71 @@ from actcli.cli.options import (
     FormatOption,
     NameArg,
     NoColorOption,
+    OutputOption,
     ParamOption,
     PrecisionOption,
 )
 from actcli.errors import CheckFailed, DataError, UsageError
-from actcli.formats import STREAMING, OutputFormat, Table
+from actcli.formats import STREAMING, OutputFormat, Table, format_number
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
     from actcli.checking import Report
 
+FileArg = Annotated[
+    str,
+    typer.Argument(
+        help="CSV/TSV/whitespace of x,y, a .npy (n×2) or .npz (x, y); - for standard input.",
+        show_default=False,
+    ),
+]
+XOption = Annotated[
+    str | None,
+    typer.Option(
+        "--x",
+        metavar="COL",
+        help="The column of x: header name or 1-based index (an array's name in an .npz). "
+        "Default: the column named x, else the first.",
+    ),
+]
+YOption = Annotated[
+    str | None,
+    typer.Option(
+        "--y",
+        metavar="COL",
+        help="The column of the values checked. Default: the column named y, else the second.",
+    ),
+]
+TolOption = Annotated[float, typer.Option("--tol", help="Largest acceptable error, in ULP.")]
+AtolOption = Annotated[
+    float | None,
+    typer.Option("--atol", metavar="A", help="Also pass rows with |y − ref| ≤ A + R·|ref|."),
+]
+RtolOption = Annotated[
+    float | None, typer.Option("--rtol", metavar="R", help="The R of --atol (numpy allclose).")
+]
+BandsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bands",
+        metavar="E1,E2,...",
+        help="Band edges in x, ascending (--bands=-6,-5,-4). Default: by sign and binade of |x|.",
+    ),
+]
+
 
 def check_command(
     name: NameArg,
-    file: Annotated[
-        str,
-        typer.Argument(
-            help="CSV/TSV/whitespace of x,y, a .npy (n×2) or .npz (x, y); - for standard input.",
-            show_default=False,
-        ),
-    ],
+    file: FileArg,
     derivative: DerivativeOption = 0,
     dtype: DtypeOption = Dtype.float64,
-    tol: Annotated[float, typer.Option("--tol", help="Largest acceptable error, in ULP.")] = 4.0,
+    tol: TolOption = 4.0,
+    atol: AtolOption = None,
+    rtol: RtolOption = None,
+    bands: BandsOption = None,
+    x_column: XOption = None,
+    y_column: YOption = None,
+    figure: OutputOption = None,
     params: ParamOption = None,
     dialect: DialectOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -52,93 +96,199 @@ def check_command(
 ) -> None:
     """Check values computed elsewhere against the reference, in ULP.
 
-    FILE is a CSV/TSV of x,y (a header is optional; - reads stdin): from a custom kernel, another
-    framework or a converted model. Prints the max and median ULP error (in --dtype) and the max
-    relative error, by region (x < −5, around 0, x > 5), and the worst inputs; exits with
-    status 3 when the max exceeds --tol ULP. -d checks f′ (diff output), -dd f″. --format csv
-    writes every row with its reference and error.
+    FILE holds x and y: CSV/TSV/whitespace (a header is optional; --x and --y pick columns),
+    a .npy (n×k) or .npz (arrays x and y); - reads stdin. With --dtype D, x and y are rounded
+    to D (as a kernel receives and returns them) and errors are in ULP of D.
+
+    A row passes within --tol ULP, or, with --atol/--rtol, when |y − ref| ≤ atol + rtol·|ref|
+    (numpy allclose; either test suffices). Prints, by band of x, the rows, the max, median
+    and 99th-percentile ULP, the max relative and absolute error; the worst inputs; and the
+    findings: non-monotonic steps, wrong signs, flush to zero, inf/nan, and the values at ±0,
+    ±inf and nan. Exit status 3 when a row fails. -o FILE draws the errors (.png/.svg/.pdf).
+    --format json is the whole report; csv, tsv and jsonl every row with its error.
 
     Examples:
 
       actcli check gelu torch_gelu.csv
 
-      actcli diff silu --range -8 8 | actcli check silu - -d
+      actcli eval gelu --all bfloat16 -o x.npy  # run the kernel on x, save x,y as kernel.npy
 
-      actcli check gelu:approximate=tanh kernel.csv --dtype float32 --tol 2 --dialect jax
+      actcli check gelu kernel.npy --dtype bfloat16 --tol 1 -o errors.png
+
+      actcli check gelu:approximate=tanh k.csv --x input --y out --dtype float32 --rtol 1e-3
     """
     from actcli import checking
 
     act = specs.activation(name, params, dialect)
     if act.kind != "elementwise":
         raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
-    if not (tol >= 0 and math.isfinite(tol)):
-        raise UsageError(f"--tol must be a finite number >= 0, got {tol}")
-    x, y = _pairs(file)
-    report, reference, errors = checking.check(act, x, y, derivative, dtype.value, tol)
+    edges = _settings(tol, atol, rtol, bands, figure)
+    x, y = _pairs(file, x_column, y_column)
+    report, reference, errors = checking.check(
+        act, x, y, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
+    )
     title = _title(act, derivative, report)
-    # the summary by default, in a pipe too; every row only when asked for (csv, tsv, jsonl)
-    resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
-    try:
-        if resolved in STREAMING:
-            rows = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
-            output.emit_blocks(rows, [[x, y, reference, errors]], resolved, precision=precision)
-        elif resolved is OutputFormat.json:
-            output.write_json(_document(act, derivative, report))
-        else:
-            _tables(report, title, resolved, precision, no_color)
-    except OSError as exc:  # `| head` may stop reading: the verdict below still decides
-        if not closed_pipe(exc):
-            raise
-        silence_stdout()
+    if figure is not None:
+        _draw(figure, act, report, x, errors, title)
+    _print(report, title, (x, y, reference, errors), fmt, precision, no_color, act, derivative)
     if not report.passed:
         if report.narrower_dtype:
             output.note(
                 f"note: every given value is a {report.narrower_dtype} number, and they pass "
                 f"as one: --dtype {report.narrower_dtype}"
             )
-        raise CheckFailed(f"max error {report.max_ulp:.3g} ULP exceeds --tol {tol:g}")
+        raise CheckFailed(_failure(report))
 
 
-def _pairs(file: str) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y columns of FILE (or stdin); a header ``y,x`` is read as x,y. A ``.npy``
-    holds one (n, 2) array, an ``.npz`` the arrays x and y (what ``eval -o`` writes)."""
-    if Path(file).suffix.lower() in reading.NUMPY_SUFFIXES:
+def _settings(
+    tol: float, atol: float | None, rtol: float | None, bands: str | None, figure: Path | None
+) -> list[float] | None:
+    """The tolerances checked, the figure's file name too (before any work); the band edges."""
+    for flag, value in (("--tol", tol), ("--atol", atol), ("--rtol", rtol)):
+        if value is not None and not (value >= 0 and math.isfinite(value)):
+            raise UsageError(f"{flag} must be a finite number >= 0, got {value}")
+    if figure is not None:
+        from actcli import plotting
+
+        plotting.check_output(figure)
+    if bands is None:
+        return None
+    edges = []
+    for text in bands.split(","):
         try:
-            data = reading.load_numpy(Path(file), ("x", "y"))
-        except DataError as exc:  # FILE is check's argument, not an --input option
-            raise DataError(str(exc)) from None
-        if data.ndim != 2 or data.shape[1] != 2:
-            raise DataError(f"{file}: expected x and y, an array of shape (n, 2); got {data.shape}")
-        return data[:, 0], data[:, 1]
+            edges.append(reading.parse_number(text.strip(), "--bands"))
+        except DataError:
+            raise UsageError(f"--bands: {text.strip()!r} is not a number") from None
+    if not all(math.isfinite(e) for e in edges) or any(
+        b <= a for a, b in itertools.pairwise(edges)
+    ):
+        raise UsageError(
+            f"--bands {bands}: expected finite edges in ascending order, e.g. -6,-5,-4"
+        )
+    return edges
 
-    def read(stream: IO[bytes]) -> tuple[list[np.ndarray], list[str] | None]:
-        reader = reading.Reader(stream, name="standard input" if file == "-" else file)
-        parts = list(reader)
-        return parts, (reader.layout.header if reader.layout else None)
+
+def _failure(report: Report) -> str:
+    if report.atol is None and report.rtol is None:
+        return f"max error {report.max_ulp:.3g} ULP exceeds --tol {report.tolerance:g}"
+    return (
+        f"{report.failed:,} of {report.rows:,} rows fail both --tol {report.tolerance:g} and "
+        f"the allclose test (--atol {report.atol or 0:g} --rtol {report.rtol or 0:g})"
+    )
+
+
+# ---------------------------------------------------------------------------------- input
+
+
+def _pairs(file: str, x_column: str | None, y_column: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y columns of FILE (or stdin), picked by --x and --y (see :func:`_pick`).
+    A ``.npy`` holds one (n, k) array, an ``.npz`` the arrays x and y (what ``eval -o``
+    writes) or those --x and --y name."""
+    name = "standard input" if file == "-" else file
+    if Path(file).suffix.lower() in reading.NUMPY_SUFFIXES:
+        return _numpy_pairs(Path(file), x_column, y_column)
+
+    def read(stream: IO[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        reader = reading.Reader(stream, name=name)
+        xs, ys, picked = [], [], None
+        for part in reader:
+            block = part.reshape(len(part), -1)
+            if picked is None:
+                header = reader.layout.header if reader.layout else None
+                picked = _pick(x_column, y_column, header, block.shape[1], name)
+            xs.append(block[:, picked[0]].copy())
+            ys.append(block[:, picked[1]].copy())
+        if not xs:
+            return np.empty(0), np.empty(0)
+        return np.concatenate(xs), np.concatenate(ys)
 
     if file == "-":
-        parts, header = read(sys.stdin.buffer)
-    else:
-        try:
-            with open(file, "rb") as stream:
-                parts, header = read(stream)
-        except OSError as exc:
-            raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
-    widths = {p.shape[1] if p.ndim == 2 else 1 for p in parts}
-    if widths and widths != {2}:
-        name = "standard input" if file == "-" else file
-        raise DataError(f"{name}: expected two columns x,y, found {max(widths)}")
-    data = np.vstack(parts) if parts else np.empty((0, 2))
-    if header is not None and sorted(header) == ["x", "y"] and header[0] == "y":
-        data = data[:, ::-1]
-    return data[:, 0], data[:, 1]
+        return read(sys.stdin.buffer)
+    try:
+        with open(file, "rb") as stream:
+            return read(stream)
+    except OSError as exc:
+        raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
+
+
+def _numpy_pairs(
+    path: Path, x_column: str | None, y_column: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    named = path.suffix.lower() == ".npz"
+    names = (x_column or "x", y_column or "y") if named else ()
+    try:
+        data = reading.load_numpy(path, names)
+    except DataError as exc:  # FILE is check's argument, not an --input option
+        raise DataError(str(exc)) from None
+    if data.ndim != 2 or data.shape[1] < 2:
+        raise DataError(f"{path}: expected x and y, an array of shape (n, 2); got {data.shape}")
+    if named:
+        return data[:, 0], data[:, 1]
+    ix, iy = _pick(x_column, y_column, None, data.shape[1], str(path))
+    return data[:, ix], data[:, iy]
+
+
+def _pick(
+    x_column: str | None, y_column: str | None, header: list[str] | None, width: int, name: str
+) -> tuple[int, int]:
+    """0-based indices of x and y: by header name or 1-based index; by default the columns
+    named x and y when the header has both, else the first two."""
+    if x_column is None and y_column is None and width < 2:
+        raise DataError(f"{name}: expected two columns x,y, found {width}")
+    named = header is not None and "x" in header and "y" in header
+    defaults = (header.index("x"), header.index("y")) if named and header else (0, 1)
+    picked = []
+    for flag, given, default in (("--x", x_column, defaults[0]), ("--y", y_column, defaults[1])):
+        if given is None:
+            index = default
+        elif given.isdigit():
+            index = int(given) - 1
+        elif header is not None and given in header:
+            index = header.index(given)
+        else:
+            known = ", ".join(header) if header else "none by name: the first row is numbers"
+            raise UsageError(f"{flag} {given!r}: no such column in {name} (columns: {known})")
+        if not 0 <= index < width:
+            known = f" ({', '.join(header)})" if header else ""
+            raise UsageError(f"{flag} {given or index + 1}: {name} has {width} column(s){known}")
+        picked.append(index)
+    return picked[0], picked[1]
+
+
+# ---------------------------------------------------------------------------------- output
+
+
+def _print(
+    report: Report,
+    title: str,
+    columns: tuple[np.ndarray, ...],
+    fmt: OutputFormat,
+    precision: int | None,
+    no_color: bool,
+    act: Activation,
+    derivative: int,
+) -> None:
+    """The summary by default, in a pipe too; every row only when asked for (csv, tsv, jsonl)."""
+    resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
+    try:
+        if resolved in STREAMING:
+            rows = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
+            output.emit_blocks(rows, [list(columns)], resolved, precision=precision)
+        elif resolved is OutputFormat.json:
+            output.write_json(_document(act, derivative, report))
+        else:
+            _tables(report, title, resolved, precision, no_color)
+    except OSError as exc:  # `| head` may stop reading: the verdict still decides
+        if not closed_pipe(exc):
+            raise
+        silence_stdout()
 
 
 def _title(act: Activation, derivative: int, report: Report) -> str:
     quantity = ("", "′", "″")[derivative]
     return (
         f"{act.spec}{quantity} · dialect {act.dialect}: max {report.max_ulp:.3g} ULP "
-        f"({report.dtype}), median {report.median_ulp:.3g}, max relative {report.max_rel:.3g}"
+        f"({report.dtype}), median {report.median_ulp:.3g}, max rel {report.max_rel:.3g}"
     )
 
 
@@ -150,32 +300,116 @@ def _document(act: Activation, derivative: int, report: Report) -> dict[str, obj
         "derivative": derivative,
         "dtype": report.dtype,
         "tolerance": report.tolerance,
+        "atol": report.atol,
+        "rtol": report.rtol,
+        "passed": report.passed,
         "row_count": report.rows,
+        "failed_count": report.failed,
         "max_ulp": report.max_ulp,
         "median_ulp": report.median_ulp,
+        "p99_ulp": report.p99_ulp,
         "max_rel": report.max_rel,
-        "regions": report.regions,
+        "max_abs": report.max_abs,
+        "bands": report.bands,
         "worst": report.worst,
+        "findings": report.findings,
         "narrower_dtype": report.narrower_dtype,
-        "passed": report.passed,
     }
+
+
+# the significant digits of given and reference in the worst-inputs table, by dtype
+DIGITS = {"float64": 12, "float32": 9, "float16": 5, "bfloat16": 4}
 
 
 def _tables(
     report: Report, title: str, resolved: OutputFormat, precision: int | None, no_color: bool
 ) -> None:
-    """The errors by region, and the worst inputs."""
-    regions = Table(
-        ["region", "rows", "max ULP", "median ULP"],
-        [list(r.values()) for r in report.regions],
+    """The errors by band, the worst inputs, the findings and the verdict (80 columns)."""
+    from actcli import checking
+
+    digits = precision or 3
+
+    def short(value: float) -> str:
+        return format_number(value, digits)
+
+    bands = Table(
+        ["band of x", "rows", "max ULP", "median", "p99", "max rel", "max abs"],
+        [
+            [
+                _band(b["lo"], b["hi"]),
+                f"{b['count']:,}",
+                short(b["max_ulp"]),
+                short(b["median_ulp"]),
+                short(b["p99_ulp"]),
+                short(b["max_rel"]),
+                short(b["max_abs"]),
+            ]
+            for b in report.bands
+        ],
         title=title,
     )
-    output.emit(regions, resolved, precision=precision, no_color=no_color)
+    output.emit(bands, resolved, precision=precision, no_color=no_color)
     if report.worst:
+        given = precision or DIGITS[report.dtype]
         worst = Table(
             ["x", "given", "reference", "ULP"],
-            [list(w.values()) for w in report.worst],
+            [
+                [
+                    checking.spell(w["x"], report.dtype),
+                    format_number(w["given"], given),
+                    format_number(w["reference"], given),
+                    short(w["ulp"]),
+                ]
+                for w in report.worst
+            ],
             title="worst inputs",
-            inputs=2,
+            inputs=1,
         )
         output.emit(worst, resolved, precision=precision, no_color=no_color)
+    lines = [f["message"] for f in report.findings] or ["none"]
+    text = "findings:\n" + "".join(
+        textwrap.fill(m, 79, initial_indent="- ", subsequent_indent="  ") + "\n" for m in lines
+    )
+    sys.stdout.write(text + _verdict(report) + "\n")
+    sys.stdout.flush()
+
+
+def _band(lo: float, hi: float) -> str:
+    if lo == hi:
+        return format_number(lo, 4)
+    return f"{format_number(lo, 4)} … {format_number(hi, 4)}"
+
+
+def _verdict(report: Report) -> str:
+    allclose = "" if report.atol is None and report.rtol is None else " or allclose"
+    if report.passed:
+        return f"passed: all {report.rows:,} rows within {report.tolerance:g} ULP{allclose}"
+    return (
+        f"FAILED: {report.failed:,} of {report.rows:,} rows over {report.tolerance:g} "
+        f"ULP{' and not allclose' if allclose else ''}"
+    )
+
+
+# ---------------------------------------------------------------------------------- figure
+
+
+def _draw(
+    path: Path, act: Activation, report: Report, x: np.ndarray, errors: np.ndarray, title: str
+) -> None:
+    """The figure of the errors against x, with the tolerance, the bands and the findings."""
+    from actcli import plotting
+
+    marks: list[dict[str, Any]] = [
+        f for f in report.findings if f["kind"] != "special" and "x_min" in f
+    ]
+    plot = plotting.ErrorPlot(
+        x=x,
+        ulp=errors,
+        tolerance=report.tolerance,
+        edges=sorted({b["lo"] for b in report.bands[1:]}),
+        marks=marks,
+        dtype=report.dtype,
+    )
+    fig = plotting.error_figure(plot, title=title)
+    figures.save(fig, path, [act], title)
+    output.note(f"note: wrote {path}")

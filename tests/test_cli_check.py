@@ -197,3 +197,150 @@ def test_every_float32_in_a_range_and_the_specials(runner):
     ]:
         refused = runner.invoke(app, ["eval", "relu", *args])
         assert (refused.exit_code, refused.stderr) == (2, f"error: {message}\n")
+
+
+# ---------------------------------------------------------------------------------- issue 12
+
+
+def kernel_table(tmp_path, rounded=False):
+    """A dense float32 sweep of [−6, −3] through the cancelling erf GELU kernel (or the
+    correctly rounded values), saved as an (n, 2) .npy."""
+    x = np.unique(np.linspace(-6.0, -3.0, 30_001).astype(np.float32))
+    if rounded:
+        y = actcli.get("gelu")(x.astype(np.float64)).astype(np.float32)
+    else:
+        half = np.float32(0.5)
+        y = x * (half + half * erf(x / np.float32(np.sqrt(2.0))))
+    assert y.dtype == np.float32
+    path = tmp_path / ("rounded.npy" if rounded else "kernel.npy")
+    np.save(path, np.stack([x, y], axis=1))
+    return path
+
+
+def test_the_cancelling_float32_kernel_fails_and_a_rounded_table_passes(runner, tmp_path):
+    args = ["check", "gelu", str(kernel_table(tmp_path)), "--dtype", "float32", "-f", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    assert doc["passed"] is False and doc["failed_count"] > 0.9 * doc["row_count"]
+    rel = [b["max_rel"] for b in doc["bands"]]
+    assert rel == sorted(rel, reverse=True) and rel[0] >= 1.0  # growing into the tail
+    kinds = [f["kind"] for f in doc["findings"]]
+    assert kinds == ["non_monotonic", "flush_to_zero"]
+    assert doc["findings"][0]["x_max"] <= -3.0
+    rounded = [str(kernel_table(tmp_path, rounded=True)), "--dtype", "float32", "--tol", "0.5"]
+    ok = runner.invoke(app, ["check", "gelu", *rounded])
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout.endswith("findings:\n- none\npassed: all 30,001 rows within 0.5 ULP\n")
+
+
+def test_the_report_fits_80_columns(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = runner.invoke(
+        app, ["check", "gelu", str(kernel_table(tmp_path)), "--dtype", "float32"]
+    )
+    assert result.exit_code == 3
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, result.stdout
+    assert lines[0].startswith("gelu · dialect torch: max 1.68e+07 ULP (float32)")
+    assert (
+        "│ -6 … -5    │ 10,001  │ 1.68e+07  │ 8.37e+06 │" in result.stdout
+    )  # bands by binade, split in parts; 3 digits
+    assert "- returns 0 for x ≤ -5.5426" in result.stdout
+    assert lines[-1].startswith("FAILED: ") and lines[-1].endswith(" rows over 4 ULP")
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("n,input,out\n1,-1,0\n2,2,2\n", ["--x", "input", "--y", "out"]),
+        ("n,input,out\n1,-1,0\n2,2,2\n", ["--x", "2", "--y", "3"]),
+        ("y,x\n0,-1\n2,2\n", []),  # by the header's names
+        ("x,relu\n-1,0\n2,2\n", []),  # no y: the first two columns
+        ("-1 9 0\n2 9 2\n", ["--y", "3"]),  # whitespace, no header
+    ],
+)
+def test_columns_are_picked_by_name_or_index(runner, text, args):
+    result = runner.invoke(app, ["check", "relu", "-", "-f", "json", *args], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["row_count"] == 2
+
+
+def test_columns_of_numpy_files(runner, tmp_path):
+    np.save(tmp_path / "wide.npy", np.array([[0.0, -1.0, 0.0], [1.0, 2.0, 2.0]]))
+    np.savez(tmp_path / "named.npz", inputs=np.array([-1.0, 2.0]), out=np.array([0.0, 2.0]))
+    for args in ([str(tmp_path / "wide.npy"), "--x", "2", "--y", "3"],
+                 [str(tmp_path / "named.npz"), "--x", "inputs", "--y", "out"]):  # fmt: skip
+        result = runner.invoke(app, ["check", "relu", *args])
+        assert result.exit_code == 0, result.stderr
+
+
+def test_given_bands_and_allclose_tolerances(runner):
+    x = np.linspace(-10, 10, 41)
+    naive = 0.5 * x * (1 + erf(x / np.sqrt(2)))
+    rows = csv_of(x, naive)
+    banded = runner.invoke(app, ["check", "gelu", "-", "-f", "json", "--bands=-5,5"], input=rows)
+    doc = json.loads(banded.stdout)
+    assert [(b["lo"], b["hi"], b["count"]) for b in doc["bands"]] == [
+        (-10.0, -5.0, 10),
+        (-5.0, 5.0, 20),
+        (5.0, 10.0, 11),
+    ]
+    assert doc["bands"][0]["failed"] > 0 and doc["bands"][2]["failed"] == 0
+    loose = runner.invoke(app, ["check", "gelu", "-", "--atol", "1e-15"], input=rows)
+    assert loose.exit_code == 0, loose.stderr
+    assert loose.stdout.endswith("passed: all 41 rows within 4 ULP or allclose\n")
+    strict = runner.invoke(app, ["check", "gelu", "-", "--rtol", "1e-9"], input=rows)
+    assert strict.exit_code == 3
+    assert strict.stderr.endswith(
+        "rows fail both --tol 4 and the allclose test (--atol 0 --rtol 1e-09)\n"
+    )
+
+
+def test_the_error_figure(runner, tmp_path):
+    from PIL import Image
+
+    png = tmp_path / "err.png"
+    args = ["check", "gelu", str(kernel_table(tmp_path)), "--dtype", "float32", "-o", str(png)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3
+    assert f"note: wrote {png}" in result.stderr
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size == (1200, 720)  # 8×4.8 in at 150 dpi
+        pixels = np.asarray(image.convert("RGB"))
+    drawn = np.any(pixels < 250, axis=2).mean()
+    assert 0.05 < drawn < 0.9  # curves, spans and text on a white ground
+    with Image.open(png) as image:
+        assert "activations: gelu; dialect: torch" in image.info["Description"]
+    svg = tmp_path / "err.svg"
+    x = np.linspace(-3, 3, 61)
+    small = runner.invoke(app, ["check", "gelu", "-", "-o", str(svg)], input=csv_of(x, x))
+    assert small.exit_code == 3 and svg.read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--x", "nosuch"], "--x 'nosuch': no such column in standard input (columns: a, b, c)"),
+        (["--y", "4"], "--y 4: standard input has 3 column(s) (a, b, c)"),
+        (["--y", "0"], "--y 0: standard input has 3 column(s) (a, b, c)"),
+        (["--bands", "1,x"], "--bands: 'x' is not a number"),
+        (["--bands", "1,0"], "--bands 1,0: expected finite edges in ascending order, e.g. -6,-5,-4"),
+        (["--bands", "1,inf"], "--bands 1,inf: expected finite edges in ascending order, e.g. -6,-5,-4"),
+        (["--atol", "-1"], "--atol must be a finite number >= 0, got -1.0"),
+        (["--rtol", "nan"], "--rtol must be a finite number >= 0, got nan"),
+        (["-o", "err.txt"], "cannot write 'err.txt': the suffix must be one of .png, .svg, .pdf"),
+    ],
+)  # fmt: skip
+def test_bad_options_are_one_line_usage_errors(runner, args, message):
+    result = runner.invoke(app, ["check", "relu", "-", *args], input="a,b,c\n1,1,1\n")
+    assert (result.exit_code, result.stderr) == (2, f"error: {message}\n")
+
+
+def test_a_column_name_without_a_header(runner):
+    result = runner.invoke(app, ["check", "relu", "-", "--x", "a"], input="1,1\n")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --x 'a': no such column in standard input "
+        "(columns: none by name: the first row is numbers)\n"
+    )

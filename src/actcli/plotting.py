@@ -198,10 +198,10 @@ def error_figure(
     floor = 10.0 ** (np.floor(np.log10(min(plot.tolerance, 0.5) or 0.5)) - 1)
     ceiling = 10.0 ** (np.ceil(np.log10(top)) + 1)
     shown = np.where(e <= floor, floor, np.where(np.isinf(e), ceiling, e))
-    _error_points(ax, x, shown, colours)
+    _error_points(ax, x, shown, (floor, ceiling))
     for value, label, marker in (
-        (floor, f"0 (exact) or under {floor:g} ULP: at the floor", "_"),
-        (ceiling, "inf (non-finite), drawn at the top", "x"),
+        (floor, f"0 (exact) or under {floor:g} ULP: at the floor", "o"),
+        (ceiling, "inf (a non-finite error): at the top", "x"),
     ):
         at = shown == value
         if at.any():
@@ -210,7 +210,7 @@ def error_figure(
                 shown[at],
                 marker,
                 color=colours["zero"],
-                markersize=4,
+                markersize=2.5,
                 linestyle="none",
                 label=label,
                 zorder=2,
@@ -249,14 +249,16 @@ def error_figure(
     return fig
 
 
-def _error_points(ax: Axes, x: np.ndarray, shown: np.ndarray, colours: dict[str, str]) -> None:
-    """Each row as a dot, or, for many rows, the max and median per x bin."""
+def _error_points(ax: Axes, x: np.ndarray, shown: np.ndarray, limits: tuple[float, float]) -> None:
+    """Each row as a dot (but those at the floor or the top: the caller draws them), or, for
+    many rows, the max and median per x bin."""
     import numpy as np
 
     if x.size <= ERROR_DOTS:
+        inside = (shown > limits[0]) & (shown < limits[1])
         ax.plot(
-            x,
-            shown,
+            x[inside],
+            shown[inside],
             ".",
             color=PALETTE[0],
             markersize=2,
@@ -286,10 +288,15 @@ def _error_points(ax: Axes, x: np.ndarray, shown: np.ndarray, colours: dict[str,
 
 def _error_marks(ax: Axes, marks: list[dict[str, Any]], colours: dict[str, str]) -> None:
     """The findings: a shaded span of x each, a line at a flush-to-zero threshold."""
+    lo, hi = ax.dataLim.intervalx
+    least = (hi - lo) * 0.004  # a narrow span still shows
     for mark in marks:
         colour = MARK_COLOURS.get(mark["kind"], colours["fg"])
         label = mark["kind"].replace("_", " ") + f" ({mark['count']:,})"
-        ax.axvspan(mark["x_min"], mark["x_max"], color=colour, alpha=0.15, zorder=0, label=label)
+        a, b = mark["x_min"], mark["x_max"]
+        if b - a < least:
+            a, b = (a + b - least) / 2, (a + b + least) / 2
+        ax.axvspan(a, b, color=colour, alpha=0.2, zorder=0, label=label)
         if mark.get("threshold") is not None:
             ax.axvline(
                 mark["threshold"],

@@ -277,3 +277,8 @@ def test_vector_activations_take_an_axis_as_the_frameworks_do():
     ]:
         with pytest.raises(actcli.InvalidParameterError, match=message):
             bad()
+
+
+def test_a_name_that_is_not_a_string_is_an_unknown_activation():
+    with pytest.raises(actcli.UnknownActivationError, match="unknown activation 'None'"):
+        actcli.get(None)  # type: ignore[arg-type]

@@ -716,6 +716,8 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     add parameters (those inside ``spec`` win). ``dialect`` (default ``"torch"``; also given as
     ``dialect=`` inside the spec) supplies framework defaults and kink conventions.
     """
+    if not isinstance(spec, str):  # get(None), get(relu_function): say so, not AttributeError
+        raise UnknownActivationError(repr(spec))
     from actcli.catalog import dialects
 
     name, written = parse_spec(spec)  # the spec's own values: they win over keywords

@@ -271,13 +271,11 @@ def default_bands(
     x: np.ndarray, finite: np.ndarray
 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Bands by sign and binade of |x|, merged or split to at most MAX_BANDS (see above)."""
-    magnitude = np.abs(np.where(finite, x, 1.0))
-    mantissa, exponent = np.frexp(magnitude)  # |x| = m 2^E, m in [0.5, 1): binade e = E - 1
-    negative = np.signbit(x) & (x != 0)
-    units: dict[bool, list[int]] = {}
-    for side in (True, False):
-        on = finite & (x != 0) & (negative == side)
-        units[side] = _distinct(exponent[on])
+    nonzero = finite & (x != 0)
+    negative = np.signbit(x) & nonzero
+    sides = {True: negative, False: nonzero & ~negative}
+    mantissa, exponent = np.frexp(np.where(nonzero, np.abs(x), 1.0))  # |x| = m 2^E, m in [½, 1)
+    units = {side: _distinct(exponent[on]) for side, on in sides.items()}
     count = len(units[True]) + len(units[False])
     group, parts = 1, 1
     if count > MAX_BANDS:
@@ -287,14 +285,13 @@ def default_bands(
         while count * parts * 2 <= MAX_BANDS and parts < 8:
             parts *= 2
     low = {side: (u[0] if u else 0) for side, u in units.items()}
-    # a unit: (sign, index of the merged binade or the part of a binade), in ascending |x|
-    base = np.where(negative, low[True], low[False])
+    # a unit: (sign, index of the merged binades or of the part of a binade), by ascending |x|
+    index = exponent - np.where(negative, low[True], low[False]).astype(exponent.dtype)
     if parts > 1:
-        part = np.floor((mantissa * 2.0 - 1.0) * parts).astype(np.int64)
-        index = (exponent - base) * parts + np.minimum(part, parts - 1)
+        part = ((mantissa * 2.0 - 1.0) * parts).astype(exponent.dtype)
+        index = index * parts + np.minimum(part, parts - 1)
     else:
-        index = (exponent - base) // group
-    key: dict[tuple[bool, int], tuple[float, float]] = {}
+        index //= group
 
     def span(side: bool, i: int) -> tuple[float, float]:
         if parts > 1:
@@ -306,46 +303,39 @@ def default_bands(
             b = math.ldexp(1.0, low[side] + (i + 1) * group - 1)
         return (-b, -a) if side else (a, b)
 
-    nonzero = finite & (x != 0)
-    for side in (True, False):
-        on = nonzero & (negative == side)
-        for i in _distinct(index[on]):
-            key[(side, i)] = span(side, i)
-    merged = _merge_small(key, index, negative, nonzero, x.size)
-    order = sorted(set(merged.values()), key=lambda s: s[0])
-    if (x[finite] == 0).any():
-        order = sorted([*order, (0.0, 0.0)], key=lambda s: (s[0], s[1]))
-    number = {s: j for j, s in enumerate(order)}
-    lookup = {k: number[s] for k, s in merged.items()}
-    # one look-up table from (index, sign) to the band, instead of a pass per band
-    code = index * 2 + negative
-    first = int(code[nonzero].min()) if nonzero.any() else 0
-    table = np.full(max(int(code[nonzero].max()) - first + 1, 1) if nonzero.any() else 1, -1)
-    for (side, i), j in lookup.items():
-        table[i * 2 + side - first] = j
-    raw = np.where(nonzero, table[np.where(nonzero, code - first, 0)], -1)
-    raw[finite & (x == 0)] = number.get((0.0, 0.0), -1)
+    counts = {
+        side: np.bincount(index[on]) if on.any() else np.zeros(0) for side, on in sides.items()
+    }
+    key = {
+        (side, int(i)): span(side, int(i)) for side, c in counts.items() for i in np.flatnonzero(c)
+    }
+    merged = _merge_small(key, counts, x.size)
+    order = sorted(set(merged.values()) | ({(0.0, 0.0)} if (finite & ~nonzero).any() else set()))
+    number = {band: j for j, band in enumerate(order)}
+    # one look-up table from (index, sign) to the band, rather than a pass per band
+    width = max((len(c) for c in counts.values()), default=0)
+    table = np.full(2 * width + 1, -1)
+    for (side, i), band in merged.items():
+        table[2 * i + side] = number[band]
+    raw = table[np.where(nonzero, 2 * index + negative, 2 * width)]
+    raw[finite & ~nonzero] = number.get((0.0, 0.0), -1)
     lo, hi = float(x[finite].min()), float(x[finite].max())
     return raw, [(max(a, lo), min(b, hi)) for a, b in order]
 
 
 def _merge_small(
     key: dict[tuple[bool, int], tuple[float, float]],
-    index: np.ndarray,
-    negative: np.ndarray,
-    nonzero: np.ndarray,
+    counts: dict[bool, np.ndarray],
     rows: int,
 ) -> dict[tuple[bool, int], tuple[float, float]]:
     """Units holding under 1 % of the rows joined to a neighbour of their sign (nearer 0)."""
     merged = dict(key)
-    for side in (True, False):
-        on = nonzero & (negative == side)
+    for side, count in counts.items():
         units = sorted(i for s, i in key if s == side)  # ascending |x|
         if len(units) < 2:
             continue
-        counts = np.bincount(index[on] - units[0])
         groups = [[u] for u in units]
-        sizes = [int(counts[u - units[0]]) for u in units]
+        sizes = [int(count[u]) for u in units]
         while len(groups) > 1 and (small := min(sizes)) * 100 < rows:
             g = sizes.index(small)
             target = g - 1 if g > 0 else g + 1

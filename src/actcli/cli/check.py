@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 FileArg = Annotated[
     str,
     typer.Argument(
-        help="CSV/TSV/whitespace of x,y, a .npy (n×2) or .npz (x, y); - for standard input.",
+        help="CSV/TSV/whitespace of x,y, a .npy (n×k) or .npz (x, y); - for standard input.",
         show_default=False,
     ),
 ]
@@ -111,11 +111,11 @@ def check_command(
 
       actcli check gelu torch_gelu.csv
 
-      actcli eval gelu --all bfloat16 -o x.npy  # run the kernel on x, save x,y as kernel.npy
-
       actcli check gelu kernel.npy --dtype bfloat16 --tol 1 -o errors.png
 
-      actcli check gelu:approximate=tanh k.csv --x input --y out --dtype float32 --rtol 1e-3
+      actcli check gelu k.csv --x input --y out --dtype float32 --rtol 1e-3
+
+      actcli diff silu --range -8 8 | actcli check silu - -d --bands=-4,0,4
     """
     from actcli import checking
 

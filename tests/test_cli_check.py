@@ -243,11 +243,21 @@ def test_the_report_fits_80_columns(runner, tmp_path, monkeypatch):
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80, result.stdout
     assert lines[0].startswith("gelu · dialect torch: max 1.68e+07 ULP (float32)")
-    assert (
-        "│ -6 … -5    │ 10,001  │ 1.68e+07  │ 8.37e+06 │" in result.stdout
-    )  # bands by binade, split in parts; 3 digits
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+    assert cells[:4] == [  # bands by binade, split in parts; errors to 3 digits
+        ["-6 … -5", "10,001", "1.68e7", "8.37e6", "1.65e7", "1", "8.26e-8"],
+        ["-5 … -4", "10,000", "6.51e5", "2e4", "5.24e5", "0.0474", "7.4e-8"],
+        ["-4 … -3.5", "5,000", "4.07e3", "841", "3.87e3", "4.62e-4", "5.92e-8"],
+        ["-3.5 … -3", "5,000", "894", "144", "822", "6.29e-5", "5.21e-8"],
+    ]
     assert "- returns 0 for x ≤ -5.5426" in result.stdout
     assert lines[-1].startswith("FAILED: ") and lines[-1].endswith(" rows over 4 ULP")
+    sweep = runner.invoke(app, ["eval", "gelu", "--all", "bfloat16", "--dtype", "bfloat16"])
+    every = runner.invoke(app, ["check", "gelu", "-", "--dtype", "bfloat16"], input=sweep.stdout)
+    assert every.exit_code == 0, every.stderr
+    widest = max(every.stdout.splitlines(), key=len)
+    assert len(widest) <= 80, widest  # 13 bands from ±3.4e38 to ±9.2e-41, and ±0
+    assert "│ -1.6e-27…-9.2e-41 │ 4,863 │ 0.5" in every.stdout
 
 
 @pytest.mark.parametrize(

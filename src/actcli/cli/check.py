@@ -329,8 +329,8 @@ def _tables(
 
     digits = precision or 3
 
-    def short(value: float) -> str:
-        return format_number(value, digits)
+    def short(value: float, least: float | None = None) -> str:
+        return _compact(value, digits, least)
 
     bands = Table(
         ["band of x", "rows", "max ULP", "median", "p99", "max rel", "max abs"],
@@ -338,9 +338,9 @@ def _tables(
             [
                 _band(b["lo"], b["hi"]),
                 f"{b['count']:,}",
-                short(b["max_ulp"]),
-                short(b["median_ulp"]),
-                short(b["p99_ulp"]),
+                short(b["max_ulp"], ULP_FLOOR),
+                short(b["median_ulp"], ULP_FLOOR),
+                short(b["p99_ulp"], ULP_FLOOR),
                 short(b["max_rel"]),
                 short(b["max_abs"]),
             ]
@@ -374,10 +374,36 @@ def _tables(
     sys.stdout.flush()
 
 
+# ULP errors under this are shown as such: their digits tell a reader nothing
+ULP_FLOOR = 0.001
+
+
+def _compact(value: float, digits: int, least: float | None = None) -> str:
+    """``value`` to ``digits`` significant digits in few characters: 1.68e7, 4.86e-4, 0.5."""
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return format_number(value)
+    if least is not None and abs(value) < least:
+        return f"<{least:g}"
+    text = f"{value:.{digits - 1}e}" if abs(value) < 1e-3 else f"{value:.{digits}g}"
+    mantissa, sep, exponent = text.partition("e")
+    if "." in mantissa and "e" in text:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa + (f"e{int(exponent)}" if sep else "")
+
+
 def _band(lo: float, hi: float) -> str:
+    """A band's ends (half-open away from 0, see checking); one number for the band of ±0."""
     if lo == hi:
-        return format_number(lo, 4)
-    return f"{format_number(lo, 4)} … {format_number(hi, 4)}"
+        return "±0"
+
+    def end(value: float) -> str:  # 2 digits in exponent form: edges of binades there
+        text = _compact(value, 3)
+        return _compact(value, 2) if "e" in text else text
+
+    label = f"{end(lo)} … {end(hi)}"
+    return label if len(label) <= 15 else label.replace(" … ", "…")
 
 
 def _verdict(report: Report) -> str:

@@ -303,7 +303,7 @@ def _error_marks(ax: Axes, marks: list[dict[str, Any]], colours: dict[str, str])
                 color=colour,
                 linewidth=1.4,
                 zorder=4,
-                label=f"returns 0 beyond x = {mark['threshold']:.5g}",
+                label=f"returns 0 from x = {mark['threshold']:.5g} outwards",
             )
 
 

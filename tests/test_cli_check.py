@@ -276,6 +276,13 @@ def test_columns_are_picked_by_name_or_index(runner, text, args):
     assert json.loads(result.stdout)["row_count"] == 2
 
 
+def test_a_band_of_one_x_at_an_end_is_labelled_with_it(runner):
+    x = np.array([-3.0, -2.5, -2.0, 0.0, 2.0])
+    result = runner.invoke(app, ["check", "relu", "-"], input=csv_of(x, np.maximum(x, 0)))
+    labels = [line.split("│")[1].strip() for line in result.stdout.splitlines()[4:9]]
+    assert labels == ["-3", "-3 … -2.5", "-2.5 … -2", "±0", "2"]  # (−3.5, −3] clipped to −3
+
+
 def test_columns_of_numpy_files(runner, tmp_path):
     np.save(tmp_path / "wide.npy", np.array([[0.0, -1.0, 0.0], [1.0, 2.0, 2.0]]))
     np.savez(tmp_path / "named.npz", inputs=np.array([-1.0, 2.0]), out=np.array([0.0, 2.0]))

@@ -395,8 +395,8 @@ def _compact(value: float, digits: int, least: float | None = None) -> str:
 
 def _band(lo: float, hi: float) -> str:
     """A band's ends (half-open away from 0, see checking); one number for the band of ±0."""
-    if lo == hi:
-        return "±0"
+    if lo == hi:  # the band of ±0, or one x alone at an end
+        return "±0" if lo == 0 else _compact(lo, 3)
 
     def end(value: float) -> str:  # 2 digits in exponent form: edges of binades there
         text = _compact(value, 3)

@@ -52,14 +52,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import numpy as np
 
 from actcli.errors import DataError, UsageError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 BLOCK_BYTES = 1 << 22  # 4 MiB of input at a time
 RANGE_BLOCK = 1 << 20  # grid points at a time: 1e8 steps need no 800 MB
@@ -445,6 +443,87 @@ def _npz_arrays(loaded: Any, names: Sequence[str], where: str) -> list[np.ndarra
         return [loaded[files[0]]]
     wanted = " and ".join(names) or "one array"
     raise DataError(f"{where}: expected {wanted}; it holds {', '.join(files)}", option="file")
+
+
+def pairs(
+    file: str, x_column: str | None, y_column: str | None, stdin: IO[bytes]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y columns of ``file`` (``-``: ``stdin``) for ``check``, picked by name or
+    1-based index (see :func:`_pick`). A ``.npy`` holds one (n, k) array, an ``.npz`` the
+    arrays x and y (what ``eval -o`` writes) or the ones named."""
+    name = "standard input" if file == "-" else file
+    if Path(file).suffix.lower() in NUMPY_SUFFIXES:
+        return _numpy_pairs(Path(file), x_column, y_column)
+
+    def read(stream: IO[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        reader = Reader(stream, name=name)
+        xs, ys, picked = [], [], None
+        for part in reader:
+            block = part.reshape(len(part), -1)
+            if picked is None:
+                header = reader.layout.header if reader.layout else None
+                picked = _pick(x_column, y_column, header, block.shape[1], name)
+            xs.append(block[:, picked[0]].copy())
+            ys.append(block[:, picked[1]].copy())
+        if not xs:
+            return np.empty(0), np.empty(0)
+        return np.concatenate(xs), np.concatenate(ys)
+
+    if file == "-":
+        return read(stdin)
+    try:
+        with open(file, "rb") as stream:
+            return read(stream)
+    except OSError as exc:
+        raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
+
+
+def _numpy_pairs(
+    path: Path, x_column: str | None, y_column: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    named = path.suffix.lower() == ".npz"
+    names = (x_column or "x", y_column or "y") if named else ()
+    try:
+        data = load_numpy(path, names)
+    except DataError as exc:  # check's FILE is an argument, not the --input option
+        raise DataError(str(exc)) from None
+    if data.ndim != 2 or data.shape[1] < 2:
+        raise DataError(f"{path}: expected x and y, an array of shape (n, 2); got {data.shape}")
+    if named:
+        return data[:, 0], data[:, 1]
+    ix, iy = _pick(x_column, y_column, None, data.shape[1], str(path))
+    return data[:, ix], data[:, iy]
+
+
+def _pick(
+    x_column: str | None, y_column: str | None, header: list[str] | None, width: int, name: str
+) -> tuple[int, int]:
+    """0-based indices of x and y: by header name or 1-based index; by default the columns
+    named x and y when the header has both, else the first two."""
+    if x_column is None and y_column is None and width < 2:
+        raise DataError(f"{name}: expected two columns x,y, found {width}")
+    named = header is not None and "x" in header and "y" in header
+    defaults = (header.index("x"), header.index("y")) if named and header else (0, 1)
+    picked = []
+    for key, given, default in (("x", x_column, defaults[0]), ("y", y_column, defaults[1])):
+        if given is None:
+            index = default
+        elif given.isdigit():
+            index = int(given) - 1
+        elif header is not None and given in header:
+            index = header.index(given)
+        else:
+            known = ", ".join(header) if header else "none by name: the first row is numbers"
+            raise UsageError(
+                f"{{0}} {given!r}: no such column in {name} (columns: {known})", option=key
+            )
+        if not 0 <= index < width:
+            known = f" ({', '.join(header)})" if header else ""
+            raise UsageError(
+                f"{{0}} {given or index + 1}: {name} has {width} column(s){known}", option=key
+            )
+        picked.append(index)
+    return picked[0], picked[1]
 
 
 def _file_blocks(path: Path, column: str | None, lost: Counter[str] | None) -> Iterator[np.ndarray]:

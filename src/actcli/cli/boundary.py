@@ -32,6 +32,8 @@ FLAGS = {
     "stdin": "standard input",
     "others": "--others",
     "every": "--all",
+    "x": "--x",
+    "y": "--y",
     "special": "--special",
     "mean": "--mean",
     "std": "--std",

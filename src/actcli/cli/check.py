@@ -7,7 +7,7 @@ import math
 import sys
 import textwrap
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
@@ -123,7 +123,7 @@ def check_command(
     if act.kind != "elementwise":
         raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
     edges = _settings(tol, atol, rtol, bands, figure)
-    x, y = _pairs(file, x_column, y_column)
+    x, y = reading.pairs(file, x_column, y_column, sys.stdin.buffer)
     report, reference, errors = checking.check(
         act, x, y, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
     )
@@ -178,81 +178,6 @@ def _failure(report: Report) -> str:
 
 
 # ---------------------------------------------------------------------------------- input
-
-
-def _pairs(file: str, x_column: str | None, y_column: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y columns of FILE (or stdin), picked by --x and --y (see :func:`_pick`).
-    A ``.npy`` holds one (n, k) array, an ``.npz`` the arrays x and y (what ``eval -o``
-    writes) or those --x and --y name."""
-    name = "standard input" if file == "-" else file
-    if Path(file).suffix.lower() in reading.NUMPY_SUFFIXES:
-        return _numpy_pairs(Path(file), x_column, y_column)
-
-    def read(stream: IO[bytes]) -> tuple[np.ndarray, np.ndarray]:
-        reader = reading.Reader(stream, name=name)
-        xs, ys, picked = [], [], None
-        for part in reader:
-            block = part.reshape(len(part), -1)
-            if picked is None:
-                header = reader.layout.header if reader.layout else None
-                picked = _pick(x_column, y_column, header, block.shape[1], name)
-            xs.append(block[:, picked[0]].copy())
-            ys.append(block[:, picked[1]].copy())
-        if not xs:
-            return np.empty(0), np.empty(0)
-        return np.concatenate(xs), np.concatenate(ys)
-
-    if file == "-":
-        return read(sys.stdin.buffer)
-    try:
-        with open(file, "rb") as stream:
-            return read(stream)
-    except OSError as exc:
-        raise DataError(f"cannot read {file}: {exc.strerror or exc}") from None
-
-
-def _numpy_pairs(
-    path: Path, x_column: str | None, y_column: str | None
-) -> tuple[np.ndarray, np.ndarray]:
-    named = path.suffix.lower() == ".npz"
-    names = (x_column or "x", y_column or "y") if named else ()
-    try:
-        data = reading.load_numpy(path, names)
-    except DataError as exc:  # FILE is check's argument, not an --input option
-        raise DataError(str(exc)) from None
-    if data.ndim != 2 or data.shape[1] < 2:
-        raise DataError(f"{path}: expected x and y, an array of shape (n, 2); got {data.shape}")
-    if named:
-        return data[:, 0], data[:, 1]
-    ix, iy = _pick(x_column, y_column, None, data.shape[1], str(path))
-    return data[:, ix], data[:, iy]
-
-
-def _pick(
-    x_column: str | None, y_column: str | None, header: list[str] | None, width: int, name: str
-) -> tuple[int, int]:
-    """0-based indices of x and y: by header name or 1-based index; by default the columns
-    named x and y when the header has both, else the first two."""
-    if x_column is None and y_column is None and width < 2:
-        raise DataError(f"{name}: expected two columns x,y, found {width}")
-    named = header is not None and "x" in header and "y" in header
-    defaults = (header.index("x"), header.index("y")) if named and header else (0, 1)
-    picked = []
-    for flag, given, default in (("--x", x_column, defaults[0]), ("--y", y_column, defaults[1])):
-        if given is None:
-            index = default
-        elif given.isdigit():
-            index = int(given) - 1
-        elif header is not None and given in header:
-            index = header.index(given)
-        else:
-            known = ", ".join(header) if header else "none by name: the first row is numbers"
-            raise UsageError(f"{flag} {given!r}: no such column in {name} (columns: {known})")
-        if not 0 <= index < width:
-            known = f" ({', '.join(header)})" if header else ""
-            raise UsageError(f"{flag} {given or index + 1}: {name} has {width} column(s){known}")
-        picked.append(index)
-    return picked[0], picked[1]
 
 
 # ---------------------------------------------------------------------------------- output

@@ -102,7 +102,9 @@ def eval_command(
 
       seq -5 0.5 5 | actcli eval gelu | column -s, -t
 
-      actcli eval leaky_relu:negative_slope=0.2 --input data.csv --column x --format json
+      actcli eval leaky_relu:negative_slope=0.2 -i data.csv -c x -f json
+
+      actcli eval gelu --all bfloat16 --dtype bfloat16 -o golden.npz
     """
     act = specs.activation(name, params, dialect, temperature, inf_policy)
     request = _request(values, range_, steps, input_file, column, every, special)

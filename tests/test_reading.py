@@ -326,9 +326,8 @@ def test_a_huge_grid_is_produced_a_block_at_a_time():
     parts.close()
 
 
-def test_curves_keeps_its_grid_names():
+def test_curves_draws_on_the_reading_grid():
     assert curves.grid(1, -1, 11).tolist() == reading.grid(-1, 1, 11).tolist()
-    assert curves.linspace_blocks is reading.grid_blocks
 
 
 # ---------------------------------------------------------------------------------- layouts

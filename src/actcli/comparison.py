@@ -326,11 +326,3 @@ def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Diff
         return Difference(a.spec, b.spec, metric, math.nan, math.nan)
     i = int(np.nanargmax(diff))
     return Difference(a.spec, b.spec, metric, float(diff[i]), float(x[i]))
-
-
-def pairs(acts: list[Activation], x: np.ndarray, metric: str) -> list[Difference]:
-    return [
-        difference(acts[i], acts[j], x, metric)
-        for i in range(len(acts))
-        for j in range(i + 1, len(acts))
-    ]

@@ -25,7 +25,6 @@ from actcli.errors import UsageError
 
 GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated
 MAX_STEPS = 1_000_000
-linspace_blocks = reading.grid_blocks  # its old name here, for callers of curves
 
 
 @dataclass

@@ -65,7 +65,7 @@ def png_pixels(path: Path) -> np.ndarray:
 def relu_figure(tmp_path: Path, name: str = "relu.png", **kw: object) -> Path:
     x = curves.grid(-5, 5, 501)
     panel = plotting.Panel(curves.curves(actcli.get("relu"), x, 1, []), x)
-    fig = plotting.figure([panel], title="relu", **kw)  # type: ignore[arg-type]
+    fig = plotting.figure([panel], title="relu", look=plotting.Look(**kw))  # type: ignore[arg-type]
     path = tmp_path / name
     plotting.save(fig, path, {"title": "relu", "command": "test"})
     return path
@@ -136,10 +136,10 @@ def test_vector_activations_along_one_input():
     x = curves.grid(-2, 2, 5)
     soft = curves.curves(actcli.get("softmax"), x, 1, [0.0])
     assert [c.label for c in soft] == [
-        "softmax[1]",
-        "∂softmax[1]/∂x",
-        "softmax[2]",
-        "∂softmax[2]/∂x",
+        "softmax([x, 0])₀",
+        "∂softmax([x, 0])₀/∂x",
+        "softmax([x, 0])₁",
+        "∂softmax([x, 0])₁/∂x",
     ]
     np.testing.assert_allclose(soft[0].y, 1 / (1 + np.exp(-x)))
     (glu,) = curves.curves(actcli.get("glu"), x, 0, [])
@@ -175,16 +175,16 @@ def test_every_catalog_formula_is_mathtext_or_piecewise():
             parser.parse(text)  # raises if mathtext cannot draw it
 
 
-def test_past_eight_activations_colours_repeat_with_markers_and_black_is_ink(tmp_path):
+def test_past_seven_activations_colours_repeat_with_markers_and_black_is_ink(tmp_path):
     x = curves.grid(-3, 3, 61)
     names = ["relu", "gelu", "silu", "mish", "elu", "selu", "celu", "softplus", "sigmoid", "tanh"]
     panel = plotting.Panel([c for n in names for c in curves.curves(actcli.get(n), x, 0, [])], x)
     for style, ink in (("light", "#000000"), ("dark", "#ffffff")):
-        fig = plotting.figure([panel], style=style)
+        fig = plotting.figure([panel], look=plotting.Look(style=style))
         lines = [line for line in fig.axes[0].get_lines() if line.get_label() in names]
         styles = {line.get_label(): (line.get_color(), line.get_marker()) for line in lines}
-        assert styles["softplus"] == (ink, "None")  # the 8th: black on light, white on dark
-        assert styles["sigmoid"] == (styles["relu"][0], "s")  # the 9th: relu's colour, marked
+        assert styles["celu"] == (ink, "None")  # the 7th: black on light, white on dark
+        assert styles["softplus"] == (styles["relu"][0], "s")  # the 8th: relu's colour, marked
         assert len(set(styles.values())) == len(names)
         plotting.save(fig, tmp_path / f"{style}.png", {})
         assert png_pixels(tmp_path / f"{style}.png").shape[2] in (3, 4)

@@ -308,11 +308,11 @@ def saturation_text(intervals: list[dict[str, float]]) -> str:
     return ", ".join(parts)
 
 
-def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Difference:
-    """The largest difference between two activations on the grid, and where."""
+def gap(ya: np.ndarray, yb: np.ndarray, metric: str) -> np.ndarray:
+    """|ya − yb| pointwise in ``metric`` (abs, rel or ulp); NaN where either is not a number
+    or both are the same infinity."""
     if metric not in METRICS:
         raise UsageError(f"unknown metric {metric!r} (metrics: {', '.join(METRICS)})")
-    ya, yb = np.asarray(a(x)), np.asarray(b(x))
     with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 and inf − inf mean "no data"
         diff = np.abs(ya - yb)
         if metric == "rel":
@@ -321,7 +321,12 @@ def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Diff
         elif metric == "ulp":
             diff = diff / np.spacing(np.maximum(np.abs(ya), np.abs(yb)))
             diff = np.where((ya == yb), 0.0, diff)
-    diff = np.where(np.isfinite(diff), diff, np.nan)
+    return np.where(np.isfinite(diff), diff, np.nan)
+
+
+def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Difference:
+    """The largest difference between two activations on the grid, and where."""
+    diff = gap(np.asarray(a(x)), np.asarray(b(x)), metric)
     if np.isnan(diff).all():
         return Difference(a.spec, b.spec, metric, math.nan, math.nan)
     i = int(np.nanargmax(diff))

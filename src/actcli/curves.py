@@ -5,9 +5,16 @@ A :class:`Curve` is one function (f, f′ or f″ of one activation) on a grid, 
 every jump the dialect's value *at* the point is a filled dot and the one-sided limits are open
 dots. NaN values stay NaN: renderers draw them as gaps.
 
+Every kink inside the range is a grid point of every curve, so a corner is drawn as a corner
+at any number of steps (relu on a 2-point grid still has its vertex at 0).
+
 Vector activations are shown along one input: ``softmax`` as the components of
 softmax([x, *others]) as x varies, the gated family along the gate with the other half fixed
-at 1 (``glu([1, x]) = σ(x)``, ``reglu([x, 1]) = relu(x)``).
+at 1 (``glu([1, x]) = σ(x)``, ``reglu([x, 1]) = relu(x)``); their labels say so.
+
+A :class:`Label` says what was drawn: the name, every parameter the user set (a default
+too), the dialect when a figure mixes them; derivatives put the prime on the name
+(``leaky_relu′ (negative_slope=0.1)``).
 """
 
 from __future__ import annotations
@@ -25,6 +32,43 @@ from actcli.errors import UsageError
 
 GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated
 MAX_STEPS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Label:
+    """How one activation is named in a legend.
+
+    ``params`` are the parameters the user set, as written (a value equal to the default is
+    still shown: the reader cannot know the default); ``dialect`` is set when a figure mixes
+    dialects; ``custom`` is the user's own ``--label`` text, used as given.
+    """
+
+    name: str
+    params: tuple[tuple[str, str], ...] = ()
+    dialect: str = ""
+    custom: str = ""
+
+    @property
+    def details(self) -> str:
+        """`` (negative_slope=0.1, jax)``: what follows the name, or nothing."""
+        shown = [f"{k}={v}" for k, v in self.params] + ([self.dialect] if self.dialect else [])
+        return f" ({', '.join(shown)})" if shown else ""
+
+    def of(self, order: int) -> str:
+        """The label of f (order 0), f′ or f″."""
+        prime = ("", "′", "″")[order]
+        if self.custom:
+            return self.custom + prime
+        return f"{self.name}{prime}{self.details}"
+
+    def of_component(self, inputs: str, component: int | None, derivative: bool) -> str:
+        """A vector activation's output along x: ``softmax([x, 0])₀``, ``∂glu([1, x])/∂x``."""
+        sub = "" if component is None else str(component).translate(_SUBSCRIPTS)
+        head = (self.custom or f"{self.name}({inputs})") + sub
+        return (f"∂{head}/∂x" if derivative else head) + ("" if self.custom else self.details)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 @dataclass
@@ -45,6 +89,7 @@ class Curve:
     pieces: list[Piece]
     filled: list[tuple[float, float]] = field(default_factory=list)  # the value at a jump
     hollow: list[tuple[float, float]] = field(default_factory=list)  # one-sided limits there
+    shade: float | None = None  # a family member's place in its family, 0 to 1
 
     @property
     def x(self) -> np.ndarray:
@@ -90,20 +135,38 @@ def parse_others(text: str) -> list[float]:
 
 
 def curves(
-    act: Activation, x: np.ndarray, max_order: int, others: list[float], label: str | None = None
+    act: Activation,
+    x: np.ndarray,
+    max_order: int,
+    others: list[float],
+    label: Label | None = None,
+    shade: float | None = None,
 ) -> list[Curve]:
     """f and its derivatives up to ``max_order`` (0, 1 or 2) as curves on the grid x.
 
     ``label`` names them (default: the activation's spec); derivatives add ′ and ″.
+    ``shade`` places a family member in its family (0 to 1), for its colour.
     """
-    name = label or act.spec
+    name = label or Label(act.spec)
     if act.kind == "vector":
-        return _vector_curves(act, x, max_order, others, name)
-    return [_elementwise_curve(act, x, order, name) for order in range(max_order + 1)]
+        drawn = _vector_curves(act, x, max_order, others, name)
+    else:
+        drawn = [_elementwise_curve(act, x, order, name) for order in range(max_order + 1)]
+    for curve in drawn:
+        curve.shade = shade
+    return drawn
 
 
-def _elementwise_curve(act: Activation, x: np.ndarray, order: int, name: str) -> Curve:
+def with_kinks(act: Activation, x: np.ndarray) -> np.ndarray:
+    """The grid x with every kink of ``act`` strictly inside it added: corners of f, f′, f″."""
     lo, hi = float(x[0]), float(x[-1])
+    inside = [k.at for k in act.kink_points if lo < k.at < hi] if act.kind != "vector" else []
+    return np.union1d(x, inside) if inside else x
+
+
+def _elementwise_curve(act: Activation, x: np.ndarray, order: int, label: Label) -> Curve:
+    lo, hi = float(x[0]), float(x[-1])
+    x = with_kinks(act, x)
     breaks = [k for k in act.kink_points if lo < k.at < hi and k.jump_order <= order]
 
     def f(v: np.ndarray) -> np.ndarray:
@@ -129,7 +192,7 @@ def _elementwise_curve(act: Activation, x: np.ndarray, order: int, name: str) ->
             limit = _limit(f, k, order, side)
             if limit != at:
                 hollow.append((k.at, limit))
-    return Curve(name + ("", "′", "″")[order], name, order, pieces, filled, hollow)
+    return Curve(label.of(order), label.of(0), order, pieces, filled, hollow)
 
 
 def _limit(f: Callable[[np.ndarray], np.ndarray], kink: KinkPoint, order: int, side: str) -> float:
@@ -142,27 +205,30 @@ def _limit(f: Callable[[np.ndarray], np.ndarray], kink: KinkPoint, order: int, s
 
 
 def _vector_curves(
-    act: Activation, x: np.ndarray, max_order: int, others: list[float], label: str
+    act: Activation, x: np.ndarray, max_order: int, others: list[float], label: Label
 ) -> list[Curve]:
     gated = act.definition.family == "gated"
     if gated:
         # the other half is 1; glu (torch convention) gates with the second half
-        rows = np.column_stack(
-            [x, np.ones_like(x)] if act.name in GATED_FIRST else [np.ones_like(x), x]
-        )
-        which = 0 if act.name in GATED_FIRST else 1
+        first = act.name in GATED_FIRST
+        rows = np.column_stack([x, np.ones_like(x)] if first else [np.ones_like(x), x])
+        which = 0 if first else 1
+        inputs = "[x, 1]" if first else "[1, x]"
     else:
         rows = np.column_stack([x, *(np.full_like(x, o) for o in others)])
         which = 0
+        inputs = "[" + ", ".join(["x", *(f"{o:g}" for o in others)]) + "]"
     y = np.asarray(act(rows))
     out = []
     n_out = y.shape[-1]
     jac = np.asarray(act.jacobian(rows)) if max_order >= 1 else None
     for i in range(n_out):
-        name = label if n_out == 1 else f"{label}[{i + 1}]"
+        component = None if n_out == 1 else i  # 0-based, as the frameworks index
+        name = label.of_component(inputs, component, derivative=False)
         out.append(Curve(name, name, 0, [Piece(x, y[:, i])]))
         if jac is not None:
-            out.append(Curve(f"∂{name}/∂x", name, 1, [Piece(x, jac[:, i, which])]))
+            partial = label.of_component(inputs, component, derivative=True)
+            out.append(Curve(partial, name, 1, [Piece(x, jac[:, i, which])]))
     return out
 
 

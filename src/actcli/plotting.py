@@ -7,10 +7,11 @@ so the same command writes the same bytes twice.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,11 +25,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 SUFFIXES = (".png", ".svg", ".pdf")
-# Okabe & Ito's colour-blind-safe palette; its black is the style's ink (white on dark)
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "ink")
-# after 8 activations the colours repeat, with markers (not "o": kinks are dots)
+# Okabe & Ito's colour-blind-safe palette without its yellow (too faint on white to read);
+# its black is the style's ink (white on dark)
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "ink")
+# after 7 activations the colours repeat, with markers (not "o": kinks are dots)
 MARKERS = ("", "s", "^", "D", "v", "x")
 DASHES = ("-", "--", ":")  # f, f′, f″
+# a family (--sweep) is shaded along viridis, cut before its pale yellow end on white and
+# before its near-black start on a dark background
+FAMILY_SHADES = {"light": (0.0, 0.85), "dark": (0.25, 1.0)}
 STYLES = {
     "light": {
         "bg": "white",
@@ -45,6 +50,52 @@ STYLES = {
         "ink": "#ffffff",
     },
 }
+# fonts shipped with matplotlib, so a figure looks the same on every machine; STIX is a
+# Times-like serif, as most paper templates use
+FONTS: dict[str, dict[str, Any]] = {
+    "sans": {"font.family": ["DejaVu Sans"], "mathtext.fontset": "dejavusans"},
+    "serif": {"font.family": ["STIXGeneral", "DejaVu Serif"], "mathtext.fontset": "stix"},
+}
+LEGENDS = ("best", "outside", "off")
+SCALES = ("linear", "log", "symlog")
+# presets: a journal's column and page widths in inches; the height follows the layout
+WIDTHS = {"column": 3.5, "page": 7.0}
+SMALLEST_TEXT = 6.0  # points: a title or legend is wrapped, then shrunk down to this
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a figure looks, as the figure options set it (checked in ``cli/figures.py``).
+
+    ``size`` is (width, height) in inches; a height of None follows the layout (the presets
+    ``--size column`` and ``page`` fix only the width).
+    """
+
+    style: str = "light"
+    size: tuple[float, float | None] = (7.0, 4.5)
+    dpi: int = 150
+    font: str = "sans"
+    usetex: bool = False
+    legend: str = "best"
+    yscale: str = "linear"
+    xlabel: str | None = None
+    ylabel: str | None = None
+    svg_paths: bool = False  # SVG text drawn as paths instead of kept as text
+
+    def rc(self) -> dict[str, Any]:
+        """The matplotlib settings behind the look: fonts, TeX, and embedded TrueType fonts
+        in PDF and PostScript (Type 42: journals' checks reject Type 3)."""
+        return {
+            **FONTS[self.font],
+            "text.usetex": self.usetex,
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+            "svg.fonttype": "path" if self.svg_paths else "none",
+            "svg.hashsalt": "actcli",
+            # a column-wide figure is printed at its size: 8-point text, as the paper's
+            "font.size": 8.0 if self.size[0] <= 4.5 else 10.0,
+            "pdf.compression": 6,
+        }
 
 
 @dataclass
@@ -56,6 +107,7 @@ class Panel:
     title: str = ""
     ylabel: str = ""
     xlabel: str = "x"
+    yscale: str | None = None  # None: the look's
 
 
 def check_output(path: Path) -> str:
@@ -79,70 +131,263 @@ def mathtext_or_none(latex: str) -> str | None:
     return None if "\\begin" in latex else f"${latex}$"
 
 
-def figure(
-    panels: Sequence[Panel],
-    *,
-    title: str = "",
-    style: str = "light",
-    size: tuple[float, float] = (7.0, 4.5),
-    dpi: int = 150,
-    columns: int = 1,
-) -> Figure:
-    """A figure with one axes per panel; curves of one activation share a colour (and marker)."""
+def layout(n: int) -> tuple[int, int]:
+    """Rows and columns for n panels: one row up to three, then rows of two or three, so that
+    no slot is left empty where a row fits (3 → 1×3, 4 → 2×2, 6 → 2×3)."""
+    if n <= 3:
+        return 1, max(n, 1)
+    columns = 2 if n == 4 else 3
+    return -(-n // columns), columns
+
+
+def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None) -> Figure:
+    """A figure with one axes per panel; curves of one activation share a colour (and marker),
+    a family's members a shade; titles and legends are fitted inside the canvas."""
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    colours = STYLES[style]
-    fig = Figure(figsize=size, dpi=dpi, facecolor=colours["bg"], layout="constrained")
-    rows = -(-len(panels) // columns)
-    axes = fig.subplots(rows, columns, squeeze=False)
-    names: dict[str, int] = {}  # activation -> its place in the palette, across panels
-    for ax, panel in zip(axes.flat, panels, strict=False):
-        _draw(ax, panel, colours, names)
-    for ax in list(axes.flat)[len(panels) :]:
-        ax.set_visible(False)
-    if title:
-        fig.suptitle(title, color=colours["fg"], fontsize=11)
+    look = look or Look()
+    colours = STYLES[look.style]
+    rows, columns = layout(len(panels))
+    width, height = look.size
+    if height is None:  # panels about 4:3 under the title, ticks and labels
+        height = round(rows * 0.72 * width / columns + 0.5, 2)
+    with rc_context(look.rc()):
+        fig = Figure(
+            figsize=(width, height), dpi=look.dpi, facecolor=colours["bg"], layout="constrained"
+        )
+        axes = list(fig.subplots(rows, columns, squeeze=False).flat)
+        names: dict[str, int] = {}  # activation -> its place in the palette, across panels
+        shared = len(panels) > 1 and len({p.xlabel for p in panels}) == 1
+        for ax, panel in zip(axes, panels, strict=False):
+            _draw(ax, panel, colours, names, look, xlabel=not shared)
+        for ax in axes[len(panels) :]:
+            ax.set_visible(False)
+        if shared:
+            fig.supxlabel(look.xlabel or panels[0].xlabel, color=colours["fg"])
+        heading = fig.suptitle(title, color=colours["fg"], fontsize="large") if title else None
+        with _text_errors():
+            _fit(fig, axes[: len(panels)], heading, grow=look.size[1] is None)
     return fig
 
 
-def _draw(ax: Axes, panel: Panel, colours: dict[str, str], names: dict[str, int]) -> None:
+@contextlib.contextmanager
+def _text_errors() -> Iterator[None]:
+    """Drawing the text fails on a user's bad mathtext or on LaTeX: one line, not a traceback."""
+    try:
+        yield
+    except ValueError as exc:  # mathtext in a user's --title or --label
+        first = " ".join(str(exc).split())
+        raise UsageError(f"cannot draw the figure's text: {first}") from None
+    except RuntimeError as exc:  # --usetex: LaTeX failed on a label
+        first = str(exc).strip().splitlines()[0]
+        raise DataError(f"LaTeX could not typeset the figure's text: {first}") from None
+
+
+def _draw(
+    ax: Axes,
+    panel: Panel,
+    colours: dict[str, str],
+    names: dict[str, int],
+    look: Look,
+    *,
+    xlabel: bool,
+) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_facecolor(colours["bg"])
     for spine in ax.spines.values():
         spine.set_color(colours["zero"])
     ax.tick_params(colors=colours["fg"])
     ax.grid(True, color=colours["grid"], linewidth=0.6)
-    ax.axhline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
+    scale = panel.yscale or look.yscale
+    if scale != "log":
+        ax.axhline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
     ax.axvline(0.0, color=colours["zero"], linewidth=0.8, zorder=1)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
     for curve in panel.curves:
-        index = names.setdefault(curve.key, len(names))
-        entry = PALETTE[index % len(PALETTE)]
-        colour = colours.get(entry, entry)  # "ink" is the style's; the others are colours
-        marker = MARKERS[index // len(PALETTE) % len(MARKERS)]
+        colour, marker = _colour(curve, colours, names, look.style)
+        if curve.order and curve.shade is None:
+            # f′ and f″ in a lighter tone of f's colour: dashes over f stay visible where the
+            # two coincide (step′ = 0 on step's left half)
+            colour = _tint(colour, colours["bg"], 0.4 * curve.order)
         dash = DASHES[curve.order % len(DASHES)]
         for i, piece in enumerate(curve.pieces):
             ax.plot(
-                piece.x, piece.y, dash, color=colour, linewidth=1.8, marker=marker or None,
+                piece.x, piece.y, dash, color=colour, linewidth=1.6, marker=marker or None,
                 markevery=0.1, markersize=4, label=curve.label if i == 0 else None, zorder=3,
             )  # fmt: skip
         if curve.filled:
             fx, fy = zip(*curve.filled, strict=True)
-            ax.plot(fx, fy, "o", color=colour, markersize=5, zorder=4)
+            ax.plot(fx, fy, "o", color=colour, markersize=4.5, zorder=4)
         if curve.hollow:
             hx, hy = zip(*curve.hollow, strict=True)
             ax.plot(hx, hy, "o", markerfacecolor=colours["bg"], markeredgecolor=colour,
-                    markersize=5, zorder=4)  # fmt: skip
+                    markersize=4.5, zorder=4)  # fmt: skip
     ax.set_xlim(float(panel.x[0]), float(panel.x[-1]))
-    ax.set_ylim(*y_limits(panel.curves, panel.x))
-    ax.set_xlabel(panel.xlabel, color=colours["fg"])
-    if panel.ylabel:
-        ax.set_ylabel(panel.ylabel, color=colours["fg"])
+    _y_axis(ax, panel, scale)
+    if xlabel:
+        ax.set_xlabel(look.xlabel or panel.xlabel, color=colours["fg"])
+    ylabel = look.ylabel if look.ylabel is not None else panel.ylabel
+    if ylabel:
+        ax.set_ylabel(ylabel, color=colours["fg"])
     if panel.title:
-        ax.set_title(panel.title, color=colours["fg"], fontsize=10)
-    legend = ax.legend(loc="best", fontsize=8, frameon=True)
+        ax.set_title(panel.title, color=colours["fg"], fontsize="medium")
+    if look.legend != "off":
+        _legend(ax, colours, outside=look.legend == "outside")
+
+
+def _colour(
+    curve: Curve, colours: dict[str, str], names: dict[str, int], style: str
+) -> tuple[str, str]:
+    """The colour and marker of a curve: a family member's shade, else its activation's."""
+    if curve.shade is not None:
+        from matplotlib import colormaps
+        from matplotlib.colors import to_hex
+
+        lo, hi = FAMILY_SHADES[style]
+        return to_hex(colormaps["viridis"](lo + (hi - lo) * curve.shade)), ""
+    index = names.setdefault(curve.key, len(names))
+    entry = PALETTE[index % len(PALETTE)]
+    marker = MARKERS[index // len(PALETTE) % len(MARKERS)]
+    return colours.get(entry, entry), marker  # "ink" is the style's; the others are colours
+
+
+def _tint(colour: str, background: str, amount: float) -> str:
+    """``colour`` moved ``amount`` (0 to 1) of the way towards ``background``."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    mixed = [
+        c + (b - c) * min(amount, 0.6)
+        for c, b in zip(to_rgb(colour), to_rgb(background), strict=True)
+    ]
+    return to_hex(mixed)
+
+
+def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
+    """Limits that show every curve; a log axis spans the decades of the positive values."""
+    import numpy as np
+
+    if scale == "log":
+        values = np.concatenate([c.y for c in panel.curves]) if panel.curves else np.array([])
+        positive = values[np.isfinite(values) & (values > 0)]
+        if not positive.size:
+            raise UsageError("a log y axis needs positive values; none to draw (try --symlogy)")
+        ax.set_yscale("log")
+        ax.set_ylim(10.0 ** np.floor(np.log10(positive.min())), 10.0 ** np.ceil(
+            np.log10(positive.max())))  # fmt: skip
+        return
+    lo, hi = y_limits(panel.curves, panel.x)
+    if scale == "symlog":
+        values = np.concatenate([np.abs(c.y) for c in panel.curves])
+        nonzero = values[np.isfinite(values) & (values > 0)]
+        # linear within a thousandth of the largest value, logarithmic beyond
+        ax.set_yscale("symlog", linthresh=float(nonzero.max()) * 1e-3 if nonzero.size else 1.0)
+        lo, hi = (min(lo, float(-values[np.isfinite(values)].max(initial=1.0)) if lo < 0 else lo),
+                  hi)  # fmt: skip
+    ax.set_ylim(lo, hi)
+
+
+def _legend(ax: Axes, colours: dict[str, str], *, outside: bool) -> None:
+    if outside:
+        legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize="small")
+        legend.set_gid("outside")
+    else:
+        legend = ax.legend(loc="best", fontsize="small", frameon=True)
     legend.get_frame().set_facecolor(colours["bg"])
     legend.get_frame().set_edgecolor(colours["grid"])
     for text in legend.get_texts():
         text.set_color(colours["fg"])
+
+
+def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, *, grow: bool) -> None:
+    """Keep the title and the legends on the canvas: a title too wide is wrapped, then shrunk;
+    a legend that does not fit inside its axes goes below them, its labels wrapped to the
+    figure's width, in as many columns as fit; ``grow``: the figure grows by its height."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    room = fig.bbox.width * 0.96
+    if heading is not None:
+        _fit_text(heading, room, renderer)
+    for ax in axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box, frame = legend.get_window_extent(renderer), ax.bbox
+        # inside when it covers at most a third of the axes (else it hides curves)
+        inside = box.width <= frame.width * 0.9 and box.width * box.height <= frame.width * (
+            frame.height / 3)  # fmt: skip
+        if inside and legend.get_gid() != "outside":
+            continue
+        # as wide as its axes: wider, it would squeeze the panels beside it in the layout
+        added = _below(ax, legend, renderer, min(room, ax.bbox.width * 1.1))
+        if grow and ax is axes[-1]:
+            width, height = fig.get_size_inches()
+            fig.set_size_inches(width, height + added / fig.dpi)
+    fig.draw_without_rendering()
+
+
+def _fit_text(text: Any, room: float, renderer: Any) -> None:
+    """Wrap ``text`` at spaces (never inside $math$) until it fits ``room`` pixels, then shrink."""
+    import re
+
+    words = re.findall(r"\$[^$]*\$|\S+", text.get_text())
+    size = text.get_fontsize()
+    while text.get_window_extent(renderer).width > room:
+        width = text.get_window_extent(renderer).width
+        longest = max(len(line) for line in text.get_text().split("\n"))
+        limit = max(int(longest * room / width), 8)
+        lines = _wrap(words, limit)
+        if len(lines) <= 3 and "\n".join(lines) != text.get_text():
+            text.set_text("\n".join(lines))
+            continue
+        if size <= SMALLEST_TEXT:
+            break
+        size -= 0.5
+        text.set_fontsize(size)
+
+
+def _wrap(words: list[str], limit: int) -> list[str]:
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _below(ax: Axes, legend: Any, renderer: Any, room: float) -> float:
+    """Move ``legend`` under the axes' tick labels and x label, as wide as the figure allows;
+    its height in pixels."""
+    import textwrap
+
+    from matplotlib.transforms import offset_copy
+
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    colours = (legend.get_frame().get_facecolor(), legend.get_frame().get_edgecolor(),
+               legend.get_texts()[0].get_color())  # fmt: skip
+    legend.remove()
+    # below the tick labels and the x label, an offset in points: it holds when the layout
+    # then shrinks the axes to make room for the legend
+    under = (ax.bbox.y0 - ax.get_tightbbox(renderer).y0) * 72 / ax.figure.dpi + 3
+    at = offset_copy(ax.transAxes, fig=ax.figure, y=-under, units="points")
+    size = legend.get_texts()[0].get_fontsize()
+    chars = max(int(room / (size * ax.figure.dpi / 72 * 0.55)), 12)
+    wrapped = [textwrap.fill(label, chars) for label in labels]
+    for columns in range(min(len(labels), 4), 0, -1):
+        new = ax.legend(handles, wrapped, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                        bbox_transform=at, fontsize=size, ncols=columns)  # fmt: skip
+        if new.get_window_extent(renderer).width <= room or columns == 1:
+            break
+        new.remove()
+    new.get_frame().set_facecolor(colours[0])
+    new.get_frame().set_edgecolor(colours[1])
+    for text in new.get_texts():
+        text.set_color(colours[2])
+    return float(new.get_window_extent(renderer).height)
 
 
 # more rows than this are drawn as the max and median error per x bin, not one dot each
@@ -322,12 +567,19 @@ def _error_x_axis(ax: Axes, x: np.ndarray) -> None:
         ax.set_xlim(lo - pad, hi + pad)
 
 
-def save(fig: Figure, path: Path, provenance: dict[str, str]) -> None:
-    """Write the figure atomically (a temporary file, then a rename) with fixed metadata."""
+def save(
+    fig: Figure,
+    path: Path | None,
+    provenance: dict[str, str],
+    look: Look | None = None,
+    fmt: str | None = None,
+) -> None:
+    """Write the figure atomically (a temporary file, then a rename) with fixed metadata;
+    ``path`` None writes ``fmt`` to standard output."""
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fmt = check_output(path)
+    fmt = check_output(path) if path is not None else fmt or "png"
     FigureCanvasAgg(fig)
     title = provenance.get("title", "")
     description = "; ".join(f"{k}: {v}" for k, v in provenance.items() if k != "title")
@@ -337,18 +589,22 @@ def save(fig: Figure, path: Path, provenance: dict[str, str]) -> None:
         "pdf": {"CreationDate": None, "ModDate": None, "Title": title, "Subject": description,
                 "Creator": "actcli", "Producer": "actcli"},
     }[fmt]  # fmt: skip
+
+    def write(out: Any) -> None:
+        with rc_context((look or Look()).rc()), _text_errors():
+            fig.savefig(out, format=fmt, metadata=metadata, facecolor=fig.get_facecolor())
+
+    if path is None:
+        import sys
+
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-        with (
-            os.fdopen(fd, "wb") as out,
-            rc_context({"svg.hashsalt": "actcli", "pdf.compression": 6}),
-        ):
-            try:
-                fig.savefig(out, format=fmt, metadata=metadata, facecolor=fig.get_facecolor())
-            except ValueError as exc:  # mathtext in a user's --title
-                first = " ".join(str(exc).split())
-                raise UsageError(f"cannot draw the figure's text: {first}") from None
+        with os.fdopen(fd, "wb") as out:
+            write(out)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a figure is an ordinary file

@@ -31,6 +31,7 @@ FLAGS = {
     "column": "--column",
     "stdin": "standard input",
     "others": "--others",
+    "sweep": "--sweep",
     "every": "--all",
     "x": "--x",
     "y": "--y",

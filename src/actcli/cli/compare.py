@@ -13,8 +13,13 @@ from actcli.cli import figures, output, specs
 from actcli.cli.options import (
     DialectOption,
     DpiOption,
+    FontOption,
     FormatOption,
     GridStepsOption,
+    ImageFormatOption,
+    LabelOption,
+    LegendOption,
+    LogyOption,
     Metric,
     NamesArg,
     NoColorOption,
@@ -24,7 +29,13 @@ from actcli.cli.options import (
     PrecisionOption,
     SizeOption,
     StyleOption,
+    SvgPathsOption,
+    SweepOption,
+    SymlogyOption,
     TitleOption,
+    UsetexOption,
+    XLabelOption,
+    YLabelOption,
     refuse_unused,
 )
 from actcli.formats import STREAMING, OutputFormat, Table
@@ -33,8 +44,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from actcli.catalog.registry import Activation
+    from actcli.cli.specs import Member
     from actcli.comparison import Difference
-    from actcli.plotting import Panel
+    from actcli.plotting import Look, Panel
 
 
 def compare_command(
@@ -42,12 +54,25 @@ def compare_command(
     range_: PlotRangeOption = (-5.0, 5.0),
     steps: GridStepsOption = 1001,
     metric: Annotated[Metric, typer.Option("--metric", help="abs, rel or ulp.")] = Metric.abs,
+    sweep: SweepOption = None,
     output_file: OutputOption = None,
+    image_format: ImageFormatOption = None,
     grid_panels: Annotated[bool, typer.Option("--grid", help="One panel per activation.")] = False,
-    diff_panel: Annotated[bool, typer.Option("--diff", help="Add a panel of differences.")] = False,
+    diff_panel: Annotated[
+        bool, typer.Option("--diff", help="Add a panel of the differences, in --metric.")
+    ] = False,
     dpi: DpiOption = None,
     size: SizeOption = None,
     title: TitleOption = None,
+    labels: LabelOption = None,
+    xlabel: XLabelOption = None,
+    ylabel: YLabelOption = None,
+    legend: LegendOption = None,
+    logy: LogyOption = False,
+    symlogy: SymlogyOption = False,
+    font: FontOption = None,
+    usetex: UsetexOption = False,
+    svg_paths: SvgPathsOption = False,
     style: StyleOption = None,
     fmt: FormatOption = OutputFormat.auto,
     precision: PrecisionOption = None,
@@ -61,7 +86,8 @@ def compare_command(
     smoothness, f(0), f′(0), where |f′| < 1e-3. Then the largest difference between each pair on
     the grid (--metric abs|rel|ulp) and where it occurs. --format csv writes x,NAME1,NAME2,...;
     -o FILE writes the overlay figure (--grid: one panel each with f and f′; --diff: a panel of
-    the differences from the first). A name may carry its own dialect: gelu:dialect=jax.
+    the differences from the first, in --metric, ULP on a log axis). A name may carry its own
+    dialect: gelu:dialect=jax. --sweep KEY=V1,V2,... compares a family, one column per value.
 
     Examples:
 
@@ -69,37 +95,44 @@ def compare_command(
 
       actcli compare gelu gelu:approximate=tanh --metric ulp
 
-      actcli compare gelu:dialect=torch gelu:dialect=jax -o port_gap.png --diff
+      actcli compare gelu:dialect=torch gelu:dialect=jax -o port_gap.png --diff --metric ulp
+
+      actcli compare elu --sweep alpha=0.5,1,2 --format csv > elu_family.csv
 
       actcli compare sigmoid hard_sigmoid --format csv > curves.csv
     """
     from actcli import comparison, curves
 
-    acts = specs.activations(names, params, dialect)
+    chosen = specs.members(names, params, dialect, sweep, labels)
+    acts = [m.act for m in chosen]
     comparison.check_elementwise(acts)
     x = curves.grid(range_[0], range_[1], steps)
-    labels = specs.labels(acts)
+    columns = [m.column for m in chosen]
     if output_file is None:
-        figure_only = {
-            "--grid": grid_panels,
-            "--diff": diff_panel,
-            "--dpi": dpi,
-            "--size": size,
-            "--style": style,
-            "--title": title,
-        }
+        figure_only = {"--grid": grid_panels, "--diff": diff_panel, "--dpi": dpi, "--size": size,
+                       "--style": style, "--title": title, "--label": labels, "--xlabel": xlabel,
+                       "--ylabel": ylabel, "--legend": legend, "--logy": logy,
+                       "--symlogy": symlogy, "--font": font, "--usetex": usetex,
+                       "--svg-paths": svg_paths, "--image-format": image_format}  # fmt: skip
         refuse_unused(figure_only, "the figure: give -o FILE")
     else:
-        look = figures.settings(size, dpi, style, "8x5")
-        _figure(acts, labels, x, (grid_panels, diff_panel), look, title, output_file)
+        path, image = figures.destination(output_file, image_format)
+        look = figures.look(
+            size, dpi, style, "8x5", font=font, usetex=usetex, svg_paths=svg_paths,
+            legend=legend, xlabel=xlabel, ylabel=ylabel, logy=logy, symlogy=symlogy,
+        )  # fmt: skip
+        panels = _panels(chosen, x, grid_panels, metric.value if diff_panel else None)
+        _figure(acts, columns, panels, look, title, (path, image))
+        if path is None:  # the figure went to standard output: the tables would mix with it
+            return
     resolved = output.resolve(fmt)
     if resolved in STREAMING:
-        curves_table = Table(["x", *labels], [], inputs=1)
+        curves_table = Table(["x", *columns], [], inputs=1)
         output.emit_blocks(
             curves_table, [[x, *(np.asarray(a(x)) for a in acts)]], resolved, precision=precision
         )
         return
-    _properties(acts, labels, x, metric.value, resolved, precision, no_color)
+    _properties(acts, columns, x, metric.value, resolved, precision, no_color)
 
 
 def _properties(
@@ -177,48 +210,49 @@ def _differences(
 
 def _figure(
     acts: list[Activation],
-    labels: list[str],
-    x: np.ndarray,
-    panels_asked: tuple[bool, bool],
-    look: figures.Settings,
+    columns: list[str],
+    panels: list[Panel],
+    look: Look,
     title: str | None,
-    path: Path,
+    target: tuple[Path | None, str],
 ) -> None:
     from actcli import plotting
 
-    plotting.check_output(path)
-    panels = _panels(acts, labels, x, *panels_asked)
-    fig_title = title if title is not None else "compare: " + ", ".join(labels)
-    fig = plotting.figure(
-        panels,
-        title=fig_title,
-        style=look.style,
-        size=look.size,
-        dpi=look.dpi,
-        columns=2 if len(panels) > 2 else 1,
-    )
-    figures.save(fig, path, acts, fig_title)
-    output.note(f"wrote {path}")
+    fig_title = title if title is not None else "compare: " + ", ".join(columns)
+    fig = plotting.figure(panels, title=fig_title, look=look)
+    path, image = target
+    figures.save(fig, path, acts, fig_title, look, image)
+    if path is not None:
+        output.note(f"wrote {path}")
 
 
-def _panels(
-    acts: list[Activation], labels: list[str], x: np.ndarray, grid: bool, diff: bool
-) -> list[Panel]:
-    from actcli import curves
+def _panels(chosen: list[Member], x: np.ndarray, grid: bool, metric: str | None) -> list[Panel]:
+    """The overlay (or one panel each with f and f′), and with a metric the panel of each
+    one's difference from the first in it: ULP and relative gaps on a log axis."""
+    from actcli import comparison, curves
     from actcli.plotting import Panel
 
-    named = list(zip(acts, labels, strict=True))
+    def drawn(m: Member, order: int) -> list[curves.Curve]:
+        return curves.curves(m.act, x, order, [], m.label, m.shade)
+
     if grid:
-        panels = [Panel(curves.curves(a, x, 1, [], label), x, title=label) for a, label in named]
+        panels = [Panel(drawn(m, 1), x, title=m.label.of(0)) for m in chosen]
     else:
-        panels = [Panel([c for a, label in named for c in curves.curves(a, x, 0, [], label)], x)]
-    if diff and len(acts) > 1:
-        base = np.asarray(acts[0](x))
-        lines: list[Any] = [
+        panels = [Panel([c for m in chosen for c in drawn(m, 0)], x)]
+    if metric is not None and len(chosen) > 1:
+        base = np.asarray(chosen[0].act(x))
+        lines = [
             curves.Curve(
-                f"{label} − {labels[0]}", label, 0, [curves.Piece(x, np.asarray(a(x)) - base)]
+                m.label.of(0), m.label.of(0), 0,
+                [curves.Piece(x, comparison.gap(np.asarray(m.act(x)), base, metric))],
+                shade=m.shade,
             )
-            for a, label in named[1:]
-        ]
-        panels.append(Panel(lines, x, title=f"difference from {labels[0]}"))
+            for m in chosen[1:]
+        ]  # fmt: skip
+        positive = any(bool(np.any(c.y > 0)) for c in lines)  # NaN compares False
+        scale = "log" if metric != "abs" and positive else None
+        what = {"abs": "|difference|", "rel": "relative difference", "ulp": "difference in ULP"}
+        panels.append(
+            Panel(lines, x, title=f"{what[metric]} from {chosen[0].label.of(0)}", yscale=scale)
+        )
     return panels

@@ -1,7 +1,8 @@
 """The figure options every figure-writing command shares, checked in one place.
 
-:func:`settings` validates ``--size``, ``--dpi`` and ``--style`` together (the pixel count is
-bounded); :func:`save` writes the figure with its provenance. (An option the chosen output
+:func:`look` validates ``--size``, ``--dpi``, ``--style``, the fonts, the legend and the
+axes' scale together (the pixel count is bounded); :func:`destination` decides between a file
+and ``-o -``; :func:`save` writes the figure with its provenance. (An option the chosen output
 ignores is refused by :func:`actcli.cli.options.refuse_unused`.)
 """
 
@@ -9,50 +10,110 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actcli import __version__
-from actcli.cli.options import Style
+from actcli.cli.options import Font, ImageFormat, Legend, Style
 from actcli.errors import UsageError
+from actcli.plotting import Look
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
 
 MAX_PIXELS = 40_000_000  # a 7x4.5-inch figure at 1200 dpi is 45 MP: beyond, say so up front
+STDOUT = Path("-")
 
 
-@dataclass(frozen=True)
-class Settings:
-    size: tuple[float, float]
-    dpi: int
-    style: str
-
-
-def settings(size: str | None, dpi: int | None, style: Style | None, default_size: str) -> Settings:
-    """--size, --dpi and --style, checked together."""
+def look(
+    size: str | None,
+    dpi: int | None,
+    style: Style | None,
+    default_size: str,
+    *,
+    font: Font | None = None,
+    usetex: bool = False,
+    svg_paths: bool = False,
+    legend: Legend | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    logy: bool = False,
+    symlogy: bool = False,
+) -> Look:
+    """The figure options, checked together (the pixel count is bounded; TeX must be there)."""
     w, h = parse_size(size or default_size)
     dots = 150 if dpi is None else dpi
     if not 10 <= dots <= 1200:
         raise UsageError(f"--dpi must be between 10 and 1200, got {dots}")
-    if w * h * dots * dots > MAX_PIXELS:
+    if w * (h or w) * dots * dots > MAX_PIXELS:
+        area = f"{w:g}x{h:g} inches" if h else f"{w:g} inches wide"
         raise UsageError(
-            f"{w:g}x{h:g} inches at {dots} dpi is {w * h * dots * dots / 1e6:.0f} megapixels "
+            f"{area} at {dots} dpi is {w * (h or w) * dots * dots / 1e6:.0f} megapixels "
             f"(at most {MAX_PIXELS // 1_000_000}): lower --dpi or --size"
         )
-    return Settings((w, h), dots, (style or Style.light).value)
+    if logy and symlogy:
+        raise UsageError("--logy and --symlogy: give one of them")
+    if usetex:
+        _check_tex()
+    return Look(
+        style=(style or Style.light).value,
+        size=(w, h),
+        dpi=dots,
+        font=(font or Font.sans).value,
+        usetex=usetex,
+        svg_paths=svg_paths,
+        legend=(legend or Legend.best).value,
+        yscale="log" if logy else "symlog" if symlogy else "linear",
+        xlabel=xlabel,
+        ylabel=ylabel,
+    )
 
 
-def parse_size(text: str) -> tuple[float, float]:
+def parse_size(text: str) -> tuple[float, float | None]:
+    """``WxH`` in inches, or a preset width (``column``, ``page``) with the height left to the
+    layout."""
+    from actcli.plotting import WIDTHS
+
+    preset = WIDTHS.get(text.strip().lower())
+    if preset is not None:
+        return preset, None
     w, sep, h = text.lower().partition("x")
     try:
         size = (float(w), float(h))
     except ValueError:
         size = (0.0, 0.0)
     if not sep or not all(1 <= v <= 50 for v in size):
-        raise UsageError(f"--size {text!r}: expected WxH in inches, each in [1, 50], e.g. 7x4.5")
+        raise UsageError(
+            f"--size {text!r}: expected WxH in inches, each in [1, 50] (e.g. 7x4.5), column or page"
+        )
     return size
+
+
+def _check_tex() -> None:
+    """--usetex needs latex, and dvipng for PNG: say so before drawing, not in a traceback."""
+    import shutil
+
+    missing = [tool for tool in ("latex", "dvipng") if shutil.which(tool) is None]
+    if missing:
+        raise UsageError(
+            f"--usetex needs a LaTeX installation ({' and '.join(missing)} not found on PATH); "
+            "without it, mathtext draws the formulas"
+        )
+
+
+def destination(path: Path | None, image_format: ImageFormat | None) -> tuple[Path | None, str]:
+    """Where the figure goes and in which format: a file (its suffix) or, for ``-o -``,
+    standard output (``--image-format``, PNG by default), never a terminal."""
+    from actcli import plotting
+    from actcli.cli.output import stdout_is_terminal
+
+    if path != STDOUT:
+        if image_format is not None:
+            raise UsageError("--image-format: only with -o - (a file's suffix is its format)")
+        return path, "png" if path is None else plotting.check_output(path)
+    if stdout_is_terminal():
+        raise UsageError("-o - writes an image to standard output: redirect it (> f.png, | ...)")
+    return None, (image_format or ImageFormat.png).value
 
 
 def default_path(acts: list[Activation]) -> Path:
@@ -66,8 +127,16 @@ def default_path(acts: list[Activation]) -> Path:
     return Path(stem + ".png")
 
 
-def save(fig: Any, path: Path, acts: list[Activation], title: str) -> None:
-    """Write ``fig`` atomically, carrying its command, activations and dialect as metadata."""
+def save(
+    fig: Any,
+    path: Path | None,
+    acts: list[Activation],
+    title: str,
+    look: Look | None = None,
+    fmt: str | None = None,
+) -> None:
+    """Write ``fig`` atomically (``path`` None: ``fmt`` to standard output), carrying its
+    command, activations and dialect as metadata."""
     from actcli import plotting
 
     provenance = {
@@ -77,4 +146,4 @@ def save(fig: Any, path: Path, acts: list[Activation], title: str) -> None:
         "activations": "; ".join(a.spec for a in acts),
         "dialect": ", ".join(sorted({a.dialect for a in acts})),
     }
-    plotting.save(fig, path, provenance)
+    plotting.save(fig, path, provenance, look, fmt)

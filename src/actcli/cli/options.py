@@ -39,6 +39,23 @@ class Style(str, enum.Enum):
     dark = "dark"
 
 
+class Legend(str, enum.Enum):
+    best = "best"
+    outside = "outside"
+    off = "off"
+
+
+class Font(str, enum.Enum):
+    sans = "sans"
+    serif = "serif"
+
+
+class ImageFormat(str, enum.Enum):
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
 class Metric(str, enum.Enum):
     abs = "abs"
     rel = "rel"
@@ -181,7 +198,18 @@ NoColorOption = Annotated[
 
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help="Figure file: .png, .svg or .pdf."),
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Figure file: .png, .svg or .pdf; - writes to standard output (--image-format).",
+    ),
+]
+ImageFormatOption = Annotated[
+    ImageFormat | None,
+    typer.Option(
+        "--image-format", help="With -o -: png (default), svg or pdf.", case_sensitive=False
+    ),
 ]
 DataOutputOption = Annotated[
     Path | None,
@@ -208,11 +236,58 @@ DpiOption = Annotated[
     int | None, typer.Option("--dpi", help="Pixels per inch, 10 to 1200 (default 150).")
 ]
 SizeOption = Annotated[
-    str | None, typer.Option("--size", metavar="WxH", help="Figure size in inches (1 to 50).")
+    str | None,
+    typer.Option(
+        "--size",
+        metavar="WxH",
+        help="Figure size: WxH in inches (1 to 50), column (3.5 in wide) or page (7 in).",
+    ),
 ]
-TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title.")]
+TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title ('' for none).")]
 StyleOption = Annotated[
     Style | None, typer.Option("--style", help="light (default) or dark.", case_sensitive=False)
+]
+FontOption = Annotated[
+    Font | None,
+    typer.Option(
+        "--font",
+        help="sans (DejaVu Sans, default) or serif (STIX, Times-like).",
+        case_sensitive=False,
+    ),
+]
+UsetexOption = Annotated[
+    bool, typer.Option("--usetex", help="Typeset the text with LaTeX (needs a LaTeX install).")
+]
+SvgPathsOption = Annotated[
+    bool, typer.Option("--svg-paths", help="SVG: draw text as paths instead of keeping it text.")
+]
+LegendOption = Annotated[
+    Legend | None,
+    typer.Option(
+        "--legend",
+        help="best (inside, moved below when it does not fit), outside (below) or off.",
+        case_sensitive=False,
+    ),
+]
+LabelOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--label", metavar="TEXT", help="A curve's legend label (repeatable: one per activation)."
+    ),
+]
+XLabelOption = Annotated[str | None, typer.Option("--xlabel", help="The x axis label.")]
+YLabelOption = Annotated[str | None, typer.Option("--ylabel", help="The y axis label.")]
+LogyOption = Annotated[bool, typer.Option("--logy", help="A logarithmic y axis.")]
+SymlogyOption = Annotated[
+    bool, typer.Option("--symlogy", help="A symmetric log y axis (linear near 0).")
+]
+SweepOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sweep",
+        metavar="K=V1,V2|K=A:B:N",
+        help="A parameter family: one curve (column) per value, e.g. alpha=0.5,1,2 or b=0.5:2:4.",
+    ),
 ]
 
 

@@ -13,7 +13,12 @@ from actcli.cli.options import (
     DerivativeOption,
     DialectOption,
     DpiOption,
+    FontOption,
     GridStepsOption,
+    ImageFormatOption,
+    LabelOption,
+    LegendOption,
+    LogyOption,
     NamesArg,
     NoColorOption,
     OutputOption,
@@ -21,14 +26,21 @@ from actcli.cli.options import (
     PlotRangeOption,
     SizeOption,
     StyleOption,
+    SvgPathsOption,
+    SweepOption,
+    SymlogyOption,
     TitleOption,
+    UsetexOption,
+    XLabelOption,
+    YLabelOption,
     refuse_unused,
 )
 from actcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.cli.specs import Member
     from actcli.curves import Curve
+    from actcli.plotting import Panel
 
 
 def plot_command(
@@ -36,7 +48,10 @@ def plot_command(
     range_: PlotRangeOption = (-5.0, 5.0),
     steps: GridStepsOption = 1001,
     derivative: DerivativeOption = 0,
+    sweep: SweepOption = None,
     output_file: OutputOption = None,
+    image_format: ImageFormatOption = None,
+    grid_panels: Annotated[bool, typer.Option("--grid", help="One panel per activation.")] = False,
     terminal: Annotated[bool, typer.Option("--terminal", help="Draw in the terminal.")] = False,
     ascii_only: Annotated[bool, typer.Option("--ascii", help="Terminal plot in ASCII.")] = False,
     width: Annotated[int | None, typer.Option("--width", min=10, max=1000)] = None,
@@ -44,6 +59,15 @@ def plot_command(
     dpi: DpiOption = None,
     size: SizeOption = None,
     title: TitleOption = None,
+    labels: LabelOption = None,
+    xlabel: XLabelOption = None,
+    ylabel: YLabelOption = None,
+    legend: LegendOption = None,
+    logy: LogyOption = False,
+    symlogy: SymlogyOption = False,
+    font: FontOption = None,
+    usetex: UsetexOption = False,
+    svg_paths: SvgPathsOption = False,
     style: StyleOption = None,
     others: Annotated[
         str | None,
@@ -58,8 +82,15 @@ def plot_command(
 ) -> None:
     """Plot activations (-d: derivatives) to a file or the terminal.
 
-    Without -o, writes NAMES.png in the current directory and prints its path. Jumps are not
-    joined: the value at a kink (per dialect) is a filled dot, the one-sided limits open dots.
+    Without -o, writes NAMES.png in the current directory and prints its path; -o - writes
+    the image to standard output (--image-format png|svg|pdf). Jumps are not joined: the
+    value at a kink (per dialect) is a filled dot, the one-sided limits open dots; every kink
+    in the range is a point of the grid, so corners stay corners at any --steps.
+
+    --sweep KEY=V1,V2,... (or KEY=A:B:N) draws a family, one curve per value, shaded along a
+    colour map; several NAMEs with a sweep get a panel each. Labels show every parameter you
+    set; --label TEXT (one per curve of f) replaces them. --size column or page sets a
+    journal's column (3.5 in) or page (7 in) width; PDFs embed TrueType fonts.
 
     Examples:
 
@@ -67,61 +98,85 @@ def plot_command(
 
       actcli plot gelu silu mish -d -o smooth.svg
 
+      actcli plot leaky_relu --sweep negative_slope=0.01,0.1,0.3 -o slopes.pdf
+
+      actcli plot "x*sigmoid(b*x)" --sweep b=0.5:2:4 -d --size column --font serif -o f.pdf
+
       actcli plot relu -dd --terminal
 
-      actcli plot softmax --others 0,1 -o softmax.pdf
+      actcli plot softmax --others 0,1 -o - --image-format svg > softmax.svg
     """
     from actcli import curves
 
     if show and output_file is not None:
         raise UsageError("--show opens a window instead of writing -o FILE: give one of them")
+    figure_only = {"--dpi": dpi, "--size": size, "--style": style, "--font": font,
+                   "--usetex": usetex, "--svg-paths": svg_paths, "--legend": legend,
+                   "--xlabel": xlabel, "--ylabel": ylabel, "--logy": logy, "--symlogy": symlogy,
+                   "--grid": grid_panels, "--image-format": image_format}  # fmt: skip
     if terminal:
         if output_file is not None or show:
             raise UsageError("--terminal draws in the terminal: drop -o / --show")
-        refuse_unused({"--dpi": dpi, "--size": size, "--style": style}, "a figure file")
+        refuse_unused(figure_only, "a figure file")
     else:
         unused = {"--width": width, "--height": height, "--ascii": ascii_only}
         refuse_unused(unused, "--terminal")
-    acts = specs.activations(names, params, dialect)
-    labels = specs.labels(acts)
+    chosen = specs.members(names, params, dialect, sweep, labels)
+    acts = [m.act for m in chosen]
     x = curves.grid(range_[0], range_[1], steps)
-    drawn = _curves(acts, labels, x, derivative, others)
     if terminal:
-        shown = title if title is not None else ", ".join(labels)
+        drawn = [c for panel in _panels(chosen, x, derivative, others, False) for c in panel.curves]
+        shown = title if title is not None else _title(chosen)
         _terminal(drawn, x, shown, width, height, ascii_only, no_color)
         return
     from actcli import plotting
 
-    fig_title = title if title is not None else _title(acts)
-    look = figures.settings(size, dpi, style, "7x4.5")
+    path, fmt = figures.destination(output_file, image_format)
+    look = figures.look(
+        size, dpi, style, "7x4.5", font=font, usetex=usetex, svg_paths=svg_paths, legend=legend,
+        xlabel=xlabel, ylabel=ylabel, logy=logy, symlogy=symlogy,
+    )  # fmt: skip
+    fig_title = title if title is not None else _title(chosen)
     fig = plotting.figure(
-        [plotting.Panel(drawn, x)], title=fig_title, style=look.style, size=look.size, dpi=look.dpi
+        _panels(chosen, x, derivative, others, grid_panels), title=fig_title, look=look
     )
     if show:
         plotting.show(fig)
         return
-    path = output_file or figures.default_path(acts)
-    figures.save(fig, path, acts, fig_title)
-    typer.echo(str(path))
+    if path is None and output_file is None:
+        path = figures.default_path(acts)
+    figures.save(fig, path, acts, fig_title, look, fmt)
+    if path is not None:
+        typer.echo(str(path))
 
 
-def _curves(
-    acts: list[Activation], labels: list[str], x: np.ndarray, derivative: int, others: str | None
-) -> list[Curve]:
-    """f (and f′, f″) of each activation; vector ones along one input, the others fixed."""
+def _panels(
+    chosen: list[Member], x: np.ndarray, derivative: int, others: str | None, grid: bool
+) -> list[Panel]:
+    """f (and f′, f″) of each activation, vector ones along one input with the others fixed:
+    one panel, or one per activation (--grid), or one per family when there are several."""
     from actcli import curves
+    from actcli.plotting import Panel
 
-    vectors = [a for a in acts if a.kind == "vector"]
+    vectors = [m.act for m in chosen if m.act.kind == "vector"]
     if others is not None and not vectors:
         raise UsageError("--others is for vector activations (softmax, ...)")
     if vectors and derivative > 1:
         raise UsageError(f"{vectors[0].name}: vector activations show f and ∂f/∂x (-d), not -dd")
     extra = curves.parse_others(others or "0")
-    return [
-        c
-        for a, label in zip(acts, labels, strict=True)
-        for c in curves.curves(a, x, derivative, extra, label)
-    ]
+
+    def drawn(members: list[Member]) -> list[Curve]:
+        return [
+            c for m in members for c in curves.curves(m.act, x, derivative, extra, m.label, m.shade)
+        ]
+
+    if grid:
+        return [Panel(drawn([m]), x, title=m.label.of(0)) for m in chosen]
+    groups = sorted({m.group for m in chosen})
+    if len(groups) > 1 and any(m.shade is not None for m in chosen):
+        families = [[m for m in chosen if m.group == g] for g in groups]
+        return [Panel(drawn(f), x, title=f[0].act.name) for f in families]
+    return [Panel(drawn(chosen), x)]
 
 
 def _terminal(
@@ -149,14 +204,25 @@ def _terminal(
     sys.stdout.write(text)
 
 
-def _title(acts: list[Activation]) -> str:
-    """The names, the formula of a single one (where mathtext can draw it), the dialects."""
+def _title(chosen: list[Member]) -> str:
+    """The names (a family as its range of values), the formula of a single one (where
+    mathtext can draw it), the dialects."""
     from actcli.plotting import mathtext_or_none
 
-    head = ", ".join(a.spec for a in acts)
-    dialects = ", ".join(sorted({a.dialect for a in acts}))
-    if len(acts) == 1:
+    heads: list[str] = []
+    for group in sorted({m.group for m in chosen}):
+        family = [m for m in chosen if m.group == group]
+        first = family[0]
+        if not first.swept:
+            heads.append(first.column.split("@")[0])
+        else:
+            values = ", ".join(dict(m.label.params)[first.swept] for m in family)
+            heads.append(f"{first.act.name}: {first.swept} = {values}")
+    head = ", ".join(heads)
+    acts = [m.act for m in chosen]
+    if len(heads) == 1 and not chosen[0].swept:
         formula = mathtext_or_none(acts[0].latex)
         if formula:
             head = f"{head}:  {formula}"
+    dialects = ", ".join(sorted({a.dialect for a in acts}))
     return f"{head}   ({dialects})"

@@ -1,7 +1,9 @@
-"""From NAME, ``--param``, ``--dialect`` and the softmax shortcuts to bound activations."""
+"""From NAME, ``--param``, ``--sweep``, ``--dialect`` and the softmax shortcuts to bound
+activations, and what names them: legend labels and column headers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from actcli import reading
@@ -11,6 +13,8 @@ from actcli.errors import UsageError
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
+    from actcli.curves import Label
+    from actcli.families import Sweep
 
 
 def param_items(params: list[str] | None) -> dict[str, str]:
@@ -35,6 +39,7 @@ def activation(
     dialect: str | None,
     temperature: float | None = None,
     inf_policy: InfPolicy | None = None,
+    notes: bool = True,
 ) -> Activation:
     """Resolve NAME with --param, --dialect and the softmax shortcuts; report alias notes."""
     import actcli
@@ -48,7 +53,7 @@ def activation(
     if inf_policy is not None:
         extra["inf_policy"] = inf_policy.value
     act = actcli.get(name, dialect=dialect, **extra)  # a parameter NAME lacks is an error there
-    for text in act.notes:
+    for text in act.notes if notes else ():
         note(f"note: {text}")
     return act
 
@@ -57,19 +62,22 @@ def activations(
     names: list[str], params: list[str] | None, dialect: str | None
 ) -> list[Activation]:
     """Every NAME; with several, each --param goes to the names that have that parameter."""
+    shares = _shares(names, param_items(params))
+    return [activation(name, share, dialect) for name, share in zip(names, shares, strict=True)]
+
+
+def _shares(names: list[str], items: dict[str, str]) -> list[dict[str, str]]:
+    """Each NAME's share of the --param items: all of them for one NAME; with several, the
+    ones it has (a parameter none of them has is an error)."""
     if len(names) == 1:
-        return [activation(names[0], params, dialect)]
+        return [items]
     from actcli.catalog.registry import takes
 
-    items = param_items(params)
     takers = {key: {name for name in names if takes(name, key)} for key in items}
     for key, who in takers.items():
         if not who:
             raise UsageError(f"--param {key}: none of {', '.join(names)} has a parameter {key!r}")
-    return [
-        activation(name, {k: v for k, v in items.items() if name in takers[k]}, dialect)
-        for name in names
-    ]
+    return [{k: v for k, v in items.items() if name in takers[k]} for name in names]
 
 
 def labels(acts: list[Activation]) -> list[str]:
@@ -78,3 +86,109 @@ def labels(acts: list[Activation]) -> list[str]:
     if len({a.dialect for a in acts}) > 1:
         return [f"{a.spec}@{a.dialect}" for a in acts]
     return [a.spec for a in acts]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One activation of a figure or a table, with what names it there."""
+
+    act: Activation
+    label: Label  # in legends
+    column: str  # in CSV headers and tables: a spec that reads back
+    group: int  # the NAME it came from; a family is one group
+    shade: float | None = None  # a family member's place in its family, 0 to 1
+    swept: str = ""  # a family member's swept parameter, by its name
+
+
+def members(
+    names: list[str],
+    params: list[str] | None,
+    dialect: str | None,
+    sweeps: list[str] | None = None,
+    custom: list[str] | None = None,
+) -> list[Member]:
+    """Every NAME, once per value of ``--sweep`` if one is given, labelled with every
+    parameter the user set (a value equal to the default too) and, when dialects are mixed,
+    the dialect; ``custom`` (``--label``) replaces the labels, one per member."""
+    from actcli import families
+
+    if len(sweeps or []) > 1:
+        raise UsageError(
+            "--sweep given twice: a family varies one parameter (draw one figure per value "
+            "of the other, or set it with --param)"
+        )
+    sweep = families.parse(sweeps[0]) if sweeps else None
+    items = param_items(params)
+    if sweep is not None:
+        _check_sweep(names, items, sweep)
+    found: list[tuple[int, Activation, list[str], float | None]] = []
+    for group, (name, own) in enumerate(zip(names, _shares(names, items), strict=True)):
+        values = sweep.values if sweep else (None,)
+        for i, value in enumerate(values):
+            given = own if sweep is None else {**own, sweep.key: str(value)}
+            act = activation(name, given, dialect, notes=i == 0)  # alias notes once per NAME
+            shade = None if sweep is None else i / (len(values) - 1)
+            found.append((group, act, [*_written(name), *given], shade))
+    if custom and len(custom) != len(found):
+        raise UsageError(
+            f"--label given {len(custom)} times for {len(found)} activations: one each"
+        )
+    mixed = len({act.dialect for _, act, _, _ in found}) > 1
+    out = []
+    for k, (group, act, keys, shade) in enumerate(found):
+        label = _label(act, keys, act.dialect if mixed else "", custom[k] if custom else "")
+        column = _column(act, keys) if sweep else act.spec
+        swept = "" if sweep is None else _shown(act, [sweep.key])[0][0]
+        shown = f"{column}@{act.dialect}" if mixed else column
+        out.append(Member(act, label, shown, group, shade, swept))
+    return out
+
+
+def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
+    from actcli.catalog.registry import takes
+
+    key = sweep.key
+    if key in items:
+        raise UsageError(f"--sweep {key} and --param {key} both set {key}: give it once")
+    for name in names:
+        if not takes(name, key):
+            act = activation(name, None, None, notes=False)
+            known = ", ".join(p.name for p in act.definition.params) or "none"
+            raise UsageError(
+                f"--sweep {key}: {act.name} has no parameter {key!r} (parameters: {known})"
+            )
+
+
+def _written(name: str) -> list[str]:
+    from actcli.catalog.registry import parse_spec
+
+    written = parse_spec(name)[1]
+    written.pop("dialect", None)
+    return list(written)
+
+
+def _shown(act: Activation, keys: list[str]) -> list[tuple[str, str]]:
+    """The parameters the user set, canonically named, in the definition's order."""
+    from actcli.families import number
+
+    wanted = set()
+    for key in keys:
+        p = act.definition.param(key)
+        wanted.add(p.name if p is not None else key)
+    return [
+        (p.name, v if isinstance(v := act.params[p.name], str) else number(float(v)))
+        for p in act.definition.params
+        if p.name in wanted
+    ]
+
+
+def _label(act: Activation, keys: list[str], dialect: str, custom: str) -> Label:
+    from actcli.curves import Label
+
+    return Label(act.name, tuple(_shown(act, keys)), dialect, custom)
+
+
+def _column(act: Activation, keys: list[str]) -> str:
+    """``name:key=value,...`` with every parameter set, the swept one too (even at its default)."""
+    shown = _shown(act, keys)
+    return act.name + ":" + ",".join(f"{k}={v}" for k, v in shown) if shown else act.spec

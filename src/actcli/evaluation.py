@@ -9,7 +9,7 @@ shortest string of *that* type (0.1, not 0.10000000149011612).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,9 +66,9 @@ def _round(values: np.ndarray, dtype: np.dtype[Any]) -> tuple[np.ndarray, int, i
     return narrow, overflow, flushed
 
 
-def column_name(act: Activation, order: int) -> str:
+def column_name(name: str, order: int) -> str:
     """``gelu``, ``dgelu`` (first derivative) or ``d2gelu`` (second)."""
-    return ("", "d", "d2")[order] + act.name
+    return ("", "d", "d2")[order] + name
 
 
 def describe(act: Activation, order: int, dtype: str, jacobian: bool) -> dict[str, Any]:
@@ -89,34 +89,51 @@ def _apply(fn: Any, x: np.ndarray, dtype: str, report: Report) -> tuple[np.ndarr
     result rounded once. x comes back as float64, so that it is written as the exact value
     the function saw (-7.6875, not bfloat16's shortest "-7.7", which reads back as -7.7); the
     result keeps the narrow dtype, written as the shortest string that reads back as it."""
+    exact = _input(x, dtype, report)
+    return exact, _output(fn(exact), dtype, report)
+
+
+def _input(x: np.ndarray, dtype: str, report: Report) -> np.ndarray:
+    """x rounded to dtype and back to float64: the exact values a dtype kernel receives."""
     if dtype == "float64":
-        return x, np.asarray(fn(x), dtype=np.float64)
-    dt = numpy_dtype(dtype)
-    xd, over, flush = _round(x, dt)
+        return x
+    xd, over, flush = _round(x, numpy_dtype(dtype))
     report.input_overflow += over
     report.input_flushed += flush
-    exact = xd.astype(np.float64)
-    y, over, flush = _round(np.asarray(fn(exact), dtype=np.float64), dt)
+    return xd.astype(np.float64)
+
+
+def _output(y: Any, dtype: str, report: Report) -> np.ndarray:
+    """A float64 result, rounded once to dtype."""
+    if dtype == "float64":
+        return np.asarray(y, dtype=np.float64)
+    narrow, over, flush = _round(np.asarray(y, dtype=np.float64), numpy_dtype(dtype))
     report.overflow += over
     report.flushed += flush
-    return exact, y
+    return narrow
 
 
 def elementwise(
-    act: Activation, blocks: Iterable[np.ndarray], order: int, dtype: str, report: Report
+    acts: Sequence[Activation],
+    blocks: Iterable[np.ndarray],
+    order: int,
+    dtype: str,
+    report: Report,
 ) -> Iterator[Block]:
-    """Blocks of the columns x and f(x) (or f′, f″), in input order, one per input block."""
+    """Blocks of the columns x and f(x) (or f′, f″) of each activation (a family has
+    several), in input order, one per input block."""
 
-    def fn(x: np.ndarray) -> Any:
+    def fn(act: Activation, x: np.ndarray) -> Any:
         return act(x) if order == 0 else act.derivative(x, order)
 
     for block in blocks:
         if block.ndim == 2 and block.shape[1] != 1:
             raise UsageError(
-                f"{act.name} is elementwise: pick one column (by name or 1-based index)",
+                f"{acts[0].name} is elementwise: pick one column (by name or 1-based index)",
                 option="column",
             )
-        yield list(_apply(fn, block.reshape(-1), dtype, report))
+        x = _input(block.reshape(-1), dtype, report)
+        yield [x, *(_output(fn(act, x), dtype, report) for act in acts)]
 
 
 def vector(

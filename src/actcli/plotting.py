@@ -274,8 +274,9 @@ def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
         if not positive.size:
             raise UsageError("a log y axis needs positive values; none to draw (try --symlogy)")
         ax.set_yscale("log")
-        ax.set_ylim(10.0 ** np.floor(np.log10(positive.min())), 10.0 ** np.ceil(
-            np.log10(positive.max())))  # fmt: skip
+        low, high = np.log10(positive.min()), np.log10(positive.max())
+        pad = 0.05 * (high - low) or 0.5  # decades: no curve on the frame
+        ax.set_ylim(10.0 ** (low - pad), 10.0 ** (high + pad))
         return
     lo, hi = y_limits(panel.curves, panel.x)
     if scale == "symlog":

@@ -24,6 +24,7 @@ from actcli.cli.options import (
     DtypeOption,
     EveryOption,
     FormatOption,
+    InfPolicy,
     InfPolicyOption,
     InputOption,
     NameArg,
@@ -34,6 +35,7 @@ from actcli.cli.options import (
     RangeOption,
     SpecialOption,
     StepsOption,
+    SweepOption,
     TemperatureOption,
     ValuesArg,
     refuse_unused,
@@ -63,6 +65,7 @@ def eval_command(
     range_: RangeOption = None,
     steps: StepsOption = None,
     params: ParamOption = None,
+    sweep: SweepOption = None,
     dialect: DialectOption = None,
     dtype: DtypeOption = Dtype.float64,
     fmt: FormatOption = OutputFormat.auto,
@@ -106,11 +109,11 @@ def eval_command(
 
       actcli eval gelu --all bfloat16 --dtype bfloat16 -o golden.npz
     """
-    act = specs.activation(name, params, dialect, temperature, inf_policy)
+    acts = _family(name, params, dialect, sweep, temperature, inf_policy)
     request = _request(values, range_, steps, input_file, column, every, special)
     _check_output(output_file, fmt, precision, no_header)
     run(
-        act,
+        acts,
         0,
         request,
         dtype,
@@ -125,6 +128,7 @@ def diff_command(
     range_: RangeOption = None,
     steps: StepsOption = None,
     params: ParamOption = None,
+    sweep: SweepOption = None,
     dialect: DialectOption = None,
     dtype: DtypeOption = Dtype.float64,
     fmt: FormatOption = OutputFormat.auto,
@@ -159,18 +163,44 @@ def diff_command(
 
       actcli diff softmax 1 2 3
     """
-    act = specs.activation(name, params, dialect, temperature, inf_policy)
-    if act.kind == "vector" and order == 2:
-        raise UsageError(f"diff {act.name}: vector activations have a Jacobian, not --order 2")
+    acts = _family(name, params, dialect, sweep, temperature, inf_policy)
+    if acts[0][0].kind == "vector" and order == 2:
+        raise UsageError(
+            f"diff {acts[0][0].name}: vector activations have a Jacobian, not --order 2"
+        )
     request = _request(values, range_, steps, input_file, column, every, special)
     _check_output(output_file, fmt, precision, no_header)
     run(
-        act,
+        acts,
         order,
         request,
         dtype,
         Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
     )
+
+
+def _family(
+    name: str,
+    params: list[str] | None,
+    dialect: str | None,
+    sweep: list[str] | None,
+    temperature: float | None,
+    inf_policy: InfPolicy | None,
+) -> list[tuple[Activation, str]]:
+    """NAME and the name of its column, or with --sweep each member of the family and its
+    column (``leaky_relu:negative_slope=0.1``): elementwise activations only."""
+    if not sweep:
+        act = specs.activation(name, params, dialect, temperature, inf_policy)
+        return [(act, act.name)]
+    if temperature is not None or inf_policy is not None:
+        raise UsageError("--temperature and --inf-policy are for softmax, not with --sweep")
+    members = specs.members([name], params, dialect, sweep)
+    if members[0].act.kind == "vector":
+        raise UsageError(
+            f"--sweep: {members[0].act.name} is a vector activation; a family is one column "
+            "per value, for elementwise ones (compare or plot draw vector families)"
+        )
+    return [(m.act, m.column) for m in members]
 
 
 def _request(
@@ -213,10 +243,18 @@ def _check_output(
     refuse_unused(text_only, f"text output, not -o {path.name}")
 
 
-def run(act: Activation, order: int, request: reading.Request, dtype: Dtype, shown: Shown) -> None:
-    """Read, evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector), write."""
+def run(
+    acts: list[tuple[Activation, str]],
+    order: int,
+    request: reading.Request,
+    dtype: Dtype,
+    shown: Shown,
+) -> None:
+    """Read, evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector), write: one
+    activation, or a family's members side by side (each with its column's name)."""
     from actcli import evaluation
 
+    act = acts[0][0]
     lost: Counter[str] = Counter()
     blocks = reading.blocks(request, sys.stdin.buffer, sys.stdin.isatty(), lost)
     report = evaluation.Report(dtype=dtype.value)
@@ -226,13 +264,15 @@ def run(act: Activation, order: int, request: reading.Request, dtype: Dtype, sho
         )
         results: Iterable[list[np.ndarray]] = [block]
     else:
-        columns = ["x", evaluation.column_name(act, order)]
+        columns = ["x", *(evaluation.column_name(column, order) for _, column in acts)]
         # three stages on their own threads: parse, evaluate, write (polars and numpy work
         # outside the GIL, so they overlap)
         results = reading.read_ahead(
-            evaluation.elementwise(act, blocks, order, dtype.value, report)
+            evaluation.elementwise([a for a, _ in acts], blocks, order, dtype.value, report)
         )
     meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
+    if len(acts) > 1:
+        meta["family"] = [column for _, column in acts]
     inputs = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
     table = Table(columns, [], title=_title(meta), meta=meta, inputs=inputs)
     if shown.path is not None:

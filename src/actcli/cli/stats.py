@@ -147,6 +147,11 @@ def _figure(act: Activation, table: Table, path: Path) -> None:
         return curves.Curve(label, key, 0, [curves.Piece(x, y)])
 
     lines = [line("q (variance)", "q", 1), line("gradient factor", "g", 4)]
-    fig = plotting.figure([plotting.Panel(lines, x, xlabel="layer")], title=table.title)
+    values = np.concatenate([c.y for c in lines])
+    finite = values[np.isfinite(values)]
+    # a vanishing (or exploding) gradient spans decades: only a log axis shows it
+    decades = finite.size and finite.min() > 0 and finite.max() / finite.min() > 100
+    panel = plotting.Panel(lines, x, xlabel="layer", yscale="log" if decades else None)
+    fig = plotting.figure([panel], title=table.title)
     figures.save(fig, path, [act], table.title)
     output.note(f"wrote {path}")

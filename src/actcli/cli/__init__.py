@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("compare", "compare_command"),
     "stats": ("stats", "stats_command"),
     "check": ("check", "check_command"),
+    "train": ("train", "train_command"),
 }
 
 

@@ -1,0 +1,407 @@
+"""What ``train`` computes: a small multilayer perceptron trained with an activation's own f and f′.
+
+The network is numpy matrices and nothing else: L hidden layers of H units with the activation
+under study, then an output layer that follows the task (sigmoid with binary cross-entropy for
+two classes, softmax with cross-entropy for more, identity with squared error for a
+regression). Backpropagation uses ``Activation.derivative``, so whatever actcli can evaluate
+(a catalog name, ``name:k=v``, a dialect's kink rule, a formula in x) it can train with.
+
+Training is full-batch: every epoch is one forward pass over all the points (the held-out ones
+ride along, so that their accuracy costs no second pass) and one update, by gradient descent or
+Adam. The inputs are standardised with the training points' mean and deviation. Weights are
+drawn from N(0, g²/fan-in): g = 1 for the first layer (its inputs have unit variance) and, for
+every later one, the variance-preserving gain g = 1/√E[f(z)²] that ``stats`` computes for the
+activation (its inputs are f of unit-variance pre-activations). Every activation starts from
+the same draws, scaled by its gain, so that runs differ only by the activation.
+
+After every epoch the run records the loss, both accuracies (R² for a regression), the
+fraction of dead hidden units (f′ = 0 on every training point) and the norm of the gradient
+reaching each weight matrix. A loss or gradient that stops being finite ends the run there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from actcli import datasets
+from actcli.catalog.registry import Activation
+from actcli.errors import DataError, UsageError
+
+MAX_LAYERS = 16
+MAX_HIDDEN = 128
+MAX_EPOCHS = 10_000
+TARGET = 0.95  # the held-out accuracy (or R²) whose first epoch is reported
+HISTORY_POINTS = 201  # epochs kept in the JSON history, evenly spread, first and last included
+OPTIMIZERS = ("gd", "adam")
+OUTPUTS = ("sigmoid", "softmax", "identity")
+LEARNING_RATES = {"gd": 0.5, "adam": 0.01}
+ADAM = (0.9, 0.999, 1e-8)  # β₁, β₂, ε: Kingma & Ba's defaults
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One training request; ``lr`` and ``output`` None: the optimizer's and the task's."""
+
+    data: str = "circles"
+    samples: int = 512
+    noise: float = 0.1
+    classes: int | None = None
+    layers: int = 2
+    hidden: int = 16
+    epochs: int = 500
+    lr: float | None = None
+    optimizer: str = "gd"
+    output: str | None = None
+    bias: float = 0.0
+    seed: int = 0
+
+    @property
+    def rate(self) -> float:
+        return LEARNING_RATES[self.optimizer] if self.lr is None else self.lr
+
+
+@dataclass
+class Network:
+    """Weights (fan-in × fan-out) and biases, with the standardisation of the inputs."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    shift: np.ndarray
+    scale: np.ndarray
+
+
+@dataclass
+class History:
+    """One entry per epoch run (epoch 0 is the initial network)."""
+
+    loss: np.ndarray
+    train: np.ndarray  # accuracy, or R²
+    held_out: np.ndarray
+    dead: np.ndarray  # fraction of hidden units with f′ = 0 on every training point
+    gradients: np.ndarray  # (epochs, layers + 1): ‖∂L/∂W‖ of each weight matrix
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return np.arange(len(self.loss))
+
+
+@dataclass
+class Run:
+    """One activation's training: its history and the last finite network."""
+
+    activation: Activation
+    label: str  # how tables, legends and notes name it
+    gain: float
+    history: History
+    network: Network
+    stopped: int | None = None  # the epoch at which the loss stopped being finite
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reached(self) -> int | None:
+        """The first epoch with a held-out accuracy (R²) of at least TARGET."""
+        hits = np.flatnonzero(self.history.held_out >= TARGET)
+        return int(hits[0]) if hits.size else None
+
+
+@dataclass
+class Report:
+    settings: Settings
+    data: datasets.Dataset
+    output: str  # the output layer: sigmoid, softmax or identity
+    loss: str  # what it minimises, in words
+    runs: list[Run]
+
+
+def train(acts: list[Activation], settings: Settings, labels: list[str] | None = None) -> Report:
+    """Train one network per activation on the data set of ``settings``; ``labels`` name the
+    runs (default: the activations' specs)."""
+    _check(acts, settings)
+    rng = np.random.default_rng([settings.seed, 0])
+    data = datasets.make(settings.data, settings.samples, settings.noise, settings.classes, rng)
+    output = _output(data, settings.output)
+    widths = [2] + [settings.hidden] * settings.layers + [_width(data, output)]
+    draws = [  # the same for every activation
+        np.random.default_rng([settings.seed, 1]).standard_normal((a, b))
+        for a, b in itertools.pairwise(widths)
+    ]
+    names = labels or [act.spec for act in acts]
+    runs = [
+        _fit(act, name, data, output, draws, settings)
+        for act, name in zip(acts, names, strict=True)
+    ]
+    return Report(settings, data, output, LOSSES[output], runs)
+
+
+def _check(acts: list[Activation], settings: Settings) -> None:
+    for act in acts:
+        if act.kind != "elementwise":
+            raise UsageError(
+                f"{act.name} is a vector activation: a hidden layer applies its activation "
+                "to each unit on its own (give an elementwise one)"
+            )
+    bounds = {"layers": MAX_LAYERS, "hidden": MAX_HIDDEN, "epochs": MAX_EPOCHS}
+    for option, most in bounds.items():
+        value = getattr(settings, option)
+        if not 1 <= value <= most:
+            raise UsageError(f"must be between 1 and {most}, got {value}", option=option)
+    if settings.optimizer not in OPTIMIZERS:
+        raise UsageError(f"unknown optimizer {settings.optimizer!r}: gd or adam")
+    if not (math.isfinite(settings.rate) and settings.rate > 0):
+        raise UsageError(f"the learning rate must be finite and > 0, got {settings.rate}")
+    if not math.isfinite(settings.bias):
+        raise UsageError(f"the initial bias must be finite, got {settings.bias}")
+
+
+# ---------------------------------------------------------------------------------- output layer
+
+LOSSES = {
+    "sigmoid": "binary cross-entropy",
+    "softmax": "cross-entropy",
+    "identity": "mean squared error",
+}
+
+
+def _output(data: datasets.Dataset, asked: str | None) -> str:
+    """The output layer the task calls for, or the one asked for if it fits the task."""
+    task = "identity" if not data.classes else "sigmoid" if data.classes == 2 else "softmax"
+    if asked is None or asked == task:
+        return task
+    if asked not in OUTPUTS:
+        raise UsageError(f"unknown output layer {asked!r}: one of {', '.join(OUTPUTS)}")
+    if not data.classes:
+        raise UsageError(f"{data.name} is a regression: its output layer is identity")
+    if asked == "sigmoid":
+        raise UsageError(f"sigmoid is for two classes; {data.name} has {data.classes}")
+    return asked
+
+
+def _width(data: datasets.Dataset, output: str) -> int:
+    return 1 if not data.classes or (output != "softmax" and data.classes == 2) else data.classes
+
+
+def _targets(data: datasets.Dataset, y: np.ndarray, width: int) -> np.ndarray:
+    """Labels as the output layer's targets: a column of 0/1, one-hot rows, or the values."""
+    if not data.classes:
+        return y[:, None]
+    if width == 1:
+        return y[:, None].astype(np.float64)
+    one_hot: np.ndarray = np.eye(width)[y]
+    return one_hot
+
+
+class _Loss:
+    """The output layer's mean loss over the rows, and its gradient with respect to the
+    layer's input z.
+
+    The cross-entropies are taken from the logits through actcli's own log_sigmoid and
+    log_softmax, never as the log of a rounded probability. For two classes, with
+    s = ±z (+ for class 1), the loss is −log σ(s) and its gradient σ(z) − y = ±expm1(log σ(s)):
+    one call, and a tiny gradient of a well-classified point is not rounded to 0.
+    """
+
+    def __init__(self, output: str) -> None:
+        import actcli
+
+        self.output = output
+        self.log = actcli.get("log_softmax" if output == "softmax" else "log_sigmoid")
+
+    def __call__(self, z: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+        n = len(z)
+        if self.output == "identity":
+            error = z - target
+            return float(np.mean(error * error)), 2.0 * error / error.size
+        if self.output == "sigmoid":
+            sign = 2.0 * target - 1.0
+            log_p = np.asarray(self.log(sign * z))
+            return float(-np.mean(log_p)), sign * np.expm1(log_p) / n
+        log_p = np.asarray(self.log(z, axis=-1))
+        return float(-np.sum(target * log_p) / n), (np.exp(log_p) - target) / n
+
+
+def decide(output: str, z: np.ndarray) -> np.ndarray:
+    """The class each row of the output layer's input z predicts."""
+    if z.shape[1] > 1:
+        classes: np.ndarray = np.argmax(z, axis=1)
+        return classes
+    # one output: a logit (cut at 0) or, under identity, the class itself (cut at ½)
+    return (z[:, 0] > (0.5 if output == "identity" else 0.0)).astype(np.int64)
+
+
+def _score(data: datasets.Dataset, output: str, z: np.ndarray, y: np.ndarray) -> float:
+    """Accuracy, or R² for a regression."""
+    if data.classes:
+        return float(np.mean(decide(output, z) == y))
+    residual = float(np.sum((z[:, 0] - y) ** 2))
+    total = float(np.sum((y - y.mean()) ** 2))
+    return 1.0 - residual / total if total > 0 else math.nan
+
+
+# ---------------------------------------------------------------------------------- the network
+
+
+def _initial(
+    act: Activation, data: datasets.Dataset, draws: list[np.ndarray], settings: Settings
+) -> tuple[Network, float]:
+    from actcli import stats
+
+    gain = stats.moments(act).gain
+    if not (math.isfinite(gain) and gain > 0):  # E[f²] = 0: f is 0 almost everywhere
+        gain = 1.0
+    weights = [d * (1.0 if i == 0 else gain) / math.sqrt(d.shape[0]) for i, d in enumerate(draws)]
+    biases = [np.full(w.shape[1], settings.bias if i < settings.layers else 0.0)
+              for i, w in enumerate(weights)]  # fmt: skip
+    shift = data.x_train.mean(axis=0)
+    scale = data.x_train.std(axis=0)
+    return Network(weights, biases, shift, np.where(scale > 0, scale, 1.0)), gain
+
+
+def forward(
+    net: Network, act: Activation, x: np.ndarray, slopes: bool = True
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """The output layer's input z for the points x, each layer's input, and (``slopes``) f′
+    of each hidden layer's pre-activations."""
+    h = (x - net.shift) / net.scale
+    inputs, derivatives = [h], []
+    for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        z = h @ w + b
+        h = np.asarray(act(z))
+        if slopes:
+            derivatives.append(np.asarray(act.derivative(z)))
+        inputs.append(h)
+    return h @ net.weights[-1] + net.biases[-1], inputs, derivatives
+
+
+def _backward(
+    net: Network, inputs: list[np.ndarray], slopes: list[np.ndarray], dz: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """∂L/∂W and ∂L/∂b of every layer, from ∂L/∂z of the output layer (rows: training points)."""
+    n = len(dz)
+    dw, db = [], []
+    for i in range(len(net.weights) - 1, -1, -1):
+        dw.append(inputs[i][:n].T @ dz)
+        db.append(dz.sum(axis=0))
+        if i:
+            dz = (dz @ net.weights[i].T) * slopes[i - 1][:n]
+    return dw[::-1], db[::-1]
+
+
+class _Optimizer:
+    """Gradient descent, or Adam (bias-corrected moments)."""
+
+    def __init__(self, kind: str, rate: float, params: list[np.ndarray]) -> None:
+        self.kind, self.rate, self.step = kind, rate, 0
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> list[np.ndarray]:
+        """New arrays (the old ones stay the last finite network if these overflow)."""
+        if self.kind == "gd":
+            return [p - self.rate * g for p, g in zip(params, grads, strict=True)]
+        beta1, beta2, eps = ADAM
+        self.step += 1
+        self.m = [beta1 * m + (1 - beta1) * g for m, g in zip(self.m, grads, strict=True)]
+        self.v = [beta2 * v + (1 - beta2) * g * g for v, g in zip(self.v, grads, strict=True)]
+        c1, c2 = 1 - beta1**self.step, 1 - beta2**self.step
+        return [
+            p - self.rate * (m / c1) / (np.sqrt(v / c2) + eps)
+            for p, m, v in zip(params, self.m, self.v, strict=True)
+        ]
+
+
+def _fit(
+    act: Activation,
+    label: str,
+    data: datasets.Dataset,
+    output: str,
+    draws: list[np.ndarray],
+    settings: Settings,
+) -> Run:
+    net, gain = _initial(act, data, draws, settings)
+    n = len(data.x_train)
+    points = np.concatenate([data.x_train, data.x_test])
+    target = _targets(data, data.y_train, draws[-1].shape[1])
+    optimizer = _Optimizer(settings.optimizer, settings.rate, net.weights + net.biases)
+    loss_of = _Loss(output)
+    rows: list[tuple[float, float, float, float, list[float]]] = []
+    good, grads, stopped = net, None, None
+    for epoch in range(settings.epochs + 1):
+        try:
+            # a run that diverges overflows: that ends it (stopped), it is not a warning
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                if grads is not None:
+                    params = optimizer.update(good.weights + good.biases, grads)
+                    k = len(good.weights)
+                    net = Network(params[:k], params[k:], good.shift, good.scale)
+                z, inputs, slopes = forward(net, act, points)
+                loss, dz = loss_of(z[:n], target)
+                dw, db = _backward(net, inputs, slopes, dz)
+                norms = [float(np.linalg.norm(g)) for g in dw]
+        except FloatingPointError:
+            stopped = epoch
+            break
+        if not math.isfinite(loss) or not all(map(math.isfinite, norms)):
+            stopped = epoch
+            break
+        dead = float(np.mean([np.all(s[:n] == 0, axis=0) for s in slopes]))
+        train_score = _score(data, output, z[:n], data.y_train)
+        rows.append((loss, train_score, _score(data, output, z[n:], data.y_test), dead, norms))
+        good, grads = net, dw + db
+    if not rows:
+        raise DataError(f"{label}: the initial network's loss is not finite")
+    loss_, train_, held_, dead_, norms_ = zip(*rows, strict=True)
+    history = History(
+        np.array(loss_), np.array(train_), np.array(held_), np.array(dead_), np.array(norms_)
+    )
+    notes = _notes(label, history, stopped, settings)
+    return Run(act, label, gain, history, good, stopped, notes)
+
+
+def _notes(label: str, history: History, stopped: int | None, settings: Settings) -> list[str]:
+    notes = []
+    if history.dead[0] == 1.0:
+        notes.append(
+            f"{label}: f′ = 0 on every training point of every hidden unit, so no gradient "
+            "reaches the hidden layers: it cannot be trained by gradient descent (only the "
+            "output layer learns)"
+        )
+    if stopped is not None:
+        notes.append(
+            f"{label}: the loss is not finite at epoch {stopped}: stops there "
+            f"(the report is that of epoch {stopped - 1}; try a learning rate below "
+            f"{settings.rate:g})"
+        )
+    return notes
+
+
+# ---------------------------------------------------------------------------------- views
+
+
+def sampled(epochs: int) -> np.ndarray:
+    """At most HISTORY_POINTS of ``epochs`` epochs, evenly spread, the first and last included."""
+    return np.unique(np.linspace(0, epochs - 1, min(epochs, HISTORY_POINTS)).round().astype(int))
+
+
+def region_grid(data: datasets.Dataset, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y of a steps × steps grid over every point, with a margin of a tenth."""
+    points = np.concatenate([data.x_train, data.x_test])
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = 0.1 * np.maximum(hi - lo, 1e-9)
+    xs, ys = (np.linspace(lo[i] - pad[i], hi[i] + pad[i], steps) for i in (0, 1))
+    return xs, ys
+
+
+def regions(report: Report, run: Run, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """What the trained network predicts at each point of the grid xs × ys, as an array of
+    len(ys) rows: the class, or the value of a regression."""
+    gx, gy = np.meshgrid(xs, ys)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    # the last finite network may still overflow far from the data: inf is still a decision
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = forward(run.network, run.activation, points, slopes=False)[0]
+    shown = decide(report.output, z) if report.data.classes else z[:, 0]
+    return shown.reshape(gx.shape)

@@ -18,11 +18,16 @@ from pathlib import Path
 
 # (file, command): a command writing a figure takes the file as -o; the others' stdout is it
 SAMPLES: list[tuple[str, str]] = [
-    ("seed_six.png", "plot step sigmoid tanh relu leaky_relu softmax -d --range -4 4"),
-    ("seed_six.svg", "plot step sigmoid tanh relu leaky_relu softmax -d --range -4 4"),
+    ("seed_six.png", "plot step sigmoid tanh relu leaky_relu softmax -d -r -4 4 --grid"),
+    ("seed_six.svg", "plot step sigmoid tanh relu leaky_relu softmax -d -r -4 4 --grid"),
+    ("leaky_relu_slopes.png", "plot leaky_relu --sweep negative_slope=0.01,0.1,0.2,0.3 -r -3 3"),
+    ("elu_alphas.png", "plot elu --sweep alpha=0.5,1,1.5,2 -d --range -4 3"),
+    ("smooth_column.pdf", "plot gelu silu mish -d --range -4 4 --size column --font serif"),
+    ("smooth_column.png", "plot gelu silu mish -d --range -4 4 --size column --font serif"),
+    ("vanishing_gradient.png", "stats sigmoid --layers 30 --gain 1"),
     ("smooth_family.png", "compare gelu silu mish elu selu softplus --range -4 4 --grid"),
     ("sigmoid_vs_hard_sigmoid.png", "compare sigmoid hard_sigmoid --range -6 6 --diff"),
-    ("gelu_exact_vs_tanh.png", "compare gelu gelu:approximate=tanh --range -6 6 --diff"),
+    ("gelu_exact_vs_tanh.png", "compare gelu gelu:approximate=tanh -r -6 6 --diff --metric ulp"),
     ("relu_kinks_dark.png", "plot relu leaky_relu:negative_slope=0.1 -dd --style dark"),
     ("relu_gelu_terminal.txt", "plot relu gelu -d --terminal --ascii --width 70 --height 16"),
     ("compare_smooth.txt", "compare gelu silu mish --range -4 4 --format table"),

@@ -87,7 +87,8 @@ def eval_command(
     .npz) or stdin; or --all DTYPE: every finite value of bfloat16 or float16 (±0 both;
     --special adds ±inf and nan), or every float32 in --range A B. --dtype D rounds x to D and
     the result once to D; x is written as the exact value evaluated. -o FILE.npy|.npz writes
-    the columns as a numpy golden table instead.
+    the columns as a numpy golden table instead. --sweep KEY=V1,V2,... (or KEY=A:B:N) adds
+    one column per value of a parameter (elu:alpha=0.5, elu:alpha=1, ...).
 
     Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.
     Input: one number per line, or CSV/TSV/whitespace columns with --column (a header row is
@@ -106,6 +107,8 @@ def eval_command(
       seq -5 0.5 5 | actcli eval gelu | column -s, -t
 
       actcli eval leaky_relu:negative_slope=0.2 -i data.csv -c x -f json
+
+      actcli eval elu --sweep alpha=0.5,1,2 --range -2 0 --steps 5
 
       actcli eval gelu --all bfloat16 --dtype bfloat16 -o golden.npz
     """
@@ -151,7 +154,7 @@ def diff_command(
     At kinks the derivative follows the dialect's convention (relu′(0) = 0; leaky_relu′(0) is
     the slope in torch and 1 in jax). For vector activations the output is the Jacobian of one
     vector: one row per output, one column per input. CSV header: x,dNAME (d2NAME for f″).
-    Input as for eval.
+    Input and --sweep as for eval.
 
     Examples:
 
@@ -271,7 +274,10 @@ def run(
             evaluation.elementwise([a for a, _ in acts], blocks, order, dtype.value, report)
         )
     meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
-    if len(acts) > 1:
+    if len(acts) > 1:  # a family: the parameters its members share, and its columns
+        meta["params"] = {
+            k: v for k, v in act.params.items() if all(a.params[k] == v for a, _ in acts)
+        }
         meta["family"] = [column for _, column in acts]
     inputs = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
     table = Table(columns, [], title=_title(meta), meta=meta, inputs=inputs)
@@ -297,4 +303,6 @@ def _title(meta: dict[str, Any]) -> str:
     params = ", ".join(f"{k}={v}" for k, v in meta["params"].items())
     what = {"value": "", "derivative": "d/dx ", "second derivative": "d²/dx² ", "jacobian": "∂/∂x "}
     head = f"{what[meta['quantity']]}{meta['activation']}" + (f"({params})" if params else "")
+    if "family" in meta:
+        head += f", a family of {len(meta['family'])}"
     return f"{head} · dialect {meta['dialect']} · {meta['dtype']}"

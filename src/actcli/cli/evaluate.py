@@ -278,6 +278,7 @@ def run(
         meta["params"] = {
             k: v for k, v in act.params.items() if all(a.params[k] == v for a, _ in acts)
         }
+        meta["spec"] = act.name  # no one spec: each column's name is its member's
         meta["family"] = [column for _, column in acts]
     inputs = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
     table = Table(columns, [], title=_title(meta), meta=meta, inputs=inputs)

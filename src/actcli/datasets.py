@@ -3,13 +3,13 @@
 No download and no new dependency: the same seed gives the same points, bit for bit. Every
 set has ``samples`` points in the plane, split evenly between the classes (the first classes
 take the remainder); ``noise`` is the standard deviation of the Gaussian added to each
-coordinate. With angles θ ~ U[0, 2π), t ~ U[0, 1] and u ~ U[−1, 1]², per class k of K:
+coordinate (to the target, for the regression). With angles θ ~ U[0, 2π), t ~ U[0, 1] and u ~ U[−1, 1]², per class k of K:
 
 - circles: (cos θ, sin θ) for class 0, ½(cos θ, sin θ) for class 1.
 - moons: (cos πt, sin πt) for class 0, (1 − cos πt, ½ − sin πt) for class 1.
 - xor: u, of class 1 where u₁·u₂ > 0 (the label is the noiseless point's).
 - spiral: t(cos φ, sin φ) with φ = 2πk/K + 4t, K = ``classes`` arms (2 by default).
-- linear: u with the target y = u₁ − 2u₂ + ½ + noise·N(0, 1): a regression.
+- linear: u, with the target y = u₁ − 2u₂ + ½ + noise·N(0, 1): a regression.
 
 A quarter of the points, picked by a permutation drawn from the same generator, is held out.
 """
@@ -25,6 +25,7 @@ import numpy as np
 from actcli.errors import UsageError
 
 NAMES = ("circles", "moons", "xor", "spiral", "linear")
+REGRESSIONS = ("linear",)
 HELD_OUT = 0.25
 MIN_SAMPLES = 20  # 5 held out: anything less makes a held-out accuracy meaningless
 MAX_SAMPLES = 10_000
@@ -78,7 +79,7 @@ def _spiral(rng: np.random.Generator, k: np.ndarray, arms: int) -> tuple[np.ndar
 
 def _linear(rng: np.random.Generator, k: np.ndarray, _: int) -> tuple[np.ndarray, np.ndarray]:
     u = rng.uniform(-1.0, 1.0, (k.size, 2))
-    return u, u[:, 0] - 2.0 * u[:, 1] + 0.5  # the caller adds the target's noise
+    return u, u[:, 0] - 2.0 * u[:, 1] + 0.5  # make() adds the target's noise
 
 
 GENERATORS: dict[str, Generator] = {
@@ -106,8 +107,9 @@ def make(
     k = np.arange(samples) % max(arms, 1)  # balanced: class k gets every K-th point
     k = np.sort(k, kind="stable")
     x, y = GENERATORS[name](rng, k, arms)
-    x = x + noise * rng.standard_normal(x.shape)
-    if not arms:
+    if arms:
+        x = x + noise * rng.standard_normal(x.shape)
+    else:  # a regression's noise is on what is measured: the target
         y = y + noise * rng.standard_normal(y.shape)
     order = rng.permutation(samples)
     test, train = order[: int(samples * HELD_OUT)], order[int(samples * HELD_OUT) :]
@@ -116,7 +118,7 @@ def make(
 
 def _classes(name: str, classes: int | None) -> int:
     """How many classes ``name`` has (0: a regression); only spiral takes a number."""
-    fixed = {"linear": 0, "spiral": None}.get(name, 2)
+    fixed = 0 if name in REGRESSIONS else None if name == "spiral" else 2
     if fixed is not None:
         if classes is not None and classes != fixed:
             has = "is a regression" if fixed == 0 else f"has {fixed} classes"

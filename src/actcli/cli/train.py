@@ -88,7 +88,8 @@ def train_command(
     hidden: Annotated[int, _bounded("--hidden", 1, training.MAX_HIDDEN, "Units per layer")] = 16,
     epochs: Annotated[int, _bounded("--epochs", 1, training.MAX_EPOCHS, "Full-batch epochs")] = 500,
     lr: Annotated[
-        float | None, typer.Option("--lr", help="Learning rate (default: gd 0.5, adam 0.01).")
+        float | None,
+        typer.Option("--lr", help="Learning rate (default: gd 0.5, 0.1 on linear; adam 0.01)."),
     ] = None,
     optimizer: Annotated[Optimizer, typer.Option("--optimizer")] = Optimizer.gd,
     output_layer: Annotated[

@@ -167,7 +167,7 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
             fig.supxlabel(look.xlabel or panels[0].xlabel, color=colours["fg"])
         heading = fig.suptitle(title, color=colours["fg"], fontsize="large") if title else None
         with _text_errors():
-            _fit(fig, axes[: len(panels)], heading, grow=look.size[1] is None)
+            _fit(fig, axes[: len(panels)], heading, look)
     return fig
 
 
@@ -234,7 +234,7 @@ def _draw(
     if panel.title:
         ax.set_title(panel.title, color=colours["fg"], fontsize="medium")
     if look.legend != "off":
-        _legend(ax, colours, outside=look.legend == "outside")
+        _legend(ax, colours)
 
 
 def _colour(
@@ -278,33 +278,31 @@ def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
         pad = 0.05 * (high - low) or 0.5  # decades: no curve on the frame
         ax.set_ylim(10.0 ** (low - pad), 10.0 ** (high + pad))
         return
-    lo, hi = y_limits(panel.curves, panel.x)
-    if scale == "symlog":
-        values = np.concatenate([np.abs(c.y) for c in panel.curves])
-        nonzero = values[np.isfinite(values) & (values > 0)]
-        # linear within a thousandth of the largest value, logarithmic beyond
-        ax.set_yscale("symlog", linthresh=float(nonzero.max()) * 1e-3 if nonzero.size else 1.0)
-        lo, hi = (min(lo, float(-values[np.isfinite(values)].max(initial=1.0)) if lo < 0 else lo),
-                  hi)  # fmt: skip
-    ax.set_ylim(lo, hi)
+    if scale == "symlog":  # the whole extent: the log part is there to show it
+        values = np.concatenate([c.y for c in panel.curves]) if panel.curves else np.array([])
+        finite = values[np.isfinite(values)]
+        lo, hi = min(float(finite.min(initial=0.0)), 0.0), max(float(finite.max(initial=0.0)), 0.0)
+        top = max(-lo, hi) or 1.0
+        ax.set_yscale("symlog", linthresh=top * 1e-3)  # linear within a thousandth of the top
+        ax.set_ylim(1.5 * lo or -top * 1e-3, 1.5 * hi or top * 1e-3)
+        return
+    ax.set_ylim(*y_limits(panel.curves, panel.x))
 
 
-def _legend(ax: Axes, colours: dict[str, str], *, outside: bool) -> None:
-    if outside:
-        legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize="small")
-        legend.set_gid("outside")
-    else:
-        legend = ax.legend(loc="best", fontsize="small", frameon=True)
+def _legend(ax: Axes, colours: dict[str, str]) -> None:
+    """The legend inside the axes where it covers the fewest points (_fit may move it)."""
+    legend = ax.legend(loc="best", fontsize="small", frameon=True)
     legend.get_frame().set_facecolor(colours["bg"])
     legend.get_frame().set_edgecolor(colours["grid"])
     for text in legend.get_texts():
         text.set_color(colours["fg"])
 
 
-def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, *, grow: bool) -> None:
+def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
     """Keep the title and the legends on the canvas: a title too wide is wrapped, then shrunk;
-    a legend that does not fit inside its axes goes below them, its labels wrapped to the
-    figure's width, in as many columns as fit; ``grow``: the figure grows by its height."""
+    a legend that does not fit inside its axes (or ``--legend outside``) goes below them, its
+    labels wrapped to the axes' width, in as many columns as fit; when the height follows the
+    layout, the figure grows by the legend's height."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
@@ -312,21 +310,20 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, *, grow: bool) -> None
     room = fig.bbox.width * 0.96
     if heading is not None:
         _fit_text(heading, room, renderer)
+    grow = 0.0
     for ax in axes:
         legend = ax.get_legend()
         if legend is None:
             continue
         box, frame = legend.get_window_extent(renderer), ax.bbox
-        # inside when it covers at most a third of the axes (else it hides curves)
-        inside = box.width <= frame.width * 0.9 and box.width * box.height <= frame.width * (
-            frame.height / 3)  # fmt: skip
-        if inside and legend.get_gid() != "outside":
-            continue
+        covers = box.width * box.height / (frame.width * frame.height)
+        if box.width <= 0.9 * frame.width and covers <= 1 / 3 and look.legend != "outside":
+            continue  # inside, hiding little
         # as wide as its axes: wider, it would squeeze the panels beside it in the layout
-        added = _below(ax, legend, renderer, min(room, ax.bbox.width * 1.1))
-        if grow and ax is axes[-1]:
-            width, height = fig.get_size_inches()
-            fig.set_size_inches(width, height + added / fig.dpi)
+        grow = max(grow, _below(ax, legend, renderer, min(room, ax.bbox.width * 1.1)))
+    if grow and look.size[1] is None:
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width, height + grow / fig.dpi)
     fig.draw_without_rendering()
 
 

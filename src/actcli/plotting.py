@@ -82,7 +82,7 @@ class Look:
     ylabel: str | None = None
     svg_paths: bool = False  # SVG text drawn as paths instead of kept as text
 
-    def rc(self) -> dict[str, Any]:
+    def rc(self) -> dict[Any, Any]:
         """The matplotlib settings behind the look: fonts, TeX, and embedded TrueType fonts
         in PDF and PostScript (Type 42: journals' checks reject Type 3)."""
         return {
@@ -261,7 +261,7 @@ def _tint(colour: str, background: str, amount: float) -> str:
         c + (b - c) * min(amount, 0.6)
         for c, b in zip(to_rgb(colour), to_rgb(background), strict=True)
     ]
-    return to_hex(mixed)
+    return to_hex((mixed[0], mixed[1], mixed[2]))
 
 
 def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
@@ -305,7 +305,7 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
     layout, the figure grows by the legend's height."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     fig.draw_without_rendering()
     room = fig.bbox.width * 0.96
     if heading is not None:
@@ -320,7 +320,7 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
         if box.width <= 0.9 * frame.width and covers <= 1 / 3 and look.legend != "outside":
             continue  # inside, hiding little
         # as wide as its axes: wider, it would squeeze the panels beside it in the layout
-        grow = max(grow, _below(ax, legend, renderer, min(room, ax.bbox.width * 1.1)))
+        grow = max(grow, _below(fig, ax, legend, renderer, min(room, ax.bbox.width * 1.1)))
     if grow and look.size[1] is None:
         width, height = fig.get_size_inches()
         fig.set_size_inches(width, height + grow / fig.dpi)
@@ -357,7 +357,7 @@ def _wrap(words: list[str], limit: int) -> list[str]:
     return lines
 
 
-def _below(ax: Axes, legend: Any, renderer: Any, room: float) -> float:
+def _below(fig: Figure, ax: Axes, legend: Any, renderer: Any, room: float) -> float:
     """Move ``legend`` under the axes' tick labels and x label, as wide as the figure allows;
     its height in pixels."""
     import textwrap
@@ -370,10 +370,11 @@ def _below(ax: Axes, legend: Any, renderer: Any, room: float) -> float:
     legend.remove()
     # below the tick labels and the x label, an offset in points: it holds when the layout
     # then shrinks the axes to make room for the legend
-    under = (ax.bbox.y0 - ax.get_tightbbox(renderer).y0) * 72 / ax.figure.dpi + 3
-    at = offset_copy(ax.transAxes, fig=ax.figure, y=-under, units="points")
+    tight = ax.get_tightbbox(renderer)
+    under = (ax.bbox.y0 - (tight.y0 if tight is not None else ax.bbox.y0)) * 72 / fig.dpi + 3
+    at = offset_copy(ax.transAxes, fig=fig, y=-under, units="points")
     size = legend.get_texts()[0].get_fontsize()
-    chars = max(int(room / (size * ax.figure.dpi / 72 * 0.55)), 12)
+    chars = max(int(room / (size * fig.dpi / 72 * 0.55)), 12)
     wrapped = [textwrap.fill(label, chars) for label in labels]
     for columns in range(min(len(labels), 4), 0, -1):
         new = ax.legend(handles, wrapped, loc="upper center", bbox_to_anchor=(0.5, 0.0),

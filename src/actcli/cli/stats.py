@@ -12,18 +12,25 @@ import typer
 from actcli.cli import figures, output, specs
 from actcli.cli.options import (
     DialectOption,
+    DpiOption,
+    FontOption,
     FormatOption,
+    ImageFormatOption,
     NameArg,
     NoColorOption,
     OutputOption,
     ParamOption,
     PrecisionOption,
+    SizeOption,
+    StyleOption,
+    refuse_unused,
 )
 from actcli.errors import UsageError
 from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
+    from actcli.plotting import Look
     from actcli.stats import Moments
 
 
@@ -39,6 +46,11 @@ def stats_command(
         float | None, typer.Option("--gain", help="Weight gain for --layers (default 1/√E[f²]).")
     ] = None,
     output_file: OutputOption = None,
+    image_format: ImageFormatOption = None,
+    size: SizeOption = None,
+    dpi: DpiOption = None,
+    style: StyleOption = None,
+    font: FontOption = None,
     params: ParamOption = None,
     dialect: DialectOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -52,7 +64,8 @@ def stats_command(
     gain 1/√E[f²], beside torch.nn.init.calculate_gain's where torch has one. Integrals are
     adaptive quadrature split at the kinks (≤ 1e-12 relative). --layers L propagates the
     pre-activation variance and the gradient factor through L layers initialised with that gain
-    (mean-field recursion); -o FILE plots them.
+    (mean-field recursion); -o FILE plots them (a log axis when they span decades; -o -
+    writes the image to standard output instead of the table).
 
     Examples:
 
@@ -71,16 +84,21 @@ def stats_command(
         raise UsageError("-o and --gain are for the --layers recursion: give --layers L")
     if layers is not None and mean != 0:
         raise UsageError("--layers follows zero-mean pre-activations: drop --mean")
-    if output_file is not None:
-        from actcli import plotting
-
-        plotting.check_output(output_file)
+    if output_file is None:
+        look = {"--size": size, "--dpi": dpi, "--style": style, "--font": font,
+                "--image-format": image_format}  # fmt: skip
+        refuse_unused(look, "the figure: give -o FILE")
+    else:
+        target = figures.destination(output_file, image_format)
+        appearance = figures.look(size, dpi, style, "7x4.5", font=font)
     m = stats.moments(act, mean, std, eps)
     table = _moments_table(act, m, mean, std, eps)
     if layers is not None:
         table = _layers_table(act, m, layers, gain, std, table.meta)
         if output_file is not None:
-            _figure(act, table, output_file)
+            _figure(act, table, target, appearance)
+            if target[0] is None:  # the image went to standard output
+                return
     output.emit(table, fmt, precision=precision, no_color=no_color)
 
 
@@ -136,7 +154,7 @@ def _layers_table(
     )
 
 
-def _figure(act: Activation, table: Table, path: Path) -> None:
+def _figure(act: Activation, table: Table, target: tuple[Path | None, str], look: Look) -> None:
     """q and the gradient factor against the layer index."""
     from actcli import curves, plotting
 
@@ -152,6 +170,8 @@ def _figure(act: Activation, table: Table, path: Path) -> None:
     # a vanishing (or exploding) gradient spans decades: only a log axis shows it
     decades = finite.size and finite.min() > 0 and finite.max() / finite.min() > 100
     panel = plotting.Panel(lines, x, xlabel="layer", yscale="log" if decades else None)
-    fig = plotting.figure([panel], title=table.title)
-    figures.save(fig, path, [act], table.title)
-    output.note(f"wrote {path}")
+    fig = plotting.figure([panel], title=table.title, look=look)
+    path, image = target
+    figures.save(fig, path, [act], table.title, look, image)
+    if path is not None:
+        output.note(f"wrote {path}")

@@ -103,7 +103,7 @@ def test_backpropagation_matches_finite_differences(name, output):
     def loss() -> float:
         return loss_of(training.forward(net, act, data.x_train)[0], target)[0]
 
-    z, inputs, slopes = training.forward(net, act, data.x_train)
+    z, inputs, slopes = training.forward(net, act, data.x_train, slopes=len(data.x_train))
     dw, db = training._backward(net, inputs, slopes, loss_of(z, target)[1])
     for params, grads in ((net.weights, dw), (net.biases, db)):
         for p, g in zip(params, grads, strict=True):

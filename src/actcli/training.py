@@ -241,7 +241,7 @@ def decide(output: str, z: np.ndarray) -> np.ndarray:
 def _score(data: datasets.Dataset, output: str, z: np.ndarray, y: np.ndarray) -> float:
     """Accuracy, or R² for a regression."""
     if data.classes:
-        return float(np.mean(decide(output, z) == y))
+        return np.count_nonzero(decide(output, z) == y) / len(y)
     residual = float(np.sum((z[:, 0] - y) ** 2))
     total = float(np.sum((y - y.mean()) ** 2))
     return 1.0 - residual / total if total > 0 else math.nan
@@ -334,6 +334,7 @@ def _fit(
     target = _targets(data, data.y_train, draws[-1].shape[1])
     optimizer = _Optimizer(settings.optimizer, settings.rate, net.weights + net.biases)
     loss_of = _Loss(output)
+    units = settings.layers * settings.hidden
     rows: list[tuple[float, float, float, float, list[float]]] = []
     good, grads, stopped = net, None, None
     for epoch in range(settings.epochs + 1):
@@ -347,14 +348,14 @@ def _fit(
                 z, inputs, slopes = forward(net, act, points, slopes=n)
                 loss, dz = loss_of(z[:n], target)
                 dw, db = _backward(net, inputs, slopes, dz)
-                norms = [float(np.linalg.norm(g)) for g in dw]
+                norms = [math.sqrt(float(np.vdot(g, g))) for g in dw]
         except FloatingPointError:
             stopped = epoch
             break
         if not math.isfinite(loss) or not all(map(math.isfinite, norms)):
             stopped = epoch
             break
-        dead = float(np.mean([np.all(s == 0, axis=0) for s in slopes]))
+        dead = sum(s.shape[1] - np.count_nonzero(s.any(axis=0)) for s in slopes) / units
         train_score = _score(data, output, z[:n], data.y_train)
         rows.append((loss, train_score, _score(data, output, z[n:], data.y_test), dead, norms))
         good, grads = net, dw + db

@@ -217,8 +217,12 @@ def test_demonstration_1_without_a_non_linearity_depth_does_not_help(runner):
     assert float(got["relu"]["held-out accuracy"]) >= 0.95
     assert float(got["tanh"]["held-out accuracy"]) >= 0.95
     assert got["identity"]["epoch to 95%"] == "never"
-    deeper = run(runner, "identity", "--data", "circles", "--layers", "4")
-    assert float(table(deeper.stdout)["identity"]["held-out accuracy"]) <= 0.70
+    deeper = table(
+        run(runner, "identity", "relu", "tanh", "--data", "circles", "--layers", "4").stdout
+    )
+    assert float(deeper["identity"]["held-out accuracy"]) <= 0.70
+    assert deeper["identity"]["epochs run"] == "500"  # it did not diverge: it cannot do better
+    assert min(float(deeper[n]["held-out accuracy"]) for n in ("relu", "tanh")) >= 0.95
 
 
 def test_demonstration_2_relu_dies_leaky_relu_does_not(runner, tmp_path):
@@ -252,6 +256,8 @@ def test_demonstration_3_sigmoid_gradients_vanish_through_depth(runner):
     for name, lo, hi in (("sigmoid", 0.0, 1e-3), ("relu", 0.1, 10.0)):
         ratio = float(got[name]["‖∇W1‖ start"]) / float(got[name]["‖∇Wout‖ start"])
         assert lo < ratio <= hi, (name, ratio)
+    sigmoid, relu = (float(got[n]["held-out accuracy"]) for n in ("sigmoid", "relu"))
+    assert sigmoid < 0.5 < relu  # three classes: sigmoid stays at chance
 
 
 def png(path: Path) -> np.ndarray:
@@ -272,7 +278,7 @@ def test_the_same_seed_gives_the_same_bytes(runner, tmp_path):
     outputs = []
     for attempt in range(2):
         figure = tmp_path / f"f{attempt}.png"
-        csv_out = run(runner, *common, "-o", str(figure)).stdout
+        csv_out = run(runner, *common, "-o", str(figure), "--dpi", "50").stdout
         json_out = run(runner, *common, "--format", "json").stdout
         outputs.append((csv_out, json_out, figure.read_bytes()))
     assert outputs[0] == outputs[1]

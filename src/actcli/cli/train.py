@@ -89,7 +89,7 @@ def train_command(
     epochs: Annotated[int, _bounded("--epochs", 1, training.MAX_EPOCHS, "Full-batch epochs")] = 500,
     lr: Annotated[
         float | None,
-        typer.Option("--lr", help="Learning rate (default: gd 0.5, 0.1 on linear; adam 0.01)."),
+        typer.Option("--lr", help="Learning rate (default: gd 0.4, 0.1 on linear; adam 0.01)."),
     ] = None,
     optimizer: Annotated[Optimizer, typer.Option("--optimizer")] = Optimizer.gd,
     output_layer: Annotated[

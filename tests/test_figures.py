@@ -400,3 +400,17 @@ def test_dash_o_through_head_and_image_format_alone(tmp_path):
         actcli_run("plot", "relu", "-o", "f.png", "--image-format", "svg", cwd=tmp_path),
         "--image-format: only with -o -",
     )
+
+
+def test_no_help_text_turns_into_an_emoji():
+    """rich reads ``:b:`` in help text as an emoji code (``A:B:N`` printed as ``A🅱N``)."""
+    import inspect
+
+    from rich._emoji_codes import EMOJI
+
+    from actcli.cli import COMMANDS, command
+
+    for name in COMMANDS:
+        doc = inspect.getdoc(command(name)) or ""
+        codes = [m for m in re.findall(r":(\S*?):", doc) if m.lower() in EMOJI]
+        assert not codes, (name, codes)

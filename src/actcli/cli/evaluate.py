@@ -87,7 +87,7 @@ def eval_command(
     .npz) or stdin; or --all DTYPE: every finite value of bfloat16 or float16 (±0 both;
     --special adds ±inf and nan), or every float32 in --range A B. --dtype D rounds x to D and
     the result once to D; x is written as the exact value evaluated. -o FILE.npy|.npz writes
-    the columns as a numpy golden table instead. --sweep KEY=V1,V2,... (or KEY=A:B:N) adds
+    the columns as a numpy golden table instead. --sweep KEY=V1,V2,... (or KEY=START:STOP:N) adds
     one column per value of a parameter (elu:alpha=0.5, elu:alpha=1, ...).
 
     Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.

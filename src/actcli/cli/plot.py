@@ -87,7 +87,7 @@ def plot_command(
     value at a kink (per dialect) is a filled dot, the one-sided limits open dots; every kink
     in the range is a point of the grid, so corners stay corners at any --steps.
 
-    --sweep KEY=V1,V2,... (or KEY=A:B:N) draws a family, one curve per value, shaded along a
+    --sweep KEY=V1,V2,... (or KEY=START:STOP:N) draws a family, one curve per value, shaded along a
     colour map; several NAMEs with a sweep get a panel each. Labels show every parameter you
     set; --label TEXT (one per curve of f) replaces them. --size column or page sets a
     journal's column (3.5 in) or page (7 in) width; PDFs embed TrueType fonts.

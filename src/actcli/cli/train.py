@@ -185,14 +185,15 @@ def _look(path: Path | None, count: int, options: tuple[Any, ...]) -> Look | Non
     return figures.look(size, dpi, style, training_figure.default_size(count), font=font)
 
 
-def _title(report: Report) -> str:
+def _title(report: Report, joiner: str = " · ") -> str:
+    """What was trained on what; the figure's on two lines (``joiner`` a newline)."""
     s, d = report.settings, report.data
     task = f"{d.classes} classes" if d.classes else "regression"
-    return (
-        f"{d.name} ({task}; {len(d.x_train)} points + {len(d.x_test)} held out; noise "
-        f"{d.noise:g}) · {s.layers}×{s.hidden} hidden, {report.output} output · "
-        f"{s.optimizer} lr {s.rate:g}, {s.epochs} epochs, seed {s.seed}"
-    )
+    return joiner.join([
+        f"{d.name} ({task}; {len(d.x_train)} points + {len(d.x_test)} held out; noise {d.noise:g})",
+        f"{s.layers}×{s.hidden} hidden, {report.output} output · {s.optimizer} lr {s.rate:g}, "
+        f"{s.epochs} epochs, seed {s.seed}",
+    ])  # fmt: skip
 
 
 def _table(report: Report) -> Table:
@@ -264,7 +265,7 @@ def _document(report: Report) -> dict[str, Any]:
 def _draw(report: Report, path: Path, acts: list[Any], look: Look, title: str | None) -> None:
     from actcli import training_figure
 
-    shown = title if title is not None else _title(report)
+    shown = title if title is not None else _title(report, "\n")
     fig = training_figure.figure(report, title=shown, look=look)
     figures.save(fig, path, acts, shown, look)
     output.note(f"wrote {path}")

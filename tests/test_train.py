@@ -123,13 +123,12 @@ def test_weights_start_with_the_stats_gain_from_the_same_draws():
 
     data = make("circles", noise=0.1)
     draws = [np.random.default_rng(5).standard_normal(s) for s in [(2, 16), (16, 16), (16, 1)]]
-    nets = {
-        name: training._initial(actcli.get(name), data, draws, training.Settings())
-        for name in ("relu", "tanh")
-    }
-    (relu, relu_gain), (tanh, tanh_gain) = nets["relu"], nets["tanh"]
+    gains = {name: training.gain(actcli.get(name)) for name in ("relu", "tanh")}
+    relu, tanh = (training._initial(data, draws, training.Settings(), gains[n]) for n in gains)
+    relu_gain, tanh_gain = gains["relu"], gains["tanh"]
     assert tanh_gain == stats.moments(actcli.get("tanh")).gain
     assert relu_gain == pytest.approx(2**0.5, rel=1e-12)
+    assert training.gain(actcli.get("0*x")) == 1.0  # E[f²] = 0: no gain preserves anything
     assert np.array_equal(relu.weights[0], tanh.weights[0])  # g = 1 into the first layer
     assert np.allclose(tanh.weights[1], draws[1] * tanh_gain / 4)
     assert np.allclose(relu.weights[2], draws[2] * relu_gain / 4)

@@ -251,19 +251,24 @@ def _score(data: datasets.Dataset, output: str, z: np.ndarray, y: np.ndarray) ->
 
 
 def _initial(
-    act: Activation, data: datasets.Dataset, draws: list[np.ndarray], settings: Settings
-) -> tuple[Network, float]:
-    from actcli import stats
-
-    gain = stats.moments(act).gain
-    if not (math.isfinite(gain) and gain > 0):  # E[f²] = 0: f is 0 almost everywhere
-        gain = 1.0
+    data: datasets.Dataset, draws: list[np.ndarray], settings: Settings, gain: float
+) -> Network:
+    """The draws scaled to N(0, g²/fan-in): g = 1 into the first layer, ``gain`` after it."""
     weights = [d * (1.0 if i == 0 else gain) / math.sqrt(d.shape[0]) for i, d in enumerate(draws)]
     biases = [np.full(w.shape[1], settings.bias if i < settings.layers else 0.0)
               for i, w in enumerate(weights)]  # fmt: skip
     shift = data.x_train.mean(axis=0)
     scale = data.x_train.std(axis=0)
-    return Network(weights, biases, shift, np.where(scale > 0, scale, 1.0)), gain
+    return Network(weights, biases, shift, np.where(scale > 0, scale, 1.0))
+
+
+def gain(act: Activation) -> float:
+    """The variance-preserving gain 1/√E[f(z)²] of ``stats``, or 1 where there is none
+    (E[f²] = 0: f is 0 almost everywhere)."""
+    from actcli import stats
+
+    g = stats.moments(act).gain
+    return g if math.isfinite(g) and g > 0 else 1.0
 
 
 def forward(
@@ -328,7 +333,8 @@ def _fit(
     draws: list[np.ndarray],
     settings: Settings,
 ) -> Run:
-    net, gain = _initial(act, data, draws, settings)
+    g = gain(act)
+    net = _initial(data, draws, settings, g)
     n = len(data.x_train)
     points = np.concatenate([data.x_train, data.x_test])
     target = _targets(data, data.y_train, draws[-1].shape[1])
@@ -366,7 +372,7 @@ def _fit(
         np.array(loss_), np.array(train_), np.array(held_), np.array(dead_), np.array(norms_)
     )
     notes = _notes(label, history, stopped, settings)
-    return Run(act, label, gain, history, good, stopped, notes)
+    return Run(act, label, g, history, good, stopped, notes)
 
 
 def _notes(label: str, history: History, stopped: int | None, settings: Settings) -> list[str]:

@@ -125,8 +125,9 @@ def train_command(
     epoch with 95 % held-out accuracy, the fraction of dead hidden units (f′ = 0 on every
     training point) at the start and the end, and the gradient norm ‖∂L/∂W‖ reaching each
     layer at the start and the end. The table rounds to 4 digits; --format json adds the
-    history of every epoch (at most 201 of them). -o FILE: decision regions, loss and dead
-    units. The same --seed gives the same bytes.
+    history by epoch (at most 201 epochs, evenly spread). -o FILE: decision regions, loss and
+    dead units. A loss that stops being finite ends the run there, with a note. The same
+    --seed gives the same bytes.
 
     Examples:
 
@@ -142,8 +143,9 @@ def train_command(
     resolved = _format(fmt, terminal)
     look = _look(figure, len(acts), (dpi, size, style, font, title))
     settings = training.Settings(
-        data.value, samples, noise, classes, layers, hidden, epochs, lr, optimizer.value,
-        output_layer.value if output_layer else None, bias, seed,
+        data=data.value, samples=samples, noise=noise, classes=classes, layers=layers,
+        hidden=hidden, epochs=epochs, lr=lr, optimizer=optimizer.value, bias=bias, seed=seed,
+        output=output_layer.value if output_layer else None,
     )  # fmt: skip
     report = training.train(acts, settings, specs.labels(acts))
     for run in report.runs:

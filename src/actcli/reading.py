@@ -495,6 +495,69 @@ def _numpy_pairs(
     return data[:, ix], data[:, iy]
 
 
+PAIR_BLOCK = 1 << 16  # rows of x and y at a time
+PairBlocks = Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]  # each call reads them anew
+
+
+def pair_blocks(
+    file: str, x_column: str | None, y_column: str | None, stdin: IO[bytes]
+) -> PairBlocks:
+    """:func:`pairs` as blocks of PAIR_BLOCK rows that can be read again (``check`` reads its
+    rows more than once). A ``.npy`` of real numbers is read from the disk a block at a time,
+    in its own dtype, so memory stays flat in its length; anything else is read into memory."""
+    if Path(file).suffix.lower() == ".npy":
+        stored = _npy_blocks(Path(file), x_column, y_column)
+        if stored is not None:
+            return stored
+    return in_blocks(*pairs(file, x_column, y_column, stdin))
+
+
+def in_blocks(x: np.ndarray, y: np.ndarray) -> PairBlocks:
+    """x and y held in memory, as :func:`pair_blocks` gives them."""
+
+    def read() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for start in range(0, x.size, PAIR_BLOCK):
+            yield x[start : start + PAIR_BLOCK], y[start : start + PAIR_BLOCK]
+
+    return read
+
+
+def _npy_blocks(path: Path, x_column: str | None, y_column: str | None) -> PairBlocks | None:
+    """The picked columns of an (n, k) ``.npy`` of real numbers, read block by block; None
+    for any other file (:func:`_numpy_pairs` says what is wrong with it)."""
+    try:  # the header only: a memory map reads no data until it is touched
+        mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    shape, dtype, offset = mapped.shape, mapped.dtype, mapped.offset
+    by_column = not mapped.flags.c_contiguous  # Fortran order: each column is contiguous
+    del mapped
+    if len(shape) != 2 or shape[1] < 2 or dtype.kind not in "fiub":
+        return None
+    rows, width = shape
+    ix, iy = _pick(x_column, y_column, None, width, str(path))
+
+    def read() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        with open(path, "rb") as stream:
+
+            def take(at: int, count: int) -> np.ndarray:  # ``count`` values from the ``at``-th
+                stream.seek(offset + at * dtype.itemsize)
+                data = stream.read(count * dtype.itemsize)
+                if len(data) != count * dtype.itemsize:
+                    raise DataError(f"{path}: the file ended early (was it being written?)")
+                return np.frombuffer(data, dtype=dtype)
+
+            for start in range(0, rows, PAIR_BLOCK):
+                count = min(PAIR_BLOCK, rows - start)
+                if by_column:
+                    yield take(ix * rows + start, count), take(iy * rows + start, count)
+                else:
+                    block = take(start * width, count * width).reshape(count, width)
+                    yield block[:, ix], block[:, iy]
+
+    return read
+
+
 def _pick(
     x_column: str | None, y_column: str | None, header: list[str] | None, width: int, name: str
 ) -> tuple[int, int]:

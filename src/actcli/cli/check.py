@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
@@ -31,6 +32,8 @@ from actcli.errors import CheckFailed, DataError, UsageError
 from actcli.formats import STREAMING, OutputFormat, Table, format_number
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from actcli.catalog.registry import Activation
     from actcli.checking import Report
 
@@ -123,14 +126,16 @@ def check_command(
     if act.kind != "elementwise":
         raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
     edges = _settings(tol, atol, rtol, bands, figure)
-    x, y = reading.pairs(file, x_column, y_column, sys.stdin.buffer)
-    report, reference, errors = checking.check(
-        act, x, y, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
+    pairs = reading.pair_blocks(file, x_column, y_column, sys.stdin.buffer)
+    report = checking.check_pairs(
+        act, pairs, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
     )
     title = _title(act, derivative, report)
+    # every row again (x, y, reference, ULP error), read anew only when it is shown
+    rows = functools.partial(checking.rows, act, pairs, derivative, dtype.value)
     if figure is not None:
-        _draw(figure, act, report, x, errors, title)
-    _print(report, title, (x, y, reference, errors), fmt, precision, no_color, act, derivative)
+        _draw(figure, act, report, rows(), title)
+    _print(report, title, rows, fmt, precision, no_color, act, derivative)
     if not report.passed:
         if report.narrower_dtype:
             output.note(
@@ -186,7 +191,7 @@ def _failure(report: Report) -> str:
 def _print(
     report: Report,
     title: str,
-    columns: tuple[np.ndarray, ...],
+    rows: Callable[[], Iterator[list[np.ndarray]]],
     fmt: OutputFormat,
     precision: int | None,
     no_color: bool,
@@ -197,8 +202,8 @@ def _print(
     resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
     try:
         if resolved in STREAMING:
-            rows = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
-            output.emit_blocks(rows, [list(columns)], resolved, precision=precision)
+            table = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
+            output.emit_blocks(table, rows(), resolved, precision=precision)
         elif resolved is OutputFormat.json:
             output.write_json(_document(act, derivative, report))
         else:
@@ -345,10 +350,13 @@ def _verdict(report: Report) -> str:
 
 
 def _draw(
-    path: Path, act: Activation, report: Report, x: np.ndarray, errors: np.ndarray, title: str
+    path: Path, act: Activation, report: Report, rows: Iterator[list[np.ndarray]], title: str
 ) -> None:
-    """The figure of the errors against x, with the tolerance, the bands and the findings."""
+    """The figure of the errors against x, with the tolerance, the bands and the findings
+    (it draws every row: x and the errors are held in memory)."""
     from actcli import plotting
+
+    x, errors = (np.concatenate(c) for c in zip(*((b[0], b[3]) for b in rows), strict=True))
 
     marks: list[dict[str, Any]] = [
         f for f in report.findings if f["kind"] != "special" and "x_min" in f

@@ -155,3 +155,69 @@ def test_the_special_inputs():
         "at x = +inf: inf (reference inf): right",
         "at x = nan: 1 (reference nan): WRONG",
     ]
+
+
+# ---------------------------------------------------------------------------------- blocks
+
+
+def awkward_rows():
+    """The cancelling kernel's tail, with exact rows, specials and a broken stretch."""
+    tail = dense_negative_tail()[::7]
+    x = np.concatenate([tail, [-0.0, 0.0, np.inf, -np.inf, np.nan]])
+    y = np.concatenate([cancelling_gelu(tail), [0.0, 0.0, np.inf, 0.0, np.nan]]).astype(float)
+    y[:50] = GELU(x[:50])  # exact
+    y[-100:-80] = -y[-100:-80]  # wrong signs
+    y[200:210] = np.nan
+    return x, y
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_report_does_not_depend_on_the_blocks(monkeypatch, shuffled):
+    """Blocks of 97 rows checked in pieces of 31 give the report of one block: steps across
+    block ends, the first of equal worst rows, the flush edge, the specials' first rows."""
+    x, y = awkward_rows()
+    if shuffled:
+        order = np.random.default_rng(3).permutation(x.size)
+        x, y = x[order], y[order]
+    whole = report_of(x, y)
+    monkeypatch.setattr("actcli.reading.PAIR_BLOCK", 97)
+    monkeypatch.setattr(checking, "PIECE", 31)
+    assert repr(report_of(x, y)) == repr(whole)  # (nan == nan is false)
+    kinds = [f["kind"] for f in whole.findings]
+    assert kinds[:3] == ["non_monotonic", "sign_error", "flush_to_zero"]
+
+
+@pytest.mark.parametrize(
+    ("budget", "sample"), [(1 << 21, 1 << 18), (1 << 21, 50), (40, 50), (0, 1)]
+)
+def test_medians_and_99th_percentiles_are_numpys_exactly(monkeypatch, budget, sample):
+    """The order statistics are exact whether the sample's first guess holds them, misses
+    them, or the errors around them are too many to hold (then the passes narrow down)."""
+    monkeypatch.setattr(checking, "BUDGET", budget)
+    monkeypatch.setattr(checking, "SAMPLE", sample)
+    x, y = awkward_rows()
+    report, _, errors = checking.check(GELU, x, y, 0, "float32", 4.0)
+    ids, spans = checking.band_ids(x.astype(np.float32).astype(np.float64), None)
+    assert [(b["lo"], b["hi"]) for b in report.bands] == spans
+    for j, band in enumerate(report.bands):
+        e = errors[ids == j]
+        assert band["median_ulp"] == np.median(e)
+        assert band["p99_ulp"] == np.percentile(e, 99, method="inverted_cdf")
+    assert report.median_ulp == np.median(errors)
+    assert report.p99_ulp == np.percentile(errors, 99, method="inverted_cdf")
+
+
+def test_the_99th_percentile_rank_is_numpys():
+    for n in [*range(1, 2000), 10**6 + 7, 10**7, 4_294_967_296]:
+        assert checking._p99_rank(n) == max(0, int(np.ceil(n * 0.99 - 1)))
+    for n in (1, 2, 99, 100, 101, 1234):
+        assert np.percentile(np.arange(n), 99, method="inverted_cdf") == checking._p99_rank(n)
+
+
+def test_the_ulp_spacing_from_the_exponent_field():
+    ref = np.array([0.0, -0.0, 1.0, -1.5, 3.0, 1e-40, 2.0**-126, 1e-310, 5e-324, 1e300])
+    _, e = np.frexp(np.abs(ref))
+    for dtype, (bits, emin) in checking.FORMATS.items():
+        exponent = np.where(ref == 0, emin, np.maximum(e - 1, emin))  # (frexp's e)
+        expected = np.ldexp(1.0, exponent - (bits - 1))
+        assert checking.ulp(ref, dtype).tolist() == expected.tolist()

@@ -361,3 +361,36 @@ def test_a_column_name_without_a_header(runner):
         "error: --x 'a': no such column in standard input "
         "(columns: none by name: the first row is numbers)\n"
     )
+
+
+def test_a_npy_is_read_block_by_block(runner, tmp_path, monkeypatch):
+    """Memory stays flat: a .npy of any layout is read a block at a time, never whole, and
+    gives the report of its rows (a float32 table, its transpose's Fortran order, big-endian,
+    float64 with an extra column)."""
+    x = np.unique(np.linspace(-6.0, 6.0, 5_001).astype(np.float32))
+    y = actcli.get("gelu")(x.astype(np.float64)).astype(np.float32)
+    y[::97] = np.nextafter(y[::97], np.float32(np.inf))
+    table = np.stack([x, y], axis=1)
+    layouts = {
+        "c.npy": table,
+        "fortran.npy": np.stack([x, y]).T,
+        "big.npy": table.astype(">f4"),
+        "wide.npy": np.stack([np.arange(x.size), x, y], axis=1).astype(np.float64),
+    }
+    monkeypatch.setattr("actcli.reading.PAIR_BLOCK", 1000)
+    monkeypatch.setattr("actcli.reading.load_numpy", None)  # not loaded whole
+    docs = []
+    for name, array in layouts.items():
+        np.save(tmp_path / name, array)
+        columns = ["--x", "2", "--y", "3"] if name == "wide.npy" else []
+        args = ["check", "gelu", str(tmp_path / name), "--dtype", "float32", "-f", "json"]
+        result = runner.invoke(app, [*args, *columns])
+        assert result.exit_code == 0, result.stderr
+        docs.append(json.loads(result.stdout))
+    assert all(doc == docs[0] for doc in docs)
+    assert docs[0]["row_count"] == x.size and docs[0]["failed_count"] == 0  # within 4 ULP
+    assert 0.5 < docs[0]["max_ulp"] <= 1.5  # the rows 1 ULP off are seen
+    monkeypatch.undo()
+    text = runner.invoke(app, ["check", "gelu", "-", "--dtype", "float32", "-f", "json"],
+                         input=csv_of(x, y))  # fmt: skip
+    assert json.loads(text.stdout) == docs[0]

@@ -163,7 +163,11 @@ def _identity(x: Any, p: dict[str, Any]) -> MpfTriple:
 
 
 def _relu(x: Any, p: dict[str, Any]) -> MpfTriple:
-    return (x, ONE, Z) if x > 0 else (Z, Z, Z)
+    """keras's relu: min(x, max_value) above the threshold, slope·(x − threshold) below."""
+    t, cap = p["threshold"], p["max_value"]
+    if x <= t:
+        return p["negative_slope"] * (x - t), p["negative_slope"], Z
+    return (x, ONE, Z) if x < cap else (cap, Z, Z)
 
 
 def _relu6(x: Any, p: dict[str, Any]) -> MpfTriple:
@@ -443,6 +447,17 @@ def _k_leaky(slope_of: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, A
     return lambda p: [] if slope_of(p) == 1 else [(Z, 1)]
 
 
+def _k_relu(p: dict[str, Any]) -> KinkList:
+    t, cap = p["threshold"], p["max_value"]
+    out: KinkList = []
+    above = ONE if t < cap else Z  # the slope just above the threshold
+    if t != 0 or p["negative_slope"] != above:  # f jumps at a threshold > 0 (from 0)
+        out.append((t, 0 if t != 0 else 1))
+    if t < cap and mp.isfinite(cap):  # a cap at or below the threshold is never reached
+        out.append((cap, 1))
+    return out
+
+
 def _k_threshold(p: dict[str, Any]) -> KinkList:
     return [(p["threshold"], 1 if p["value"] == p["threshold"] else 0)]
 
@@ -524,7 +539,9 @@ INF = float("inf")
 ELEMENTWISE: dict[str, Elementwise] = {
     "step": Elementwise(_step, {"threshold": 0.0, "value": 1.0}, _k_step),
     "identity": Elementwise(_identity),
-    "relu": Elementwise(_relu, {}, _k_at(0.0, 1)),
+    "relu": Elementwise(
+        _relu, {"negative_slope": 0.0, "max_value": INF, "threshold": 0.0}, _k_relu
+    ),
     "relu6": Elementwise(_relu6, {}, lambda p: [(Z, 1), (mpf(6), 1)]),
     "leaky_relu": Elementwise(
         _leaky_relu, {"negative_slope": 0.01}, _k_leaky(lambda p: p["negative_slope"])
@@ -1017,8 +1034,31 @@ VECTOR: dict[str, Vector] = {
 }
 
 
+# The softmax family and sparsemax are invariant to a common shift: a −inf entry has the limit
+# weight 0 (its log-probability −inf), but +inf entries, or a row that is −inf everywhere, leave
+# no limit (softmin: the other way round).
+_SHIFTED = {"softmax": 1.0, "log_softmax": 1.0, "sparsemax": 1.0, "softmin": -1.0}
+
+
+def undefined(name: str, xs: Iterable[float]) -> bool:
+    """Whether a vector activation has no value on the row ``xs``: NaN anywhere; for the
+    softmax family and sparsemax +inf anywhere or −inf everywhere; for the others any infinite
+    entry (normalize's x/‖x‖ is not taken to its limit). Its value and Jacobian are NaN."""
+    row = [float(v) for v in xs]
+    if any(math.isnan(v) for v in row):
+        return True
+    sign = _SHIFTED.get(canonical(name))
+    if sign is None:
+        return any(math.isinf(v) for v in row)
+    return any(sign * v == INF for v in row) or all(sign * v == -INF for v in row)
+
+
 @functools.lru_cache(maxsize=4096)
 def _vector_cached(name: str, key: tuple, xs: tuple[float, ...]) -> tuple[Vec, Mat]:
+    if undefined(name, xs):
+        n = len(xs)
+        m = n // 2 if VECTOR[name].halves else n
+        return [mpf("nan")] * m, [[mpf("nan")] * n for _ in range(m)]
     with mp.workdps(DPS):
         return VECTOR[name].fn([mpf(v) for v in xs], _thaw(key))
 
@@ -1052,6 +1092,7 @@ __all__ = [
     "near_zero",
     "params_key",
     "scan_grid",
+    "undefined",
     "value",
     "vector_jacobian",
     "vector_value",

@@ -54,6 +54,14 @@ VECTOR_REL = 1e-14
 
 NON_DEFAULT: list[tuple[str, dict[str, Any]]] = [
     ("step", {"threshold": 0.5, "value": 0.5}),
+    ("relu", {"negative_slope": 0.1}),
+    ("relu", {"max_value": 6.0}),
+    ("relu", {"threshold": 1.0}),
+    ("relu", {"negative_slope": 0.3, "threshold": 2.5}),
+    ("relu", {"negative_slope": 0.1, "max_value": 6.0, "threshold": 1.0}),
+    ("relu", {"negative_slope": 1.0, "max_value": 1e6}),
+    ("relu", {"negative_slope": 0.5, "max_value": 5.0, "threshold": 5.0}),
+    ("relu", {"max_value": 1.0, "threshold": 2.5}),
     ("leaky_relu", {"negative_slope": 0.2}),
     ("prelu", {"weight": 0.1}),
     ("rrelu", {"lower": 0.1, "upper": 0.3}),

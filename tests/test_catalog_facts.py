@@ -34,6 +34,14 @@ ELEMENTWISE = sorted(n for n, d in definitions().items() if d.kind == "elementwi
 
 # Parameters on which the range depends (or could be thought to): signs, zeros, scales.
 OTHERS: list[tuple[str, dict[str, Any]]] = [
+    ("relu", {"negative_slope": 0.2}),
+    ("relu", {"max_value": 6.0}),
+    ("relu", {"threshold": 1.0}),
+    ("relu", {"negative_slope": 0.1, "threshold": 1.0}),
+    ("relu", {"negative_slope": 0.1, "max_value": 6.0, "threshold": 1.0}),
+    ("relu", {"negative_slope": 1.0, "max_value": 3.0}),
+    ("relu", {"negative_slope": 0.5, "max_value": 5.0, "threshold": 5.0}),
+    ("relu", {"max_value": 1.0, "threshold": 2.5}),
     ("leaky_relu", {"negative_slope": 0.0}),
     ("leaky_relu", {"negative_slope": -0.5}),
     ("leaky_relu", {"negative_slope": 2.0}),

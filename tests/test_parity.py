@@ -106,10 +106,29 @@ KINK_FLOAT32_SLOPE: dict[tuple[str, str], str] = {
         ("keras2", "leaky_relu:negative_slope=0.1"),
         ("tf", "leaky_relu"),
         ("tf", "leaky_relu:negative_slope=0.01"),
+        # relu with only a slope: keras.activations.relu, tf_keras's and actcli's tf spelling
+        # call tf.nn.leaky_relu
+        ("keras", "relu:negative_slope=0.1"),
+        ("keras2", "relu:negative_slope=0.1"),
+        ("tf", "relu:negative_slope=0.1"),
     )
 }
 # fmt: on
 
+
+# keras.activations.relu and tf_keras's with keras's parameters: TF's LeakyRelu when only the
+# slope is set (float32 α), else where(x > θ, x, 0) or relu or relu6, minus α·relu(θ − x), then
+# clip_by_value(·, 0, max_value); neither term passes a gradient at θ, the clip passes it at the
+# cap, relu6 does not.
+_KERAS_RELU: dict[str, dict[float, float]] = {
+    "relu:negative_slope=0.1": {0.0: 0.10000000149011612},
+    "relu:max_value=6": {0.0: 0.0, 6.0: 0.0},
+    "relu:max_value=2.5": {0.0: 0.0, 2.5: 1.0},
+    "relu:threshold=1": {1.0: 0.0},
+    "relu:negative_slope=0.1,threshold=1": {1.0: 0.0},
+    "relu:negative_slope=0.1,max_value=6": {0.0: 0.0, 6.0: 0.0},
+    "relu:negative_slope=0.1,max_value=6,threshold=1": {1.0: 0.0, 6.0: 1.0},
+}
 
 # Derivatives at kinks as recorded (what the frameworks really return), x -> f'(x). A guard on
 # the golden data: regenerating it with another framework version that changed a convention
@@ -165,6 +184,18 @@ RECORDED_KINK_DERIVATIVES: dict[tuple[str, str], dict[float, float]] = {
     ("tf", "elu"): {0.0: 1.0},  # EluGrad; tf.nn.elu has no α
     ("tf", "selu"): {0.0: 1.0507009873554805},
     ("tf", "leaky_relu"): {0.0: 0.20000000298023224},
+    # relu with keras's parameters: keras and tf_keras themselves; elsewhere the spellings of
+    # actcli's snippets (torch.where + hardtanh, tf.where + tf.minimum, jnp.where + jnp.minimum)
+    **{(fw, spec): at for fw in ("keras", "keras2") for spec, at in _KERAS_RELU.items()},
+    ("torch", "relu:negative_slope=0.1"): {0.0: 0.1},
+    ("torch", "relu:max_value=2.5"): {0.0: 0.0, 2.5: 0.0},
+    ("torch", "relu:threshold=1"): {1.0: 0.0},
+    ("torch", "relu:negative_slope=0.1,max_value=6,threshold=1"): {1.0: 0.1, 6.0: 0.0},
+    ("tf", "relu:max_value=2.5"): {0.0: 0.0, 2.5: 1.0},  # tf.minimum passes a tie to x
+    ("tf", "relu:negative_slope=0.1,max_value=6,threshold=1"): {1.0: 0.1, 6.0: 1.0},
+    ("jax", "relu:negative_slope=0.1"): {0.0: 1.0},  # jax.nn.leaky_relu: where(x >= 0, …)
+    ("jax", "relu:max_value=2.5"): {0.0: 0.0, 2.5: 0.5},  # jnp.minimum splits a tie
+    ("jax", "relu:negative_slope=0.1,max_value=6,threshold=1"): {1.0: 0.1, 6.0: 0.5},
 }
 
 # Recorded parameter defaults (the "defaults" section: signatures and layer constructors) that
@@ -205,6 +236,11 @@ def load(framework: str) -> dict[str, Any] | None:
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def number(value: Any) -> Any:
+    """A recorded scalar as Python: "nan"/"inf"/"-inf" as floats, anything else as it is."""
+    return float(value) if value in ("nan", "inf", "-inf") else value
 
 
 def decode(values: Any) -> np.ndarray:
@@ -317,6 +353,7 @@ def kink_mask(x: np.ndarray, kinks: Any) -> np.ndarray:
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "step": {"threshold": 0.0, "value": 1.0},
+    "relu": {"negative_slope": 0.0, "max_value": INF, "threshold": 0.0},
     "leaky_relu": {"negative_slope": 0.01},
     "prelu": {"weight": 0.25},
     "rrelu": {"lower": 1 / 8, "upper": 1 / 3},
@@ -348,7 +385,7 @@ def framework_defaults(framework: str | None) -> dict[str, dict[str, Any]]:
     data = load(framework) if framework else None
     for row in (data or {}).get("defaults", []):
         if row["primary"]:
-            known = {k: v for k, v in row["actcli"].items() if v != "<required>"}
+            known = {k: number(v) for k, v in row["actcli"].items() if v != "<required>"}
             out.setdefault(row["activation"], {}).update(known)
     for name, values in _FORMULA_DEFAULTS.get(framework or "", {}).items():
         out.setdefault(name, {}).update(values)
@@ -389,7 +426,10 @@ def _mp_exact(name: str, p: dict[str, Any], x: Any) -> tuple[Any, Any]:
     if name == "step":
         return (one if x > p["threshold"] else zero), zero
     if name == "relu":
-        return (x, one) if x > 0 else (zero, zero)
+        t, cap = mpf(p["threshold"]), mpf(p["max_value"])
+        if x <= t:
+            return mpf(p["negative_slope"]) * (x - t), mpf(p["negative_slope"])
+        return (x, one) if x < cap else (cap, zero)
     if name == "relu6":
         return (zero, zero) if x < 0 else ((x, one) if x < 6 else (mpf(6), zero))
     if name in ("leaky_relu", "prelu", "rrelu"):
@@ -512,11 +552,16 @@ def condition(spec: str, quantity: str, x: float, framework: str | None = None) 
 def vector_oracle(
     spec: str, case: list[float], framework: str | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Correctly rounded value and Jacobian (n_out, n) of a vector activation."""
-    name, params = parse_spec(spec, framework)
-    if name in ("sparsemax", "normalize"):  # from tests/oracle.py (60 digits)
-        import oracle as full
+    """Correctly rounded value and Jacobian (n_out, n) of a vector activation; NaN for a row
+    without a value (``oracle.undefined``: +inf, or −inf everywhere, for softmax)."""
+    import oracle as full
 
+    name, params = parse_spec(spec, framework)
+    if full.undefined(name, case):
+        n = len(case)
+        m = n // 2 if name == "glu" else n
+        return np.full(m, np.nan), np.full((m, n), np.nan)
+    if name in ("sparsemax", "normalize"):  # from tests/oracle.py (60 digits)
         kw = {k: params[k] for k in full.defaults(name)}
         return (
             np.array([_to_float(v) for v in full.vector_value(name, case, **kw)]),
@@ -615,6 +660,35 @@ def test_recorded_kink_derivatives(framework: str, spec: str) -> None:
         assert got == expected, f"{framework} {spec}'({x}) recorded {got!r}, expected {expected!r}"
 
 
+# What the frameworks return for a row holding +inf and for a row entirely −inf (a fully masked
+# one), as recorded: a guard on the golden data, like RECORDED_KINK_DERIVATIVES. Issue 11
+# expected jax's softmax of a fully masked row to be 0 (log_softmax −inf); jax 0.10.2 gives NaN,
+# as every framework does for every vector activation recorded.
+NAN = math.nan
+RECORDED_OVERFLOWED: dict[str, tuple[float, ...]] = {  # the row (+inf, 0, 1)
+    "softmax": (NAN, NAN, NAN),
+    "log_softmax": (NAN, NAN, NAN),
+    "softmin": (0.0, 0.7310585786300049, 0.2689414213699951),  # softmax(−inf, 0, −1): a mask
+    "standardize": (NAN, NAN, NAN),
+    "normalize": (NAN, 0.0, 0.0),  # x/‖x‖ with ‖x‖ = inf
+    "normalize:p=1": (NAN, 0.0, 0.0),
+    "sparsemax": (INF, INF, INF),  # keras's; see KNOWN_FRAMEWORK_ERRORS
+}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_recorded_non_finite_rows(framework: str) -> None:
+    data = require(framework)
+    for spec, entry in data["vector"].items():
+        for case in entry["cases"]:
+            x, y = decode(case["x"]), decode(case["y"])
+            if np.all(x == -INF):
+                assert np.isnan(y).all(), f"{framework} {spec}({x.tolist()}) = {y.tolist()}"
+            if x.tolist() == [INF, 0.0, 1.0]:
+                want = np.array(RECORDED_OVERFLOWED[spec])
+                assert not mismatches(y, want, 1).any(), f"{framework} {spec}: {y.tolist()}"
+
+
 def _recorded_defaults() -> list[Any]:
     out = []
     for fw in FRAMEWORKS:
@@ -623,7 +697,7 @@ def _recorded_defaults() -> list[Any]:
             for param, value in row["actcli"].items():
                 if value != "<required>":
                     key = (fw, row["activation"], param, row["source"])
-                    out.append(pytest.param(*key, value, id="-".join(key)))
+                    out.append(pytest.param(*key, number(value), id="-".join(key)))
     return out
 
 
@@ -683,9 +757,13 @@ def test_known_framework_errors_are_real(entry: KnownError) -> None:
         bad = mismatches(rec[idx], ref, tol)
         assert bad.any(), f"{entry.framework} {entry.spec} {entry.quantity}: no inaccuracy"
     else:
-        cases = [c for c in data["vector"][entry.spec]["cases"] if tuple(c["x"]) == entry.case]
+        cases = [
+            c
+            for c in data["vector"][entry.spec]["cases"]
+            if tuple(decode(c["x"]).tolist()) == entry.case
+        ]
         assert cases, f"case {entry.case} not recorded"
-        y, jac = vector_oracle(entry.spec, cases[0]["x"], entry.framework)
+        y, jac = vector_oracle(entry.spec, decode(cases[0]["x"]).tolist(), entry.framework)
         ref = y if entry.quantity == "y" else jac
         tol = (VALUE_ULP if entry.quantity == "y" else DERIV_ULP) / 2  # as measured
         assert mismatches(decode(cases[0][entry.quantity]), ref, tol).any()
@@ -776,11 +854,11 @@ def test_vector(actcli: Any, framework: str, spec: str | None) -> None:
             ref = decode(case[quantity])
             exempt = any(
                 (e.framework, e.spec, e.quantity, e.case)
-                == (framework, spec, quantity, tuple(case["x"]))
+                == (framework, spec, quantity, tuple(x.tolist()))
                 for e in KNOWN_FRAMEWORK_ERRORS
             )
             if exempt:
-                y_or, jac_or = vector_oracle(spec, case["x"], framework)
+                y_or, jac_or = vector_oracle(spec, x.tolist(), framework)
                 ref = y_or if quantity == "y" else jac_or
             if got.shape != ref.shape:
                 failures.append(f"x={case['x']} {quantity}: shape {got.shape} != {ref.shape}")

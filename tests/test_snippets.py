@@ -40,6 +40,8 @@ KNOWN = {
     "keras.layers.LeakyReLU(": (1e-7, 0.0, "TF's LeakyRelu op: alpha in float32"),
     "keras.activations.leaky_relu(": (1e-7, 0.0, "TF's LeakyRelu op: alpha in float32"),
     'activation="leaky_relu"': (1e-7, 0.0, "TF's LeakyRelu op: alpha in float32"),
+    # keras's relu with only a slope calls the same op (its other forms do not)
+    "max_value=None, threshold=0.0)": (1e-7, 0.0, "TF's LeakyRelu op: alpha in float32"),
     "keras.initializers.Constant(": (1e-7, 0.0, "Keras' Constant initializer holds a float32"),
     # TF's GELU: erfc with a float32 √½ (exact form), float32 0.044715 (tanh form); see
     # tests/test_parity.py

@@ -24,9 +24,6 @@ Upstream files read:
 
 Not ported, or ported as strict xfail, and why:
 
-- Keras ``relu(x, negative_slope=, max_value=, threshold=)`` (7 tests): actcli's relu has no
-  parameters; each is a strict xfail on the direct call, and the same expectation is checked
-  passing through actcli's equivalent (leaky_relu, hard_tanh(0, m), threshold).
 - Keras ``test_get_method``'s ``activations.get(None) is linear``: strict xfail, actcli.get
   takes a name, not None (it currently raises AttributeError, see the report).
 - JAX ``check_grads(..., order=3 or 4)`` (softplus, squareplus, mish, elu, relu, relu6):
@@ -284,39 +281,13 @@ _RELU_PARAM_CASES = [
 
 @pytest.mark.parametrize(
     ("upstream", "params", "x", "expected"),
-    [
-        pytest.param(
-            *case,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=actcli.InvalidParameterError,
-                reason="actcli's relu has no parameters (Keras' negative_slope, max_value, "
-                "threshold); see test_keras_relu_parameters_via_equivalents",
-            ),
-            id=case[0],
-        )
-        for case in _RELU_PARAM_CASES
-    ],
+    [pytest.param(*case, id=case[0]) for case in _RELU_PARAM_CASES],
 )
 def test_keras_relu_parameters(upstream, params, x, expected):
     """Keras activations_test.py test_relu_negative_slope, test_relu_max_value,
     test_relu_threshold, test_relu_combined_*, test_relu_to_trigger_relu6/leaky
     (keras-team/keras 3422977a): relu called with Keras' parameters."""
     keras_close(actcli.get("relu", dialect="keras", **params)(x), expected, rtol=1e-5)
-
-
-def test_keras_relu_parameters_via_equivalents():
-    """The single-parameter cases of Keras activations_test.py test_relu_negative_slope,
-    test_relu_max_value, test_relu_threshold, test_relu_to_trigger_relu6/leaky
-    (keras-team/keras 3422977a), through actcli's equivalent activations."""
-    leaky = actcli.get("leaky_relu", dialect="keras", negative_slope=0.5)
-    keras_close(leaky(_RELU_X), [-5.0, -2.5, 0.0, 5.0, 10.0], rtol=1e-5)
-    capped = actcli.get("hard_tanh", dialect="keras", min_val=0.0, max_val=5.0)
-    keras_close(capped(_RELU_X), [0.0, 0.0, 0.0, 5.0, 5.0], rtol=1e-5)
-    thresholded = actcli.get("threshold", dialect="keras", threshold=5.0, value=0.0)
-    keras_close(thresholded(_RELU_X), [-0.0, -0.0, 0.0, 0.0, 10.0], rtol=1e-5)
-    relu6 = actcli.get("relu6", dialect="keras")
-    keras_close(relu6(np.array([-10, -5, 0.0, 5, 10, 12])), [0, 0, 0, 5, 6, 6], rtol=1e-5)
 
 
 def test_keras_leaky_relu_relu6_silu():

@@ -48,10 +48,13 @@ What is recorded, in float64, on the CPU:
   derivative ``dy`` (the gradient of ``sum(f(x))``, elementwise). ``dy`` is ``null`` with a
   ``dy_error`` message where the framework has no derivative (torch.heaviside raises; TF's tape
   returns None for keras.ops.heaviside). Each activation is recorded with its default
-  parameters and, where it has parameters, one non-default set.
+  parameters and, where it has parameters, one non-default set; keras's relu with each of
+  ``RELU_PARAMS`` (slope, cap, threshold and their combinations), in torch, tf.nn and jax
+  through the spellings actcli's snippets give there.
 * ``vector[spec]``: a few fixed input vectors, with value and full Jacobian, shape (n_out, n)
   (torch ``torch.autograd.functional.jacobian``, TF ``GradientTape.jacobian``, jax
-  ``jax.jacfwd``).
+  ``jax.jacfwd``), among them ``NON_FINITE_CASES``: a row with one −inf entry, one entirely
+  −inf (attention's fully masked row) and one holding +inf.
 * ``defaults``: for every recorded function and layer class, the defaults of its parameters as
   ``inspect.signature`` gives them (``"<required>"`` for a parameter without one; for torch
   builtins that have no signature, the first line of the docstring), and ``actcli``: the same
@@ -94,6 +97,13 @@ KINK_POINTS = (-6.0, -3.0, -2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5, 3.0, 6.0)
 SWITCH_POINTS = (-20.0, -10.0, 10.0, 20.0)  # torch softplus threshold 20 on βx, β = 1 and 2
 MAGNITUDES = (1e-300, 1e-12, 1e-8, 1e-6, 1e-4, 1e-2, 50.0, 100.0, 700.0, 710.0, 1000.0)
 
+# The non-finite rows: attention's masks (an entry at −inf, a row entirely −inf) and an
+# overflowed logit (+inf).
+NON_FINITE_CASES = (
+    [-math.inf, 0.0, 1.0],
+    [-math.inf, -math.inf, -math.inf],
+    [math.inf, 0.0, 1.0],
+)
 VECTOR_CASES = (
     [1.0, 2.0, 3.0],
     [1000.0, 0.0, -1000.0],
@@ -101,6 +111,7 @@ VECTOR_CASES = (
     [-1.0, 0.5, 2.0, -3.0],
     [5.0],
     [1e-300, -1e-300, 40.0, -40.0],
+    *NON_FINITE_CASES,
 )
 # glu halves its input: only even lengths.
 GLU_CASES = (
@@ -116,6 +127,7 @@ STANDARDIZE_CASES = (
     [0.0, 0.0, 0.0, 0.0],
     [-1.0, 0.5, 2.0, -3.0],
     [5.0],
+    *NON_FINITE_CASES,
 )
 # sparsemax: supports of 1, 2, 3 and 4 elements.
 SPARSEMAX_CASES = (
@@ -133,6 +145,66 @@ NORMALIZE_CASES = (
     [3e-5, -4e-5],
     [6e-14, 8e-14],
 )
+
+# keras's relu parameters (negative_slope, max_value or None, threshold), each recorded in every
+# framework: through keras.activations.relu and tf_keras's, and through the spelling actcli's
+# snippets give elsewhere (leaky_relu, relu6, hardtanh, threshold, where()), whose kink
+# conventions actcli's dialects state.
+RELU_PARAMS = (
+    (0.1, None, 0.0),
+    (0.0, 6.0, 0.0),
+    (0.0, 2.5, 0.0),
+    (0.0, None, 1.0),
+    (0.1, None, 1.0),
+    (0.1, 6.0, 0.0),
+    (0.1, 6.0, 1.0),
+    (0.1, 1.0, 2.5),  # a cap below the threshold: max_value for every x above it
+)
+
+
+def relu_spec(slope: float, cap: float | None, threshold: float) -> str:
+    """actcli's spec of keras's relu(x, slope, cap, threshold), defaults left out."""
+    given = {"negative_slope": slope, "max_value": cap or 0.0, "threshold": threshold}
+    return "relu:" + ",".join(f"{k}={v:g}" for k, v in given.items() if v)
+
+
+def _relu_defaults(slope: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """keras's relu signature in actcli's names: ``slope`` is negative_slope (tf_keras's
+    function: alpha), and max_value None is inf."""
+
+    def conv(s: dict[str, Any]) -> dict[str, Any]:
+        cap = s["max_value"]
+        return {
+            "negative_slope": float(s[slope]),
+            "max_value": math.inf if cap is None else float(cap),
+            "threshold": float(s["threshold"]),
+        }
+
+    return conv
+
+
+def relu_calls(spell: Callable[[float, float | None, float], str], **names: Any) -> list[Elem]:
+    """(spec, call, function) for each of RELU_PARAMS, ``spell`` giving the call's text, which
+    is evaluated with ``names`` (the framework's modules) and x bound."""
+    out = []
+    for params in RELU_PARAMS:
+        text = spell(*params)
+        code = compile(text, "<call>", "eval")
+        out.append((relu_spec(*params), text, lambda x, code=code: eval(code, {**names, "x": x})))
+    return out
+
+
+def where_relu(where: str, capped: str, zero: str) -> Callable[[float, float | None, float], str]:
+    """The where() spelling of keras's relu: ``capped`` (with ``{cap}``) is min(x, cap) above
+    the threshold, ``zero`` the framework's 0 below it when the slope is 0."""
+
+    def spell(slope: float, cap: float | None, threshold: float) -> str:
+        top = "x" if cap is None else capped.format(cap=cap, threshold=threshold)
+        bottom = zero if slope == 0 else f"{slope!r} * (x - {threshold!r})"
+        return f"{where}(x > {threshold!r}, {top}, {bottom})"
+
+    return spell
+
 
 Elem = tuple[str, str, Callable[..., Any]]
 Vec = tuple[str, str, Callable[..., Any], tuple[list[float], ...]]
@@ -299,6 +371,7 @@ def torch_specs() -> Specs:
         ),
         ("identity", "torch.nn.Identity()(x)", lambda x: torch.nn.Identity()(x)),
         ("relu", "torch.nn.functional.relu(x)", F.relu),
+        *relu_calls(_torch_relu, torch=torch, F=F),
         ("relu6", "torch.nn.functional.relu6(x)", F.relu6),
         ("leaky_relu", "torch.nn.functional.leaky_relu(x)", F.leaky_relu),
         (
@@ -467,9 +540,25 @@ def torch_specs() -> Specs:
             "softplus": "torch's default threshold 20 (x returned when beta*x > 20) is recorded "
             "under spec softplus:threshold=20; actcli's own default threshold is inf",
             "threshold": "torch requires threshold and value; both are explicit in the spec",
+            "relu": "torch has no relu with keras's parameters: relu:negative_slope=… specs "
+            "are the spellings actcli's snippets give (leaky_relu, relu6, hardtanh, threshold, "
+            "torch.where)",
         },
     }
     return "torch", meta, elementwise, vector, defaults
+
+
+def _torch_relu(slope: float, cap: float | None, threshold: float) -> str:
+    """keras's relu in torch, as actcli's snippets spell it."""
+    if slope == 0 and threshold == 0:
+        return "F.relu6(x)" if cap == 6 else f"F.hardtanh(x, 0.0, {cap!r})"
+    if cap is None and threshold == 0:
+        return f"F.leaky_relu(x, negative_slope={slope!r})"
+    if slope == 0 and cap is None:
+        return f"F.threshold(x, {threshold!r}, 0.0)"
+    return where_relu("torch.where", "torch.where(x < {cap!r}, x, {cap!r})", "0.0")(
+        slope, cap, threshold
+    )
 
 
 def torch_eval(elementwise: list[Elem], vector: list[Vec], grid: list[float]) -> dict:
@@ -516,6 +605,7 @@ def jax_specs() -> Specs:
         ("step:value=0.5", "jax.numpy.heaviside(x, 0.5)", lambda x: jnp.heaviside(x, 0.5)),
         ("identity", "jax.nn.identity(x)", nn.identity),
         ("relu", "jax.nn.relu(x)", nn.relu),
+        *relu_calls(_jax_relu, jax=jax, jnp=jnp),
         ("relu6", "jax.nn.relu6(x)", nn.relu6),
         ("leaky_relu", "jax.nn.leaky_relu(x)", nn.leaky_relu),
         (
@@ -556,6 +646,12 @@ def jax_specs() -> Specs:
     vector: list[tuple[str, str, Callable, tuple]] = [
         ("softmax", "jax.nn.softmax(x, axis=-1)", lambda x: nn.softmax(x, axis=-1), VECTOR_CASES),
         (
+            "softmin",
+            "jax.nn.softmax(-x, axis=-1)  # jax.nn has no softmin",
+            lambda x: nn.softmax(-x, axis=-1),
+            VECTOR_CASES,
+        ),
+        (
             "log_softmax",
             "jax.nn.log_softmax(x, axis=-1)",
             lambda x: nn.log_softmax(x, axis=-1),
@@ -586,6 +682,8 @@ def jax_specs() -> Specs:
             "standardize": "jax.nn.standardize default algorithm='fast' (variance E[x^2]-E[x]^2, "
             "clipped at 0; cancels when |mean| >> std, catalog §4b.12); on the recorded cases "
             "'fast' and 'stable' agree to 1 ulp",
+            "relu": "jax.nn.relu has no parameters: relu:negative_slope=… specs are the "
+            "spellings actcli's snippets give (leaky_relu, relu6, jnp.where)",
             "subnormals": "XLA on the CPU treats subnormal inputs as zero (denormals-are-zero): "
             "at x = ±5e-324 jax takes its x = 0 branch",
             "quick_gelu": "absent from jax.nn in this version, not recorded"
@@ -607,6 +705,15 @@ def jax_specs() -> Specs:
         ("standardize", "jax.nn.standardize", nn.standardize, True, same("epsilon")),
     ]
     return "jax", meta, elementwise, vector, defaults
+
+
+def _jax_relu(slope: float, cap: float | None, threshold: float) -> str:
+    """keras's relu in jax, as actcli's snippets spell it."""
+    if (slope, cap, threshold) == (0, 6, 0):
+        return "jax.nn.relu6(x)"
+    if cap is None and threshold == 0:
+        return f"jax.nn.leaky_relu(x, negative_slope={slope!r})"
+    return where_relu("jnp.where", "jnp.minimum(x, {cap!r})", "0.0")(slope, cap, threshold)
 
 
 def _jaxlib_version() -> str:
@@ -666,6 +773,15 @@ def _layer(cls: Any, **kw: Any) -> Callable[..., Any]:
     return fn
 
 
+def _keras_relu(function: str, slope: str) -> Callable[[float, float | None, float], str]:
+    """keras's relu itself, every parameter given (tf_keras's names the slope alpha)."""
+
+    def spell(a: float, cap: float | None, threshold: float) -> str:
+        return f"{function}(x, {slope}={a!r}, max_value={cap!r}, threshold={threshold!r})"
+
+    return spell
+
+
 def keras_specs() -> Specs:
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
@@ -683,6 +799,7 @@ def keras_specs() -> Specs:
         ("step:value=0.5", "keras.ops.heaviside(x, 0.5)", lambda x: ops.heaviside(x, 0.5)),
         ("identity", "keras.activations.linear(x)", A.linear),
         ("relu", "keras.activations.relu(x)", A.relu),
+        *relu_calls(_keras_relu("keras.activations.relu", "negative_slope"), keras=keras),
         ("relu6", "keras.activations.relu6(x)", A.relu6),
         ("leaky_relu", "keras.activations.leaky_relu(x)", A.leaky_relu),
         ("leaky_relu:negative_slope=0.3", "keras.layers.LeakyReLU()(x)", _layer(L.LeakyReLU)),
@@ -753,6 +870,12 @@ def keras_specs() -> Specs:
     ]
     vector: list[Vec] = [
         ("softmax", "keras.activations.softmax(x, axis=-1)", A.softmax, VECTOR_CASES),
+        (
+            "softmin",
+            "keras.activations.softmax(-x, axis=-1)  # keras has no softmin",
+            lambda x: A.softmax(-x),
+            VECTOR_CASES,
+        ),
         ("log_softmax", "keras.activations.log_softmax(x, axis=-1)", A.log_softmax, VECTOR_CASES),
         ("glu", "keras.activations.glu(x, axis=-1)", A.glu, GLU_CASES),
         ("sparsemax", "keras.activations.sparsemax(x, axis=-1)", A.sparsemax, SPARSEMAX_CASES),
@@ -778,8 +901,8 @@ def keras_specs() -> Specs:
     same = _same
     defaults: list[Default] = [
         ("step", "keras.ops.heaviside", ops.heaviside, True, same()),
-        ("relu", "keras.activations.relu", A.relu, True, same()),
-        ("relu", "keras.layers.ReLU", L.ReLU, False, same()),
+        ("relu", "keras.activations.relu", A.relu, True, _relu_defaults("negative_slope")),
+        ("relu", "keras.layers.ReLU", L.ReLU, False, _relu_defaults("negative_slope")),
         ("leaky_relu", "keras.activations.leaky_relu", A.leaky_relu, True, same("negative_slope")),
         ("leaky_relu", "keras.ops.leaky_relu", ops.leaky_relu, False, same("negative_slope")),
         ("leaky_relu", "keras.layers.LeakyReLU", L.LeakyReLU, False, same("negative_slope")),
@@ -850,6 +973,7 @@ def keras2_specs() -> Specs:
     elementwise: list[Elem] = [
         ("identity", "tf_keras.activations.linear(x)", A.linear),
         ("relu", "tf_keras.activations.relu(x)", A.relu),
+        *relu_calls(_keras_relu("tf_keras.activations.relu", "alpha"), tf_keras=tf_keras),
         (
             "relu6",
             "tf_keras.activations.relu(x, max_value=6.0)",
@@ -905,8 +1029,8 @@ def keras2_specs() -> Specs:
     ]
     same = _same
     defaults: list[Default] = [
-        ("relu", "tf_keras.activations.relu", A.relu, True, same()),
-        ("relu", "tf_keras.layers.ReLU", L.ReLU, False, same()),
+        ("relu", "tf_keras.activations.relu", A.relu, True, _relu_defaults("alpha")),
+        ("relu", "tf_keras.layers.ReLU", L.ReLU, False, _relu_defaults("negative_slope")),
         (
             "leaky_relu",
             "tf_keras.layers.LeakyReLU",
@@ -955,6 +1079,7 @@ def tf_specs() -> Specs:
     elementwise: list[Elem] = [
         ("identity", "tf.identity(x)", tf.identity),
         ("relu", "tf.nn.relu(x)", nn.relu),
+        *relu_calls(_tf_relu, tf=tf),
         ("relu6", "tf.nn.relu6(x)", nn.relu6),
         ("leaky_relu", "tf.nn.leaky_relu(x)  # alpha=0.2", nn.leaky_relu),
         (
@@ -1021,12 +1146,25 @@ def tf_specs() -> Specs:
             "derivative": "reverse mode: tf.GradientTape().gradient(f(x), x) (sum of f)",
             "jacobian": "tf.GradientTape().jacobian(f(x), x)",
             "elu": "tf.nn.elu has no alpha (fixed 1)",
+            "relu": "tf.nn.relu has no parameters: relu:negative_slope=… specs are the "
+            "spellings actcli's snippets give (leaky_relu, relu6, tf.where)",
             "normalize": "tf.nn.l2_normalize computes x * rsqrt(max(sum(x**2), epsilon)), "
             "epsilon = 1e-12: the norm is floored at 1e-6; its axis defaults to None (all "
             "elements), recorded with axis=-1",
         },
     }
     return "tf", meta, elementwise, vector, defaults
+
+
+def _tf_relu(slope: float, cap: float | None, threshold: float) -> str:
+    """keras's relu in tf.nn, as actcli's snippets spell it."""
+    if (slope, cap, threshold) == (0, 6, 0):
+        return "tf.nn.relu6(x)"
+    if cap is None and threshold == 0:
+        return f"tf.nn.leaky_relu(x, alpha={slope!r})"
+    return where_relu("tf.where", "tf.minimum(x, {cap!r})", "tf.zeros_like(x)")(
+        slope, cap, threshold
+    )
 
 
 def tf_eval(elementwise: list[Elem], vector: list[Vec], grid: list[float]) -> dict:

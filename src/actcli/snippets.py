@@ -42,10 +42,12 @@ def literal(value: ParamValue, how: str = "") -> str:
 
     ``how``: ``bool`` (a choice other than "none" is True: gelu's approximate in keras, tf and
     jax), ``square`` (tf's l2_normalize floors Σx², not the norm), ``int`` (an integral value
-    as an integer: keras's norm order).
+    as an integer: keras's norm order), ``none`` (inf as None: keras's relu without a cap).
     """
     if how == "bool":
         return str(value != "none")
+    if how == "none" and value == math.inf:
+        return "None"
     if isinstance(value, str):
         return repr(value)
     number = float(value) ** 2 if how == "square" else float(value)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # How parameters read in a formula (sympy would print negative_slope as negativeₛₗₒₚₑ).
 SYMBOLS = {
     "negative_slope": "alpha", "alpha": "alpha", "weight": "a", "lambd": "lambda",
-    "beta": "beta", "threshold": "theta", "value": "v", "min_val": "a", "max_val": "b",
+    "beta": "beta", "threshold": "theta", "value": "v", "min_val": "a", "max_val": "b", "max_value": "M",
     "lower": "l", "upper": "u", "slope": "s", "frequency": "a", "w0": "omega_0",
     "scale": "s", "bias": "b", "b": "b", "temperature": "T",
 }  # fmt: skip

@@ -236,10 +236,16 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\frac{\\frac{851 x}{500} + e^{\\frac{851 x}{500}} + 1}{4 \\cosh^{2}{\\left(\\frac{851 x}{1000} \\right)}}",
     ),
     "relu": (
-        "Max(0, x)",
-        "θ(x)",
-        "\\max\\left(0, x\\right)",
-        "\\theta\\left(x\\right)",
+        (
+            "⎧α⋅(-θ + x)  for θ ≥ x\n"
+            "⎪                     \n"
+            "⎨    M       for M ≤ x\n"
+            "⎪                     \n"
+            "⎩    x       otherwise"
+        ),
+        ("⎧α  for θ ≥ x\n⎪            \n⎨0  for M ≤ x\n⎪            \n⎩1  otherwise"),
+        "\\begin{cases} \\alpha \\left(- \\theta + x\\right) & \\text{for}\\: \\theta \\geq x \\\\M & \\text{for}\\: M \\leq x \\\\x & \\text{otherwise} \\end{cases}",
+        "\\begin{cases} \\alpha & \\text{for}\\: \\theta \\geq x \\\\0 & \\text{for}\\: M \\leq x \\\\1 & \\text{otherwise} \\end{cases}",
     ),
     "relu6": (
         "Min(6, Max(0, x))",

@@ -16,9 +16,10 @@ Keras 3 is a front end: the ``keras`` dialect is Keras 3 on its default TensorFl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 
-from actcli.catalog.registry import ParamValue, Side
+from actcli.catalog.registry import Kink, ParamValue, Side, lookup
 from actcli.errors import UnknownDialectError
 
 DEFAULT = "torch"
@@ -55,16 +56,51 @@ _DEFAULTS: Mapping[str, Mapping[str, Mapping[str, ParamValue]]] = {
     },
 }
 
-# Kink conventions that differ from PyTorch's, one rule per kink (in ascending order of x). Each
-# is what the framework's autodiff returns exactly at the kink in float64, as recorded in
-# tests/data/parity/<dialect>.json (tests/test_parity.py compares them bit for bit).
-_TF_KINKS: Mapping[str, tuple[Side, ...]] = {
+# Kink conventions that differ from PyTorch's, one rule per kink (in ascending order of x), or,
+# where the framework's code path depends on the parameters, a function of the kink and the
+# parameters giving its rule. Each is what the framework's autodiff returns exactly at the kink
+# in float64, as recorded in tests/data/parity/<dialect>.json (tests/test_parity.py compares
+# them bit for bit).
+KinkRule = Callable[..., Side]  # (kink, **params) -> its rule
+
+
+def _keras_relu(kink: Kink, negative_slope: float, max_value: float, threshold: float) -> Side:
+    """keras.activations.relu (and tf_keras's): TF's LeakyRelu when only the slope is set (the
+    slope at 0); otherwise where(x > threshold, x, 0) or relu or relu6, minus
+    slope·relu(threshold − x), then clip_by_value(·, 0, max_value): at the threshold neither
+    term passes a gradient, and the clip passes it at the cap, unless relu6 did the capping."""
+    if kink.at == threshold:
+        only_slope = max_value == math.inf and threshold == 0
+        return "left" if only_slope or negative_slope == 0 else "zero"
+    return "right" if max_value == 6 and threshold == 0 else "left"
+
+
+def _tf_relu(kink: Kink, negative_slope: float, max_value: float, threshold: float) -> Side:
+    """relu's tf.nn spellings (actcli.catalog.rectifiers): tf.where takes the lower branch at
+    the threshold, and tf.minimum passes a tie to x at the cap, but relu6 does not."""
+    if kink.at == threshold:
+        return "left"
+    return "right" if (negative_slope, max_value, threshold) == (0, 6, 0) else "left"
+
+
+def _jax_relu(kink: Kink, negative_slope: float, max_value: float, threshold: float) -> Side:
+    """relu's jax spellings: leaky_relu is where(x >= 0, …), jnp.where takes the lower branch
+    at the threshold, and jnp.minimum splits a tie at the cap, but relu6 does not."""
+    if kink.at == threshold:
+        only_slope = negative_slope != 0 and max_value == math.inf and threshold == 0
+        return "right" if only_slope else "left"
+    return "right" if (negative_slope, max_value, threshold) == (0, 6, 0) else "mean"
+
+
+_TF_KINKS: Mapping[str, tuple[Side, ...] | KinkRule] = {
+    "relu": _keras_relu,
     "selu": ("right",),  # SeluGrad tests activations < 0: λ at x = 0, not λα
     # PReLU layer = relu(x) − α·relu(−x): both relu′(0) = 0, so 0 at x = 0
     "prelu": ("zero",),
 }
-_KINK_RULES: Mapping[str, Mapping[str, tuple[Side, ...]]] = {
+_KINK_RULES: Mapping[str, Mapping[str, tuple[Side, ...] | KinkRule]] = {
     "jax": {
+        "relu": _jax_relu,
         "leaky_relu": ("right",),  # where(x >= 0, x, α·x): gradient 1 at 0
         "hard_tanh": ("right", "left"),  # strict inequalities: gradient 1 at both ends
         "sparse_sigmoid": ("mean", "mean"),  # 0.5·clip(x + 1, 0, 2): jnp.clip ties give ¼
@@ -80,6 +116,7 @@ _KINK_RULES: Mapping[str, Mapping[str, tuple[Side, ...]]] = {
         "hard_sigmoid": ("right", "left"),  # clip(0.2·x + 0.5, 0, 1): 0.2 at ±2.5
     },
     "tf": {
+        "relu": _tf_relu,
         # EluGrad tests activations < 0: 1 at x = 0 (tf.nn.elu has no α; it is 1)
         "elu": ("right",),
         "selu": ("right",),  # SeluGrad, as above
@@ -103,9 +140,15 @@ def default(dialect: str, activation: str, param: str, fallback: ParamValue) -> 
     return _DEFAULTS.get(dialect, {}).get(activation, {}).get(param, fallback)
 
 
-def kink_rules(dialect: str, activation: str) -> tuple[Side, ...] | None:
-    """The dialect's rules for the kinks of ``activation``, or None for the definition's own."""
-    return _KINK_RULES.get(dialect, {}).get(activation)
+def kink_rules(
+    dialect: str, activation: str, kinks: tuple[Kink, ...], params: Mapping[str, ParamValue]
+) -> tuple[Side, ...] | None:
+    """The dialect's rules for ``kinks``, the kinks of ``activation`` bound to ``params``, or
+    None for the definition's own."""
+    rules = _KINK_RULES.get(dialect, {}).get(activation)
+    if rules is None or isinstance(rules, tuple):
+        return rules
+    return tuple(rules(k, **params) for k in kinks)
 
 
 def differences(activation: str) -> dict[str, dict[str, object]]:
@@ -113,7 +156,13 @@ def differences(activation: str) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
     for dialect in DIALECTS:
         diff: dict[str, object] = dict(_DEFAULTS.get(dialect, {}).get(activation, {}))
-        rules = kink_rules(dialect, activation)
+        rules = _KINK_RULES.get(dialect, {}).get(activation)
+        if rules is not None and not isinstance(rules, tuple):  # at the dialect's defaults
+            d = lookup(activation)
+            params = {p.name: default(dialect, activation, p.name, p.default) for p in d.params}
+            kinks = d.kinks(**params)
+            rules = kink_rules(dialect, activation, kinks, params)
+            rules = None if rules == tuple(k.rule for k in kinks) else rules
         if rules is not None:
             diff["kink_rules"] = rules
         if diff:

@@ -159,7 +159,21 @@ _KERAS_SPARSEMAX_JAC = (
     "autodiff through the same τ (see the values): the Jacobian is not diag(s) − s·sᵀ/|S| "
     "(e.g. at (1, 2, 3), support {3}, it has a row (0, 1, −1) where the answer is 0)"
 )
+_KERAS_SPARSEMAX_MASKED = (
+    "keras.activations.sparsemax of a row entirely −inf (a fully masked row): its values are "
+    "NaN, but autodiff gives the Jacobian 0 instead of NaN (recorded)"
+)
+_KERAS_SPARSEMAX_POS_INF = (
+    "keras.activations.sparsemax of a row holding +inf: +inf for every entry and the identity "
+    "as its Jacobian (recorded), where the row has no value (NaN)"
+)
 MIXED = (-1.0, 0.5, 2.0, -3.0)
+# relu's recorded parameter sets with a kink at 0 beside a cap (tools/parity.py RELU_PARAMS),
+# where a subnormal x reads as that kink
+RELU_AT_ZERO = ("max_value=6", "max_value=2.5", "negative_slope=0.1,max_value=6")
+MASKED = (-INF, 0.0, 1.0)  # one entry masked
+DEAD = (-INF, -INF, -INF)  # every entry masked
+OVERFLOWED = (INF, 0.0, 1.0)
 
 # Each region was measured (tools/parity.py's data against the mpmath oracle of
 # tests/test_parity.py): it covers the grid points where the framework is more than 2 ulp
@@ -198,6 +212,7 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     _E("jax", "step", "y", SUBNORMAL, _DAZ),
     _E("jax", "step:value=0.5", "y", SUBNORMAL, _DAZ),
     _E("jax", "relu", "dy", SUBNORMAL, _DAZ),
+    *(_E("jax", f"relu:{p}", "dy", SUBNORMAL, _DAZ) for p in (*RELU_AT_ZERO, "negative_slope=0.1")),
     _E("jax", "relu6", "dy", SUBNORMAL, _DAZ),
     _E("jax", "leaky_relu", "dy", SUBNORMAL, _DAZ),
     _E("jax", "leaky_relu:negative_slope=0.2", "dy", SUBNORMAL, _DAZ),
@@ -250,6 +265,9 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     *_tf_family("step", "y", SUBNORMAL, _TF_DAZ, ("keras",)),
     *_tf_family("step:value=0.5", "y", SUBNORMAL, _TF_DAZ, ("keras",)),
     *_tf_family("relu", "dy", SUBNORMAL, _TF_DAZ),
+    *(e for p in RELU_AT_ZERO for e in _tf_family(f"relu:{p}", "dy", SUBNORMAL, _TF_DAZ)),
+    *_tf_family("relu:negative_slope=0.1", "y", ((-INF, -TINY),), TF_F32_ALPHA),
+    *_tf_family("relu:negative_slope=0.1", "dy", ((-INF, TINY),), TF_F32_ALPHA + "; " + _TF_DAZ),
     *_tf_family("relu6", "dy", SUBNORMAL, _TF_DAZ),
     *_tf_family("prelu", "dy", SUBNORMAL, _TF_DAZ, ("keras", "keras2")),
     *_tf_family("prelu:weight=0.25", "dy", SUBNORMAL, _TF_DAZ, ("keras", "keras2")),
@@ -336,6 +354,7 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     _E("torch", "glu", "jacobian", (), _GLU_JAC, case=MIXED),
     _E("torch", "glu", "jacobian", (), _GLU_JAC, case=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)),
     _E("jax", "softmax", "jacobian", (), _SOFTMAX_DIAG, case=SOFTMAX_TAIL),
+    _E("jax", "softmin", "jacobian", (), _SOFTMAX_DIAG, case=SOFTMAX_TAIL),
     _E("jax", "log_softmax", "jacobian", (), _SOFTMAX_DIAG, case=SOFTMAX_TAIL),
     _E("jax", "log_softmax", "y", (), _LOG_SOFTMAX_Y, case=SOFTMAX_TAIL),
     _E("jax", "log_softmax", "y", (), _LOG_SOFTMAX_Y, case=MIXED),
@@ -351,12 +370,16 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
         )
         if (fw, spec) != ("keras2", "log_softmax")  # tf_keras has no log_softmax
     ),
+    _E("keras", "softmin", "jacobian", (), _SOFTMAX_DIAG, case=SOFTMAX_TAIL),
     _E("keras", "glu", "jacobian", (), _GLU_JAC, case=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)),
     *(_E("keras", "sparsemax", "y", (), _KERAS_SPARSEMAX_Y, case=c) for c in SPARSEMAX_WRONG),
     *(
         _E("keras", "sparsemax", "jacobian", (), _KERAS_SPARSEMAX_JAC, case=c)
-        for c in ((1.0, 2.0, 3.0), (0.0, 0.0, 0.0, 0.0), *SPARSEMAX_WRONG)
+        for c in ((1.0, 2.0, 3.0), (0.0, 0.0, 0.0, 0.0), MASKED, *SPARSEMAX_WRONG)
     ),
+    _E("keras", "sparsemax", "jacobian", (), _KERAS_SPARSEMAX_MASKED, case=DEAD),
+    _E("keras", "sparsemax", "y", (), _KERAS_SPARSEMAX_POS_INF, case=OVERFLOWED),
+    _E("keras", "sparsemax", "jacobian", (), _KERAS_SPARSEMAX_POS_INF, case=OVERFLOWED),
     *(
         _E(fw, "normalize", "jacobian", (),
            "autodiff of the normalisation of a one-element vector leaves −2.8e-17 "

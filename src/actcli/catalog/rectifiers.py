@@ -21,7 +21,9 @@ from actcli.catalog.registry import (
     Code,
     Kink,
     Limits,
+    Param,
     Range,
+    Template,
     closed,
     elementwise,
     interval,
@@ -180,37 +182,182 @@ def identity(x: Array) -> Array:
     return x.copy()
 
 
+def _relu_image(negative_slope: float, max_value: float, threshold: float) -> Range:
+    # at and below the threshold slope·(x − threshold): 0 on the whole stretch for slope 0, else
+    # (−∞, 0] with 0 at the threshold; above it (threshold, max_value], max_value attained on
+    # [max_value, ∞), or max_value alone when it is not above the threshold
+    top: Bound | float = INF if max_value == INF else closed(max_value)
+    if threshold == 0:  # the two pieces meet at 0
+        return span(closed(0.0) if negative_slope == 0 else -INF, top)
+    below = point(0.0) if negative_slope == 0 else interval(-INF, closed(0.0, at=threshold))
+    above = interval(threshold, top) if threshold < max_value else point(max_value)
+    return union(below, above)
+
+
+def _relu_kinks(negative_slope: float, max_value: float, threshold: float) -> tuple[Kink, ...]:
+    jump = threshold != 0  # f(threshold) = 0, f(threshold⁺) = min(threshold, max_value) > 0
+    above = 1.0 if threshold < max_value else 0.0
+    kinks = []
+    if jump or negative_slope != above:  # the same slope on both sides: no kink
+        kinks.append(Kink(threshold, (negative_slope, 0.0), (above, 0.0), "left", jump=jump))
+    if threshold < max_value < INF:  # torch's hardtanh and relu6: 0 at the cap
+        kinks.append(Kink(max_value, (1.0, 0.0), (0.0, 0.0), "right"))
+    return tuple(kinks)
+
+
+def _relu_limits(negative_slope: float, max_value: float, threshold: float) -> Limits:
+    at_minus_inf = -INF if negative_slope > 0 else 0.0
+    capped = max_value < INF
+    return ((at_minus_inf, max_value), (negative_slope, 0.0 if capped else 1.0), (0.0, 0.0))
+
+
+# keras.activations.relu's parameters, as every framework can spell them (tried in order): the
+# plain function, relu6, a clip, leaky_relu, a threshold, then where(); conditions in actcli's
+# names. The cap of the where() forms is each framework's min, whose tie rule the dialects state.
+_PLAIN = "negative_slope=0,max_value=inf,threshold=0"
+_RELU6 = "negative_slope=0,max_value=6,threshold=0"
+_CLIP = "negative_slope=0,threshold=0"
+_LEAKY = "max_value=inf,threshold=0"
+_THRESHOLD = "negative_slope=0,max_value=inf"
+_BELOW = "{negative_slope} * (x - {threshold})"
+_NO_CAP = "max_value=inf"
+_KERAS_ARGS = "negative_slope={negative_slope}, max_value={max_value|none}, threshold={threshold}"
+
+
+def _where(call: str, cap: str, zero: str, framework: str) -> Template:
+    """The general form ``call(x > threshold, top, bottom)``: top is x or ``cap``, bottom
+    ``zero`` or slope·(x − threshold)."""
+    why = f"  # {framework} has no relu with keras's negative_slope, max_value, threshold: where()"
+    return (
+        ("negative_slope=0,max_value=inf", f"{call}(x > {{threshold}}, x, {zero}){why}"),
+        ("negative_slope=0", f"{call}(x > {{threshold}}, {cap}, {zero}){why}"),
+        (_NO_CAP, f"{call}(x > {{threshold}}, x, {_BELOW}){why}"),
+        ("", f"{call}(x > {{threshold}}, {cap}, {_BELOW}){why}"),
+    )
+
+
 @elementwise(
     family="rectifier",
-    formula="relu(x) = max(x, 0)",
-    latex=r"\max(x, 0)",
-    derivative="relu′(x) = 1 if x > 0 else 0",
-    sympy=lambda sp, x, p: sp.Max(x, 0),
-    image=span(closed(0.0), INF),
+    formula=(
+        "relu(x) = max(x, 0); keras: min(x, max_value) if x > threshold else "
+        "negative_slope·(x − threshold)"
+    ),
+    latex=(
+        r"\max(x, 0);\quad \begin{cases} \min(x, M) & x > \theta \\ "
+        r"\alpha (x - \theta) & x \le \theta \end{cases}"
+    ),
+    derivative=(
+        "relu′(x) = 1 if x > 0 else 0; keras: 1 if threshold < x < max_value, 0 above both, "
+        "negative_slope at or below threshold"
+    ),
+    sympy=lambda sp, x, p: sp.Piecewise(
+        (p["negative_slope"] * (x - p["threshold"]), x <= p["threshold"]),
+        (p["max_value"], x >= p["max_value"]),
+        (x, True),
+    ),
+    image=_relu_image,
     uses=(
         "hidden layers: the default choice; cheap, and its gradient is 1 for every positive "
         "input, so deep stacks keep learning (a unit whose inputs stay negative stops)"
     ),
     reference="Nair & Hinton 2010, ICML; Glorot, Bordes & Bengio 2011, AISTATS",
-    d1=lambda x, **_: _indicator(x > 0),
+    d1=lambda x, negative_slope, max_value, threshold: np.where(
+        x > threshold, _indicator(x < max_value), negative_slope
+    ),
     d2=_zero,
-    limits=RELU_LIKE,
-    kinks=lambda **_: (Kink(0.0, (0.0, 0.0), (1.0, 0.0)),),
+    limits=_relu_limits,
+    params=(
+        nonnegative(
+            "negative_slope",
+            0.0,
+            "slope at or below threshold (keras; tf_keras: alpha)",
+            aliases=("alpha",),
+        ),
+        Param(
+            "max_value",
+            INF,
+            "the cap: the largest value returned (keras; its None is inf)",
+            "a number > 0, or inf (no cap)",
+            lambda v: v > 0,
+        ),
+        nonnegative("threshold", 0.0, "inputs at or below it are damped (keras)"),
+    ),
+    kinks=_relu_kinks,
     code={
-        "torch": Code(function="F.relu(x)", layer="torch.nn.ReLU()"),
+        "torch": Code(
+            function=(
+                (_PLAIN, "F.relu(x)"),
+                (_RELU6, "F.relu6(x)"),
+                (_CLIP, "F.hardtanh(x, 0.0, {max_value})"),
+                (_LEAKY, "F.leaky_relu(x, negative_slope={negative_slope})"),
+                (_THRESHOLD, "F.threshold(x, {threshold}, 0.0)"),
+                *_where(
+                    "torch.where", "torch.where(x < {max_value}, x, {max_value})", "0.0", "torch"
+                ),
+            ),
+            layer=(
+                (_PLAIN, "torch.nn.ReLU()"),
+                (_RELU6, "torch.nn.ReLU6()"),
+                (_CLIP, "torch.nn.Hardtanh(0.0, {max_value})"),
+                (_LEAKY, "torch.nn.LeakyReLU(negative_slope={negative_slope})"),
+                (_THRESHOLD, "torch.nn.Threshold({threshold}, 0.0)"),
+            ),
+        ),
         "keras": Code(
-            function="keras.activations.relu(x)", layer="keras.layers.ReLU()", dense="relu"
+            function=(
+                (_PLAIN, "keras.activations.relu(x)"),
+                ("", f"keras.activations.relu(x, {_KERAS_ARGS})"),
+            ),
+            layer=((_PLAIN, "keras.layers.ReLU()"), ("", f"keras.layers.ReLU({_KERAS_ARGS})")),
+            dense=((_PLAIN, "relu"),),
         ),
         "keras2": Code(
-            function="tf_keras.activations.relu(x)", layer="tf_keras.layers.ReLU()", dense="relu"
+            function=(
+                (_PLAIN, "tf_keras.activations.relu(x)"),
+                (
+                    "",
+                    "tf_keras.activations.relu(x, alpha={negative_slope}, "
+                    "max_value={max_value|none}, threshold={threshold})",
+                ),
+            ),
+            layer=(
+                (_PLAIN, "tf_keras.layers.ReLU()"),
+                ("", f"tf_keras.layers.ReLU({_KERAS_ARGS})"),
+            ),
+            dense=((_PLAIN, "relu"),),
         ),
-        "tf": Code(function="tf.nn.relu(x)"),
-        "jax": Code(function="jax.nn.relu(x)"),
+        "tf": Code(
+            function=(
+                (_PLAIN, "tf.nn.relu(x)"),
+                (_RELU6, "tf.nn.relu6(x)"),
+                (_LEAKY, "tf.nn.leaky_relu(x, alpha={negative_slope})"),
+                *_where("tf.where", "tf.minimum(x, {max_value})", "tf.zeros_like(x)", "tf.nn"),
+            )
+        ),
+        "jax": Code(
+            function=(
+                (_PLAIN, "jax.nn.relu(x)"),
+                (_RELU6, "jax.nn.relu6(x)"),
+                (_LEAKY, "jax.nn.leaky_relu(x, negative_slope={negative_slope})"),
+                *_where("jnp.where", "jnp.minimum(x, {max_value})", "0.0", "jax.nn"),
+            )
+        ),
     },
 )
-def relu(x: Array) -> Array:
-    """Rectified linear unit: the default hidden-layer activation; units can 'die' at 0."""
-    return np.maximum(x, 0.0)
+def relu(x: Array, negative_slope: float, max_value: float, threshold: float) -> Array:
+    """Rectified linear unit: the default hidden-layer activation; units can 'die' at 0.
+
+    Keras's relu also takes a slope below a threshold and a cap (keras.activations.relu,
+    keras.layers.ReLU): with them it is a leaky ReLU, relu6 or a thresholded ReLU, or all at
+    once. A negative slope or threshold is refused, as keras.layers.ReLU does
+    (keras.activations.relu takes a negative threshold, but then floors (threshold, 0) at 0
+    only when capped), and so is a cap of 0.
+    """
+    if negative_slope == 0 and max_value == INF and threshold == 0:
+        return np.maximum(x, 0.0)  # plain relu: one pass
+    # 0.0 rather than 0·(x − threshold): no −0.0 below the threshold
+    below = negative_slope * (x - threshold) if negative_slope else 0.0
+    return np.where(x > threshold, np.minimum(x, max_value), below)
 
 
 @elementwise(

@@ -760,8 +760,9 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     problem = d.check(**values)
     if problem:
         raise InvalidParameterError(f"{d.name}: {problem}")
-    rules = dialects.kink_rules(dialect, d.name)
-    if rules is not None and len(rules) != len(d.kinks(**values)):
+    kinks = d.kinks(**values)
+    rules = dialects.kink_rules(dialect, d.name, kinks, values)
+    if rules is not None and len(rules) != len(kinks):
         raise AssertionError(f"dialect {dialect}: one kink rule per kink of {d.name}")
     return Activation(d, values, dialect, tuple(notes), rules)
 

@@ -9,10 +9,13 @@ maps 2m values to m. Jacobians have shape (..., m, n).
 ``f(xW) ⊙ (xV)`` and gate through the *first* projection: ``reglu([a, b]) = relu(a) ⊙ b``.
 actcli keeps each convention under its own name; porting code should check which half it feeds.
 
-**Infinite inputs.** ``inf_policy`` of the softmax family says what a row holding +inf (or only
-−inf) gives: ``nan`` (PyTorch, Keras and JAX behaviour) or ``limit`` (the +inf entries share the
-mass equally, so softmax([inf, 0]) = [1, 0]; an all −inf row is uniform). No floating-point
-warning is raised either way.
+**Infinite inputs.** A −inf entry of a softmax-family or sparsemax row gets weight 0 (a mask).
+``inf_policy`` of the softmax family says what a row holding +inf, or entirely −inf (a fully
+masked row), gives: ``nan`` (what PyTorch, Keras 3, tf_keras, TensorFlow and JAX all return,
+recorded in tests/data/parity) or ``limit`` (the +inf entries share the mass equally, so
+softmax([inf, 0]) = [1, 0]; an all −inf row is uniform); sparsemax gives NaN there. normalize
+gives a row holding ±inf what every framework's x/‖x‖ gives: ±0 for its finite entries, NaN for
+its infinite ones; standardize gives NaN. No floating-point warning is raised either way.
 """
 
 from __future__ import annotations
@@ -588,4 +591,8 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
 def normalize(x: Array, p: float, eps: float) -> Array:
     """Lp-normalise a row: divide by its p-norm (floored at eps)."""
     z, _, div, bad = _norm_parts(x, p, eps)
-    return np.where(bad, np.nan, z / div)
+    y = np.where(bad, np.nan, z / div)
+    # A row holding ±inf (and no NaN) has the norm inf: every framework's x/‖x‖ then gives
+    # its finite entries ±0 and its infinite ones inf/inf = NaN (recorded); so does actcli.
+    infinite = np.isinf(x).any(axis=-1, keepdims=True) & ~np.isnan(x).any(axis=-1, keepdims=True)
+    return np.where(infinite, np.where(np.isinf(x), np.nan, np.copysign(0.0, x)), y)

@@ -871,3 +871,18 @@ def test_vector(actcli: Any, framework: str, spec: str | None) -> None:
                     f"  reference={ref.tolist()}"
                 )
     assert not failures, f"{framework} {spec}:\n" + "\n".join(failures)
+
+
+def test_info_says_what_a_fully_masked_row_gives(actcli: Any) -> None:
+    """``info`` computes the line from the dialects, which test_vector holds to the recordings."""
+    from actcli import explain
+
+    def notes(spec: str) -> str:
+        return str(explain.explain(actcli.get(spec))["notes"])
+
+    nan = "gives nan in every entry"
+    assert notes("softmax").endswith(f"(−∞, −∞, −∞), {nan} (torch, keras, keras2, tf, jax).")
+    assert notes("log_softmax").endswith(f"{nan} (torch, keras, tf, jax).")
+    assert notes("sparsemax").endswith(f"{nan} (keras).")
+    assert "0.333333 in every entry" in notes("softmax:inf_policy=limit")
+    assert "fully masked" not in notes("glu") + notes("relu")

@@ -138,17 +138,35 @@ def framework_errors(act: Activation) -> list[dict[str, Any]]:
     return [{k: v for k, v in entry.items() if k != "framework"} for entry in merged.values()]
 
 
+def _number(v: float) -> str:
+    return "∞" if v == math.inf else "−∞" if v == -math.inf else f"{v:g}".replace("-", "−")
+
+
 def _where(region: tuple[tuple[float, float], ...], case: tuple[float, ...] | None) -> str:
     if case is not None:
-        return "at x = (" + ", ".join(f"{v:g}" for v in case) + ")"
+        return "at x = (" + ", ".join(_number(v) for v in case) + ")"
     tiny = 2.2250738585072014e-308
     if region == ((-tiny, tiny),):
         return "for subnormal x"
+    return "for x in " + " ∪ ".join(f"[{_number(a)}, {_number(b)}]" for a, b in region)
 
-    def end(v: float) -> str:
-        return "∞" if v == math.inf else "−∞" if v == -math.inf else f"{v:g}".replace("-", "−")
 
-    return "for x in " + " ∪ ".join(f"[{end(a)}, {end(b)}]" for a, b in region)
+def _fully_masked(act: Activation) -> str:
+    """What a row that is entirely −inf (a fully masked one) gives in each dialect whose
+    framework has the activation, computed from the dialects (tests/test_parity.py holds them
+    to the frameworks' recorded answers); "" for elementwise and gated activations."""
+    d = act.definition
+    if act.kind != "vector" or d.family == "gated" or not d.code:
+        return ""
+    row = np.full(3, -math.inf)
+    gives: dict[str, list[str]] = {}
+    for dialect in d.code:
+        y = np.asarray(actcli.get(act.spec, dialect=dialect)(row))
+        text = _number(float(y[0])) if (y == y[0]).all() or np.isnan(y).all() else None
+        value = f"{text} in every entry" if text else "(" + ", ".join(map(_number, y)) + ")"
+        gives.setdefault(value, []).append(dialect)
+    said = "; ".join(f"{value} ({', '.join(names)})" for value, names in gives.items())
+    return f"A fully masked row, (−∞, −∞, −∞), gives {said}."
 
 
 def explain(act: Activation) -> dict[str, Any]:
@@ -167,7 +185,7 @@ def explain(act: Activation) -> dict[str, Any]:
         "aliases": list(d.aliases),
         "summary": d.summary,
         "uses": d.uses,
-        "notes": _paragraphs(d.notes),
+        "notes": "\n\n".join(filter(None, (_paragraphs(d.notes), _fully_masked(act)))),
         "formula": d.formula,
         "derivative": d.derivative_formula,
         "latex": d.latex,

@@ -322,6 +322,9 @@ def test_a_sweep_value_out_of_range_and_two_sweeps_are_refused():
     one_line_usage_error(
         actcli_run("eval", "elu", "--sweep", "alpha=1,2", "-p", "alpha=3", "1"), "give it once"
     )
+    one_line_usage_error(
+        actcli_run("eval", "elu:alpha=3", "--sweep", "alpha=1,2", "1"), "both set alpha"
+    )
     one_line_usage_error(actcli_run("eval", "softmax", "--sweep", "temperature=1,2", "1"), "vector")
 
 
@@ -332,7 +335,9 @@ def test_family_values():
 
 def test_label_count_must_match(tmp_path):
     result = actcli_run("plot", "relu", "gelu", "--label", "a", "-o", "f.png", cwd=tmp_path)
-    one_line_usage_error(result, "--label given 1 times for 2 activations")
+    one_line_usage_error(result, "--label: 1 given for 2 activations")
+    empty = actcli_run("plot", "relu", "--label", " ", "-o", "f.png", cwd=tmp_path)
+    one_line_usage_error(empty, "an empty label")
     ok = actcli_run("plot", "relu", "gelu", "--label", "ReLU", "--label", "GELU", "-o", "f.svg",
                     "--xlabel", "input", "--ylabel", "output", "--legend", "outside", cwd=tmp_path)  # fmt: skip
     assert ok.returncode == 0, ok.stderr

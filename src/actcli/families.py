@@ -8,6 +8,7 @@ name show the value exactly as it was bound.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -27,7 +28,8 @@ class Sweep:
 
 
 def parse(text: str) -> Sweep:
-    """``KEY=V1,V2,...`` (a list) or ``KEY=A:B:N`` (N evenly spaced numbers from A to B)."""
+    """``KEY=V1,V2,...`` (a list) or ``KEY=A:B:N`` (N evenly spaced numbers from A to B,
+    those between rounded to a hundredth of the step)."""
     key, eq, rest = text.partition("=")
     key, rest = key.strip(), rest.strip()
     if not eq or not key or not re.fullmatch(r"[A-Za-z_]\w*", key):
@@ -68,8 +70,10 @@ def _span(text: str, rest: str) -> tuple[str, ...]:
         raise UsageError(f"{text!r}: N is at most {MAX_MEMBERS}, got {n}", option="sweep")
     if a == b:
         raise UsageError(f"{text!r}: A and B are the same value", option="sweep")
-    # the ends exactly as written; the points between as the shortest text of their double
-    inner = [number(float(v)) for v in np.linspace(a, b, n)[1:-1]]
+    # the ends exactly as written; the points between rounded to a hundredth of the step
+    # (0.1:3:12 binds 0.364, not 0.36363636363636365): the value bound is the value shown
+    digits = max(0, math.ceil(-math.log10(abs(b - a) / (n - 1))) + 2)
+    inner = [number(round(float(v), digits)) for v in np.linspace(a, b, n)[1:-1]]
     return (number(a), *inner, number(b))
 
 

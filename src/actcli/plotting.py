@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,12 +132,16 @@ def mathtext_or_none(latex: str) -> str | None:
     return None if "\\begin" in latex else f"${latex}$"
 
 
-def layout(n: int) -> tuple[int, int]:
-    """Rows and columns for n panels: one row up to three, then rows of two or three, so that
-    no slot is left empty where a row fits (3 → 1×3, 4 → 2×2, 6 → 2×3)."""
+def layout(n: int, width: float = 7.0) -> tuple[int, int]:
+    """Rows and columns for n panels on a figure ``width`` inches wide: one row while panels
+    stay at least 1.6 in wide, else a column up to three, then rows of two or three, so that
+    no slot is left empty where a row or a column fits (3 → 1×3 or 3×1, 4 → 2×2, 6 → 2×3)."""
+    widest = max(1, int(width / 1.6))
+    if n <= min(widest, 3) or n == 1:
+        return 1, n
     if n <= 3:
-        return 1, max(n, 1)
-    columns = 2 if n == 4 else 3
+        return n, 1
+    columns = min(widest, 2 if n == 4 else 3)
     return -(-n // columns), columns
 
 
@@ -148,8 +153,8 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
 
     look = look or Look()
     colours = STYLES[look.style]
-    rows, columns = layout(len(panels))
     width, height = look.size
+    rows, columns = layout(len(panels), width)
     if height is None:  # panels about 4:3 under the title, ticks and labels
         height = round(rows * 0.72 * width / columns + 0.5, 2)
     with rc_context(look.rc()):
@@ -159,8 +164,12 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
         axes = list(fig.subplots(rows, columns, squeeze=False).flat)
         names: dict[str, int] = {}  # activation -> its place in the palette, across panels
         shared = len(panels) > 1 and len({p.xlabel for p in panels}) == 1
+        # --ylabel names the curves' axis once, beside the panels without a label of their own
+        shared_y = bool(look.ylabel) and sum(not p.ylabel for p in panels) > 1
         for ax, panel in zip(axes, panels, strict=False):
-            _draw(ax, panel, colours, names, look, xlabel=not shared)
+            _draw(ax, panel, colours, names, look, xlabel=not shared, shared_y=shared_y)
+        if shared_y:
+            fig.supylabel(look.ylabel or "", color=colours["fg"])
         for ax in axes[len(panels) :]:
             ax.set_visible(False)
         if shared:
@@ -173,9 +182,17 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
 
 @contextlib.contextmanager
 def _text_errors() -> Iterator[None]:
-    """Drawing the text fails on a user's bad mathtext or on LaTeX: one line, not a traceback."""
+    """Drawing the text fails on a user's bad mathtext or on LaTeX, or finds no room for the
+    panels: one line, not a traceback (or a warning and a figure of overlapping text)."""
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="constrained_layout not applied")
+            yield
+    except UserWarning:
+        raise UsageError(
+            "the figure is too small for its panels, labels and legends: give a larger "
+            "--size (or fewer panels, or --legend off)"
+        ) from None
     except ValueError as exc:  # mathtext in a user's --title or --label
         first = " ".join(str(exc).split())
         raise UsageError(f"cannot draw the figure's text: {first}") from None
@@ -192,6 +209,7 @@ def _draw(
     look: Look,
     *,
     xlabel: bool,
+    shared_y: bool,
 ) -> None:
     from matplotlib.ticker import MaxNLocator
 
@@ -228,7 +246,7 @@ def _draw(
     _y_axis(ax, panel, scale)
     if xlabel:
         ax.set_xlabel(look.xlabel or panel.xlabel, color=colours["fg"])
-    ylabel = look.ylabel if look.ylabel is not None else panel.ylabel
+    ylabel = panel.ylabel or (look.ylabel if not shared_y else "")
     if ylabel:
         ax.set_ylabel(ylabel, color=colours["fg"])
     if panel.title:
@@ -267,6 +285,7 @@ def _tint(colour: str, background: str, amount: float) -> str:
 def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
     """Limits that show every curve; a log axis spans the decades of the positive values."""
     import numpy as np
+    from matplotlib.ticker import FixedLocator, NullLocator
 
     if scale == "log":
         values = np.concatenate([c.y for c in panel.curves]) if panel.curves else np.array([])
@@ -283,8 +302,15 @@ def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
         finite = values[np.isfinite(values)]
         lo, hi = min(float(finite.min(initial=0.0)), 0.0), max(float(finite.max(initial=0.0)), 0.0)
         top = max(-lo, hi) or 1.0
-        ax.set_yscale("symlog", linthresh=top * 1e-3)  # linear within a thousandth of the top
+        # asinh, not matplotlib's symlog: smooth where linear meets logarithmic (symlog puts a
+        # corner into every smooth curve there), linear within a thousandth of the top
+        ax.set_yscale("asinh", linear_width=top * 1e-3)
         ax.set_ylim(1.5 * lo or -top * 1e-3, 1.5 * hi or top * 1e-3)
+        # ticks at 0 and the decades beyond the linear part (those inside it collide)
+        decades = 10.0 ** np.arange(np.floor(np.log10(top)) - 2, np.ceil(np.log10(top)) + 1)
+        ticks = [0.0, *(decades if hi > 0 else []), *(-decades if lo < 0 else [])]
+        ax.yaxis.set_major_locator(FixedLocator(sorted(ticks)))
+        ax.yaxis.set_minor_locator(NullLocator())
         return
     ax.set_ylim(*y_limits(panel.curves, panel.x))
 
@@ -315,9 +341,7 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
         legend = ax.get_legend()
         if legend is None:
             continue
-        box, frame = legend.get_window_extent(renderer), ax.bbox
-        covers = box.width * box.height / (frame.width * frame.height)
-        if box.width <= 0.9 * frame.width and covers <= 1 / 3 and look.legend != "outside":
+        if look.legend != "outside" and _fits(legend, ax, renderer):
             continue  # inside, hiding little
         # as wide as its axes: wider, it would squeeze the panels beside it in the layout
         grow = max(grow, _below(fig, ax, legend, renderer, min(room, ax.bbox.width * 1.1)))
@@ -325,6 +349,24 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
         width, height = fig.get_size_inches()
         fig.set_size_inches(width, height + grow / fig.dpi)
     fig.draw_without_rendering()
+
+
+def _fits(legend: Any, ax: Axes, renderer: Any) -> bool:
+    """Whether the legend fits inside its axes covering at most a third of them, at its size
+    or a size smaller (not under SMALLEST_TEXT)."""
+    size = legend.get_texts()[0].get_fontsize()
+    for smaller in (size, max(size * 0.85, SMALLEST_TEXT)):
+        for text in legend.get_texts():
+            text.set_fontsize(smaller)
+        box, frame = legend.get_window_extent(renderer), ax.bbox
+        if (
+            box.width <= 0.9 * frame.width
+            and box.width * box.height <= frame.width * frame.height / 3
+        ):
+            return True
+    for text in legend.get_texts():
+        text.set_fontsize(size)
+    return False
 
 
 def _fit_text(text: Any, room: float, renderer: Any) -> None:

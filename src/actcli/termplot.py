@@ -33,13 +33,14 @@ def render(
         "legend_labels": [c.label for c in curves],
         "width": max(width, 10),
         "height": max(height, 4),
-        "title": title,
         "x_min": float(x[0]),
         "x_max": float(x[-1]),
         "y_min": lo,
         "y_max": hi,
         "color": color,
     }
+    if title:  # uniplot cannot centre an empty one
+        options["title"] = title
     if ascii_only or not color:  # without colour, only distinct characters tell series apart
         if len(curves) > len(ASCII_MARKS):
             raise UsageError(

@@ -38,6 +38,7 @@ from actcli.cli.options import (
     YLabelOption,
     refuse_unused,
 )
+from actcli.errors import UsageError
 from actcli.formats import STREAMING, OutputFormat, Table
 
 if TYPE_CHECKING:
@@ -116,13 +117,19 @@ def compare_command(
                        "--svg-paths": svg_paths, "--image-format": image_format}  # fmt: skip
         refuse_unused(figure_only, "the figure: give -o FILE")
     else:
-        path, image = figures.destination(output_file, image_format)
+        if diff_panel and len(chosen) < 2:
+            raise UsageError("--diff draws the differences from the first: give two or more")
+        path, image = figures.destination(output_file, image_format, svg_paths)
+        if path is None:
+            stdout_only = {"--format": None if fmt is OutputFormat.auto else fmt,
+                           "--precision": precision}  # fmt: skip
+            refuse_unused(stdout_only, "the tables; -o - sends the image to standard output")
         look = figures.look(
-            size, dpi, style, "8x5", font=font, usetex=usetex, svg_paths=svg_paths,
+            size, dpi, style, "page" if grid_panels else "8x5", font=font, usetex=usetex, svg_paths=svg_paths,
             legend=legend, xlabel=xlabel, ylabel=ylabel, logy=logy, symlogy=symlogy,
         )  # fmt: skip
         panels = _panels(chosen, x, grid_panels, metric.value if diff_panel else None)
-        _figure(acts, columns, panels, look, title, (path, image))
+        _figure(chosen, panels, look, title, (path, image))
         if path is None:  # the figure went to standard output: the tables would mix with it
             return
     resolved = output.resolve(fmt)
@@ -209,8 +216,7 @@ def _differences(
 
 
 def _figure(
-    acts: list[Activation],
-    columns: list[str],
+    chosen: list[Member],
     panels: list[Panel],
     look: Look,
     title: str | None,
@@ -218,10 +224,10 @@ def _figure(
 ) -> None:
     from actcli import plotting
 
-    fig_title = title if title is not None else "compare: " + ", ".join(columns)
+    fig_title = title if title is not None else specs.title(chosen, formula=False)
     fig = plotting.figure(panels, title=fig_title, look=look)
     path, image = target
-    figures.save(fig, path, acts, fig_title, look, image)
+    figures.save(fig, path, [m.act for m in chosen], fig_title, look, image)
     if path is not None:
         output.note(f"wrote {path}")
 
@@ -252,7 +258,7 @@ def _panels(chosen: list[Member], x: np.ndarray, grid: bool, metric: str | None)
         positive = any(bool(np.any(c.y > 0)) for c in lines)  # NaN compares False
         scale = "log" if metric != "abs" and positive else None
         what = {"abs": "|difference|", "rel": "relative difference", "ulp": "difference in ULP"}
-        panels.append(
-            Panel(lines, x, title=f"{what[metric]} from {chosen[0].label.of(0)}", yscale=scale)
-        )
+        axis = {"abs": "|Δ|", "rel": "|Δ| / max(|a|, |b|)", "ulp": "ULP"}
+        title = f"{what[metric]} from {chosen[0].label.of(0)}"
+        panels.append(Panel(lines, x, title=title, ylabel=axis[metric], yscale=scale))
     return panels

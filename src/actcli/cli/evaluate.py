@@ -201,7 +201,7 @@ def _family(
     if members[0].act.kind == "vector":
         raise UsageError(
             f"--sweep: {members[0].act.name} is a vector activation; a family is one column "
-            "per value, for elementwise ones (compare or plot draw vector families)"
+            "per value, for elementwise ones (plot draws vector families)"
         )
     return [(m.act, m.column) for m in members]
 

@@ -101,7 +101,9 @@ def _check_tex() -> None:
         )
 
 
-def destination(path: Path | None, image_format: ImageFormat | None) -> tuple[Path | None, str]:
+def destination(
+    path: Path | None, image_format: ImageFormat | None, svg_paths: bool = False
+) -> tuple[Path | None, str]:
     """Where the figure goes and in which format: a file (its suffix) or, for ``-o -``,
     standard output (``--image-format``, PNG by default), never a terminal."""
     from actcli import plotting
@@ -110,10 +112,14 @@ def destination(path: Path | None, image_format: ImageFormat | None) -> tuple[Pa
     if path != STDOUT:
         if image_format is not None:
             raise UsageError("--image-format: only with -o - (a file's suffix is its format)")
-        return path, "png" if path is None else plotting.check_output(path)
-    if stdout_is_terminal():
+        target, fmt = path, "png" if path is None else plotting.check_output(path)
+    elif stdout_is_terminal():
         raise UsageError("-o - writes an image to standard output: redirect it (> f.png, | ...)")
-    return None, (image_format or ImageFormat.png).value
+    else:
+        target, fmt = None, (image_format or ImageFormat.png).value
+    if svg_paths and fmt != "svg":
+        raise UsageError(f"--svg-paths: only for an SVG figure, not {fmt.upper()}")
+    return target, fmt
 
 
 def default_path(acts: list[Activation]) -> Path:

@@ -126,17 +126,18 @@ def plot_command(
     x = curves.grid(range_[0], range_[1], steps)
     if terminal:
         drawn = [c for panel in _panels(chosen, x, derivative, others, False) for c in panel.curves]
-        shown = title if title is not None else _title(chosen)
+        shown = title if title is not None else specs.title(chosen, formula=False)
         _terminal(drawn, x, shown, width, height, ascii_only, no_color)
         return
     from actcli import plotting
 
-    path, fmt = figures.destination(output_file, image_format)
+    path, fmt = figures.destination(output_file, image_format, svg_paths)
+    several = grid_panels or (len(names) > 1 and bool(sweep))  # panels: the height follows them
     look = figures.look(
-        size, dpi, style, "7x4.5", font=font, usetex=usetex, svg_paths=svg_paths, legend=legend,
+        size, dpi, style, "page" if several else "7x4.5", font=font, usetex=usetex, svg_paths=svg_paths, legend=legend,
         xlabel=xlabel, ylabel=ylabel, logy=logy, symlogy=symlogy,
     )  # fmt: skip
-    fig_title = title if title is not None else _title(chosen)
+    fig_title = title if title is not None else specs.title(chosen)
     fig = plotting.figure(
         _panels(chosen, x, derivative, others, grid_panels), title=fig_title, look=look
     )
@@ -202,27 +203,3 @@ def _terminal(
         color=console.color_system is not None and not (no_color or console.no_color),
     )
     sys.stdout.write(text)
-
-
-def _title(chosen: list[Member]) -> str:
-    """The names (a family as its range of values), the formula of a single one (where
-    mathtext can draw it), the dialects."""
-    from actcli.plotting import mathtext_or_none
-
-    heads: list[str] = []
-    for group in sorted({m.group for m in chosen}):
-        family = [m for m in chosen if m.group == group]
-        first = family[0]
-        if not first.swept:
-            heads.append(first.column.split("@")[0])
-        else:
-            values = ", ".join(dict(m.label.params)[first.swept] for m in family)
-            heads.append(f"{first.act.name}: {first.swept} = {values}")
-    head = ", ".join(heads)
-    acts = [m.act for m in chosen]
-    if len(heads) == 1 and not chosen[0].swept:
-        formula = mathtext_or_none(acts[0].latex)
-        if formula:
-            head = f"{head}:  {formula}"
-    dialects = ", ".join(sorted({a.dialect for a in acts}))
-    return f"{head}   ({dialects})"

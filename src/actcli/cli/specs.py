@@ -12,7 +12,7 @@ from actcli.cli.output import note
 from actcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.registry import Activation, Definition
     from actcli.curves import Label
     from actcli.families import Sweep
 
@@ -130,21 +130,23 @@ def members(
             shade = None if sweep is None else i / (len(values) - 1)
             found.append((group, act, [*_written(name), *given], shade))
     if custom and len(custom) != len(found):
-        raise UsageError(
-            f"--label given {len(custom)} times for {len(found)} activations: one each"
-        )
+        what = "family members" if sweep else "activations"
+        raise UsageError(f"--label: {len(custom)} given for {len(found)} {what}; give one each")
+    if custom and not all(text.strip() for text in custom):
+        raise UsageError("--label: an empty label (--legend off draws none)")
     mixed = len({act.dialect for _, act, _, _ in found}) > 1
     out = []
     for k, (group, act, keys, shade) in enumerate(found):
         label = _label(act, keys, act.dialect if mixed else "", custom[k] if custom else "")
         column = _column(act, keys) if sweep else act.spec
-        swept = "" if sweep is None else _shown(act, [sweep.key])[0][0]
+        swept = "" if sweep is None else _canonical(act.definition, sweep.key)
         shown = f"{column}@{act.dialect}" if mixed else column
         out.append(Member(act, label, shown, group, shade, swept))
     return out
 
 
 def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
+    """Every NAME has the swept parameter, and nothing else sets it."""
     from actcli.catalog.registry import takes
 
     key = sweep.key
@@ -152,11 +154,21 @@ def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
         raise UsageError(f"--sweep {key} and --param {key} both set {key}: give it once")
     for name in names:
         if not takes(name, key):
-            act = activation(name, None, None, notes=False)
-            known = ", ".join(p.name for p in act.definition.params) or "none"
+            d = activation(name, None, None, notes=False).definition
+            known = ", ".join(p.name for p in d.params) or "none"
             raise UsageError(
-                f"--sweep {key}: {act.name} has no parameter {key!r} (parameters: {known})"
+                f"--sweep {key}: {d.name} has no parameter {key!r} (parameters: {known})"
             )
+        # bound with a value of the sweep: a formula in x needs all of its parameters
+        d = activation(name, {key: sweep.values[0]}, None, notes=False).definition
+        swept = _canonical(d, key)
+        if any(_canonical(d, k) == swept for k in _written(name)):
+            raise UsageError(f"--sweep {key} and {name} both set {swept}: give it once")
+
+
+def _canonical(definition: Definition, key: str) -> str:
+    p = definition.param(key)
+    return p.name if p is not None else key
 
 
 def _written(name: str) -> list[str]:
@@ -171,10 +183,7 @@ def _shown(act: Activation, keys: list[str]) -> list[tuple[str, str]]:
     """The parameters the user set, canonically named, in the definition's order."""
     from actcli.families import number
 
-    wanted = set()
-    for key in keys:
-        p = act.definition.param(key)
-        wanted.add(p.name if p is not None else key)
+    wanted = {_canonical(act.definition, key) for key in keys}
     return [
         (p.name, v if isinstance(v := act.params[p.name], str) else number(float(v)))
         for p in act.definition.params
@@ -192,3 +201,27 @@ def _column(act: Activation, keys: list[str]) -> str:
     """``name:key=value,...`` with every parameter set, the swept one too (even at its default)."""
     shown = _shown(act, keys)
     return act.name + ":" + ",".join(f"{k}={v}" for k, v in shown) if shown else act.spec
+
+
+def title(chosen: list[Member], formula: bool = True) -> str:
+    """A figure's title: the names with the parameters set (a family as its values), the
+    formula of a single one where mathtext can draw it, and the dialects."""
+    from actcli.curves import Label
+
+    heads: list[str] = []
+    for group in sorted({m.group for m in chosen}):
+        family = [m for m in chosen if m.group == group]
+        first = family[0]
+        if first.swept:
+            values = ", ".join(dict(m.label.params)[first.swept] for m in family)
+            heads.append(f"{first.act.name}: {first.swept} = {values}")
+        else:
+            heads.append(Label(first.act.name, first.label.params).of(0))
+    head = ", ".join(heads)
+    if formula and len(heads) == 1 and not chosen[0].swept:
+        from actcli.plotting import mathtext_or_none
+
+        shown = mathtext_or_none(chosen[0].act.latex)
+        if shown:
+            head = f"{head}:  {shown}"
+    return f"{head}   ({', '.join(sorted({m.act.dialect for m in chosen}))})"

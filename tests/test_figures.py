@@ -280,7 +280,10 @@ def test_a_family_of_a_formula(tmp_path):
     assert out.returncode == 0, out.stderr
     header, *rows = out.stdout.decode().splitlines()
     assert header == "x,x*sigmoid(b*x):b=1,x*sigmoid(b*x):b=2"
-    assert rows[1].split(",")[1:] == [repr(1 / (1 + math.exp(-1.0))), repr(1 / (1 + math.exp(-2.0)))]
+    assert rows[1].split(",")[1:] == [
+        repr(1 / (1 + math.exp(-1.0))),
+        repr(1 / (1 + math.exp(-2.0))),
+    ]
 
 
 def test_a_family_in_csv_is_one_column_per_value():
@@ -419,3 +422,36 @@ def test_no_help_text_turns_into_an_emoji():
         doc = inspect.getdoc(command(name)) or ""
         codes = [m for m in re.findall(r":(\S*?):", doc) if m.lower() in EMOJI]
         assert not codes, (name, codes)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["plot", "relu", "--svg-paths", "-o", "a.pdf"], "--svg-paths: only for an SVG figure"),
+        (["compare", "relu", "--diff", "-o", "x.png"], "give two or more"),
+        (["compare", "relu", "gelu", "-o", "-", "-f", "json"], "--format: only for the tables"),
+        (["plot", "relu", "gelu", "--size", "1x1", "-o", "t.png"], "too small for its panels"),
+    ],
+)
+def test_figure_options_that_cannot_work_are_refused(tmp_path, args, words):
+    one_line_usage_error(actcli_run(*args, cwd=tmp_path), words)
+
+
+def test_a_terminal_plot_without_a_title():
+    result = actcli_run(
+        "plot", "relu", "--title", "", "--terminal", "--width", "30", "--height", "5"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines()[0].startswith("┌")  # the frame, no title line
+
+
+def test_a_column_wide_grid_has_two_columns_and_grows_with_its_rows():
+    assert plotting.layout(6, 3.5) == (3, 2)
+    assert plotting.layout(3, 3.5) == (3, 1)
+    assert plotting.layout(2, 3.5) == (1, 2)
+    assert plotting.layout(6, 7.0) == (2, 3)
+    x = curves.grid(-1, 1, 11)
+    panels = [plotting.Panel(curves.curves(actcli.get(n), x, 0, []), x) for n in SEED_SIX[:4]]
+    fig = plotting.figure(panels, look=plotting.Look(size=(3.5, None)))
+    width, height = fig.get_size_inches()
+    assert width == 3.5 and height > 3.5  # two rows of panels about 4:3

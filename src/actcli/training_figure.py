@@ -38,8 +38,8 @@ def figure(report: training.Report, *, title: str, look: Look) -> Figure:
 
     colours = STYLES[look.style]
     count = len(report.runs)
-    rows, columns = layout(count + 2)
     width, height = look.size
+    rows, columns = layout(count + 2, width)
     if height is None:  # a preset width (column, page): panels as in the default size
         height = round(rows * width / columns * PANEL[1] / PANEL[0], 2)
     rc: Any = look.rc()  # matplotlib types its keys as literals
@@ -72,7 +72,7 @@ def _frame(ax: Axes, colours: dict[str, str]) -> None:
     ax.set_facecolor(colours["bg"])
     for spine in ax.spines.values():
         spine.set_color(colours["zero"])
-    ax.tick_params(colors=colours["fg"], labelsize=7)
+    ax.tick_params(which="both", colors=colours["fg"], labelsize=7)  # log axes: minor labels too
 
 
 def _regions(

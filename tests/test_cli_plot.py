@@ -178,18 +178,18 @@ def test_dialects_in_labels_and_ascii_terminal(runner):
 
 def test_a_param_goes_to_the_names_that_have_it(runner, in_tmp):
     doc = json.loads(
-        run(runner, "compare", "leaky_relu:negative_slope=0.2", "elu", "relu",
+        run(runner, "compare", "leaky_relu:negative_slope=0.2", "elu", "tanh",
             "-p", "alpha=0.5", "-f", "json").stdout
     )  # fmt: skip
     props = doc["properties"]
-    assert set(props) == {"leaky_relu:negative_slope=0.2", "elu:alpha=0.5", "relu"}
-    plotted = run(runner, "plot", "leaky_relu", "relu", "-p", "negative_slope=0.2", "-o", "f.png")
+    assert set(props) == {"leaky_relu:negative_slope=0.2", "elu:alpha=0.5", "tanh"}
+    plotted = run(runner, "plot", "leaky_relu", "tanh", "-p", "negative_slope=0.2", "-o", "f.png")
     assert plotted.exit_code == 0, plotted.stderr
-    nobody = run(runner, "plot", "relu", "gelu", "-p", "negative_slope=0.2", "-o", "g.png")
+    nobody = run(runner, "plot", "tanh", "gelu", "-p", "negative_slope=0.2", "-o", "g.png")
     assert nobody.exit_code == 2
     assert (
         nobody.stderr
-        == "error: --param negative_slope: none of relu, gelu has a parameter 'negative_slope'\n"
+        == "error: --param negative_slope: none of tanh, gelu has a parameter 'negative_slope'\n"
     )
     assert not (in_tmp / "g.png").exists()
     # alpha is also leaky_relu's alias of negative_slope (Keras' name): two values, refused

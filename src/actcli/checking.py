@@ -29,7 +29,7 @@ in memory.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -272,11 +272,11 @@ def _unit_keys(x: np.ndarray) -> np.ndarray:
     """Each x's unit (see above), from its bits: no frexp, one pass or two."""
     bits = np.ascontiguousarray(x, dtype=np.float64).view(np.int64)
     magnitude = (bits >> 49) & 0x3FFF  # exponent field and top 3 bits of the significand
-    keys = magnitude + np.where(bits < 0, SIDE + 512, 512)
+    keys = magnitude + 512 + ((bits >> 63) & SIDE)  # (bits >> 63: -1 for negative x, else 0)
     tiny = np.flatnonzero(magnitude < 8)  # ±0 and subnormal x: their binade from x·2^64
     if tiny.size:
         scaled = (x[tiny] * 2.0**64).view(np.int64)
-        keys[tiny] = ((scaled >> 49) & 0x3FFF) + np.where(bits[tiny] < 0, SIDE, 0)
+        keys[tiny] = ((scaled >> 49) & 0x3FFF) + ((bits[tiny] >> 63) & SIDE)
     return keys
 
 
@@ -613,13 +613,32 @@ class _Tally:
 
 # ---------------------------------------------------------------------------------- quantiles
 
-SHIFT = 47  # a histogram key: the bits of a ULP error (≥ 0, so in the same order) >> SHIFT
-KEYS = (_EXPONENT >> SHIFT) + 1  # buckets 2^-5 wide, relative; the last is +inf's
+# A histogram key: the bits of a ULP error (≥ 0: the same order) >> SHIFT, buckets 2^-5 wide
+# (relative) from 2^-40 to 2^40 ULP; the errors below and above are counted in one key each.
+# Keys run 0 to SPAN − 1, so that a band's counts are 20 KB, even with thousands of bands.
+SHIFT = 47
+_LOW, _HIGH = (1023 - 40) << 5, (1023 + 40) << 5  # the bits of 2^-40 and 2^40, >> SHIFT
+SPAN = _HIGH - _LOW + 1
 NARROW = 16  # bits of a window resolved by each further pass
 BUDGET = 1 << 21  # errors held at once, at most (16 MB)
 SAMPLE = 1 << 18  # rows the first pass keeps for a first guess at the quantiles, at most
 
 Again = Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]  # each row's group and error
+
+
+def _keys(bits: np.ndarray) -> np.ndarray:
+    keys: np.ndarray = np.clip(bits >> SHIFT, _LOW, _HIGH) - _LOW
+    return keys
+
+
+def _key(bits: int) -> int:
+    return min(max(bits >> SHIFT, _LOW), _HIGH) - _LOW
+
+
+def _bucket(key: int) -> tuple[int, int]:
+    """The bits of a key's errors, lowest and highest."""
+    lo = 0 if key == 0 else (key + _LOW) << SHIFT
+    return lo, _EXPONENT if key == SPAN - 1 else ((key + _LOW + 1) << SHIFT) - 1
 
 
 def _p99_rank(n: int) -> int:
@@ -663,12 +682,13 @@ class _Sample:
         rows), as many as BUDGET holds, the narrowest first."""
         if not self.size:
             return []
-        x, errors = np.concatenate(self.x), np.concatenate(self.errors)
-        groups = layout.groups(x)
-        bits = errors.view(np.int64)
+        bits = np.concatenate(self.errors).view(np.int64)
+        present, starts, _, (in_order,) = _segments(layout.groups(np.concatenate(self.x)), bits)
+        ends = [*starts[1:].tolist(), bits.size]
+        parts = [(g, in_order[a:b]) for g, a, b in zip(present.tolist(), starts, ends, strict=True)]
         found = []
-        for g in [*(np.unique(groups[groups > 0]).tolist()), None]:
-            e = np.sort(bits if g is None else bits[groups == g])
+        for g, part in [*((g, part) for g, part in parts if g > 0), (None, bits)]:
+            e = np.sort(part)
             n = e.size
             for q in (0.5, 0.99):
                 middle, wide = q * (n - 1), 4 * math.sqrt(n * q * (1 - q)) + 2
@@ -685,20 +705,24 @@ class _Sample:
 @dataclass
 class _Window:
     """The errors of ``group`` (None: of every row) whose bits are ``lo`` to ``hi``: held,
-    or, with ``step``, counted by their ``step`` bits below ``shift`` (for a window of
-    2^shift bit patterns). ``below``: how many of the group's errors are under ``lo``;
-    ``under`` counts those in ``lo``'s histogram key, in passing."""
+    or, with ``step``, counted by ``step`` bits of their offset from ``lo`` (the top ones).
+    ``below``: how many of the group's errors are under ``lo``; ``under`` counts those in
+    ``lo``'s histogram key, in passing."""
 
     group: int | None
     lo: int
     hi: int
     size: int = 0  # errors expected in it
     below: int = 0
-    shift: int = 0
     step: int = 0
     under: int = 0
     held: list[np.ndarray] = field(default_factory=list)
     counts: np.ndarray | None = None
+
+    @property
+    def fine(self) -> int:
+        """How far the offsets from ``lo`` are shifted to count them by ``step`` bits."""
+        return max(0, (self.hi - self.lo).bit_length() - self.step)
 
     def select(self, rank: int) -> float | None:
         """The error of that rank in the group, when this window holds it."""
@@ -707,48 +731,78 @@ class _Window:
             return None
         return float(np.partition(inside, rank - self.below)[rank - self.below])
 
+    def narrowed(self, rank: int) -> _Window:
+        """The part of a counted window that holds the error of that rank."""
+        assert self.counts is not None
+        sums = np.cumsum(self.counts)
+        part = int(np.searchsorted(sums, rank - self.below, side="right"))
+        lo = self.lo + (part << self.fine)
+        hi = min(self.hi, lo + (1 << self.fine) - 1)
+        below = self.below + (int(sums[part - 1]) if part else 0)
+        return _Window(self.group, lo, hi, int(self.counts[part]), below)
+
 
 class _Windows:
     """Windows filled block by block; whether a row may be in one is one look-up of its
     group and histogram key. Held errors beyond ``limit`` drop the fullest window."""
 
     def __init__(self, groups: int, windows: list[_Window], limit: float = math.inf) -> None:
-        self.windows, self.limit, self.held = list(windows), limit, 0
-        self.by_group = np.zeros((groups, KEYS), dtype=bool)
-        self.anywhere = np.zeros(KEYS, dtype=bool)
-        for w in self.windows:
-            table = self.anywhere if w.group is None else self.by_group[w.group]
-            table[w.lo >> SHIFT : (w.hi >> SHIFT) + 1] = True
+        self.limit, self.held = limit, 0
+        self.of: dict[int | None, list[_Window]] = {}  # the windows of each group
+        self.near = np.zeros((groups, SPAN), dtype=bool)  # [group, key]: a window's key
+        for w in windows:
+            self.of.setdefault(w.group, []).append(w)
+            rows = slice(None) if w.group is None else w.group
+            self.near[rows, _key(w.lo) : _key(w.hi) + 1] = True
             if w.step:
-                w.counts = np.zeros(1 << w.step, dtype=np.int64)
+                w.counts = np.zeros(((w.hi - w.lo) >> w.fine) + 1, dtype=np.int64)
 
-    def feed(self, groups: np.ndarray, errors: np.ndarray) -> None:
-        if not self.windows:
+    @property
+    def windows(self) -> list[_Window]:
+        return [w for ws in self.of.values() for w in ws]
+
+    def feed(
+        self,
+        groups: np.ndarray,
+        errors: np.ndarray,
+        segments: Iterable[tuple[int, int, int]] | None = None,
+        keys: np.ndarray | None = None,
+    ) -> None:
+        """Take the windows' errors among these rows, given in ``segments`` of one group
+        each, (group, first row, end), or in any order with their ``groups``."""
+        if not self.of:
             return
+        if segments is None:
+            present, starts, groups, (errors,) = _segments(groups, errors)
+            ends = [*starts[1:].tolist(), errors.size]
+            segments = zip(present.tolist(), starts.tolist(), ends, strict=True)
+            keys = None
         bits = errors.view(np.int64)
-        first = bits >> SHIFT
-        rows = np.flatnonzero(self.by_group[groups, first] | self.anywhere[first])
-        if not rows.size:
-            return
-        groups, bits, errors = groups[rows], bits[rows], errors[rows]
-        for w in self.windows:
-            on = (bits >= (w.lo >> SHIFT) << SHIFT) & (bits <= w.hi)
-            if w.group is not None:
-                on &= groups == w.group
+        keys = _keys(bits) if keys is None else keys
+        for g, a, b in segments:
+            mine = self.of.get(g, []) + self.of.get(None, [])
+            rows = np.flatnonzero(self.near[g, keys[a:b]]) + a
+            if mine and rows.size:
+                self._take(mine, bits[rows], errors[rows])
+        while self.held > self.limit:
+            fullest = max(self.windows, key=lambda w: sum(h.size for h in w.held))
+            self.held -= sum(h.size for h in fullest.held)
+            self.of[fullest.group].remove(fullest)
+
+    def _take(self, windows: list[_Window], bits: np.ndarray, errors: np.ndarray) -> None:
+        for w in windows:
+            on = (bits >= _bucket(_key(w.lo))[0]) & (bits <= w.hi)
             inside = bits[on] >= w.lo
             w.under += int(inside.size - np.count_nonzero(inside))
             if w.counts is not None:
-                sub = (bits[on][inside] - w.lo) >> (w.shift - w.step)
-                w.counts += np.bincount(sub, minlength=w.counts.size)
+                w.counts += np.bincount(
+                    (bits[on][inside] - w.lo) >> w.fine, minlength=w.counts.size
+                )
             else:
                 w.held.append(errors[on][inside])
                 self.held += w.held[-1].size
                 if len(w.held) > 64:  # not thousands of small arrays
                     w.held = [np.concatenate(w.held)]
-        while self.held > self.limit:
-            fullest = max(self.windows, key=lambda w: sum(h.size for h in w.held))
-            self.held -= sum(h.size for h in fullest.held)
-            self.windows.remove(fullest)
 
 
 class _Order:
@@ -757,16 +811,17 @@ class _Order:
 
     The first pass keeps a sample of the errors; from it, the second holds the errors
     around each wanted quantile (:meth:`_Sample.guesses`) while it counts every group's
-    errors by histogram key (a float64's top 17 bits: sign, exponent and 5 bits of
-    significand). The counts tell how many errors are below each guess: where the wanted
-    rank is among the errors held, that is the value. Else (a sample unlike the rows, or too
-    many rows to hold around a guess) the counts tell the key that holds that rank, and a
-    further pass holds its errors, or, when they are more than BUDGET, counts them by their
-    next 16 bits, and so on: 53 bits in all, so it ends.
+    errors by histogram key (see SHIFT). The counts tell how many errors are below each
+    guess: where the wanted rank is among the errors held, that is the value. Else (a sample
+    unlike the rows, or too many rows to hold around a guess) the counts tell the key that
+    holds that rank, and a further pass holds its errors, or, when they are more than BUDGET,
+    counts them by the top 16 bits of their offset in it, and so on: it ends at one bit
+    pattern.
     """
 
     def __init__(self, groups: int, guesses: list[_Window]) -> None:
-        self.counts = np.zeros((groups, KEYS), dtype=np.int64)
+        self.counts = np.zeros((groups, SPAN), dtype=np.int64)
+        self.whole = np.zeros(SPAN, dtype=np.int64)
         self.guesses = _Windows(groups, guesses, limit=BUDGET)
 
     def add(
@@ -774,13 +829,15 @@ class _Order:
     ) -> None:
         """Count a block's errors, in group order (``present`` from ``starts``), and hold
         those of the guesses."""
-        keys = errors.view(np.int64) >> SHIFT
+        keys = _keys(errors.view(np.int64))
         ends = [*starts[1:].tolist(), errors.size]
-        for g, a, b in zip(present.tolist(), starts.tolist(), ends, strict=True):
+        segments = list(zip(present.tolist(), starts.tolist(), ends, strict=True))
+        for g, a, b in segments:
             low = int(keys[a:b].min())
             found = np.bincount(keys[a:b] - low)
             self.counts[g, low : low + found.size] += found
-        self.guesses.feed(groups, errors)
+            self.whole[low : low + found.size] += found
+        self.guesses.feed(groups, errors, segments, keys)
 
     def quantiles(
         self, count: np.ndarray, kept: list[int], again: Again
@@ -788,29 +845,28 @@ class _Order:
         """Each kept group's and the whole's median and 99th percentile (numpy's median and
         ``percentile(..., 99, method="inverted_cdf")``)."""
         members: list[int | None] = [*kept, None]
-        counts = {g: self.counts.sum(axis=0) if g is None else self.counts[g] for g in members}
-        below = {g: np.cumsum(c) for g, c in counts.items()}
-        wanted = set()
-        for g in members:
-            middle, p99 = _ranks(int(below[g][-1]))
-            wanted |= {(g, r) for r in (*middle, p99)}
+        ranks = {g: _ranks(int(count.sum() if g is None else count[g])) for g in members}
         value: dict[tuple[int | None, int], float] = {}
-        for w in self.guesses.windows:
-            key = w.lo >> SHIFT
-            w.below = (int(below[w.group][key - 1]) if key else 0) + w.under
-            for g, r in wanted:
-                if g == w.group and (g, r) not in value and (v := w.select(r)) is not None:
-                    value[(g, r)] = v
-        open_ = {}  # the others: the window of the histogram key that holds the rank
-        for g, r in wanted - value.keys():
-            key = int(np.searchsorted(below[g], r, side="right"))
-            lo = key << SHIFT
-            under = int(below[g][key - 1]) if key else 0
-            open_[(g, r)] = _Window(g, lo, lo + (1 << SHIFT) - 1, int(counts[g][key]), under, SHIFT)
+        open_ = {}
+        for g in members:
+            counts = self.whole if g is None else self.counts[g]
+            below = np.cumsum(counts)
+            wanted = [*ranks[g][0], ranks[g][1]]
+            for w in self.guesses.of.get(g, []):
+                key = _key(w.lo)
+                w.below = (int(below[key - 1]) if key else 0) + w.under
+                for r in wanted:
+                    if (g, r) not in value and (v := w.select(r)) is not None:
+                        value[(g, r)] = v
+            for r in wanted:  # the others: the window of the histogram key that holds it
+                if (g, r) not in value:
+                    key = int(np.searchsorted(below, r, side="right"))
+                    under = int(below[key - 1]) if key else 0
+                    open_[(g, r)] = _Window(g, *_bucket(key), int(counts[key]), under)
         self._narrow(open_, value, again)
         medians, p99s = {}, {}
         for g in members:
-            middle, p99 = _ranks(int(below[g][-1]))
+            middle, p99 = ranks[g]
             with np.errstate(over="ignore"):  # numpy's median: the mean of the middle two
                 medians[g] = float(np.mean([value[(g, r)] for r in middle]))
             p99s[g] = value[(g, p99)]
@@ -822,7 +878,7 @@ class _Order:
         """Pass after pass, hold the windows' errors or narrow the windows down."""
         while open_:
             for (g, r), w in list(open_.items()):
-                if w.shift == 0:  # one bit pattern: the value itself
+                if w.lo == w.hi:  # one bit pattern: the value itself
                     value[(g, r)] = float(np.array(w.lo, dtype=np.int64).view(np.float64))
                     del open_[(g, r)]
             distinct = {(w.group, w.lo): w for w in open_.values()}
@@ -831,25 +887,19 @@ class _Order:
                 if w.size <= room:
                     room -= w.size
                 else:
-                    w.step = min(NARROW, w.shift)
+                    w.step = min(NARROW, (w.hi - w.lo).bit_length())
             windows = _Windows(self.counts.shape[0], list(distinct.values()))
             for groups, errors in again() if distinct else ():
                 windows.feed(groups, errors)
             for (g, r), old in list(open_.items()):
                 w = distinct[(old.group, old.lo)]
-                if w.counts is None:
+                if w.counts is not None:
+                    open_[(g, r)] = w.narrowed(r)
+                else:
                     v = w.select(r)
                     assert v is not None
                     value[(g, r)] = v
                     del open_[(g, r)]
-                    continue
-                sums = np.cumsum(w.counts)
-                sub = int(np.searchsorted(sums, r - w.below, side="right"))
-                shift = w.shift - w.step
-                lo = w.lo + (sub << shift)
-                under = w.below + (int(sums[sub - 1]) if sub else 0)
-                size = int(w.counts[sub])
-                open_[(g, r)] = _Window(g, lo, lo + (1 << shift) - 1, size, under, shift)
 
 
 # ---------------------------------------------------------------------------------- findings

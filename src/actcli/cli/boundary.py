@@ -44,6 +44,12 @@ FLAGS = {
     "show": "--show",
     "dtype": "--dtype",
     "tol": "--tol",
+    "data": "--data",
+    "samples": "--samples",
+    "noise": "--noise",
+    "hidden": "--hidden",
+    "epochs": "--epochs",
+    "classes": "--classes",
 }
 
 

@@ -504,7 +504,12 @@ class _Tally:
         self.order = _Order(n, guesses)
         self.worst: list[tuple[float, int, dict[str, float]]] = []  # (ULP, row, the row)
         self.steps = _Steps(dtype)
-        self.unordered: list[tuple[np.ndarray, ...]] = []  # finite rows, when x is not sorted
+        self.unordered: list[np.ndarray] = []  # x, y and reference of the finite rows ...
+        self.filled = 0  # ... when x is out of order: the scan needs them sorted
+        if not scan.ascending:  # (x and y of a narrow type are float32 numbers)
+            kind = np.float64 if dtype == "float64" else np.float32
+            self.unordered = [np.empty(scan.rows, kind), np.empty(scan.rows, kind)]
+            self.unordered.append(np.empty(scan.rows))
         self.signs = _Rows("sign_error", "outputs of the wrong sign")
         self.broken = _Rows("non_finite", "inf or nan where the reference is finite")
         self.flushes = _Flushes(dtype)
@@ -538,7 +543,9 @@ class _Tally:
         if self.scan.ascending:
             self.steps.add(*data)
         else:
-            self.unordered.append(data)
+            for store, column in zip(self.unordered, data, strict=True):
+                store[self.filled : self.filled + column.size] = column
+            self.filled += data[0].size
         with np.errstate(invalid="ignore"):
             self.signs.add(np.flatnonzero(np.sign(y) * np.sign(ref) < 0), x, y, ref)
         broken = odd[~np.isfinite(y[odd]) & np.isfinite(ref[odd]) & (ulps[odd] > 0)]
@@ -563,10 +570,13 @@ class _Tally:
 
     def report(self, atol: float | None, rtol: float | None, again: Again) -> Report:
         scan = self.scan
-        if not scan.ascending and self.unordered:
-            xs, ys, rs = (np.concatenate(c) for c in zip(*self.unordered, strict=True))
+        if self.unordered:
+            xs, ys, rs = (column[: self.filled] for column in self.unordered)
             order = np.argsort(xs, kind="stable")
-            self.steps.add(xs[order], ys[order], rs[order])
+            for at in range(0, order.size, PIECE):  # in x order, a piece at a time
+                rows = order[at : at + PIECE]
+                self.steps.add(xs[rows].astype(np.float64), ys[rows].astype(np.float64), rs[rows])
+            self.unordered = []
         kept = [g for g in range(1, self.count.size) if self.count[g]]
         medians, p99s = self.order.quantiles(self.count, kept, again)
         largest = self.largest.max(axis=1)

@@ -7,7 +7,8 @@ Makes x (N float32 values swept over [−8, 8], in order), a correctly rounded f
 table as an (N, 2) ``.npy``, and times ``actcli check gelu table.npy --dtype float32`` (the
 summary to a pipe) against ``actcli eval gelu --input x.npy -o out.npy --dtype float32`` (the
 same inputs evaluated and written). Median of 5 interleaved runs after 1 warm-up.
-Target: check ≤ 3× eval; peak memory is printed for both.
+Target: check ≤ 3× eval, and its memory flat in the rows: peak RSS is printed for both
+commands at N rows and at N/10.
 """
 
 from __future__ import annotations
@@ -35,29 +36,38 @@ def _peak_mb(command: str) -> float:
     return int(out.stdout) / 1024  # Linux reports kilobytes
 
 
+def _commands(folder: Path, rows: int) -> tuple[str, str]:
+    """x (``rows`` float32 values swept over [−8, 8], in order) and a correctly rounded
+    float32 gelu table of them; the eval and check commands on those files."""
+    import actcli
+
+    x = np.linspace(-8.0, 8.0, rows).astype(np.float32)  # a sweep: sorted, as kernels are tested
+    y = actcli.get("gelu")(x.astype(np.float64)).astype(np.float32)
+    np.save(folder / f"x{rows}.npy", x)
+    np.save(folder / f"table{rows}.npy", np.column_stack([x, y]))
+    evaluate = (
+        f"{ACTCLI} eval gelu --input {folder / f'x{rows}.npy'} -o {folder / 'out.npy'} "
+        "--dtype float32"
+    )
+    return evaluate, f"{ACTCLI} check gelu {folder / f'table{rows}.npy'} --dtype float32 | cat"
+
+
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        x = np.linspace(-8.0, 8.0, rows).astype(
-            np.float32
-        )  # a sweep: sorted, as kernels are tested
-        np.save(folder / "x.npy", x)
-        import actcli
-
-        y = actcli.get("gelu")(x.astype(np.float64)).astype(np.float32)
-        np.save(folder / "table.npy", np.column_stack([x, y]))
-        check = f"{ACTCLI} check gelu {folder / 'table.npy'} --dtype float32 | cat"
-        evaluate = (
-            f"{ACTCLI} eval gelu --input {folder / 'x.npy'} -o {folder / 'out.npy'} --dtype float32"
-        )
+        evaluate, check = _commands(folder, rows)
         print(f"{rows:,} float32 rows\n")
         commands = [
             ("actcli eval gelu --input x.npy -o out.npy (baseline)", evaluate),
             ("actcli check gelu table.npy --dtype float32", check),
         ]
         report(commands, repeat=5, warmup=1)
-        print(f"\npeak RSS: eval {_peak_mb(evaluate):.0f} MB, check {_peak_mb(check):.0f} MB")
+        print()
+        # flat memory: the peak at a tenth of the rows too
+        tenth = _commands(folder, rows // 10)
+        for n, (e, c) in ((rows, (evaluate, check)), (rows // 10, tenth)):
+            print(f"peak RSS, {n:,} rows: eval {_peak_mb(e):.0f} MB, check {_peak_mb(c):.0f} MB")
 
 
 if __name__ == "__main__":

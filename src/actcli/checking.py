@@ -19,11 +19,12 @@ x < E1, E1 <= x < E2, ..., x >= Ek. Empty bands are left out, non-finite x too (
 reported at the specials); the outer ends are the data's extremes.
 
 Memory stays flat in the number of rows: the rows come in blocks (:data:`reading.PairBlocks`)
-and are read several times. A first pass looks at x alone (the bands, whether x ascends), a
-second computes the reference and everything else, and the medians and 99th percentiles are
-exact order statistics found in one more pass, rarely more (:class:`_Order`). The exception
-is x out of order: the monotonicity scan needs the rows in x order, and sorts the finite ones
-in memory.
+and are read more than once. A first pass looks at x (the bands, whether x ascends) and takes
+a sample of the errors; a second computes the reference and everything else, and holds the
+errors around the sample's medians and 99th percentiles, which are exact order statistics: a
+further pass is needed only when that guess misses (:class:`_Order`). The exception is x out
+of order: the monotonicity scan needs the rows in x order, and holds the finite ones (16 or
+24 bytes a row) to sort them.
 """
 
 from __future__ import annotations

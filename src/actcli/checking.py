@@ -134,6 +134,8 @@ def check(
     """The report, the reference values and the ULP error of every row, for arrays."""
     from actcli.reading import in_blocks
 
+    if np.size(x) != np.size(y):
+        raise ValueError(f"x and y differ in length: {np.size(x)} and {np.size(y)}")
     pairs = in_blocks(np.ravel(x), np.ravel(y))
     report = check_pairs(act, pairs, order, dtype, tolerance, atol=atol, rtol=rtol, edges=edges)
     _, _, reference, errors = (

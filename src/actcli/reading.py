@@ -355,6 +355,26 @@ def every_value(
     """Every finite value of ``dtype`` in ascending order (in [a, b] with ``span``), ±0 both,
     as float64 blocks; with ``special`` also −inf first and +inf and nan last. Flat memory:
     float32's 4.3 billion values come EVERY_BLOCK at a time."""
+    low, high, kind, unsigned, sign = _every_keys(dtype, span)
+    if special:
+        yield np.array([-np.inf])
+    for start in range(low, high + 1, EVERY_BLOCK):
+        keys = np.arange(start, min(start + EVERY_BLOCK, high + 1), dtype=np.int64)
+        bits = np.where(keys >= 0, keys, (-(keys + 1)) | sign).astype(unsigned)
+        yield bits.view(kind).astype(np.float64)
+    if special:
+        yield np.array([np.inf, np.nan])
+
+
+def every_count(dtype: str, span: tuple[float, float] | None = None, special: bool = False) -> int:
+    """How many values :func:`every_value` yields (without making them)."""
+    low, high, *_ = _every_keys(dtype, span)
+    return max(high - low + 1, 0) + (3 if special else 0)
+
+
+def _every_keys(dtype: str, span: tuple[float, float] | None) -> tuple[int, int, Any, Any, int]:
+    """The first and last ordered keys of ``dtype``'s finite values (in [a, b] with ``span``),
+    its numpy type, the unsigned type of its bits and its sign bit."""
     from actcli.evaluation import numpy_dtype
 
     if dtype not in _BITS:
@@ -374,14 +394,7 @@ def every_value(
             max(low, _key(a, kind, unsigned, sign, up=True)),
             min(high, _key(b, kind, unsigned, sign, up=False)),
         )
-    if special:
-        yield np.array([-np.inf])
-    for start in range(low, high + 1, EVERY_BLOCK):
-        keys = np.arange(start, min(start + EVERY_BLOCK, high + 1), dtype=np.int64)
-        bits = np.where(keys >= 0, keys, (-(keys + 1)) | sign).astype(unsigned)
-        yield bits.view(kind).astype(np.float64)
-    if special:
-        yield np.array([np.inf, np.nan])
+    return low, high, kind, unsigned, sign
 
 
 def _key(value: float, kind: Any, unsigned: Any, sign: int, *, up: bool) -> int:

@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
 
 
+LONG_SWEEP = 100_000_000  # values of --all beyond which a note gives the count
+
+
 @dataclass(frozen=True)
 class Shown:
     """How the columns are written: the output options eval and diff share."""
@@ -217,6 +220,10 @@ def _request(
 ) -> reading.Request:
     if every is Dtype.float32 and range_ is None:
         raise UsageError("--all float32 is 4.3 billion values: give --range A B as well")
+    if every is not None:
+        count = reading.every_count(every.value, range_, special)
+        if count > LONG_SWEEP:  # minutes of work: say so before it starts
+            output.note(f"note: --all {every.value} in that range is {count:,} values")
     return reading.Request(
         values=tuple(values or ()),
         span=range_,

@@ -165,3 +165,13 @@ def test_numpy_files_that_are_not_numbers_are_refused(tmp_path):
         2,
         "error: -o out.csv: the suffix must be .npy or .npz (or drop -o for text)\n",
     )
+
+
+def test_a_long_exhaustive_sweep_says_its_count_first():
+    piped = subprocess.run(
+        f"'{ACTCLI}' eval relu --all float32 --range -1 1 | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert piped.stdout == b"x,relu\n"
+    assert piped.stderr == b"note: --all float32 in that range is 2,130,706,434 values\n"
+    assert piped.returncode == 0

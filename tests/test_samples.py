@@ -23,10 +23,10 @@ def test_figure_samples_are_valid():
         if not name.endswith(samples.FIGURES):
             continue
         data = (ROOT / name).read_bytes()
-        assert len(data) > 10_000, name
+        assert len(data) > 5_000, name  # a compressed PDF of three curves is under 10 kB
         if name.endswith(".png"):
             assert data[:8] == b"\x89PNG\r\n\x1a\n", name
         elif name.endswith(".svg"):
             assert data.startswith(b"<?xml") and b"<svg" in data, name
         else:
-            assert data.startswith(b"%PDF-"), name
+            assert data.startswith(b"%PDF-") and b"/FontFile2" in data, name  # TrueType

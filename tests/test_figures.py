@@ -455,3 +455,18 @@ def test_a_column_wide_grid_has_two_columns_and_grows_with_its_rows():
     fig = plotting.figure(panels, look=plotting.Look(size=(3.5, None)))
     width, height = fig.get_size_inches()
     assert width == 3.5 and height > 4.0  # three rows of panels about 4:3
+
+
+def test_a_vector_family_tells_its_outputs_apart():
+    from actcli.cli import specs
+
+    x = curves.grid(-3, 3, 61)
+    chosen = specs.members(["softmax"], None, None, ["temperature=0.5,1,2"])
+    drawn = [c for m in chosen for c in curves.curves(m.act, x, 0, [0.0], m.label, m.shade)]
+    fig = plotting.figure([plotting.Panel(drawn, x)])
+    styles = {
+        (line.get_color(), line.get_marker())
+        for line in fig.axes[0].get_lines()
+        if not line.get_label().startswith("_")
+    }
+    assert len(styles) == len(drawn) == 6

@@ -90,6 +90,7 @@ class Curve:
     filled: list[tuple[float, float]] = field(default_factory=list)  # the value at a jump
     hollow: list[tuple[float, float]] = field(default_factory=list)  # one-sided limits there
     shade: float | None = None  # a family member's place in its family, 0 to 1
+    output: int = 0  # which output of a vector activation (its components get markers)
 
     @property
     def x(self) -> np.ndarray:
@@ -225,10 +226,10 @@ def _vector_curves(
     for i in range(n_out):
         component = None if n_out == 1 else i  # 0-based, as the frameworks index
         name = label.of_component(inputs, component, derivative=False)
-        out.append(Curve(name, name, 0, [Piece(x, y[:, i])]))
+        out.append(Curve(name, name, 0, [Piece(x, y[:, i])], output=i))
         if jac is not None:
             partial = label.of_component(inputs, component, derivative=True)
-            out.append(Curve(partial, name, 1, [Piece(x, jac[:, i, which])]))
+            out.append(Curve(partial, name, 1, [Piece(x, jac[:, i, which])], output=i))
     return out
 
 

@@ -264,7 +264,9 @@ def _colour(
         from matplotlib.colors import to_hex
 
         lo, hi = FAMILY_SHADES[style]
-        return to_hex(colormaps["viridis"](lo + (hi - lo) * curve.shade)), ""
+        # a member's shade; a vector member's outputs share it, told apart by markers
+        shade = to_hex(colormaps["viridis"](lo + (hi - lo) * curve.shade))
+        return shade, MARKERS[curve.output % len(MARKERS)]
     index = names.setdefault(curve.key, len(names))
     entry = PALETTE[index % len(PALETTE)]
     marker = MARKERS[index // len(PALETTE) % len(MARKERS)]

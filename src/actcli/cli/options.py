@@ -277,7 +277,9 @@ LabelOption = Annotated[
 ]
 XLabelOption = Annotated[str | None, typer.Option("--xlabel", help="The x axis label.")]
 YLabelOption = Annotated[str | None, typer.Option("--ylabel", help="The y axis label.")]
-LogyOption = Annotated[bool, typer.Option("--logy", help="A logarithmic y axis.")]
+LogyOption = Annotated[
+    bool, typer.Option("--logy", help="A logarithmic y axis (values ≤ 0 are not drawn).")
+]
 SymlogyOption = Annotated[
     bool, typer.Option("--symlogy", help="A symmetric log y axis (linear near 0).")
 ]

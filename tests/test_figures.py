@@ -431,10 +431,22 @@ def test_no_help_text_turns_into_an_emoji():
         (["compare", "relu", "--diff", "-o", "x.png"], "give two or more"),
         (["compare", "relu", "gelu", "-o", "-", "-f", "json"], "--format: only for the tables"),
         (["plot", "relu", "gelu", "--size", "1x1", "-o", "t.png"], "too small for its panels"),
+        (["check", "gelu", "t.csv", "--size", "column"], "--size: only for the figure"),
+        (["check", "gelu", "t.csv", "-o", "-"], "-o -: the report goes to standard output"),
     ],
 )
 def test_figure_options_that_cannot_work_are_refused(tmp_path, args, words):
+    (tmp_path / "t.csv").write_text("x,y\n1,0.8413447460685429\n")
     one_line_usage_error(actcli_run(*args, cwd=tmp_path), words)
+
+
+def test_check_draws_a_column_wide_serif_figure(tmp_path):
+    (tmp_path / "t.csv").write_text("x,y\n1,0.8413447460685429\n2,1.9544997361036416\n")
+    result = actcli_run("check", "gelu", "t.csv", "-o", "e.pdf", "--size", "column",
+                        "--font", "serif", "--title", "mine", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = (tmp_path / "e.pdf").read_bytes()
+    assert b"STIX" in data and re.search(rb"/Subtype\s*/Type3", data) is None
 
 
 def test_a_terminal_plot_without_a_title():

@@ -456,21 +456,27 @@ class ErrorPlot:
     dtype: str = "float64"
 
 
-def error_figure(
-    plot: ErrorPlot,
-    *,
-    title: str = "",
-    style: str = "light",
-    size: tuple[float, float] = (8.0, 4.8),
-    dpi: int = 150,
-) -> Figure:
+def error_figure(plot: ErrorPlot, *, title: str = "", look: Look | None = None) -> Figure:
     """|error| in ULP against x on a log axis: exact rows (0 ULP) at the axis floor and inf
     at its top, both said in the legend; the tolerance, the band edges and the findings."""
+    from matplotlib import rc_context
+
+    look = look or Look(size=(8.0, 4.8))
+    with rc_context(look.rc()), _text_errors():
+        return _error_figure(plot, title, look)
+
+
+def _error_figure(plot: ErrorPlot, title: str, look: Look) -> Figure:
     import numpy as np
     from matplotlib.figure import Figure
 
-    colours = STYLES[style]
-    fig = Figure(figsize=size, dpi=dpi, facecolor=colours["bg"], layout="constrained")
+    colours = STYLES[look.style]
+    width, height = look.size
+    fig = Figure(
+        figsize=(width, height or round(width * (0.95 if width < 5 else 0.6), 2)),
+        dpi=look.dpi, facecolor=colours["bg"],
+        layout="constrained",
+    )  # fmt: skip
     ax = fig.subplots()
     ax.set_facecolor(colours["bg"])
     for spine in ax.spines.values():
@@ -529,7 +535,10 @@ def error_figure(
     ax.set_ylabel(f"|error| in ULP of {plot.dtype}", color=colours["fg"])
     if title:
         ax.set_title(title, color=colours["fg"], fontsize=9)
-    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=True)
+    if width < 5:  # a column-wide figure: the legend below, the axes keep the width
+        legend = fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=True)
+    else:
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=True)
     legend.get_frame().set_facecolor(colours["bg"])
     legend.get_frame().set_edgecolor(colours["grid"])
     for text in legend.get_texts():

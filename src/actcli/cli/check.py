@@ -19,14 +19,19 @@ from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
     DerivativeOption,
     DialectOption,
+    DpiOption,
     Dtype,
     DtypeOption,
+    FontOption,
     FormatOption,
     NameArg,
     NoColorOption,
     OutputOption,
     ParamOption,
     PrecisionOption,
+    SizeOption,
+    StyleOption,
+    TitleOption,
 )
 from actcli.errors import CheckFailed, DataError, UsageError
 from actcli.formats import STREAMING, OutputFormat, Table, format_number
@@ -36,6 +41,7 @@ if TYPE_CHECKING:
 
     from actcli.catalog.registry import Activation
     from actcli.checking import Report
+    from actcli.plotting import Look
 
 FileArg = Annotated[
     str,
@@ -91,6 +97,11 @@ def check_command(
     x_column: XOption = None,
     y_column: YOption = None,
     figure: OutputOption = None,
+    size: SizeOption = None,
+    dpi: DpiOption = None,
+    style: StyleOption = None,
+    font: FontOption = None,
+    figure_title: TitleOption = None,
     params: ParamOption = None,
     dialect: DialectOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -107,7 +118,8 @@ def check_command(
     (numpy allclose; either test suffices). Prints, by band of x, the rows, the max, median
     and 99th-percentile ULP, the max relative and absolute error; the worst inputs; and the
     findings: non-monotonic steps, wrong signs, flush to zero, inf/nan, and the values at ±0,
-    ±inf and nan. Exit status 3 when a row fails. -o FILE draws the errors (.png/.svg/.pdf).
+    ±inf and nan. Exit status 3 when a row fails. -o FILE draws the errors (.png/.svg/.pdf;
+    --size, --dpi, --style, --font and --title as for plot).
     --format json is the whole report; csv, tsv and jsonl every row with its error.
 
     Examples:
@@ -125,7 +137,10 @@ def check_command(
     act = specs.activation(name, params, dialect)
     if act.kind != "elementwise":
         raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
-    edges = _settings(tol, atol, rtol, bands, figure)
+    edges = _settings(tol, atol, rtol, bands)
+    look = figures.beside_a_report(
+        figure, "8x4.8", size=size, dpi=dpi, style=style, font=font, title=figure_title
+    )
     pairs = reading.pair_blocks(file, x_column, y_column, sys.stdin.buffer)
     report = checking.check_pairs(
         act, pairs, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
@@ -133,8 +148,8 @@ def check_command(
     title = _title(act, derivative, report)
     # every row again (x, y, reference, ULP error), read anew only when it is shown
     rows = functools.partial(checking.rows, act, pairs, derivative, dtype.value)
-    if figure is not None:
-        _draw(figure, act, report, rows(), title)
+    if figure is not None and look is not None:
+        _draw(figure, act, report, rows(), title if figure_title is None else figure_title, look)
     _print(report, title, rows, fmt, precision, no_color, act, derivative)
     if not report.passed:
         if report.narrower_dtype:
@@ -146,16 +161,12 @@ def check_command(
 
 
 def _settings(
-    tol: float, atol: float | None, rtol: float | None, bands: str | None, figure: Path | None
+    tol: float, atol: float | None, rtol: float | None, bands: str | None
 ) -> list[float] | None:
-    """The tolerances checked, the figure's file name too (before any work); the band edges."""
+    """The tolerances checked (before any work); the band edges."""
     for flag, value in (("--tol", tol), ("--atol", atol), ("--rtol", rtol)):
         if value is not None and not (value >= 0 and math.isfinite(value)):
             raise UsageError(f"{flag} must be a finite number >= 0, got {value}")
-    if figure is not None:
-        from actcli import plotting
-
-        plotting.check_output(figure)
     if bands is None:
         return None
     edges = []
@@ -350,7 +361,12 @@ def _verdict(report: Report) -> str:
 
 
 def _draw(
-    path: Path, act: Activation, report: Report, rows: Iterator[list[np.ndarray]], title: str
+    path: Path,
+    act: Activation,
+    report: Report,
+    rows: Iterator[list[np.ndarray]],
+    title: str,
+    look: Look,
 ) -> None:
     """The figure of the errors against x, with the tolerance, the bands and the findings
     (it draws every row: x and the errors are held in memory)."""
@@ -369,6 +385,6 @@ def _draw(
         marks=marks,
         dtype=report.dtype,
     )
-    fig = plotting.error_figure(plot, title=title)
-    figures.save(fig, path, [act], title)
+    fig = plotting.error_figure(plot, title=title, look=look)
+    figures.save(fig, path, [act], title, look)
     output.note(f"note: wrote {path}")

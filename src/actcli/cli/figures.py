@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actcli import __version__
-from actcli.cli.options import Font, ImageFormat, Legend, Style
+from actcli.cli.options import Font, ImageFormat, Legend, Style, refuse_unused
 from actcli.errors import UsageError
 from actcli.plotting import Look
 
@@ -120,6 +120,30 @@ def destination(
     if svg_paths and fmt != "svg":
         raise UsageError(f"--svg-paths: only for an SVG figure, not {fmt.upper()}")
     return target, fmt
+
+
+def beside_a_report(
+    path: Path | None,
+    default_size: str,
+    *,
+    size: str | None,
+    dpi: int | None,
+    style: Style | None,
+    font: Font | None,
+    title: str | None,
+) -> Look | None:
+    """The look of a figure drawn beside a report on standard output (check, train), or None
+    without -o, when no figure option may be given; ``-o -`` would mix the two: refused."""
+    from actcli import plotting
+
+    if path is None:
+        given = {"--dpi": dpi, "--size": size, "--style": style, "--font": font, "--title": title}
+        refuse_unused(given, "the figure: give -o FILE")
+        return None
+    if path == STDOUT:
+        raise UsageError("-o -: the report goes to standard output; give the figure a file")
+    plotting.check_output(path)
+    return look(size, dpi, style, default_size, font=font)
 
 
 def default_path(acts: list[Activation]) -> Path:

@@ -22,7 +22,6 @@ from actcli.cli.options import (
     SizeOption,
     StyleOption,
     TitleOption,
-    refuse_unused,
 )
 from actcli.errors import UsageError
 from actcli.formats import OutputFormat, Table
@@ -175,16 +174,12 @@ def _format(fmt: OutputFormat, terminal: bool) -> OutputFormat:
 def _look(path: Path | None, count: int, options: tuple[Any, ...]) -> Look | None:
     """The checked figure options, before any training; without -o, none may be given."""
     dpi, size, style, font, title = options
-    if path is None:
-        given = {"--dpi": dpi, "--size": size, "--style": style, "--font": font, "--title": title}
-        refuse_unused(given, "the figure: give -o FILE")
-        return None
-    if path == figures.STDOUT:
-        raise UsageError("-o -: the report goes to standard output; give the figure a file")
-    from actcli import plotting, training_figure
+    from actcli import training_figure
 
-    plotting.check_output(path)
-    return figures.look(size, dpi, style, training_figure.default_size(count), font=font)
+    return figures.beside_a_report(
+        path, training_figure.default_size(count),
+        size=size, dpi=dpi, style=style, font=font, title=title,
+    )  # fmt: skip
 
 
 def _title(report: Report, joiner: str = " · ") -> str:

@@ -177,10 +177,13 @@ def test_the_range_facts_come_from_the_function(runner):
     props = sine["properties"]
     assert props["bounded"] == "both"
     assert props["range"] == {
-        "lower": -1.0, "upper": 1.0, "lower_included": True, "upper_included": True
+        "lower": -1.0, "upper": 1.0, "lower_included": True, "upper_included": True,
+        "text": "[−1, 1]",
     }  # fmt: skip
     assert props["minimum"] == {"value": -1.0, "at": -math.pi / 2}
     assert props["maximum"] == {"value": 1.0, "at": math.pi / 2}
+    capped = info(runner, "relu:threshold=1,max_value=6")["properties"]["range"]
+    assert capped["text"] == "{0} ∪ (1, 6]"  # the union, not the hull [0, 6]
     relu = info(runner, "relu")["properties"]
     assert relu["minimum"] == {
         "value": 0.0,

@@ -188,12 +188,15 @@ def _bound(value: float) -> str:
 
 
 def _range(image: Range) -> dict[str, Any]:
+    """The hull of f's values and, as text, the union of its pieces (relu with a threshold and
+    a cap: {0} ∪ (1, 6], not [0, 6])."""
     lo, hi = image.lower, image.upper
     return {
         "lower": lo.value,
         "upper": hi.value,
         "lower_included": lo.closed,
         "upper_included": hi.closed,
+        "text": image.union,
     }
 
 
@@ -263,6 +266,8 @@ def _cell(key: str, value: Any) -> Any:
     if isinstance(value, str):
         return value
     if key == "range":
+        if " ∪ " in value["text"]:  # several pieces: the hull would claim values f never takes
+            return value["text"]
         left, right = (
             "[" if value["lower_included"] else "(",
             "]" if value["upper_included"] else ")",

@@ -241,6 +241,15 @@ class Range:
     @property
     def text(self) -> str:
         """``[−0.375, ∞), minimum at x = −1.5``, ``{0, value, 1}``, ``ℝ``."""
+        out = self.union
+        for word, end in (("minimum", self.lower), ("maximum", self.upper)):
+            if end.at is not None:
+                out += f", {word} at x = {end.at_symbol or number_text(end.at)}"
+        return out
+
+    @property
+    def union(self) -> str:
+        """The pieces alone: ``{0} ∪ (1, 6]``, ``[−0.375, ∞)``, ``ℝ``."""
         parts: list[str] = []
         points: list[str] = []
         for piece in self.pieces:
@@ -254,12 +263,7 @@ class Range:
         if points:
             parts.append("{" + ", ".join(points) + "}")
         out = " ∪ ".join(parts)
-        if out == "(−∞, ∞)":
-            out = "ℝ"
-        for word, end in (("minimum", self.lower), ("maximum", self.upper)):
-            if end.at is not None:
-                out += f", {word} at x = {end.at_symbol or number_text(end.at)}"
-        return out
+        return "ℝ" if out == "(−∞, ∞)" else out
 
 
 def _hull(ends: list[Bound], pick: Callable[..., float]) -> Bound:

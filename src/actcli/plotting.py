@@ -35,6 +35,8 @@ DASHES = ("-", "--", ":")  # f, f′, f″
 # a family (--sweep) is shaded along viridis, cut before its pale yellow end on white and
 # before its near-black start on a dark background
 FAMILY_SHADES = {"light": (0.0, 0.85), "dark": (0.25, 1.0)}
+# how far f′ (twice for f″) moves towards the background: less on dark, where it darkens
+DERIVATIVE_TINT = {"light": 0.4, "dark": 0.2}
 STYLES = {
     "light": {
         "bg": "white",
@@ -57,8 +59,6 @@ FONTS: dict[str, dict[str, Any]] = {
     "sans": {"font.family": ["DejaVu Sans"], "mathtext.fontset": "dejavusans"},
     "serif": {"font.family": ["STIXGeneral", "DejaVu Serif"], "mathtext.fontset": "stix"},
 }
-LEGENDS = ("best", "outside", "off")
-SCALES = ("linear", "log", "symlog")
 # presets: a journal's column and page widths in inches; the height follows the layout
 WIDTHS = {"column": 3.5, "page": 7.0}
 SMALLEST_TEXT = 6.0  # points: a title or legend is wrapped, then shrunk down to this
@@ -228,7 +228,7 @@ def _draw(
         if curve.order and curve.shade is None:
             # f′ and f″ in a lighter tone of f's colour: dashes over f stay visible where the
             # two coincide (step′ = 0 on step's left half)
-            colour = _tint(colour, colours["bg"], 0.4 * curve.order)
+            colour = _tint(colour, colours["bg"], DERIVATIVE_TINT[look.style] * curve.order)
         dash = DASHES[curve.order % len(DASHES)]
         for i, piece in enumerate(curve.pieces):
             ax.plot(
@@ -319,7 +319,11 @@ def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
 
 def _legend(ax: Axes, colours: dict[str, str]) -> None:
     """The legend inside the axes where it covers the fewest points (_fit may move it)."""
-    legend = ax.legend(loc="best", fontsize="small", frameon=True)
+    style_legend(ax.legend(loc="best", fontsize="small", frameon=True), colours)
+
+
+def style_legend(legend: Any, colours: dict[str, str]) -> None:
+    """A legend in the style's colours: its frame on the background, its text in ink."""
     legend.get_frame().set_facecolor(colours["bg"])
     legend.get_frame().set_edgecolor(colours["grid"])
     for text in legend.get_texts():
@@ -346,7 +350,9 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
         if look.legend != "outside" and _fits(legend, ax, renderer):
             continue  # inside, hiding little
         # as wide as its axes: wider, it would squeeze the panels beside it in the layout
-        grow = max(grow, _below(fig, ax, legend, renderer, min(room, ax.bbox.width * 1.1)))
+        grow = max(
+            grow, _below(fig, ax, legend, renderer, min(room, ax.bbox.width * 1.1), look.style)
+        )
     if grow and look.size[1] is None:
         width, height = fig.get_size_inches()
         fig.set_size_inches(width, height + grow / fig.dpi)
@@ -401,7 +407,7 @@ def _wrap(words: list[str], limit: int) -> list[str]:
     return lines
 
 
-def _below(fig: Figure, ax: Axes, legend: Any, renderer: Any, room: float) -> float:
+def _below(fig: Figure, ax: Axes, legend: Any, renderer: Any, room: float, style: str) -> float:
     """Move ``legend`` under the axes' tick labels and x label, as wide as the figure allows;
     its height in pixels."""
     import textwrap
@@ -409,8 +415,6 @@ def _below(fig: Figure, ax: Axes, legend: Any, renderer: Any, room: float) -> fl
     from matplotlib.transforms import offset_copy
 
     handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-    colours = (legend.get_frame().get_facecolor(), legend.get_frame().get_edgecolor(),
-               legend.get_texts()[0].get_color())  # fmt: skip
     legend.remove()
     # below the tick labels and the x label, an offset in points: it holds when the layout
     # then shrinks the axes to make room for the legend
@@ -426,10 +430,7 @@ def _below(fig: Figure, ax: Axes, legend: Any, renderer: Any, room: float) -> fl
         if new.get_window_extent(renderer).width <= room or columns == 1:
             break
         new.remove()
-    new.get_frame().set_facecolor(colours[0])
-    new.get_frame().set_edgecolor(colours[1])
-    for text in new.get_texts():
-        text.set_color(colours[2])
+    style_legend(new, STYLES[style])
     return float(new.get_window_extent(renderer).height)
 
 
@@ -539,10 +540,7 @@ def _error_figure(plot: ErrorPlot, title: str, look: Look) -> Figure:
         legend = fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=True)
     else:
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=True)
-    legend.get_frame().set_facecolor(colours["bg"])
-    legend.get_frame().set_edgecolor(colours["grid"])
-    for text in legend.get_texts():
-        text.set_color(colours["fg"])
+    style_legend(legend, colours)
     return fig
 
 

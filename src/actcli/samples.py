@@ -28,7 +28,7 @@ SAMPLES: list[tuple[str, str]] = [
     ("smooth_family.png", "compare gelu silu mish elu selu softplus --range -4 4 --grid"),
     ("sigmoid_vs_hard_sigmoid.png", "compare sigmoid hard_sigmoid --range -6 6 --diff"),
     ("gelu_exact_vs_tanh.png", "compare gelu gelu:approximate=tanh -r -6 6 --diff --metric ulp"),
-    ("relu_kinks_dark.png", "plot relu leaky_relu:negative_slope=0.1 -dd --style dark"),
+    ("relu_kinks_dark.png", "plot relu leaky_relu:negative_slope=0.1 -dd --grid --style dark"),
     ("relu_gelu_terminal.txt", "plot relu gelu -d --terminal --ascii --width 70 --height 16"),
     ("compare_smooth.txt", "compare gelu silu mish --range -4 4 --format table"),
     ("compare_gelu_tanh.json", "compare gelu gelu:approximate=tanh --metric ulp --format json"),

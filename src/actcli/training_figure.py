@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from actcli import training
-from actcli.plotting import PALETTE, STYLES, Look, layout
+from actcli.plotting import PALETTE, STYLES, Look, layout, style_legend
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -137,8 +137,4 @@ def _over_epochs(
     ax.set_xlim(0, max(report.settings.epochs, 1))
     ax.set_xlabel("epoch", color=colours["fg"], fontsize=8)
     ax.set_title(label, color=colours["fg"], fontsize=9)
-    legend = ax.legend(loc="best", fontsize=7, frameon=True)
-    legend.get_frame().set_facecolor(colours["bg"])
-    legend.get_frame().set_edgecolor(colours["grid"])
-    for text in legend.get_texts():
-        text.set_color(colours["fg"])
+    style_legend(ax.legend(loc="best", fontsize=7, frameon=True), colours)

@@ -7,7 +7,7 @@ import pytest
 from scipy.special import erf
 
 import actcli
-from actcli import checking
+from actcli import checking, dtypes
 
 GELU = actcli.get("gelu")
 
@@ -217,7 +217,7 @@ def test_the_99th_percentile_rank_is_numpys():
 def test_the_ulp_spacing_from_the_exponent_field():
     ref = np.array([0.0, -0.0, 1.0, -1.5, 3.0, 1e-40, 2.0**-126, 1e-310, 5e-324, 1e300])
     _, e = np.frexp(np.abs(ref))
-    for dtype, (bits, emin) in checking.FORMATS.items():
-        exponent = np.where(ref == 0, emin, np.maximum(e - 1, emin))  # (frexp's e)
-        expected = np.ldexp(1.0, exponent - (bits - 1))
-        assert checking.ulp(ref, dtype).tolist() == expected.tolist()
+    for dtype, t in dtypes.TYPES.items():
+        exponent = np.where(ref == 0, t.emin, np.maximum(e - 1, t.emin))  # (frexp's e)
+        expected = np.ldexp(1.0, exponent - (t.precision - 1))
+        assert dtypes.ulp(ref, dtype).tolist() == expected.tolist()

@@ -36,30 +36,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actcli import dtypes
 from actcli.catalog.registry import Activation
 from actcli.errors import DataError
 
 if TYPE_CHECKING:
     from actcli.reading import PairBlocks
-
-# significand bits and smallest normal exponent of each dtype
-FORMATS = {
-    "float64": (53, -1022),
-    "float32": (24, -126),
-    "float16": (11, -14),
-    "bfloat16": (8, -126),
-}
-_EXPONENT = 0x7FF0_0000_0000_0000  # a float64's exponent field
-
-
-def ulp(reference: np.ndarray, dtype: str) -> np.ndarray:
-    """The spacing of ``dtype`` numbers at |reference| (the subnormal spacing below normal)."""
-    bits, emin = FORMATS[dtype]
-    wide = np.asarray(reference, dtype=np.float64)
-    # the exponent field alone is the power of 2 at or below |reference| (0 below normal)
-    power = (wide.view(np.uint64) & np.uint64(_EXPONENT)).view(np.float64)
-    spacing: np.ndarray = np.maximum(power * 2.0 ** (1 - bits), 2.0 ** (emin + 1 - bits))
-    return spacing
 
 
 def ulp_errors(got: np.ndarray, reference: np.ndarray, dtype: str) -> np.ndarray:
@@ -67,20 +49,11 @@ def ulp_errors(got: np.ndarray, reference: np.ndarray, dtype: str) -> np.ndarray
     return _deviations(got, reference, dtype, saturating=False)[0]
 
 
-def as_dtype(values: np.ndarray, dtype: str) -> np.ndarray:
-    """``values`` rounded to ``dtype`` (to nearest, ±inf beyond its range), as float64."""
-    from actcli.evaluation import numpy_dtype
-
-    with np.errstate(over="ignore"):
-        rounded: np.ndarray = values.astype(numpy_dtype(dtype)).astype(np.float64)
-    return rounded
-
-
 def _received(values: np.ndarray, kind: np.dtype[Any], dtype: str) -> np.ndarray:
     """What a kernel of ``dtype`` receives and returns: ``values`` rounded to it, as float64."""
     if values.dtype == kind or dtype == "float64":
         return np.asarray(values, dtype=np.float64)
-    return as_dtype(np.asarray(values, dtype=np.float64), dtype)
+    return dtypes.rounded(np.asarray(values, dtype=np.float64), dtype)
 
 
 MAX_BANDS = 12
@@ -190,9 +163,7 @@ def _values(
     act: Activation, pairs: PairBlocks, order: int, dtype: str
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Each piece's first row number, x and y rounded to ``dtype``, and the reference."""
-    from actcli.evaluation import numpy_dtype
-
-    kind, start = numpy_dtype(dtype), 0
+    kind, start = dtypes.numpy_dtype(dtype), 0
     for xs, ys in pairs():
         x, y = _received(xs, kind, dtype), _received(ys, kind, dtype)
         ref = _reference(act, x, order)
@@ -230,7 +201,7 @@ def _deviations(
     ±inf is right where the reference rounds to it in ``dtype`` (beyond the type's range)."""
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         diff = np.abs(y - reference)
-        errors = diff / ulp(reference, dtype)
+        errors = diff / dtypes.ulp(reference, dtype)
         rel = np.divide(diff, np.abs(reference), out=np.zeros_like(diff), where=diff != 0)
     # where y and the reference are finite, their difference is too (or overflows to inf)
     odd = np.flatnonzero(~np.isfinite(diff))
@@ -239,7 +210,7 @@ def _deviations(
         ys, refs = y[odd], reference[odd]
         same = (ys == refs) | (np.isnan(ys) & np.isnan(refs))
         if saturating and dtype != "float64":
-            same |= np.isinf(ys) & (as_dtype(refs, dtype) == ys)
+            same |= np.isinf(ys) & (dtypes.rounded(refs, dtype) == ys)
         errors[odd] = diff[odd] = rel[odd] = np.where(same, 0.0, np.inf)
     return errors, diff, rel, odd
 
@@ -304,9 +275,7 @@ def _scan(
     reference: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[_Scan, _Sample]:
     """The first pass: x, and with the ``reference`` a sample of the errors."""
-    from actcli.evaluation import numpy_dtype
-
-    kind = numpy_dtype(dtype)
+    kind = dtypes.numpy_dtype(dtype)
     scan = _Scan(units=np.zeros(2 * SIDE, dtype=np.int64) if by_units else None)
     sample = _Sample()
     for xs, ys in pairs():
@@ -651,7 +620,7 @@ def _key(bits: int) -> int:
 def _bucket(key: int) -> tuple[int, int]:
     """The bits of a key's errors, lowest and highest."""
     lo = 0 if key == 0 else (key + _LOW) << SHIFT
-    return lo, _EXPONENT if key == SPAN - 1 else ((key + _LOW + 1) << SHIFT) - 1
+    return lo, dtypes.EXPONENT_BITS if key == SPAN - 1 else ((key + _LOW + 1) << SHIFT) - 1
 
 
 def _p99_rank(n: int) -> int:
@@ -924,16 +893,6 @@ def _num(value: float, digits: int = 5) -> str:
     return format_number(float(value), digits)
 
 
-def spell(value: float, dtype: str) -> str:
-    """The shortest spelling of a number of ``dtype`` (a value given or an input x)."""
-    from actcli.evaluation import numpy_dtype
-    from actcli.formats import format_number
-
-    if dtype == "float64" or not math.isfinite(value):
-        return format_number(float(value))
-    return str(numpy_dtype(dtype).type(value))
-
-
 def _example(x: np.ndarray, y: np.ndarray, ref: np.ndarray, i: int) -> dict[str, float]:
     return {"x": float(x[i]), "given": float(y[i]), "reference": float(ref[i])}
 
@@ -967,7 +926,7 @@ class _Steps:
         if not at.size:
             return
         with np.errstate(over="ignore"):  # a step of 1e300 is inf ULP
-            size = np.abs(step[at]) / ulp(rs[at + 1], self.dtype)
+            size = np.abs(step[at]) / dtypes.ulp(rs[at + 1], self.dtype)
         self.count += at.size
         self.lo, self.hi = min(self.lo, float(xs[at].min())), max(self.hi, float(xs[at + 1].max()))
         k = int(np.argmax(size))
@@ -990,8 +949,8 @@ class _Steps:
             "worst_ulp": self.worst,
             "message": f"{self.count:,} non-monotonic steps for x in [{_num(self.lo)}, "
             f"{_num(self.hi)}] where the reference is monotone; worst ({self.worst:.3g} ULP): "
-            f"f({spell(first['x'], d)}) = {spell(first['given'], d)} {'>' if self.up else '<'} "
-            f"f({spell(second['x'], d)}) = {spell(second['given'], d)}",
+            f"f({dtypes.spell(first['x'], d)}) = {dtypes.spell(first['given'], d)} {'>' if self.up else '<'} "
+            f"f({dtypes.spell(second['x'], d)}) = {dtypes.spell(second['given'], d)}",
         }
 
 
@@ -1021,7 +980,7 @@ class _Rows:
             "x_max": self.hi,
             "example": e,
             "message": f"{self.count:,} {self.what}, for x in [{_num(self.lo)}, {_num(self.hi)}]; "
-            f"e.g. f({spell(e['x'], dtype)}) = {spell(e['given'], dtype)}, reference "
+            f"e.g. f({dtypes.spell(e['x'], dtype)}) = {dtypes.spell(e['given'], dtype)}, reference "
             f"{_num(e['reference'], 3)}",
         }
 
@@ -1031,9 +990,7 @@ class _Flushes:
     threshold when every x beyond it gives 0."""
 
     def __init__(self, dtype: str) -> None:
-        from actcli.evaluation import numpy_dtype
-
-        self.tiny = float(np.finfo(numpy_dtype(dtype)).tiny)
+        self.tiny = dtypes.lookup(dtype).smallest_normal
         self.sides = {side: _Rows("flush_to_zero", "") for side in (-1, 1)}
         self.edge: dict[int, float] = {}  # the zero nearest 0 on each side
         # the extremes of the finite x where y is not 0: x beyond a threshold all give 0
@@ -1142,7 +1099,7 @@ def _numbers_of(values: np.ndarray, dtype: str) -> bool:
     bfloat16's are the float32 numbers whose last 16 bits are 0: asked of every check, this
     does not import ml_dtypes (a second or two)."""
     if dtype != "bfloat16":
-        return bool(np.array_equal(as_dtype(values, dtype), values))
+        return bool(np.array_equal(dtypes.rounded(values, dtype), values))
     with np.errstate(over="ignore"):
         narrow = values.astype(np.float32)
     return bool(np.array_equal(narrow, values) and not (narrow.view(np.uint32) & 0xFFFF).any())
@@ -1155,7 +1112,8 @@ class _Narrower:
 
     def __init__(self, dtype: str) -> None:
         narrower = ("float16", "bfloat16", "float32")
-        self.held = [d for d in narrower if FORMATS[d][0] < FORMATS[dtype][0]]
+        precision = dtypes.lookup(dtype).precision
+        self.held = [d for d in narrower if dtypes.lookup(d).precision < precision]
         self.worst = dict.fromkeys(self.held, 0.0)
         self.seen = False  # a finite value
 

@@ -15,20 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from actcli import dtypes
 from actcli.catalog.registry import Activation
 from actcli.errors import UsageError
 
 Block = list[np.ndarray]  # one array per output column, all of the same length
 MAX_JACOBIAN = 4096  # n × n entries: 4096² doubles are 134 MB
-
-
-def numpy_dtype(name: str) -> np.dtype[Any]:
-    if name == "bfloat16":
-        import ml_dtypes
-
-        bfloat16: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
-        return bfloat16
-    return np.dtype(name)
 
 
 @dataclass
@@ -97,7 +89,7 @@ def _input(x: np.ndarray, dtype: str, report: Report) -> np.ndarray:
     """x rounded to dtype and back to float64: the exact values a dtype kernel receives."""
     if dtype == "float64":
         return x
-    xd, over, flush = _round(x, numpy_dtype(dtype))
+    xd, over, flush = _round(x, dtypes.numpy_dtype(dtype))
     report.input_overflow += over
     report.input_flushed += flush
     return xd.astype(np.float64)
@@ -107,7 +99,7 @@ def _output(y: Any, dtype: str, report: Report) -> np.ndarray:
     """A float64 result, rounded once to dtype."""
     if dtype == "float64":
         return np.asarray(y, dtype=np.float64)
-    narrow, over, flush = _round(np.asarray(y, dtype=np.float64), numpy_dtype(dtype))
+    narrow, over, flush = _round(np.asarray(y, dtype=np.float64), dtypes.numpy_dtype(dtype))
     report.overflow += over
     report.flushed += flush
     return narrow

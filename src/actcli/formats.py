@@ -19,6 +19,9 @@ from typing import IO, Any
 
 import numpy as np
 
+from actcli import dtypes
+from actcli.dtypes import format_number
+
 
 class OutputFormat(str, enum.Enum):
     """What a command writes to stdout."""
@@ -49,59 +52,15 @@ class Table:
     inputs: int = 0  # the leading columns that say what went in (x): --precision spares them
 
 
-def format_number(value: float, precision: int | None = None) -> str:
-    """The shortest string that reads back as the same double, or ``precision`` digits.
-
-    The spelling is polars' (which writes large outputs): Python's repr, except that
-    exponents are not zero-padded (1e-7, not 1e-07) and 1e-5 … 9.99e-5 are positional
-    (0.000025). nan and ±inf are spelled plainly.
-    """
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    if precision is not None:
-        return _spelled(f"{value:.{precision}g}")
-    return _spelled(repr(float(value)))
-
-
-def _spelled(text: str) -> str:
-    """A Python-style float string in the spelling above (shared by every dtype)."""
-    mantissa, sep, exponent = text.partition("e-")
-    if not sep:
-        return text
-    if exponent == "05":
-        sign = "-" if mantissa.startswith("-") else ""
-        return f"{sign}0.0000{mantissa.lstrip('-').replace('.', '')}"
-    return f"{mantissa}e-{int(exponent)}"
-
-
-def format_narrow(value: Any, precision: int | None = None) -> str:
-    """float32, float16, bfloat16: the shortest string that reads back as the same value
-    *of that type* (0.1, not 0.10000000149011612)."""
-    if precision is not None or not np.isfinite(value):
-        return format_number(float(value), precision)
-    wide = float(value)
-    for digits in range(1, 18):  # numpy's str is shortest for float32/16, not for bfloat16
-        text = f"{wide:.{digits}g}"
-        with np.errstate(over="ignore"):  # near the type's largest value a candidate overflows
-            if np.array(float(text)).astype(value.dtype) == value:
-                return _spelled(repr(float(text)))
-    return format_number(wide)
-
-
 def _narrow(value: Any) -> bool:
     """A numpy scalar of a float type narrower than float64 (bfloat16 is not np.floating)."""
-    return (
-        isinstance(value, np.generic)
-        and not isinstance(value, (np.integer, np.bool_))
-        and value.dtype.itemsize < 8
-    )
+    t = dtypes.of(value) if isinstance(value, np.generic) else None
+    return t is not None and t.narrow
 
 
 def format_cell(value: Any, precision: int | None = None) -> str:
     if _narrow(value):
-        return format_narrow(value, precision)
+        return dtypes.spell(value, precision=precision)
     if isinstance(value, (float, np.floating)):
         return format_number(float(value), precision)
     if value is None:
@@ -116,7 +75,7 @@ def _json_value(value: Any, precision: int | None) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     if _narrow(value) and np.isfinite(value):
-        value = float(format_narrow(value))  # the double nearest the narrow type's shortest
+        value = float(dtypes.spell(value))  # the double nearest the narrow type's shortest
     if isinstance(value, (float, np.floating)):
         value = float(value)
         if not math.isfinite(value):

@@ -345,7 +345,6 @@ def _source(request: Request, stdin_is_terminal: bool) -> str:
 
 
 # every value of a type: its bit patterns, ordered as the numbers are (−0 before +0)
-_BITS = {"float32": (np.uint32, 32), "float16": (np.uint16, 16), "bfloat16": (np.uint16, 16)}
 EVERY_BLOCK = 1 << 20
 
 
@@ -375,17 +374,16 @@ def every_count(dtype: str, span: tuple[float, float] | None = None, special: bo
 def _every_keys(dtype: str, span: tuple[float, float] | None) -> tuple[int, int, Any, Any, int]:
     """The first and last ordered keys of ``dtype``'s finite values (in [a, b] with ``span``),
     its numpy type, the unsigned type of its bits and its sign bit."""
-    from actcli.evaluation import numpy_dtype
+    from actcli import dtypes
 
-    if dtype not in _BITS:
-        raise UsageError(f"must be one of {', '.join(_BITS)}, got {dtype!r}", option="every")
-    unsigned, width = _BITS[dtype]
-    kind = numpy_dtype(dtype)
-    sign = 1 << (width - 1)
-    import ml_dtypes  # finfo of bfloat16 too
-
-    largest = ml_dtypes.finfo(kind).max  # type: ignore[no-untyped-call]
-    top = int(np.array(largest, dtype=kind).view(unsigned))
+    if dtype not in dtypes.NARROW:
+        raise UsageError(
+            f"must be one of {', '.join(dtypes.NARROW)}, got {dtype!r}", option="every"
+        )
+    t = dtypes.lookup(dtype)
+    unsigned, kind = t.unsigned, t.numpy
+    sign = 1 << (t.width - 1)
+    top = int(dtypes.to_bits(t.largest, dtype))
     # ordered keys: negative numbers −1 (−0) … −top−1 (−max), then 0 (+0) … top (+max)
     low, high = -top - 1, top
     if span is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
-from actcli import reading
+from actcli import dtypes, reading
 from actcli.cli import figures, output, specs
 from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
@@ -258,15 +258,10 @@ def _document(act: Activation, derivative: int, report: Report) -> dict[str, obj
     }
 
 
-# the significant digits of given and reference in the worst-inputs table, by dtype
-DIGITS = {"float64": 12, "float32": 9, "float16": 5, "bfloat16": 4}
-
-
 def _tables(
     report: Report, title: str, resolved: OutputFormat, precision: int | None, no_color: bool
 ) -> None:
     """The errors by band, the worst inputs, the findings and the verdict (80 columns)."""
-    from actcli import checking
 
     digits = precision or 3
 
@@ -291,14 +286,16 @@ def _tables(
     )
     output.emit(bands, resolved, precision=precision, no_color=no_color)
     if report.worst:
-        given = precision or DIGITS[report.dtype]
+        # x and the value given are values of the type: its shortest spelling; the reference
+        # is not, and gets the digits that tell the type's values apart
+        digits = precision or dtypes.lookup(report.dtype).digits
         worst = Table(
             ["x", "given", "reference", "ULP"],
             [
                 [
-                    checking.spell(w["x"], report.dtype),
-                    format_number(w["given"], given),
-                    format_number(w["reference"], given),
+                    dtypes.spell(w["x"], report.dtype),
+                    dtypes.spell(w["given"], report.dtype, precision),
+                    format_number(w["reference"], digits),
                     short(w["ulp"]),
                 ]
                 for w in report.worst

@@ -1,0 +1,250 @@
+"""Float types: the one home of their facts.
+
+Every other module asks here what a float type is (:data:`TYPES`: width, precision, exponent
+range, smallest and largest values), how far apart its values are (:func:`ulp`), how a value
+is rounded to it (:func:`round_to`, :func:`rounded`), how its bits are read and written
+(:func:`to_bits`, :func:`from_bits`), and how one of its values is written: the shortest string
+that reads back as that value *of that type* (:func:`spell`, :func:`spell_column`), so that
+bfloat16's 0.1 is ``0.1`` in every table, CSV, JSON document and finding.
+
+The spelling is Python's ``repr`` of the double nearest that shortest decimal, except that
+exponents are not zero-padded (``1e-7``, not ``1e-07``) and 1e-5 … 9.99e-5 are positional
+(``0.000025``): the spelling polars writes for float64, which large outputs go through.
+
+bfloat16 comes from ml_dtypes, imported only when bfloat16 is asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from actcli.errors import UsageError
+
+
+@dataclass(frozen=True)
+class FloatType:
+    """One binary floating-point format: IEEE 754's binary64/32/16, or Google's bfloat16.
+
+    ``precision`` counts the significand's bits with the implicit one; a normal value is
+    m · 2^e with 1 ≤ m < 2 and ``emin`` ≤ e ≤ ``emax``.
+    """
+
+    name: str
+    width: int
+    precision: int
+    emin: int
+    emax: int
+
+    @cached_property
+    def numpy(self) -> np.dtype[Any]:
+        """The numpy dtype (bfloat16's from ml_dtypes, imported here only)."""
+        if self.name == "bfloat16":
+            import ml_dtypes
+
+            return np.dtype(ml_dtypes.bfloat16)
+        return np.dtype(self.name)
+
+    @property
+    def unsigned(self) -> np.dtype[Any]:
+        """The unsigned integer type of the same width, for bit patterns."""
+        return np.dtype(f"uint{self.width}")
+
+    @property
+    def smallest_normal(self) -> float:
+        return math.ldexp(1.0, self.emin)
+
+    @property
+    def smallest_subnormal(self) -> float:
+        return math.ldexp(1.0, self.emin + 1 - self.precision)
+
+    @property
+    def largest(self) -> float:
+        """The largest finite value."""
+        return math.ldexp(2.0 - math.ldexp(1.0, 1 - self.precision), self.emax)
+
+    @property
+    def epsilon(self) -> float:
+        """The spacing of values in [1, 2)."""
+        return math.ldexp(1.0, 1 - self.precision)
+
+    @property
+    def digits(self) -> int:
+        """Significant decimal digits that tell any two values of the type apart."""
+        return math.ceil(self.precision * math.log10(2)) + 1
+
+    @property
+    def narrow(self) -> bool:
+        """Narrower than float64: computed in float64 and rounded to this type."""
+        return self.width < 64
+
+
+TYPES: dict[str, FloatType] = {
+    t.name: t
+    for t in (
+        FloatType("float64", 64, 53, -1022, 1023),
+        FloatType("float32", 32, 24, -126, 127),
+        FloatType("float16", 16, 11, -14, 15),
+        FloatType("bfloat16", 16, 8, -126, 127),
+    )
+}
+NAMES = tuple(TYPES)
+NARROW = tuple(name for name, t in TYPES.items() if t.narrow)
+
+
+def lookup(name: str, option: str = "dtype") -> FloatType:
+    """The float type called ``name``; a usage error (naming ``option``) for any other."""
+    try:
+        return TYPES[name]
+    except (KeyError, TypeError):
+        raise UsageError(
+            f"must be one of {', '.join(NAMES)}, got {name!r}", option=option
+        ) from None
+
+
+def of(values: Any) -> FloatType | None:
+    """The float type of a numpy array or scalar, None for anything else (ints, objects)."""
+    dtype = getattr(values, "dtype", None)
+    return None if dtype is None else TYPES.get(np.dtype(dtype).name)
+
+
+def numpy_dtype(name: str) -> np.dtype[Any]:
+    """The numpy dtype of the float type called ``name``."""
+    return lookup(name).numpy
+
+
+# ---------------------------------------------------------------------------------- values
+
+EXPONENT_BITS = 0x7FF0_0000_0000_0000  # a float64's exponent field
+
+
+def ulp(reference: np.ndarray, name: str) -> np.ndarray:
+    """The spacing of ``name``'s values at |reference| (the subnormal spacing below its
+    smallest normal), as float64. At a power of two this is the spacing above it."""
+    t = lookup(name)
+    wide = np.asarray(reference, dtype=np.float64)
+    # the exponent field alone is the power of 2 at or below |reference| (0 below normal)
+    power = (wide.view(np.uint64) & np.uint64(EXPONENT_BITS)).view(np.float64)
+    spacing: np.ndarray = np.maximum(power * t.epsilon, t.smallest_subnormal)
+    return spacing
+
+
+def round_to(values: Any, name: str) -> np.ndarray:
+    """``values`` rounded once to ``name`` (to nearest, ties to even; ±inf beyond its range),
+    as an array of that type."""
+    with np.errstate(over="ignore"):
+        narrow: np.ndarray = np.asarray(values).astype(numpy_dtype(name))
+    return narrow
+
+
+def rounded(values: Any, name: str) -> np.ndarray:
+    """``values`` rounded to ``name`` and held as float64 (which holds every narrow value)."""
+    wide: np.ndarray = round_to(np.asarray(values, dtype=np.float64), name).astype(np.float64)
+    return wide
+
+
+def is_exact(values: np.ndarray, name: str) -> bool:
+    """Every value is one of ``name``'s (nan included)."""
+    back = rounded(values, name)
+    return bool(np.array_equal(back, values, equal_nan=True))
+
+
+def to_bits(values: Any, name: str) -> np.ndarray:
+    """The bit patterns of ``values`` rounded to ``name``, as unsigned integers."""
+    t = lookup(name)
+    bits: np.ndarray = round_to(values, name).view(t.unsigned)
+    return bits
+
+
+def from_bits(bits: Any, name: str) -> np.ndarray:
+    """The values of ``name`` with these bit patterns, as an array of that type."""
+    t = lookup(name)
+    values: np.ndarray = np.asarray(bits).astype(t.unsigned).view(t.numpy)
+    return values
+
+
+# ---------------------------------------------------------------------------------- spelling
+
+
+def format_number(value: float, precision: int | None = None) -> str:
+    """A double as the shortest string that reads back as it, or ``precision`` significant
+    digits; nan and ±inf plainly."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if precision is not None:
+        return _spelled(f"{value:.{precision}g}")
+    return _spelled(repr(float(value)))
+
+
+def _spelled(text: str) -> str:
+    """A Python float string in actcli's spelling (see the module's docstring)."""
+    mantissa, sep, exponent = text.partition("e-")
+    if not sep:
+        return text
+    if exponent == "05":
+        sign = "-" if mantissa.startswith("-") else ""
+        return f"{sign}0.0000{mantissa.lstrip('-').replace('.', '')}"
+    return f"{mantissa}e-{int(exponent)}"
+
+
+def spell(value: Any, name: str | None = None, precision: int | None = None) -> str:
+    """The shortest string that reads back as ``value`` in float type ``name`` (by default
+    the type of a numpy scalar ``value``, else float64); ``precision`` significant digits
+    instead when given."""
+    t = lookup(name) if name is not None else (of(value) or TYPES["float64"])
+    wide = float(value)
+    if precision is not None or not t.narrow or not math.isfinite(wide):
+        return format_number(wide, precision)
+    kind = t.numpy
+    target = np.array(wide).astype(kind)
+    for digits in range(1, t.digits + 1):
+        text = f"{wide:.{digits}g}"
+        with np.errstate(over="ignore"):  # near the type's largest value a candidate overflows
+            if np.array(float(text)).astype(kind) == target:
+                return _spelled(repr(float(text)))
+    return format_number(wide)  # unreachable: t.digits always suffice
+
+
+# Below this many values a column is spelled value by value: polars' import costs more.
+_POLARS_MIN = 20_000
+# polars writes float32 in Python's spelling except in these magnitudes: 1e-6 … 1e-5 it
+# writes positionally (0.000007630131), 1e13 … 1e16 with an exponent (8.1860996e+14).
+_POLARS_F32_ODD = ((1e-6, 1e-5), (1e13, 1e16))
+
+
+def spell_column(values: np.ndarray, precision: int | None = None) -> list[str]:
+    """:func:`spell` for every value of a column of one float type, vectorised: float32 by
+    polars (fixing the magnitudes where its spelling differs), float16 and bfloat16 by
+    spelling each distinct value once (there are at most 65,536)."""
+    t = of(values)
+    if t is None or precision is not None or values.size < _POLARS_MIN:
+        return [spell(v, None if t is None else t.name, precision) for v in values]
+    if t.name == "float32" or t.name == "float64":
+        return _spell_polars(values, t)
+    unique, where = np.unique(values.view(t.unsigned), return_inverse=True)
+    table = np.array([spell(v, t.name) for v in unique.view(t.numpy)], dtype=object)
+    spelled: list[str] = table[where.reshape(-1)].tolist()
+    return spelled
+
+
+def _spell_polars(values: np.ndarray, t: FloatType) -> list[str]:
+    import polars as pl
+
+    series = pl.Series(values, nan_to_null=True).cast(pl.String).fill_null("nan")
+    texts: list[str] = series.to_list()
+    with np.errstate(invalid="ignore"):  # (a signalling nan's cast)
+        magnitude = np.abs(values.astype(np.float64))
+        odd = np.isinf(magnitude)
+        if t.name == "float32":
+            for low, high in _POLARS_F32_ODD:
+                odd |= (magnitude >= low) & (magnitude < high)
+    for i in np.flatnonzero(odd).tolist():
+        # polars' digits are the shortest already; only their layout differs
+        texts[i] = format_number(float(texts[i]))
+    return texts

@@ -288,14 +288,14 @@ def _tables(
     if report.worst:
         # x and the value given are values of the type: its shortest spelling; the reference
         # is not, and gets the digits that tell the type's values apart
-        digits = precision or dtypes.lookup(report.dtype).digits
+        reference_digits = precision or dtypes.lookup(report.dtype).digits
         worst = Table(
             ["x", "given", "reference", "ULP"],
             [
                 [
                     dtypes.spell(w["x"], report.dtype),
                     dtypes.spell(w["given"], report.dtype, precision),
-                    format_number(w["reference"], digits),
+                    format_number(w["reference"], reference_digits),
                     short(w["ulp"]),
                 ]
                 for w in report.worst

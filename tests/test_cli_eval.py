@@ -366,3 +366,12 @@ def test_vector_activations_read_rows_or_columns_as_vectors(runner):
     columns = run(runner, "eval", "softmax", "--axis", "columns", "--no-header", input=table)
     first = [float(line.split(",")[0]) for line in columns.stdout.splitlines()]
     np.testing.assert_array_equal(first, actcli.get("softmax")(np.array([1.0, 3.0, 5.0])))
+
+
+def test_json_of_a_narrow_overflow_is_a_string(runner):
+    result = runner.invoke(
+        app, ["eval", "exponential", "100", "1", "--dtype", "bfloat16", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert rows == [{"x": 100.0, "exponential": "inf"}, {"x": 1.0, "exponential": 2.72}]

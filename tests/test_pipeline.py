@@ -82,12 +82,23 @@ def test_a_terminal_gets_a_table_and_csv_beyond_ten_thousand_rows():
     assert code == 0 and err == b"" and "┃".encode() in out
     code, out, err = on_a_terminal("eval", "relu", "--range", "0", "1", "--steps", "10001")
     assert code == 0
-    assert err == b"note: over 10,000 rows: CSV, not a table (--format table insists)\n"
+    assert err == b"note: over 10,000 rows: CSV, not a table\n"
     lines = out.decode().splitlines()
     assert lines[0] == "x,relu" and len(lines) == 10_002
     code, out, err = on_a_terminal("diff", "softmax", "--range", "0", "1", "--steps", "20")
-    assert (code, err) == (0, b"note: 21 columns: CSV, not a table (--format table insists)\n")
+    assert (code, err) == (0, b"note: 21 columns: CSV, not a table\n")
     assert out.decode().splitlines()[0].startswith("i,x_1,x_2,")
+
+
+def test_format_table_beyond_what_a_table_shows_is_refused_in_one_line():
+    out = sh("actcli eval relu --range 0 1 --steps 5000000 --format table")
+    assert out.returncode == 2 and out.stdout == b""
+    assert out.stderr == (
+        b"error: --format: over 10,000 rows are too many for a table: use --format csv\n"
+    )
+    out = sh("actcli diff softmax --range 0 1 --steps 20 --format table")
+    assert out.returncode == 2
+    assert out.stderr == b"error: --format: 21 columns are too many for a table: use --format csv\n"
 
 
 def test_empty_stdin():

@@ -74,8 +74,8 @@ def _json_value(value: Any, precision: int | None) -> Any:
     """JSON has no NaN or infinity: they are written as the strings "nan", "inf", "-inf"."""
     if isinstance(value, np.integer):
         return int(value)
-    if _narrow(value) and np.isfinite(value):
-        value = float(dtypes.spell(value))  # the double nearest the narrow type's shortest
+    if _narrow(value):  # the double nearest the narrow type's shortest
+        value = float(dtypes.spell(value)) if np.isfinite(value) else float(value)
     if isinstance(value, (float, np.floating)):
         value = float(value)
         if not math.isfinite(value):
@@ -113,28 +113,24 @@ def write(
     precision: int | None = None,
 ) -> None:
     """Serialise ``table`` to ``stream`` in a machine format (not ``table``/``auto``)."""
-    if fmt in STREAMING:
-        writer = BlockWriter(
-            table.columns, fmt, stream, header=header, precision=precision, inputs=table.inputs
-        )
-        writer.write_rows(table.rows)
-        writer.finish()
-    elif fmt is OutputFormat.json:
-        digits = _digits(len(table.columns), precision, table.inputs)
-        doc = {
-            **_json_value(table.meta, None),
-            "columns": table.columns,
-            "rows": [_record(table.columns, row, digits) for row in table.rows],
-        }
-        stream.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    else:
-        raise ValueError(f"{fmt.value} is not a machine format")
+    writer = BlockWriter(
+        table.columns,
+        fmt,
+        stream,
+        header=header,
+        precision=precision,
+        inputs=table.inputs,
+        meta=table.meta,
+    )
+    writer.write_rows(table.rows)
+    writer.finish()
 
 
 # ---------------------------------------------------------------------------------- streaming
 
 _POLARS_MIN_ROWS = 50_000  # below this, polars' import costs more than it saves
 STREAMING = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl)
+_JSON_PIECE = 1 << 16  # rows spelled as JSON at a time
 
 
 def rows(block: list[np.ndarray]) -> Iterator[tuple[Any, ...]]:
@@ -145,10 +141,13 @@ def rows(block: list[np.ndarray]) -> Iterator[tuple[Any, ...]]:
 
 
 class BlockWriter:
-    """Writes column blocks as CSV, TSV or JSON Lines as they come (constant memory).
+    """Writes column blocks as CSV, TSV, JSON Lines or one JSON document as they come
+    (constant memory: a JSON document's rows are written one block at a time too).
 
-    Large CSV/TSV blocks are written by polars, whose float spelling :func:`format_number`
-    reproduces exactly; everything else goes through :mod:`csv` and :mod:`json`.
+    Large blocks are spelled by polars, whose float spelling :func:`format_number`
+    reproduces exactly (narrow floats by :func:`dtypes.spell_column`); JSON numbers keep
+    Python's spelling (``1e-07``), as :mod:`json` writes them in the small blocks and in every
+    other JSON document. Small blocks go through :mod:`csv` and :mod:`json`.
     """
 
     def __init__(
@@ -160,38 +159,50 @@ class BlockWriter:
         header: bool = True,
         precision: int | None = None,
         inputs: int = 0,
+        meta: Mapping[str, Any] | None = None,
     ) -> None:
-        if fmt not in STREAMING:
+        if fmt not in (*STREAMING, OutputFormat.json):
             raise ValueError(f"{fmt.value} is not a streaming format")
         self.columns, self.fmt, self.stream = columns, fmt, stream
         self.precision = precision
         self.digits = _digits(len(columns), precision, inputs)
         self.delimiter = "\t" if fmt is OutputFormat.tsv else ","
-        self.pending_header = header and fmt is not OutputFormat.jsonl
+        self.pending_header = header and fmt in (OutputFormat.csv, OutputFormat.tsv)
+        self.document = fmt is OutputFormat.json
+        self.opened = False  # a JSON document's head is written
+        self.first = True  # no row object written yet
+        self.meta = meta or {}
 
     def finish(self) -> None:
-        """Write the header if no block came (empty input still names its columns)."""
+        """Close the output: a CSV header if no block came (empty input still names its
+        columns), a JSON document's end."""
         if self.pending_header:
             csv.writer(self.stream, delimiter=self.delimiter, lineterminator="\n").writerow(
                 self.columns
             )
             self.pending_header = False
+        if self.document:
+            self._open()
+            self.stream.write("]}\n")
 
     def write(self, block: list[np.ndarray]) -> None:
         """One block of columns."""
-        large = bool(block) and len(block[0]) >= _POLARS_MIN_ROWS
-        wide = all(c.dtype in (np.float64, np.int64) for c in block)
-        if large and wide and self.fmt is not OutputFormat.jsonl and self.precision is None:
-            self._polars(block)
-            return
-        self.write_rows(rows(block))
+        large = bool(block) and len(block[0]) >= _POLARS_MIN_ROWS and self.precision is None
+        if not large:
+            self.write_rows(rows(block))
+        elif self.fmt in (OutputFormat.csv, OutputFormat.tsv):
+            self._polars_csv(block)
+        else:
+            self._polars_json(block)
 
     def write_rows(self, table_rows: Iterable[Sequence[Any]]) -> None:
         """Rows of Python values (or numpy scalars)."""
-        if self.fmt is OutputFormat.jsonl:
-            for row in table_rows:
-                record = _record(self.columns, row, self.digits)
-                self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if self.fmt in (OutputFormat.jsonl, OutputFormat.json):
+            objects = (
+                json.dumps(_record(self.columns, row, self.digits), ensure_ascii=False)
+                for row in table_rows
+            )
+            self._objects(objects)
             return
         writer = csv.writer(self.stream, delimiter=self.delimiter, lineterminator="\n")
         if self.pending_header:
@@ -202,25 +213,123 @@ class BlockWriter:
             [format_cell(v, p) for v, p in zip(row, digits, strict=True)] for row in table_rows
         )
 
-    def _polars(self, block: list[np.ndarray]) -> None:
+    def _open(self) -> None:
+        """A JSON document's head: its metadata and columns, and the rows' opening bracket."""
+        if not self.opened:
+            head = {**_json_value(self.meta, None), "columns": self.columns, "rows": []}
+            self.stream.write(json.dumps(head, ensure_ascii=False)[: -len("]}")])
+            self.opened = True
+
+    def _objects(self, objects: Iterable[str]) -> None:
+        """Row objects, as JSON Lines or into the document (``, `` between them)."""
+        if not self.document:
+            self.stream.writelines(text + "\n" for text in objects)
+            return
+        self._open()
+        for text in objects:
+            self.stream.write(text if self.first else ", " + text)
+            self.first = False
+
+    def _polars_csv(self, block: list[np.ndarray]) -> None:
         import polars as pl
 
         # NaN as null, so that it is written as null_value "nan", not polars' "NaN"
-        frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(block)}, nan_to_null=True)
+        frame = pl.DataFrame(
+            {f"c{i}": _polars_column(c) for i, c in enumerate(block)}, nan_to_null=True
+        )
         frame.columns = self.columns
         header, self.pending_header = self.pending_header, False
-        binary = getattr(self.stream, "buffer", None)
-        if binary is not None:
-            self.stream.flush()  # the text layer's pending bytes go first
-        frame.write_csv(
-            binary if binary is not None else self.stream,
-            separator=self.delimiter,
-            include_header=header,
-            null_value="nan",
-            line_terminator="\n",
+        self._flushed(
+            lambda out: frame.write_csv(
+                out,
+                separator=self.delimiter,
+                include_header=header,
+                null_value="nan",
+                line_terminator="\n",
+            )
         )
-        if binary is not None:
-            binary.flush()
+
+    def _polars_json(self, block: list[np.ndarray]) -> None:
+        # a piece at a time: the texts of a whole block would be several copies of it
+        for start in range(0, len(block[0]), _JSON_PIECE):
+            self._polars_json_piece([c[start : start + _JSON_PIECE] for c in block])
+
+    def _polars_json_piece(self, block: list[np.ndarray]) -> None:
+        import polars as pl
+
+        parts: list[Any] = []
+        for i, (name, column) in enumerate(zip(self.columns, block, strict=True)):
+            key = json.dumps(name, ensure_ascii=False)
+            parts += [pl.lit(("{" if i == 0 else ", ") + key + ": "), pl.lit(_json_number(column))]
+        parts.append(pl.lit("}"))
+        objects = pl.select(pl.concat_str(parts).alias("o")).to_series()
+        if not self.document:
+            frame = objects.to_frame()
+            self._flushed(
+                lambda out: frame.write_csv(
+                    out, include_header=False, quote_style="never", line_terminator="\n"
+                )
+            )
+            return
+        self._open()
+        joined = objects.str.join(", ").item()
+        self.stream.write(joined if self.first else ", " + joined)
+        self.first = False
+
+    def _flushed(self, write: Any) -> None:
+        """Let polars write to the binary stream under the text one (after its pending
+        bytes), or to the text stream when there is none."""
+        binary = getattr(self.stream, "buffer", None)
+        if binary is None:
+            write(self.stream)
+            return
+        self.stream.flush()
+        write(binary)
+        binary.flush()
+
+
+def _polars_column(column: np.ndarray) -> Any:
+    """A column for polars to write: narrow floats as their spelling in their own type."""
+    t = dtypes.of(column)
+    if t is not None and t.narrow:
+        import polars as pl
+
+        return pl.Series(dtypes.spell_column(column), dtype=pl.String)
+    return column
+
+
+# polars spells values below 1e-4 (and nan, ±inf) otherwise than Python's repr, which json
+# writes (1e-7 for 1e-07, 0.000025 for 2.5e-05): those few are respelled one by one.
+_REPR_BELOW = 1e-4
+_JSON_SPECIAL = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
+
+
+def _json_number(column: np.ndarray) -> Any:
+    """The column's values spelled as :mod:`json` writes them, as a polars Series:
+    Python's repr of each double (of the narrow type's shortest, for narrow floats), and
+    ``"nan"``, ``"inf"``, ``"-inf"`` as JSON strings."""
+    import polars as pl
+
+    t = dtypes.of(column)
+    if t is None:  # integers (a row index)
+        return pl.Series(column).cast(pl.String)
+    if t.narrow:
+        spelled = dtypes.spell_column(column)
+        text = pl.Series(spelled, dtype=pl.String)
+    else:
+        text = pl.Series(column).cast(pl.String)
+    with np.errstate(invalid="ignore"):
+        magnitude = np.abs(column.astype(np.float64))
+        odd = np.flatnonzero(np.isinf(magnitude) | ~(magnitude >= _REPR_BELOW) & (magnitude != 0))
+    if odd.size:
+        spellings = (
+            [spelled[i] for i in odd.tolist()]
+            if t.narrow
+            else [dtypes.format_number(v) for v in column[odd].tolist()]
+        )
+        fixed = [_JSON_SPECIAL.get(s) or repr(float(s)) for s in spellings]
+        text = text.scatter(odd, pl.Series(fixed, dtype=pl.String))
+    return text
 
 
 def flatten(doc: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:

@@ -50,6 +50,7 @@ FLAGS = {
     "hidden": "--hidden",
     "epochs": "--epochs",
     "classes": "--classes",
+    "format": "--format",
 }
 
 

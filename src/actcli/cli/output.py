@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from actcli.formats import STREAMING, OutputFormat, Table, resolve_format
+from actcli.errors import UsageError
+from actcli.formats import OutputFormat, Table, resolve_format
 
 # the largest table --format auto draws on a terminal; beyond, CSV (a box table of a million
 # rows takes minutes and gigabytes, and columns past a dozen are squeezed to nothing)
@@ -95,21 +96,26 @@ def emit_blocks(
     precision: int | None = None,
     no_color: bool = False,
 ) -> None:
-    """Stream column blocks (CSV, TSV, JSON Lines) or gather them into ``table`` (its rows
-    empty until then) for a rich table or JSON.
+    """Stream column blocks (CSV, TSV, JSON Lines, a JSON document with ``table``'s
+    metadata) or gather them into ``table`` (its rows empty until then) for a rich table.
 
     A terminal gets a table (--format auto) up to TABLE_CELLS cells and TABLE_COLUMNS
-    columns, and CSV beyond, with a note.
+    columns, and CSV beyond, with a note; ``--format table`` beyond them is refused (a
+    million-row box table takes minutes and gigabytes, and shows nobody anything).
     """
     from actcli import formats
 
     resolved = resolve(fmt)
-    if resolved is OutputFormat.table and fmt is OutputFormat.auto:
+    if resolved is OutputFormat.table:
         blocks, too_big = _too_big_for_a_table(len(table.columns), blocks)
+        if too_big and fmt is OutputFormat.table:
+            raise UsageError(
+                f"{too_big} are too many for a table: use --format csv", option="format"
+            )
         if too_big:
-            note(f"note: {too_big}: CSV, not a table (--format table insists)")
+            note(f"note: {too_big}: CSV, not a table")
             resolved = OutputFormat.csv
-    if resolved in STREAMING:
+    if resolved is not OutputFormat.table:
         writer = formats.BlockWriter(
             table.columns,
             resolved,
@@ -117,6 +123,7 @@ def emit_blocks(
             header=header,
             precision=precision,
             inputs=table.inputs,
+            meta=table.meta,
         )
         for block in blocks:
             writer.write(block)

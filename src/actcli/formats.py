@@ -20,7 +20,7 @@ from typing import IO, Any
 import numpy as np
 
 from actcli import dtypes
-from actcli.dtypes import format_number
+from actcli.dtypes import format_number as format_number  # (the spelling lives in dtypes)
 
 
 class OutputFormat(str, enum.Enum):

@@ -359,3 +359,71 @@ def test_step_and_a_diverging_run_are_reported_with_a_note():
     nan = actcli_cli("leaky_relu", "--lr", "10", "--epochs", "100")
     assert nan.returncode == 0
     assert "the loss is not finite at epoch" in nan.stderr and "stops there" in nan.stderr
+
+
+# ---------------------------------------------------------------------------------- the cost
+
+
+def test_a_long_request_says_how_long_on_stderr_before_training():
+    """At the documented maxima a run takes hours: the first line on stderr says so at once,
+    before any epoch (the process is stopped as soon as the line is read)."""
+    import selectors
+    import time
+
+    args = ["relu", "tanh", "--epochs", "10000", "--layers", "16", "--hidden", "128"]
+    with subprocess.Popen(
+        ["actcli", "train", *args, "--samples", "10000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        selector = selectors.DefaultSelector()
+        selector.register(process.stderr, selectors.EVENT_READ)
+        deadline = time.monotonic() + 60
+        try:
+            ready = selector.select(timeout=deadline - time.monotonic())
+            line = process.stderr.readline() if ready else ""
+        finally:
+            process.kill()
+    assert line.startswith(
+        "note: training 2 activations for 10,000 epochs on 10,000 points through 16×128 "
+        "hidden units takes roughly "
+    ), line
+    assert line.rstrip().endswith(" hours")
+
+
+def test_the_cost_note_in_the_core_and_its_threshold():
+    assert train.estimate(train.Settings()) < 2  # the defaults: no note
+    at_most = train.Settings(epochs=10_000, layers=16, hidden=128, samples=10_000)
+    assert train.estimate(at_most) > 3600  # hours per activation
+    assert train.estimate(at_most, 3) == pytest.approx(3 * train.estimate(at_most))
+    assert network._duration(61) == "1 minute"
+    assert network._duration(45 * 60) == "45 minutes"
+    assert network._duration(3 * 3600 + 100) == "3 hours"
+    notes: list[str] = []
+    train.train([actcli.get("step")], train.Settings(epochs=5), notify=notes.append)
+    assert len(notes) == 1 and notes[0].startswith("note: step: f′ = 0")  # no cost note
+
+
+def test_a_default_request_writes_nothing_on_stderr():
+    result = actcli_cli("relu", "--epochs", "50")
+    assert result.returncode == 0 and result.stderr == ""
+
+
+# ---------------------------------------------------------------------------------- library
+
+
+def test_a_library_user_gets_what_the_command_prints(runner):
+    """Report.table and Report.document are the command's CSV and JSON, byte for byte."""
+    from actcli import formats
+
+    args = ["relu", "tanh", "--epochs", "40", "--samples", "120", "--data", "moons"]
+    settings = train.Settings(data="moons", samples=120, epochs=40)
+    report = train.train([actcli.get("relu"), actcli.get("tanh")], settings)
+    text = io.StringIO()
+    formats.write(report.table(), formats.OutputFormat.csv, text)
+    assert text.getvalue() == run(runner, *args, "--format", "csv").stdout
+    document = json.dumps(formats.json_safe(report.document()), ensure_ascii=False) + "\n"
+    assert document == run(runner, *args, "--format", "json").stdout
+    assert report.table().title == report.title()

@@ -124,8 +124,9 @@ def train_command(
     training point) at the start and the end, and the gradient norm ‖∂L/∂W‖ reaching each
     layer at the start and the end. The table rounds to 4 digits; --format json adds the
     history by epoch (at most 201 epochs, evenly spread). -o FILE: decision regions, loss and
-    dead units. A loss that stops being finite ends the run there, with a note. The same
-    --seed gives the same bytes.
+    dead units. A loss that stops being finite ends the run there, with a note. A request
+    estimated to take over a minute says how long on stderr before it starts (the maxima take
+    hours per activation). The same --seed gives the same bytes.
 
     Examples:
 

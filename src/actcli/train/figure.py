@@ -114,7 +114,7 @@ def _regions(
                    norm=norm, edgecolors=colours["bg"], linewidths=0.5, zorder=3)  # fmt: skip
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    score = "accuracy" if data.classes else "R²"
+    score = report.score
     held_out = run.history.held_out[-1]
     ax.set_title(f"{run.label}: held-out {score} {held_out:.3g}", color=own, fontsize=9)
 

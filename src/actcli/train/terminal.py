@@ -57,7 +57,7 @@ def _panel(report: Report, run: Run, width: int, height: int) -> list[str]:
         lo, hi = float(np.min(shown)), float(np.max(shown))
         level = np.zeros(shown.shape, dtype=int) if not hi > lo else (shown - lo) / (hi - lo)
         cells = np.array(list(SHADES))[np.clip(level * len(SHADES), 0, len(SHADES) - 1).astype(int)]
-    score = f"held-out {'accuracy' if data.classes else 'R²'} {run.history.held_out[-1]:.3g}"
+    score = f"held-out {report.score} {run.history.held_out[-1]:.3g}"
     head = f"{run.label}: {score}"[:width]
     body = ["|" + "".join(r) + "|" for r in cells[::-1]]  # the first grid row is the lowest y
     edge = "+" + "-" * width + "+"

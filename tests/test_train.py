@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli import datasets, training
+from actcli import train
 from actcli.cli import app
 from actcli.cli import train as train_cli
 from actcli.errors import UsageError
 from actcli.plotting import PALETTE
+from actcli.train import datasets, network
+from actcli.train import report as train_report
 
 # ---------------------------------------------------------------------------------- data sets
 
@@ -27,9 +29,9 @@ def make(name: str, samples: int = 400, noise: float = 0.0, classes: int | None 
 
 
 def test_the_enums_of_the_command_are_the_cores_names():
-    assert [d.value for d in train_cli.Data] == list(datasets.NAMES)
-    assert [o.value for o in train_cli.Optimizer] == list(training.OPTIMIZERS)
-    assert [o.value for o in train_cli.OutputLayer] == list(training.OUTPUTS)
+    assert [d.value for d in train_cli.Data] == list(datasets.NAMES) == list(train.DATA_SETS)
+    assert [o.value for o in train_cli.Optimizer] == list(network.OPTIMIZERS)
+    assert [o.value for o in train_cli.OutputLayer] == list(network.OUTPUTS)
 
 
 @pytest.mark.parametrize("name", datasets.NAMES)
@@ -91,20 +93,20 @@ def test_backpropagation_matches_finite_differences(name, output):
     width = 1 if output != "softmax" else 3
     rng = np.random.default_rng(3)
     shapes = [(2, 5), (5, 4), (4, width)]
-    net = training.Network(
+    net = network.Network(
         [rng.standard_normal(s) * 0.7 for s in shapes],
         [rng.standard_normal(s[1]) * 0.1 for s in shapes],
         np.zeros(2),
         np.ones(2),
     )
-    target = training._targets(data, data.y_train, width)
-    loss_of = training._Loss(output)
+    target = network._targets(data, data.y_train, width)
+    loss_of = network._Loss(output)
 
     def loss() -> float:
-        return loss_of(training.forward(net, act, data.x_train)[0], target)[0]
+        return loss_of(network.forward(net, act, data.x_train)[0], target)[0]
 
-    z, inputs, slopes = training.forward(net, act, data.x_train, slopes=len(data.x_train))
-    dw, db = training._backward(net, inputs, slopes, loss_of(z, target)[1])
+    z, inputs, slopes = network.forward(net, act, data.x_train, slopes=len(data.x_train))
+    dw, db = network._backward(net, inputs, slopes, loss_of(z, target)[1])
     for params, grads in ((net.weights, dw), (net.biases, db)):
         for p, g in zip(params, grads, strict=True):
             numeric = np.zeros_like(p)
@@ -123,22 +125,22 @@ def test_weights_start_with_the_stats_gain_from_the_same_draws():
 
     data = make("circles", noise=0.1)
     draws = [np.random.default_rng(5).standard_normal(s) for s in [(2, 16), (16, 16), (16, 1)]]
-    gains = {name: training.gain(actcli.get(name)) for name in ("relu", "tanh")}
-    relu, tanh = (training._initial(data, draws, training.Settings(), gains[n]) for n in gains)
+    gains = {name: network.gain(actcli.get(name)) for name in ("relu", "tanh")}
+    relu, tanh = (network._initial(data, draws, network.Settings(), gains[n]) for n in gains)
     relu_gain, tanh_gain = gains["relu"], gains["tanh"]
     assert tanh_gain == stats.moments(actcli.get("tanh")).gain
     assert relu_gain == pytest.approx(2**0.5, rel=1e-12)
-    assert training.gain(actcli.get("0*x")) == 1.0  # E[f²] = 0: no gain preserves anything
+    assert network.gain(actcli.get("0*x")) == 1.0  # E[f²] = 0: no gain preserves anything
     assert np.array_equal(relu.weights[0], tanh.weights[0])  # g = 1 into the first layer
     assert np.allclose(tanh.weights[1], draws[1] * tanh_gain / 4)
     assert np.allclose(relu.weights[2], draws[2] * relu_gain / 4)
     assert all((b == 0).all() for b in relu.biases)
 
 
-@pytest.mark.parametrize("optimizer", training.OPTIMIZERS)
+@pytest.mark.parametrize("optimizer", network.OPTIMIZERS)
 def test_a_regression_by_either_optimizer(optimizer):
-    settings = training.Settings(data="linear", optimizer=optimizer, epochs=300)
-    report = training.train([actcli.get("identity"), actcli.get("tanh")], settings)
+    settings = network.Settings(data="linear", optimizer=optimizer, epochs=300)
+    report = network.train([actcli.get("identity"), actcli.get("tanh")], settings)
     assert report.output == "identity" and report.loss == "½·mean squared error"
     for run in report.runs:
         assert run.history.held_out[-1] > 0.99 and run.reached is not None
@@ -146,7 +148,7 @@ def test_a_regression_by_either_optimizer(optimizer):
 
 
 def test_step_cannot_be_trained_by_gradient_descent_and_is_still_reported():
-    (run,) = training.train([actcli.get("step")], training.Settings(epochs=20)).runs
+    (run,) = network.train([actcli.get("step")], network.Settings(epochs=20)).runs
     assert run.history.dead.tolist() == [1.0] * 21
     assert (run.history.gradients[:, :-1] == 0).all() and (run.history.gradients[:, -1] > 0).all()
     assert "cannot be trained by gradient descent" in run.notes[0]
@@ -154,8 +156,8 @@ def test_step_cannot_be_trained_by_gradient_descent_and_is_still_reported():
 
 
 def test_a_diverging_run_stops_at_the_epoch_whose_loss_is_not_finite():
-    settings = training.Settings(lr=10.0, epochs=100)
-    (run,) = training.train([actcli.get("leaky_relu")], settings).runs
+    settings = network.Settings(lr=10.0, epochs=100)
+    (run,) = network.train([actcli.get("leaky_relu")], settings).runs
     assert run.stopped is not None and 1 <= run.stopped < 100
     assert len(run.history.loss) == run.stopped  # epochs 0 .. stopped − 1
     assert np.isfinite(run.history.loss).all()
@@ -178,19 +180,19 @@ def test_a_diverging_run_stops_at_the_epoch_whose_loss_is_not_finite():
 )
 def test_bad_training_requests(names, settings, message):
     with pytest.raises(UsageError, match=message):
-        training.train([actcli.get(n) for n in names], training.Settings(**settings))
+        network.train([actcli.get(n) for n in names], network.Settings(**settings))
 
 
 def test_the_output_layer_can_be_softmax_for_two_classes():
-    report = training.train([actcli.get("tanh")], training.Settings(output="softmax", epochs=200))
+    report = network.train([actcli.get("tanh")], network.Settings(output="softmax", epochs=200))
     assert report.output == "softmax" and report.runs[0].network.weights[-1].shape == (16, 2)
     assert report.runs[0].history.held_out[-1] >= 0.95
 
 
 def test_the_history_is_sampled_at_a_bounded_number_of_epochs():
-    assert training.sampled(5).tolist() == [0, 1, 2, 3, 4]
-    many = training.sampled(10_001)
-    assert len(many) == training.HISTORY_POINTS and many[0] == 0 and many[-1] == 10_000
+    assert train_report.sampled(5).tolist() == [0, 1, 2, 3, 4]
+    many = train_report.sampled(10_001)
+    assert len(many) == train_report.HISTORY_POINTS and many[0] == 0 and many[-1] == 10_000
 
 
 # ---------------------------------------------------------------------------------- the command
@@ -357,3 +359,71 @@ def test_step_and_a_diverging_run_are_reported_with_a_note():
     nan = actcli_cli("leaky_relu", "--lr", "10", "--epochs", "100")
     assert nan.returncode == 0
     assert "the loss is not finite at epoch" in nan.stderr and "stops there" in nan.stderr
+
+
+# ---------------------------------------------------------------------------------- the cost
+
+
+def test_a_long_request_says_how_long_on_stderr_before_training():
+    """At the documented maxima a run takes hours: the first line on stderr says so at once,
+    before any epoch (the process is stopped as soon as the line is read)."""
+    import selectors
+    import time
+
+    args = ["relu", "tanh", "--epochs", "10000", "--layers", "16", "--hidden", "128"]
+    with subprocess.Popen(
+        ["actcli", "train", *args, "--samples", "10000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        selector = selectors.DefaultSelector()
+        selector.register(process.stderr, selectors.EVENT_READ)
+        deadline = time.monotonic() + 60
+        try:
+            ready = selector.select(timeout=deadline - time.monotonic())
+            line = process.stderr.readline() if ready else ""
+        finally:
+            process.kill()
+    assert line.startswith(
+        "note: training 2 activations for 10,000 epochs on 10,000 points through 16×128 "
+        "hidden units takes roughly "
+    ), line
+    assert line.rstrip().endswith(" hours")
+
+
+def test_the_cost_note_in_the_core_and_its_threshold():
+    assert train.estimate(train.Settings()) < 2  # the defaults: no note
+    at_most = train.Settings(epochs=10_000, layers=16, hidden=128, samples=10_000)
+    assert train.estimate(at_most) > 3600  # hours per activation
+    assert train.estimate(at_most, 3) == pytest.approx(3 * train.estimate(at_most))
+    assert network._duration(61) == "1 minute"
+    assert network._duration(45 * 60) == "45 minutes"
+    assert network._duration(3 * 3600 + 100) == "3 hours"
+    notes: list[str] = []
+    train.train([actcli.get("step")], train.Settings(epochs=5), notify=notes.append)
+    assert len(notes) == 1 and notes[0].startswith("note: step: f′ = 0")  # no cost note
+
+
+def test_a_default_request_writes_nothing_on_stderr():
+    result = actcli_cli("relu", "--epochs", "50")
+    assert result.returncode == 0 and result.stderr == ""
+
+
+# ---------------------------------------------------------------------------------- library
+
+
+def test_a_library_user_gets_what_the_command_prints(runner):
+    """Report.table and Report.document are the command's CSV and JSON, byte for byte."""
+    from actcli import formats
+
+    args = ["relu", "tanh", "--epochs", "40", "--samples", "120", "--data", "moons"]
+    settings = train.Settings(data="moons", samples=120, epochs=40)
+    report = train.train([actcli.get("relu"), actcli.get("tanh")], settings)
+    text = io.StringIO()
+    formats.write(report.table(), formats.OutputFormat.csv, text)
+    assert text.getvalue() == run(runner, *args, "--format", "csv").stdout
+    document = json.dumps(formats.json_safe(report.document()), ensure_ascii=False) + "\n"
+    assert document == run(runner, *args, "--format", "json").stdout
+    assert report.table().title == report.title()

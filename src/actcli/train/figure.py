@@ -1,9 +1,8 @@
 """The figure of ``train -o``: each activation's decision regions with the data, then the loss
 and the fraction of dead hidden units over the epochs, every activation overlaid.
 
-matplotlib is imported here (the one other module allowed to, beside :mod:`actcli.plotting`,
-whose palette, styles and atomic :func:`~actcli.plotting.save` it uses), lazily, by
-:func:`figure`.
+matplotlib is imported here (the only module of :mod:`actcli.train` allowed to; it uses the
+palette, styles and legend styler of :mod:`actcli.plotting`), lazily, by :func:`figure`.
 """
 
 from __future__ import annotations
@@ -12,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from actcli import training
 from actcli.plotting import PALETTE, STYLES, Look, layout, style_legend
+from actcli.train.network import region_grid, regions
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from actcli.train.report import Report, Run
 
 STEPS = 240  # the decision-region grid, per side
 PANEL = (3.6, 3.2)  # inches per panel, for the default size
@@ -32,7 +33,8 @@ def default_size(count: int) -> str:
     return f"{columns * PANEL[0]:g}x{min(rows * PANEL[1], 50):g}"
 
 
-def figure(report: training.Report, *, title: str, look: Look) -> Figure:
+def figure(report: Report, *, title: str | None = None, look: Look) -> Figure:
+    """The figure of ``report`` in ``look``; ``title`` None: the report's, on two lines."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
@@ -50,7 +52,7 @@ def figure(report: training.Report, *, title: str, look: Look) -> Figure:
         axes = list(fig.subplots(rows, columns, squeeze=False).flat)
         for ax in axes:
             _frame(ax, colours)
-        xs, ys = training.region_grid(report.data, STEPS)
+        xs, ys = region_grid(report.data, STEPS)
         for i, run in enumerate(report.runs):
             _regions(axes[i], report, run, xs, ys, colours, _colour(i, colours))
         _over_epochs(axes[count], report, "loss", report.loss, colours)
@@ -58,8 +60,9 @@ def figure(report: training.Report, *, title: str, look: Look) -> Figure:
         _over_epochs(axes[count + 1], report, "dead", dead, colours)
         for ax in axes[count + 2 :]:
             ax.set_visible(False)
-        if title:
-            fig.suptitle(title, color=colours["fg"], fontsize="medium")
+        shown = report.title("\n") if title is None else title
+        if shown:
+            fig.suptitle(shown, color=colours["fg"], fontsize="medium")
     return fig
 
 
@@ -77,8 +80,8 @@ def _frame(ax: Axes, colours: dict[str, str]) -> None:
 
 def _regions(
     ax: Axes,
-    report: training.Report,
-    run: training.Run,
+    report: Report,
+    run: Run,
     xs: np.ndarray,
     ys: np.ndarray,
     colours: dict[str, str],
@@ -89,7 +92,7 @@ def _regions(
     from matplotlib.colors import Normalize, to_rgb
 
     data = report.data
-    shown = training.regions(report, run, xs, ys)
+    shown = regions(report, run, xs, ys)
     extent = (float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]))
     if data.classes:
         palette = [CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(data.classes)]
@@ -111,7 +114,7 @@ def _regions(
                    norm=norm, edgecolors=colours["bg"], linewidths=0.5, zorder=3)  # fmt: skip
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    score = "accuracy" if data.classes else "R²"
+    score = report.score
     held_out = run.history.held_out[-1]
     ax.set_title(f"{run.label}: held-out {score} {held_out:.3g}", color=own, fontsize=9)
 
@@ -121,9 +124,7 @@ def _limits(*arrays: np.ndarray) -> tuple[float, float]:
     return float(finite.min()), float(finite.max())
 
 
-def _over_epochs(
-    ax: Axes, report: training.Report, key: str, label: str, colours: dict[str, str]
-) -> None:
+def _over_epochs(ax: Axes, report: Report, key: str, label: str, colours: dict[str, str]) -> None:
     """One line per activation: the loss (log scale) or the dead fraction, by epoch."""
     ax.grid(True, color=colours["grid"], linewidth=0.6)
     for i, run in enumerate(report.runs):

@@ -1,5 +1,10 @@
 """What ``train`` computes: a small multilayer perceptron trained with an activation's own f and f′.
 
+:func:`train` is the entry point (a :class:`Settings` in, a :class:`~actcli.train.report.Report`
+out); :func:`estimate` says roughly how long a request takes, and :func:`train` says so first
+when that is long. :func:`regions` is what a trained network predicts on a grid (the figure's
+and the terminal's decision regions).
+
 The network is numpy matrices and nothing else: L hidden layers of H units with the activation
 under study, then an output layer that follows the task (sigmoid with binary cross-entropy for
 two classes, softmax with cross-entropy for more, identity with squared error for a
@@ -16,32 +21,38 @@ the same draws, scaled by its gain, so that runs differ only by the activation.
 
 After every epoch the run records the loss, both accuracies (R² for a regression), the
 fraction of dead hidden units (f′ = 0 on every training point) and the norm of the gradient
-reaching each weight matrix. A loss or gradient that stops being finite ends the run there.
+reaching each weight matrix (:class:`~actcli.train.report.History`). A loss or gradient that
+stops being finite ends the run there.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from actcli import datasets
 from actcli.catalog.registry import Activation
 from actcli.errors import DataError, UsageError
+from actcli.train import datasets
+from actcli.train.report import History, Report, Run
 
 MAX_LAYERS = 16
 MAX_HIDDEN = 128
 MAX_EPOCHS = 10_000
-TARGET = 0.95  # the held-out accuracy (or R²) whose first epoch is reported
-HISTORY_POINTS = 201  # epochs kept in the JSON history, evenly spread, first and last included
 OPTIMIZERS = ("gd", "adam")
 OUTPUTS = ("sigmoid", "softmax", "identity")
 LEARNING_RATES = {"gd": 0.4, "adam": 0.01}  # gd: 0.5 makes identity at --layers 4 diverge
 # squared error on linear diverges under gd at 0.5 (identity by epoch 4, tanh by epoch 400)
 REGRESSION_GD_RATE = 0.1
 ADAM = (0.9, 0.999, 1e-8)  # β₁, β₂, ε: Kingma & Ba's defaults
+# the cost of an epoch, measured on 2 shared cores (relu and tanh 30-50 ns per point and unit,
+# gelu about 100): the maxima take hours per activation, the defaults half a second
+EPOCH_SECONDS = 5e-4
+UNIT_SECONDS = 5e-8
+LONG_RUN = 60.0  # seconds of estimated training beyond which a note says how long
 
 
 @dataclass(frozen=True)
@@ -80,67 +91,62 @@ class Network:
     scale: np.ndarray
 
 
-@dataclass
-class History:
-    """One entry per epoch run (epoch 0 is the initial network)."""
-
-    loss: np.ndarray
-    train: np.ndarray  # accuracy, or R²
-    held_out: np.ndarray
-    dead: np.ndarray  # fraction of hidden units with f′ = 0 on every training point
-    gradients: np.ndarray  # (epochs, layers + 1): ‖∂L/∂W‖ of each weight matrix
-
-    @property
-    def epochs(self) -> np.ndarray:
-        return np.arange(len(self.loss))
-
-
-@dataclass
-class Run:
-    """One activation's training: its history and the last finite network."""
-
-    activation: Activation
-    label: str  # how tables, legends and notes name it
-    gain: float
-    history: History
-    network: Network
-    stopped: int | None = None  # the epoch at which the loss stopped being finite
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def reached(self) -> int | None:
-        """The first epoch with a held-out accuracy (R²) of at least TARGET."""
-        hits = np.flatnonzero(self.history.held_out >= TARGET)
-        return int(hits[0]) if hits.size else None
-
-
-@dataclass
-class Report:
-    settings: Settings
-    data: datasets.Dataset
-    output: str  # the output layer: sigmoid, softmax or identity
-    loss: str  # what it minimises, in words
-    runs: list[Run]
-
-
-def train(acts: list[Activation], settings: Settings, labels: list[str] | None = None) -> Report:
+def train(
+    acts: list[Activation],
+    settings: Settings,
+    labels: list[str] | None = None,
+    *,
+    notify: Callable[[str], None] | None = None,
+) -> Report:
     """Train one network per activation on the data set of ``settings``; ``labels`` name the
-    runs (default: the activations' specs)."""
+    runs (default: the activations' specs).
+
+    ``notify`` is given each note as a line (``note: ...``) as soon as it is known: the
+    estimated time of a long request (over LONG_RUN seconds) before training starts, then
+    each run's notes (also in ``Run.notes``) when it ends.
+    """
     _check(acts, settings)
     rng = np.random.default_rng([settings.seed, 0])
     data = datasets.make(settings.data, settings.samples, settings.noise, settings.classes, rng)
     output = _output(data, settings.output)
+    tell = notify or (lambda _: None)
+    seconds = estimate(settings, len(acts))
+    if seconds > LONG_RUN:  # hours of work at the maxima: say so before it starts
+        tell(f"note: {_request(settings, len(acts))} takes roughly {_duration(seconds)}")
     widths = [2] + [settings.hidden] * settings.layers + [_width(data, output)]
     draws = [  # the same for every activation
         np.random.default_rng([settings.seed, 1]).standard_normal((a, b))
         for a, b in itertools.pairwise(widths)
     ]
-    names = labels or [act.spec for act in acts]
-    runs = [
-        _fit(act, name, data, output, draws, settings)
-        for act, name in zip(acts, names, strict=True)
-    ]
+    runs = []
+    for act, name in zip(acts, labels or [act.spec for act in acts], strict=True):
+        runs.append(_fit(act, name, data, output, draws, settings))
+        for text in runs[-1].notes:
+            tell(f"note: {text}")
     return Report(settings, data, output, LOSSES[output], runs)
+
+
+def estimate(settings: Settings, count: int = 1) -> float:
+    """Roughly how many seconds training ``count`` activations takes: every epoch costs about
+    EPOCH_SECONDS plus UNIT_SECONDS per point (held-out ones too) and hidden unit."""
+    units = settings.samples * settings.layers * settings.hidden
+    return count * (settings.epochs + 1) * (EPOCH_SECONDS + units * UNIT_SECONDS)
+
+
+def _request(settings: Settings, count: int) -> str:
+    s = settings
+    activations = f"{count} activation{'s' if count != 1 else ''}"
+    return (
+        f"training {activations} for {s.epochs:,} epochs on {s.samples:,} points through "
+        f"{s.layers}×{s.hidden} hidden units"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90 * 60:
+        minutes = max(round(seconds / 60), 1)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(seconds / 3600)} hours"
 
 
 def _check(acts: list[Activation], settings: Settings) -> None:
@@ -393,11 +399,6 @@ def _notes(label: str, history: History, stopped: int | None, settings: Settings
 
 
 # ---------------------------------------------------------------------------------- views
-
-
-def sampled(epochs: int) -> np.ndarray:
-    """At most HISTORY_POINTS of ``epochs`` epochs, evenly spread, the first and last included."""
-    return np.unique(np.linspace(0, epochs - 1, min(epochs, HISTORY_POINTS)).round().astype(int))
 
 
 def region_grid(data: datasets.Dataset, steps: int) -> tuple[np.ndarray, np.ndarray]:

@@ -8,9 +8,14 @@ from the class around it is one the network gets wrong.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from actcli import training
+from actcli.train.network import region_grid, regions
+
+if TYPE_CHECKING:
+    from actcli.train.report import Report, Run
 
 BACKGROUND = " .:-=~^'"  # the class predicted in a cell
 POINTS = "ox+*#@%&"  # a training point of each class
@@ -18,7 +23,13 @@ SHADES = " .:-=+*#%@"  # a regression's predicted value, low to high
 GAP = "  "
 
 
-def regions(report: training.Report, width: int, height: int) -> str:
+def view(report: Report, width: int, *, ascii_only: bool, color: bool) -> str:
+    """What ``train --terminal`` prints under the table for a terminal ``width`` columns wide:
+    the regions, then the loss curves (``ascii_only``: no block characters)."""
+    return panels(report, width, 14) + losses(report, max(width - 12, 20), 15, ascii_only, color)
+
+
+def panels(report: Report, width: int, height: int) -> str:
     """The panels of every activation, as many side by side as ``width`` holds."""
     inner = max(min(width - 2, 40), 12)
     panels = [_panel(report, run, inner, height) for run in report.runs]
@@ -30,12 +41,12 @@ def regions(report: training.Report, width: int, height: int) -> str:
     return "\n".join([*lines, _legend(report)]) + "\n"
 
 
-def _panel(report: training.Report, run: training.Run, width: int, height: int) -> list[str]:
+def _panel(report: Report, run: Run, width: int, height: int) -> list[str]:
     data = report.data
-    xs, ys = training.region_grid(data, 2)  # the corners; cells are centred inside them
+    xs, ys = region_grid(data, 2)  # the corners; cells are centred inside them
     xs = np.linspace(xs[0], xs[-1], width)
     ys = np.linspace(ys[0], ys[-1], height)
-    shown = training.regions(report, run, xs, ys)
+    shown = regions(report, run, xs, ys)
     if data.classes:
         cells = np.array(list(BACKGROUND))[shown % len(BACKGROUND)]
         column = np.clip(np.rint((data.x_train[:, 0] - xs[0]) / (xs[1] - xs[0])), 0, width - 1)
@@ -46,14 +57,14 @@ def _panel(report: training.Report, run: training.Run, width: int, height: int) 
         lo, hi = float(np.min(shown)), float(np.max(shown))
         level = np.zeros(shown.shape, dtype=int) if not hi > lo else (shown - lo) / (hi - lo)
         cells = np.array(list(SHADES))[np.clip(level * len(SHADES), 0, len(SHADES) - 1).astype(int)]
-    score = f"held-out {'accuracy' if data.classes else 'R²'} {run.history.held_out[-1]:.3g}"
+    score = f"held-out {report.score} {run.history.held_out[-1]:.3g}"
     head = f"{run.label}: {score}"[:width]
     body = ["|" + "".join(r) + "|" for r in cells[::-1]]  # the first grid row is the lowest y
     edge = "+" + "-" * width + "+"
     return [f" {head}".ljust(width + 2), edge, *body, edge]
 
 
-def _legend(report: training.Report) -> str:
+def _legend(report: Report) -> str:
     if not report.data.classes:
         return f"shades '{SHADES}': the predicted value, lowest to highest"
     k = range(report.data.classes)
@@ -64,7 +75,7 @@ def _legend(report: training.Report) -> str:
     )
 
 
-def losses(report: training.Report, width: int, height: int, ascii_only: bool, color: bool) -> str:
+def losses(report: Report, width: int, height: int, ascii_only: bool, color: bool) -> str:
     """The loss of every activation by epoch, as a terminal plot."""
     from actcli import curves, termplot
 

@@ -214,9 +214,11 @@ def spell(value: Any, name: str | None = None, precision: int | None = None) -> 
 
 # Below this many values a column is spelled value by value: polars' import costs more.
 _POLARS_MIN = 20_000
-# polars writes float32 in Python's spelling except in these magnitudes: 1e-6 … 1e-5 it
-# writes positionally (0.000007630131), 1e13 … 1e16 with an exponent (8.1860996e+14).
-_POLARS_F32_ODD = ((1e-6, 1e-5), (1e13, 1e16))
+# polars writes float32 in Python's spelling except where the shortest decimal is in
+# 1e-6 … 1e-5 (positionally: 0.000007630131) or 1e13 … 1e16 (8.1860996e+14); the bounds are
+# a little wider, since a value just below 1e13 may be spelled 1e13 (respelling is exact
+# anywhere, only slower)
+_POLARS_F32_ODD = ((0.99999e-6, 1.00001e-5), (0.99999e13, 1.00001e16))
 
 
 def spell_column(values: np.ndarray, precision: int | None = None) -> list[str]:

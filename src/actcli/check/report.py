@@ -100,7 +100,7 @@ class Report:
 
     def tables(self, precision: int | None = None) -> list[Table]:
         """The errors by band (titled :attr:`title`) and, when some row is off, the worst
-        inputs; ``precision``: significant digits (default 3, and the type's for the worst)."""
+        inputs; ``precision``: significant digits of the errors (default 3)."""
         digits = precision or 3
 
         def short(value: float, least: float | None = None) -> str:
@@ -133,7 +133,7 @@ class Report:
                     dtypes.spell(w["x"], self.dtype),
                     dtypes.spell(w["given"], self.dtype, precision),
                     dtypes.format_number(w["reference"], wide),
-                    compact(w["ulp"], wide),
+                    short(w["ulp"]),
                 ]
                 for w in self.worst
             ]

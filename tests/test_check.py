@@ -220,3 +220,39 @@ def test_the_ulp_spacing_from_the_exponent_field():
         exponent = np.where(ref == 0, t.emin, np.maximum(e - 1, t.emin))  # (frexp's e)
         expected = np.ldexp(1.0, exponent - (t.precision - 1))
         assert dtypes.ulp(ref, dtype).tolist() == expected.tolist()
+
+
+def test_actcli_check_is_the_package_and_calls_itself(tmp_path):
+    """``actcli.check(...)`` works before and after the package's modules are imported (an
+    import of a submodule makes ``actcli.check`` the package: it is callable)."""
+    import actcli.check.report  # (the package is now actcli.check)
+
+    x = np.linspace(-3.0, 3.0, 61)
+    report = actcli.check("relu", x, np.maximum(x, 0.0))
+    assert report is not None and report.passed and report.rows == 61
+    assert actcli.check.check("relu", x, np.maximum(x, 0.0)) == report
+    path = tmp_path / "relu.csv"
+    path.write_text("x,y\n" + "".join(f"{a!r},{max(a, 0.0)!r}\n" for a in x.tolist()))
+    assert actcli.check("relu", path) == report  # a file, as the command reads it
+    assert actcli.check("relu", str(path), order=1).failed > 0  # the derivative is 0 or 1
+    with pytest.raises(actcli.UsageError, match="elementwise"):
+        actcli.check("softmax", x, x)
+    with pytest.raises(actcli.UsageError, match="tol must be a finite number"):
+        actcli.check("relu", x, x, tol=-1.0)
+    with pytest.raises(actcli.UsageError, match="ascending"):
+        actcli.check("relu", x, x, bands=[1.0, 0.0])
+
+
+def test_the_report_gives_what_the_command_prints():
+    x = np.linspace(-2.0, 2.0, 101)
+    report = actcli.check("gelu", x, np.asarray(GELU(x)) * (1 + 1e-12))
+    band, worst = report.tables()
+    assert band.title == report.title and band.columns[0] == "band of x"
+    assert worst.title == "worst inputs" and worst.columns == ["x", "given", "reference", "ULP"]
+    assert all(len(row[3]) <= 6 for row in worst.rows)  # ULP to 3 significant digits
+    assert report.text().endswith(report.verdict + "\n") and report.text().startswith("findings:")
+    doc = report.document()
+    assert doc["row_count"] == 101 and doc["passed"] is False and doc["spec"] == "gelu"
+    assert doc["bands"] == report.bands and doc["derivative"] == 0
+    blocks = list(report.blocks())
+    assert sum(b[0].size for b in blocks) == 101 and report.row_table().columns[-1] == "ulp"

@@ -25,7 +25,7 @@ import math
 import os
 import sys
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,10 +35,9 @@ from actcli.errors import UsageError
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
+    from actcli.reading import PairBlocks
 
 __all__ = ["Report", "check"]
-
-Pairs = Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]  # reading.PairBlocks
 
 
 def check(
@@ -83,7 +82,7 @@ def check(
         or any(b <= a for a, b in itertools.pairwise(edges))
     ):
         raise UsageError(f"band edges {edges}: expected finite edges in ascending order")
-    pairs: Pairs
+    pairs: PairBlocks
     if y is not None:
         xs, ys = np.ravel(np.asarray(x, dtype=np.float64)), np.ravel(np.asarray(y, np.float64))
         if xs.size != ys.size:

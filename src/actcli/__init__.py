@@ -8,6 +8,8 @@
 0.2
 """
 
+from typing import Any
+
 from actcli.catalog.registry import Activation, get, names
 from actcli.errors import (
     ActcliError,
@@ -20,6 +22,17 @@ from actcli.errors import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> Any:
+    """``actcli.check``: the check package, imported on first use (it calls itself:
+    ``actcli.check("gelu", x, y)``)."""
+    if name == "check":
+        import importlib
+
+        return importlib.import_module("actcli.check")
+    raise AttributeError(f"module 'actcli' has no attribute {name!r}")
+
+
 __all__ = [
     "ActcliError",
     "Activation",
@@ -29,6 +42,7 @@ __all__ = [
     "UnknownDialectError",
     "UsageError",
     "__version__",
+    "check",
     "get",
     "names",
 ]

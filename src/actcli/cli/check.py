@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import sys
-import textwrap
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
-from actcli import dtypes, reading
+from actcli import reading
 from actcli.cli import figures, output, specs
 from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
@@ -34,14 +30,10 @@ from actcli.cli.options import (
     TitleOption,
 )
 from actcli.errors import CheckFailed, DataError, UsageError
-from actcli.formats import STREAMING, OutputFormat, Table, format_number
+from actcli.formats import STREAMING, OutputFormat
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-
-    from actcli.catalog.registry import Activation
-    from actcli.checking import Report
-    from actcli.plotting import Look
+    from actcli.check import Report
 
 FileArg = Annotated[
     str,
@@ -132,25 +124,32 @@ def check_command(
 
       actcli diff silu --range -8 8 | actcli check silu - -d --bands=-4,0,4
     """
-    from actcli import checking
+    from actcli import check
 
     act = specs.activation(name, params, dialect)
-    if act.kind != "elementwise":
-        raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
     edges = _settings(tol, atol, rtol, bands)
     look = figures.beside_a_report(
         figure, "8x4.8", size=size, dpi=dpi, style=style, font=font, title=figure_title
     )
-    pairs = reading.pair_blocks(file, x_column, y_column, sys.stdin.buffer)
-    report = checking.check_pairs(
-        act, pairs, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
+    report = check.check(
+        act,
+        file,
+        dtype=dtype.value,
+        order=derivative,
+        tol=tol,
+        atol=atol,
+        rtol=rtol,
+        bands=edges,
+        x_column=x_column,
+        y_column=y_column,
     )
-    title = _title(act, derivative, report)
-    # every row again (x, y, reference, ULP error), read anew only when it is shown
-    rows = functools.partial(checking.rows, act, pairs, derivative, dtype.value)
     if figure is not None and look is not None:
-        _draw(figure, act, report, rows(), title if figure_title is None else figure_title, look)
-    _print(report, title, rows, fmt, precision, no_color, act, derivative)
+        from actcli.check.figure import figure as error_figure
+
+        title = report.title if figure_title is None else figure_title
+        figures.save(error_figure(report, title=title, look=look), figure, [act], title, look)
+        output.note(f"note: wrote {figure}")
+    _print(report, fmt, precision, no_color)
     if not report.passed:
         if report.narrower_dtype:
             output.note(
@@ -193,195 +192,20 @@ def _failure(report: Report) -> str:
     )
 
 
-# ---------------------------------------------------------------------------------- input
-
-
-# ---------------------------------------------------------------------------------- output
-
-
-def _print(
-    report: Report,
-    title: str,
-    rows: Callable[[], Iterator[list[np.ndarray]]],
-    fmt: OutputFormat,
-    precision: int | None,
-    no_color: bool,
-    act: Activation,
-    derivative: int,
-) -> None:
+def _print(report: Report, fmt: OutputFormat, precision: int | None, no_color: bool) -> None:
     """The summary by default, in a pipe too; every row only when asked for (csv, tsv, jsonl)."""
     resolved = OutputFormat.table if fmt is OutputFormat.auto else fmt
     try:
         if resolved in STREAMING:
-            table = Table(["x", "y", "reference", "ulp"], [], title=title, inputs=2)
-            output.emit_blocks(table, rows(), resolved, precision=precision)
+            output.emit_blocks(report.row_table(), report.blocks(), resolved, precision=precision)
         elif resolved is OutputFormat.json:
-            output.write_json(_document(act, derivative, report))
+            output.write_json(report.document())
         else:
-            _tables(report, title, resolved, precision, no_color)
+            for table in report.tables(precision):
+                output.emit(table, resolved, precision=precision, no_color=no_color)
+            sys.stdout.write(report.text())
+            sys.stdout.flush()
     except OSError as exc:  # `| head` may stop reading: the verdict still decides
         if not closed_pipe(exc):
             raise
         silence_stdout()
-
-
-def _title(act: Activation, derivative: int, report: Report) -> str:
-    quantity = ("", "′", "″")[derivative]
-    return (
-        f"{act.spec}{quantity} · dialect {act.dialect}: max {report.max_ulp:.3g} ULP "
-        f"({report.dtype}), median {report.median_ulp:.3g}, max rel {report.max_rel:.3g}"
-    )
-
-
-def _document(act: Activation, derivative: int, report: Report) -> dict[str, object]:
-    return {
-        "activation": act.name,
-        "spec": act.spec,
-        "dialect": act.dialect,
-        "derivative": derivative,
-        "dtype": report.dtype,
-        "tolerance": report.tolerance,
-        "atol": report.atol,
-        "rtol": report.rtol,
-        "passed": report.passed,
-        "row_count": report.rows,
-        "failed_count": report.failed,
-        "max_ulp": report.max_ulp,
-        "median_ulp": report.median_ulp,
-        "p99_ulp": report.p99_ulp,
-        "max_rel": report.max_rel,
-        "max_abs": report.max_abs,
-        "bands": report.bands,
-        "worst": report.worst,
-        "findings": report.findings,
-        "narrower_dtype": report.narrower_dtype,
-    }
-
-
-def _tables(
-    report: Report, title: str, resolved: OutputFormat, precision: int | None, no_color: bool
-) -> None:
-    """The errors by band, the worst inputs, the findings and the verdict (80 columns)."""
-
-    digits = precision or 3
-
-    def short(value: float, least: float | None = None) -> str:
-        return _compact(value, digits, least)
-
-    bands = Table(
-        ["band of x", "rows", "max ULP", "median", "p99", "max rel", "max abs"],
-        [
-            [
-                _band(b["lo"], b["hi"]),
-                f"{b['count']:,}",
-                short(b["max_ulp"], ULP_FLOOR),
-                short(b["median_ulp"], ULP_FLOOR),
-                short(b["p99_ulp"], ULP_FLOOR),
-                short(b["max_rel"]),
-                short(b["max_abs"]),
-            ]
-            for b in report.bands
-        ],
-        title=title,
-    )
-    output.emit(bands, resolved, precision=precision, no_color=no_color)
-    if report.worst:
-        # x and the value given are values of the type: its shortest spelling; the reference
-        # is not, and gets the digits that tell the type's values apart
-        reference_digits = precision or dtypes.lookup(report.dtype).digits
-        worst = Table(
-            ["x", "given", "reference", "ULP"],
-            [
-                [
-                    dtypes.spell(w["x"], report.dtype),
-                    dtypes.spell(w["given"], report.dtype, precision),
-                    format_number(w["reference"], reference_digits),
-                    short(w["ulp"]),
-                ]
-                for w in report.worst
-            ],
-            title="worst inputs",
-            inputs=1,
-        )
-        output.emit(worst, resolved, precision=precision, no_color=no_color)
-    lines = [f["message"] for f in report.findings] or ["none"]
-    text = "findings:\n" + "".join(
-        textwrap.fill(m, 79, initial_indent="- ", subsequent_indent="  ") + "\n" for m in lines
-    )
-    sys.stdout.write(text + _verdict(report) + "\n")
-    sys.stdout.flush()
-
-
-# ULP errors under this are shown as such: their digits tell a reader nothing
-ULP_FLOOR = 0.001
-
-
-def _compact(value: float, digits: int, least: float | None = None) -> str:
-    """``value`` to ``digits`` significant digits in few characters: 1.68e7, 4.86e-4, 0.5."""
-    if value == 0:
-        return "0"
-    if not math.isfinite(value):
-        return format_number(value)
-    if least is not None and abs(value) < least:
-        return f"<{least:g}"
-    text = f"{value:.{digits - 1}e}" if abs(value) < 1e-3 else f"{value:.{digits}g}"
-    mantissa, sep, exponent = text.partition("e")
-    if "." in mantissa and "e" in text:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return mantissa + (f"e{int(exponent)}" if sep else "")
-
-
-def _band(lo: float, hi: float) -> str:
-    """A band's ends (half-open away from 0, see checking); one number for the band of ±0."""
-    if lo == hi:  # the band of ±0, or one x alone at an end
-        return "±0" if lo == 0 else _compact(lo, 3)
-
-    def end(value: float) -> str:  # 2 digits in exponent form: edges of binades there
-        text = _compact(value, 3)
-        return _compact(value, 2) if "e" in text else text
-
-    label = f"{end(lo)} … {end(hi)}"
-    return label if len(label) <= 15 else label.replace(" … ", "…")
-
-
-def _verdict(report: Report) -> str:
-    allclose = "" if report.atol is None and report.rtol is None else " or allclose"
-    if report.passed:
-        return f"passed: all {report.rows:,} rows within {report.tolerance:g} ULP{allclose}"
-    return (
-        f"FAILED: {report.failed:,} of {report.rows:,} rows over {report.tolerance:g} "
-        f"ULP{' and not allclose' if allclose else ''}"
-    )
-
-
-# ---------------------------------------------------------------------------------- figure
-
-
-def _draw(
-    path: Path,
-    act: Activation,
-    report: Report,
-    rows: Iterator[list[np.ndarray]],
-    title: str,
-    look: Look,
-) -> None:
-    """The figure of the errors against x, with the tolerance, the bands and the findings
-    (it draws every row: x and the errors are held in memory)."""
-    from actcli import plotting
-
-    x, errors = (np.concatenate(c) for c in zip(*((b[0], b[3]) for b in rows), strict=True))
-
-    marks: list[dict[str, Any]] = [
-        f for f in report.findings if f["kind"] != "special" and "x_min" in f
-    ]
-    plot = plotting.ErrorPlot(
-        x=x,
-        ulp=errors,
-        tolerance=report.tolerance,
-        edges=sorted({b["lo"] for b in report.bands[1:]}),
-        marks=marks,
-        dtype=report.dtype,
-    )
-    fig = plotting.error_figure(plot, title=title, look=look)
-    figures.save(fig, path, [act], title, look)
-    output.note(f"note: wrote {path}")

@@ -1,4 +1,4 @@
-"""checking: the report of check — bands, tolerances and findings — without the CLI."""
+"""check: the report of check — bands, tolerances and findings — without the CLI."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from scipy.special import erf
 
 import actcli
-from actcli import checking, dtypes
+from actcli import dtypes
+from actcli.check import bands, compute, quantiles
 
 GELU = actcli.get("gelu")
 
@@ -27,10 +28,7 @@ def cancelling_gelu(x: np.ndarray) -> np.ndarray:
 
 
 def report_of(x, y, dtype="float32", tolerance=4.0, **options):
-    report, _, _ = checking.check(
-        GELU, np.asarray(x, np.float64), np.asarray(y, np.float64), 0, dtype, tolerance, **options
-    )
-    return report
+    return actcli.check(GELU, x, y, dtype=dtype, tol=tolerance, **options)
 
 
 def test_a_cancelling_float32_gelu_kernel_fails_with_its_tail_findings():
@@ -68,7 +66,7 @@ def test_a_correctly_rounded_float32_table_passes_at_half_an_ulp():
 
 
 def bands_of(x, edges=None):
-    ids, spans = checking.band_ids(np.asarray(x, np.float64), edges)
+    ids, spans = bands.band_ids(np.asarray(x, np.float64), edges)
     return ids, spans
 
 
@@ -84,7 +82,7 @@ def test_default_bands_are_binades_by_sign_with_zero_apart():
 def test_many_binades_are_merged_and_few_split():
     x = np.concatenate([-np.geomspace(1e-30, 1e30, 1000), np.geomspace(1e-30, 1e30, 1000)])
     _, spans = bands_of(x)
-    assert len(spans) <= checking.MAX_BANDS
+    assert len(spans) <= bands.MAX_BANDS
     assert spans[0][0] == -1e30 and spans[-1][1] == 1e30
     _, one = bands_of(np.linspace(1.0, 1.999, 1000))  # one binade: eighths of it
     assert one == [(1.0 + k / 8, min(1.0 + (k + 1) / 8, 1.999)) for k in range(8)]
@@ -181,7 +179,7 @@ def test_the_report_does_not_depend_on_the_blocks(monkeypatch, shuffled):
         x, y = x[order], y[order]
     whole = report_of(x, y)
     monkeypatch.setattr("actcli.reading.PAIR_BLOCK", 97)
-    monkeypatch.setattr(checking, "PIECE", 31)
+    monkeypatch.setattr(compute, "PIECE", 31)
     assert repr(report_of(x, y)) == repr(whole)  # (nan == nan is false)
     kinds = [f["kind"] for f in whole.findings]
     assert kinds[:3] == ["non_monotonic", "sign_error", "flush_to_zero"]
@@ -193,11 +191,12 @@ def test_the_report_does_not_depend_on_the_blocks(monkeypatch, shuffled):
 def test_medians_and_99th_percentiles_are_numpys_exactly(monkeypatch, budget, sample):
     """The order statistics are exact whether the sample's first guess holds them, misses
     them, or the errors around them are too many to hold (then the passes narrow down)."""
-    monkeypatch.setattr(checking, "BUDGET", budget)
-    monkeypatch.setattr(checking, "SAMPLE", sample)
+    monkeypatch.setattr(quantiles, "BUDGET", budget)
+    monkeypatch.setattr(quantiles, "SAMPLE", sample)
     x, y = awkward_rows()
-    report, _, errors = checking.check(GELU, x, y, 0, "float32", 4.0)
-    ids, spans = checking.band_ids(x.astype(np.float32).astype(np.float64), None)
+    report = actcli.check(GELU, x, y, dtype="float32")
+    errors = np.concatenate([block[3] for block in report.blocks()])
+    ids, spans = bands.band_ids(x.astype(np.float32).astype(np.float64), None)
     assert [(b["lo"], b["hi"]) for b in report.bands] == spans
     for j, band in enumerate(report.bands):
         e = errors[ids == j]
@@ -209,9 +208,9 @@ def test_medians_and_99th_percentiles_are_numpys_exactly(monkeypatch, budget, sa
 
 def test_the_99th_percentile_rank_is_numpys():
     for n in [*range(1, 2000), 10**6 + 7, 10**7, 4_294_967_296]:
-        assert checking._p99_rank(n) == max(0, int(np.ceil(n * 0.99 - 1)))
+        assert quantiles.p99_rank(n) == max(0, int(np.ceil(n * 0.99 - 1)))
     for n in (1, 2, 99, 100, 101, 1234):
-        assert np.percentile(np.arange(n), 99, method="inverted_cdf") == checking._p99_rank(n)
+        assert np.percentile(np.arange(n), 99, method="inverted_cdf") == quantiles.p99_rank(n)
 
 
 def test_the_ulp_spacing_from_the_exponent_field():
@@ -221,3 +220,39 @@ def test_the_ulp_spacing_from_the_exponent_field():
         exponent = np.where(ref == 0, t.emin, np.maximum(e - 1, t.emin))  # (frexp's e)
         expected = np.ldexp(1.0, exponent - (t.precision - 1))
         assert dtypes.ulp(ref, dtype).tolist() == expected.tolist()
+
+
+def test_actcli_check_is_the_package_and_calls_itself(tmp_path):
+    """``actcli.check(...)`` works before and after the package's modules are imported (an
+    import of a submodule makes ``actcli.check`` the package: it is callable)."""
+    import actcli.check.report  # (the package is now actcli.check)
+
+    x = np.linspace(-3.0, 3.0, 61)
+    report = actcli.check("relu", x, np.maximum(x, 0.0))
+    assert report is not None and report.passed and report.rows == 61
+    assert actcli.check.check("relu", x, np.maximum(x, 0.0)) == report
+    path = tmp_path / "relu.csv"
+    path.write_text("x,y\n" + "".join(f"{a!r},{max(a, 0.0)!r}\n" for a in x.tolist()))
+    assert actcli.check("relu", path) == report  # a file, as the command reads it
+    assert actcli.check("relu", str(path), order=1).failed > 0  # the derivative is 0 or 1
+    with pytest.raises(actcli.UsageError, match="elementwise"):
+        actcli.check("softmax", x, x)
+    with pytest.raises(actcli.UsageError, match="tol must be a finite number"):
+        actcli.check("relu", x, x, tol=-1.0)
+    with pytest.raises(actcli.UsageError, match="ascending"):
+        actcli.check("relu", x, x, bands=[1.0, 0.0])
+
+
+def test_the_report_gives_what_the_command_prints():
+    x = np.linspace(-2.0, 2.0, 101)
+    report = actcli.check("gelu", x, np.asarray(GELU(x)) * (1 + 1e-12))
+    band, worst = report.tables()
+    assert band.title == report.title and band.columns[0] == "band of x"
+    assert worst.title == "worst inputs" and worst.columns == ["x", "given", "reference", "ULP"]
+    assert all(len(row[3]) <= 6 for row in worst.rows)  # ULP to 3 significant digits
+    assert report.text().endswith(report.verdict + "\n") and report.text().startswith("findings:")
+    doc = report.document()
+    assert doc["row_count"] == 101 and doc["passed"] is False and doc["spec"] == "gelu"
+    assert doc["bands"] == report.bands and doc["derivative"] == 0
+    blocks = list(report.blocks())
+    assert sum(b[0].size for b in blocks) == 101 and report.row_table().columns[-1] == "ulp"

@@ -1,0 +1,268 @@
+"""What check computes: the passes over the x, y pairs and the tally they fill.
+
+The reference is actcli's float64 value (or derivative), itself within a few float64 ULP of
+the exact one; errors are counted in ULP of the dtype being checked (the spacing of that
+type's numbers at the reference value). A row passes when its error is at most ``tolerance``
+ULP, or, when ``atol`` or ``rtol`` is given, when it meets numpy's ``allclose`` test
+``|y - ref| <= atol + rtol * |ref|`` (either suffices: ULP alone is harsh where the reference
+is near 0). The check passes when every row does; the findings describe the values, they do
+not decide the verdict.
+
+Memory stays flat in the number of rows: the rows come in blocks (:data:`reading.PairBlocks`)
+and are read more than once. A first pass looks at x (the bands, whether x ascends) and takes
+a sample of the errors; a second computes the reference and everything else, and holds the
+errors around the sample's medians and 99th percentiles, which are exact order statistics: a
+further pass is needed only when that guess misses (:mod:`actcli.check.quantiles`). The
+exception is x out of order: the monotonicity scan needs the rows in x order, and holds the
+finite ones (16 or 24 bytes a row) to sort them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from actcli import dtypes
+from actcli.check import bands as banding
+from actcli.check.deviations import Deviations, deviations, passes, received
+from actcli.check.findings import Flushes, Narrower, Rows, Specials, Steps, example
+from actcli.check.quantiles import Again, Quantiles, Sample, Window, group_order
+from actcli.check.report import Report
+from actcli.errors import DataError
+
+if TYPE_CHECKING:
+    from actcli.catalog.registry import Activation
+    from actcli.reading import PairBlocks
+
+# Rows checked at a time: the reference is computed a whole block at a time (an activation
+# call has a cost of its own), the rest in pieces whose temporaries stay small; 256 KB ones
+# cost 4 to 8 times as much per row (the allocator hands them back to the system, and each
+# new one is fresh pages).
+PIECE = 1 << 14
+
+
+def check_pairs(
+    act: Activation,
+    pairs: PairBlocks,
+    order: int,
+    dtype: str,
+    tolerance: float,
+    *,
+    atol: float | None = None,
+    rtol: float | None = None,
+    edges: list[float] | None = None,
+) -> Report:
+    """The report on the rows that ``pairs`` reads, block by block (see the module's doc)."""
+    scan, sample = _scan(pairs, dtype, edges is None, lambda x: _reference(act, x, order))
+    if not scan.rows:
+        raise DataError("no rows to check")
+    layout = banding.layout(scan, edges)
+    tally = _Tally(scan, layout, dtype, tolerance, sample.guesses(layout.groups))
+    for start, x, y, ref in _values(act, pairs, order, dtype):
+        errors = deviations(y, ref, dtype)
+        ok = passes(errors, ref, tolerance, atol, rtol)
+        tally.add(start, x, y, ref, errors, ok, layout.groups(x))
+
+    def again() -> Iterator[tuple[np.ndarray, np.ndarray]]:  # each row's band and ULP error
+        for _, x, y, ref in _values(act, pairs, order, dtype):
+            yield layout.groups(x), deviations(y, ref, dtype)[0]
+
+    report = tally.report(atol, rtol, again)
+    report.activation, report.spec, report.dialect = act.name, act.spec, act.dialect
+    report.order, report.reread = order, functools.partial(rows, act, pairs, order, dtype)
+    return report
+
+
+def rows(act: Activation, pairs: PairBlocks, order: int, dtype: str) -> Iterator[list[np.ndarray]]:
+    """Blocks of the columns x, y (both as ``dtype`` numbers), reference and ULP error."""
+    for _, x, y, ref in _values(act, pairs, order, dtype):
+        yield [x, y, ref, deviations(y, ref, dtype)[0]]
+
+
+def _values(
+    act: Activation, pairs: PairBlocks, order: int, dtype: str
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each piece's first row number, x and y rounded to ``dtype``, and the reference."""
+    kind, start = dtypes.numpy_dtype(dtype), 0
+    for xs, ys in pairs():
+        x, y = received(xs, kind, dtype), received(ys, kind, dtype)
+        ref = _reference(act, x, order)
+        for at in range(0, x.size, PIECE):
+            yield start + at, x[at : at + PIECE], y[at : at + PIECE], ref[at : at + PIECE]
+        start += x.size
+
+
+def _reference(act: Activation, x: np.ndarray, order: int) -> np.ndarray:
+    return np.asarray(act(x) if order == 0 else act.derivative(x, order), dtype=np.float64)
+
+
+def _scan(
+    pairs: PairBlocks,
+    dtype: str,
+    by_units: bool,
+    reference: Callable[[np.ndarray], np.ndarray],
+) -> tuple[banding.Scan, Sample]:
+    """The first pass: x, and with the ``reference`` a sample of the errors."""
+    kind = dtypes.numpy_dtype(dtype)
+    scan = banding.new_scan(by_units)
+    sample = Sample()
+    for xs, ys in pairs():
+        x = received(xs, kind, dtype)
+        taken = sample.rows(scan.rows, x.size)
+        y = received(ys[taken], kind, dtype)
+        tags = x[taken].copy()  # (a view would hold on to the whole block)
+        sample.add(tags, deviations(y, reference(tags), dtype)[0])
+        scan.add(x)
+    return scan, sample
+
+
+def _largest(values: np.ndarray, k: int) -> list[int]:
+    """The indices of the k largest values, largest first (the first of equal ones first)."""
+    if values.size > k:
+        top = np.argpartition(-values, k - 1)[:k]
+        threshold = values[top].min()
+        top = np.flatnonzero(values >= threshold)
+    else:
+        top = np.arange(values.size)
+    order = np.argsort(-values[top], kind="stable")
+    return [int(i) for i in top[order][:k]]
+
+
+class _Tally:
+    """Everything the report says, gathered block by block."""
+
+    def __init__(
+        self,
+        scan: banding.Scan,
+        layout: banding.Layout,
+        dtype: str,
+        tolerance: float,
+        guesses: list[Window],
+    ) -> None:
+        n = len(layout.spans) + 1
+        self.scan, self.layout, self.dtype, self.tolerance = scan, layout, dtype, tolerance
+        self.count = np.zeros(n, dtype=np.int64)
+        self.failed = np.zeros(n, dtype=np.int64)
+        self.largest = np.zeros((3, n))  # ULP, relative, absolute
+        self.order = Quantiles(n, guesses)
+        self.worst: list[tuple[float, int, dict[str, float]]] = []  # (ULP, row, the row)
+        self.steps = Steps(dtype)
+        self.unordered: list[np.ndarray] = []  # x, y and reference of the finite rows ...
+        self.filled = 0  # ... when x is out of order: the scan needs them sorted
+        if not scan.ascending:  # (x and y of a narrow type are float32 numbers)
+            kind = np.float64 if dtype == "float64" else np.float32
+            self.unordered = [np.empty(scan.rows, kind), np.empty(scan.rows, kind)]
+            self.unordered.append(np.empty(scan.rows))
+        self.signs = Rows("sign_error", "outputs of the wrong sign")
+        self.broken = Rows("non_finite", "inf or nan where the reference is finite")
+        self.flushes = Flushes(dtype)
+        self.specials = Specials()
+        self.narrower = Narrower(dtype)
+
+    def add(
+        self,
+        start: int,
+        x: np.ndarray,
+        y: np.ndarray,
+        ref: np.ndarray,
+        errors: Deviations,
+        passes: np.ndarray,
+        groups: np.ndarray,
+    ) -> None:
+        ulps, diff, rel, odd = errors
+        present, starts, in_order, columns = group_order(groups, ulps, rel, diff)
+        self.count[present] += np.diff(np.append(starts, ulps.size))
+        for j, column in enumerate(columns):
+            reduced = np.maximum.reduceat(column, starts)
+            self.largest[j, present] = np.maximum(self.largest[j, present], reduced)
+        self.failed += np.bincount(groups[~passes], minlength=self.count.size)
+        self.order.add(present, starts, in_order, columns[0])
+        self._add_worst(start, x, y, ref, ulps)
+        data = (x, y, ref)
+        if odd.size or not self.scan.finite:  # the monotonicity scan takes finite rows only
+            ok = np.isfinite(x)
+            ok[odd] = False
+            data = (x[ok], y[ok], ref[ok])
+        if self.scan.ascending:
+            self.steps.add(*data)
+        else:
+            for store, column in zip(self.unordered, data, strict=True):
+                store[self.filled : self.filled + column.size] = column
+            self.filled += data[0].size
+        with np.errstate(invalid="ignore"):
+            self.signs.add(np.flatnonzero(np.sign(y) * np.sign(ref) < 0), x, y, ref)
+        broken = odd[~np.isfinite(y[odd]) & np.isfinite(ref[odd]) & (ulps[odd] > 0)]
+        self.broken.add(broken, x, y, ref)
+        self.flushes.add(x, y, ref, not self.scan.finite)
+        if self.scan.special:
+            self.specials.add(x, y, ref, passes)
+        self.narrower.add(y, ref)
+
+    def _add_worst(
+        self, start: int, x: np.ndarray, y: np.ndarray, ref: np.ndarray, ulps: np.ndarray
+    ) -> None:
+        """The 5 largest errors so far (the first of equal ones first); rows under the 5th
+        largest so far cannot be among them."""
+        floor = self.worst[-1][0] if len(self.worst) == 5 else 0.0
+        rows = np.flatnonzero(ulps > floor)  # only errors > 0 are reported
+        candidates = [
+            (float(ulps[i]), start + int(i), example(x, y, ref, int(i)) | {"ulp": float(ulps[i])})
+            for i in rows[_largest(ulps[rows], 5)]
+        ]
+        self.worst = sorted(self.worst + candidates, key=lambda w: (-w[0], w[1]))[:5]
+
+    def report(self, atol: float | None, rtol: float | None, again: Again) -> Report:
+        """The report (its activation left to the caller to fill in)."""
+        scan = self.scan
+        if self.unordered:
+            xs, ys, rs = (column[: self.filled] for column in self.unordered)
+            order = np.argsort(xs, kind="stable")
+            for at in range(0, order.size, PIECE):  # in x order, a piece at a time
+                rows = order[at : at + PIECE]
+                self.steps.add(xs[rows].astype(np.float64), ys[rows].astype(np.float64), rs[rows])
+            self.unordered = []
+        kept = [g for g in range(1, self.count.size) if self.count[g]]
+        medians, p99s = self.order.quantiles(self.count, kept, again)
+        largest = self.largest.max(axis=1)
+
+        def summary(g: int | None) -> dict[str, float]:
+            top = largest if g is None else self.largest[:, g]
+            return {
+                "max_ulp": float(top[0]),
+                "median_ulp": medians[g],
+                "p99_ulp": p99s[g],
+                "max_rel": float(top[1]),
+                "max_abs": float(top[2]),
+            }
+
+        whole = summary(None)
+        report = Report(
+            dtype=self.dtype,
+            tolerance=self.tolerance,
+            rows=scan.rows,
+            atol=atol,
+            rtol=rtol,
+            failed=int(self.failed.sum()),
+            max_ulp=whole["max_ulp"],
+            median_ulp=whole["median_ulp"],
+            max_rel=whole["max_rel"],
+            p99_ulp=whole["p99_ulp"],
+            max_abs=whole["max_abs"],
+        )
+        if not report.passed:
+            report.narrower_dtype = self.narrower.passing(self.tolerance)
+        for g in kept:
+            lo, hi = self.layout.spans[g - 1]
+            count = int(self.count[g])
+            report.bands.append(
+                {"lo": lo, "hi": hi, "count": count, **summary(g), "failed": int(self.failed[g])}
+            )
+        report.worst = [row for ulps, _, row in self.worst if ulps > 0]
+        found = [self.steps.finding(), self.signs.finding(self.dtype)]
+        found += self.flushes.findings()
+        found += [self.broken.finding(self.dtype), *self.specials.findings()]
+        report.findings = [f for f in found if f is not None]
+        return report

@@ -17,6 +17,7 @@ bfloat16 comes from ml_dtypes, imported only when bfloat16 is asked for.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -146,6 +147,48 @@ def rounded(values: Any, name: str) -> np.ndarray:
     """``values`` rounded to ``name`` and held as float64 (which holds every narrow value)."""
     wide: np.ndarray = round_to(np.asarray(values, dtype=np.float64), name).astype(np.float64)
     return wide
+
+
+def round_correctly(
+    y: np.ndarray,
+    name: str,
+    slack: float,
+    decide: Callable[[int, float], int | None] | None = None,
+) -> np.ndarray:
+    """Results rounded to ``name`` as the exact values they approximate would be.
+
+    ``y``: float64 results within ``slack`` ULP (of float64) of the exact values. Rounding y
+    once gives the exact value's rounding except where y is nearer than that to a rounding
+    boundary of the type (the midpoint between two neighbours, or the overflow threshold):
+    there ``decide(i, boundary)`` says on which side of the boundary the i-th exact value
+    lies (−1, 0, 1; 0 is a tie, rounded to even), and None keeps y's rounding. Such results
+    are rare (about 2^(p − 53) · slack of them, p the type's precision) except where y is
+    exactly a midpoint, as silu(x) = x/2 is for tiny x.
+    """
+    narrow = round_to(y, name)
+    if decide is None or not lookup(name).narrow or not y.size:
+        return narrow
+    with np.errstate(over="ignore", invalid="ignore"):
+        reach = np.abs(y) * (slack * 2.0**-52) + slack * TYPES["float64"].smallest_subnormal
+        below, above = round_to(y - reach, name), round_to(y + reach, name)
+        near = np.flatnonzero(below != above)  # (nan and ±inf results are never near)
+    t = lookup(name)
+    for i in near.tolist():
+        low, high = float(below[i]), float(above[i])
+        if math.isinf(low) or math.isinf(high):  # the overflow threshold, half an ULP up
+            edge = math.ldexp(2.0 - math.ldexp(1.0, -t.precision), t.emax)
+            boundary = math.copysign(edge, high if math.isinf(high) else low)
+        else:
+            boundary = (low + high) / 2  # (exact: a narrow type's midpoints are doubles)
+        answer = decide(i, boundary)
+        if answer is None:
+            continue
+        if answer == 0:  # a tie: the neighbour whose last bit is 0
+            even = int(np.asarray(below[i]).view(t.unsigned)) % 2 == 0
+            narrow[i] = below[i] if even else above[i]
+        else:
+            narrow[i] = above[i] if answer > 0 else below[i]
+    return narrow
 
 
 def is_exact(values: np.ndarray, name: str) -> bool:

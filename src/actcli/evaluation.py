@@ -47,10 +47,21 @@ class Report:
         return out
 
 
-def _round(values: np.ndarray, dtype: np.dtype[Any]) -> tuple[np.ndarray, int, int]:
-    """values rounded to dtype, with the counts of new infinities and of flushes to zero."""
-    with np.errstate(over="ignore"):
-        narrow = values.astype(dtype)
+def _round(
+    values: np.ndarray, dtype: str, exact: tuple[Activation, int, np.ndarray] | None = None
+) -> tuple[np.ndarray, int, int]:
+    """values rounded to dtype, with the counts of new infinities and of flushes to zero;
+    correctly, with ``exact`` = (the activation, the derivative's order, x): the few results
+    too near a rounding boundary for float64's error are decided exactly
+    (dtypes.round_correctly, exact.side)."""
+    if exact is None:
+        narrow = dtypes.round_to(values, dtype)
+    else:
+        from actcli import exact as reference
+
+        act, order, x = exact
+        decide = reference.decider(act, order, x)
+        narrow = dtypes.round_correctly(values, dtype, reference.SLACK[order], decide)
     wide = narrow.astype(np.float64)
     finite = np.isfinite(values)
     overflow = int(np.sum(finite & np.isinf(wide)))
@@ -89,17 +100,19 @@ def _input(x: np.ndarray, dtype: str, report: Report) -> np.ndarray:
     """x rounded to dtype and back to float64: the exact values a dtype kernel receives."""
     if dtype == "float64":
         return x
-    xd, over, flush = _round(x, dtypes.numpy_dtype(dtype))
+    xd, over, flush = _round(x, dtype)
     report.input_overflow += over
     report.input_flushed += flush
     return xd.astype(np.float64)
 
 
-def _output(y: Any, dtype: str, report: Report) -> np.ndarray:
-    """A float64 result, rounded once to dtype."""
+def _output(
+    y: Any, dtype: str, report: Report, exact: tuple[Activation, int, np.ndarray] | None = None
+) -> np.ndarray:
+    """A float64 result, rounded to dtype (correctly with ``exact``: see _round)."""
     if dtype == "float64":
         return np.asarray(y, dtype=np.float64)
-    narrow, over, flush = _round(np.asarray(y, dtype=np.float64), dtypes.numpy_dtype(dtype))
+    narrow, over, flush = _round(np.asarray(y, dtype=np.float64), dtype, exact)
     report.overflow += over
     report.flushed += flush
     return narrow
@@ -125,7 +138,7 @@ def elementwise(
                 option="column",
             )
         x = _input(block.reshape(-1), dtype, report)
-        yield [x, *(_output(fn(act, x), dtype, report) for act in acts)]
+        yield [x, *(_output(fn(act, x), dtype, report, (act, order, x)) for act in acts)]
 
 
 def vector(

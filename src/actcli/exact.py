@@ -1,0 +1,107 @@
+"""The exact reference, for the rare results float64 cannot round to a narrow type alone.
+
+A float64 result within its error bound of a rounding boundary of float32, float16 or
+bfloat16 (the midpoint between two neighbours of the type, or its overflow threshold) could
+round either way; :func:`side` decides on which side of that boundary the exact value lies
+(Ziv's strategy: the fast float64 path for nearly every result, exact arithmetic for the
+few it cannot decide). The exact value is the activation's own formula (its record's sympy
+form, what ``info`` prints) at x and its parameters as the exact binary64 numbers they are
+(decimal constants inside a definition, such as QuickGELU's 1.702, are exact reals), the
+difference from the boundary evaluated by sympy's evalf at whatever precision it takes to
+know its sign (``strict``: an answer it cannot vouch for is an error, not a guess).
+
+sympy is imported only when a result needs deciding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from actcli.catalog.registry import Activation
+
+# How far (in float64 ULP) a float64 value, f′ and f″ may be from the exact one: README's
+# bounds with a wide margin (which costs nothing: a result is looked at exactly only when it
+# is this near a boundary of the narrow type, 2^-21 of float32 results for f′)
+SLACK = (2.0**8, 2.0**12, 2.0**16)
+
+# Bits of working precision evalf may use to decide one sign: tanh_shrink(2050) − 2049 is
+# 2e−4100, which needs about 6,000.
+MAX_BITS = 20_000
+
+
+def side(act: Activation, order: int, x: float, boundary: float) -> int | None:
+    """The sign of f⁽ᵒʳᵈᵉʳ⁾(x) − boundary (−1, 0 or 1) for an elementwise activation, or
+    None when it cannot be known exactly: no exact form, a kink (where the dialect's
+    convention, not a formula, gives f′), or more precision than MAX_BITS."""
+    if x in act.kinks:
+        return None
+    key = (_key(act), order)
+    if key not in _FORMS:
+        _FORMS[key] = _form(act, order)
+    form = _FORMS[key]
+    if form is None:
+        return None
+    import sympy as sp
+
+    at = sp.Rational(x)
+    try:
+        difference = form.subs(_X, at) - sp.Rational(boundary)
+        if difference.is_Rational:
+            return int(sp.sign(difference))
+        value = difference.evalf(15, maxn=MAX_BITS, strict=True)
+    except (ValueError, TypeError, ArithmeticError, sp.SympifyError):
+        return None
+    except Exception as exc:  # sympy's PrecisionExhausted (its own class, not ArithmeticError)
+        if type(exc).__name__ == "PrecisionExhausted":
+            return None
+        raise
+    if not value.is_real or not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    return int(sp.sign(value))
+
+
+def decider(act: Activation, order: int, x: np.ndarray) -> Callable[[int, float], int | None]:
+    """:func:`side` for the i-th of the inputs ``x``, as :func:`dtypes.round_correctly`
+    asks it."""
+    return lambda i, boundary: side(act, order, float(x[i]), boundary)
+
+
+_X: Any = None  # the symbol x, once sympy is imported
+
+
+def _key(act: Activation) -> Hashable:
+    return (act.definition.name, act.spec, tuple(sorted(act.params.items())), act.dialect)
+
+
+_FORMS: dict[Hashable, Any] = {}  # (activation, order) -> its form, built once
+
+
+def _form(act: Activation, order: int) -> Any:
+    """f, f′ or f″ with the parameters' values in, as a sympy expression in x; None for
+    activations without one (vector activations, formulas calling catalog functions)."""
+    global _X
+    import sympy as sp
+
+    from actcli import symbolic
+
+    expr = symbolic.expression(act)
+    if expr is None:
+        return None
+    _X = sp.Symbol("x", real=True)
+    values = {
+        sp.Symbol(symbolic.SYMBOLS.get(p.name, p.name), real=True): sp.Rational(
+            float(act.params[p.name])
+        )
+        for p in act.definition.params
+        if not p.choices
+    }
+    form = expr.subs(values)
+    if order:
+        form = sp.diff(form, _X, order)
+    if form.has(sp.Heaviside, sp.DiracDelta, sp.Subs, sp.Derivative):
+        return None  # a kink's convention, or a function sympy cannot differentiate
+    return form

@@ -18,7 +18,7 @@ of the same sign (the one nearer 0 if there is one). Given edges E1 < ... < Ek m
 x < E1, E1 <= x < E2, ..., x >= Ek. Empty bands are left out, non-finite x too (they are
 reported at the specials); the outer ends are the data's extremes.
 
-Memory stays flat in the number of rows: the rows come in blocks (:data:`reading.PairBlocks`)
+Memory stays flat in the number of rows: the rows come in blocks (:data:`inputs.PairBlocks`)
 and are read more than once. A first pass looks at x (the bands, whether x ascends) and takes
 a sample of the errors; a second computes the reference and everything else, and holds the
 errors around the sample's medians and 99th percentiles, which are exact order statistics: a
@@ -41,7 +41,7 @@ from actcli.catalog.registry import Activation
 from actcli.errors import DataError
 
 if TYPE_CHECKING:
-    from actcli.reading import PairBlocks
+    from actcli.inputs import PairBlocks
 
 
 def ulp_errors(got: np.ndarray, reference: np.ndarray, dtype: str) -> np.ndarray:
@@ -105,7 +105,7 @@ def check(
     edges: list[float] | None = None,
 ) -> tuple[Report, np.ndarray, np.ndarray]:
     """The report, the reference values and the ULP error of every row, for arrays."""
-    from actcli.reading import in_blocks
+    from actcli.inputs import in_blocks
 
     if np.size(x) != np.size(y):
         raise ValueError(f"x and y differ in length: {np.size(x)} and {np.size(y)}")
@@ -324,7 +324,7 @@ def band_ids(
     x: np.ndarray, edges: list[float] | None
 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Each row's band (-1: none, x not finite) and each band's (lo, hi), in ascending x."""
-    from actcli.reading import in_blocks
+    from actcli.inputs import in_blocks
 
     x = np.ravel(np.asarray(x, dtype=np.float64))
     scan, _ = _scan(in_blocks(x, x), "float64", by_units=edges is None)

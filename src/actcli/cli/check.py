@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
-from actcli import dtypes, reading
+from actcli import dtypes, inputs
 from actcli.cli import figures, output, specs
 from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
@@ -141,7 +141,7 @@ def check_command(
     look = figures.beside_a_report(
         figure, "8x4.8", size=size, dpi=dpi, style=style, font=font, title=figure_title
     )
-    pairs = reading.pair_blocks(file, x_column, y_column, sys.stdin.buffer)
+    pairs = inputs.pair_blocks(file, x_column, y_column, sys.stdin.buffer)
     report = checking.check_pairs(
         act, pairs, derivative, dtype.value, tol, atol=atol, rtol=rtol, edges=edges
     )
@@ -172,7 +172,7 @@ def _settings(
     edges = []
     for text in bands.split(","):
         try:
-            edges.append(reading.parse_number(text.strip(), "--bands"))
+            edges.append(inputs.parse_number(text.strip(), "--bands"))
         except DataError:
             raise UsageError(f"--bands: {text.strip()!r} is not a number") from None
     if not all(math.isfinite(e) for e in edges) or any(

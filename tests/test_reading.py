@@ -527,3 +527,38 @@ def test_every_layout_reads_back_what_was_written(case, polars_from):
 def test_every_count_is_what_every_value_yields(dtype, span, special):
     made = sum(b.size for b in inputs.every_value(dtype, span, special))
     assert inputs.every_count(dtype, span, special) == made
+
+
+# ---------------------------------------------------------------------------------- issue 22
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 64, 1 << 22])
+def test_lone_carriage_returns_end_lines_wherever_the_blocks_are_cut(monkeypatch, block_bytes):
+    monkeypatch.setattr(text_reader, "BLOCK_BYTES", block_bytes)
+    data = b"\xef\xbb\xbfx\r1.5\r\n\r-2\r\r\ninf\n# note\r3"  # CR, CRLF, LF, blank lines, comment
+    np.testing.assert_array_equal(numbers(data), [1.5, -2.0, np.inf, 3.0])
+    with pytest.raises(DataError, match=r"^bad number 'y' at line 9$"):
+        numbers(data + b"\ry\r")  # the lines are counted as they end
+
+
+def test_a_first_row_of_one_missing_value_is_nan_with_a_note():
+    notes: list[str] = []
+    got = list(inputs.Reader(io.BytesIO(b"# a\nNA\n1\n"), notes=notes, name="f.txt"))
+    np.testing.assert_array_equal(np.concatenate(got), [np.nan, 1.0])
+    assert notes == ["f.txt, line 2: 'NA' read as nan (a missing value, not a column name)"]
+    got = list(inputs.Reader(io.BytesIO(b"null\n1\n"), "1"))
+    np.testing.assert_array_equal(np.concatenate(got), [[np.nan], [1.0]])
+    with pytest.raises(DataError, match=r"^bad number 'NA' at line 3$"):
+        numbers(b"x\n1\nNA\n")  # only a first row can be taken for a header
+
+
+def test_a_quoted_field_may_not_run_onto_the_next_line():
+    with pytest.raises(DataError, match=r"^bad number '\"2' at line 3, column 2 \(a quoted"):
+        numbers(b'x,y\n0,1\n1,"2\n3"\n', "y")
+    assert numbers(b'x,y\n1,"2"\n', "y").tolist() == [[2]]
+
+
+def test_every_row_is_held_to_the_first_line_s_width():
+    for column in ("y", "1", None):
+        with pytest.raises(DataError, match=r"^line 2 has 4 fields, the others 2$"):
+            numbers(b"x,y\n1,5,2,5\n", column)

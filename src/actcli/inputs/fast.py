@@ -103,10 +103,11 @@ def _polars_block(data: bytes, lines: int, layout: Layout) -> np.ndarray | None:
             schema=schema,
             separator=layout.delimiter or ",",
             quote_char='"' if layout.delimiter or b'"' in data else None,
-        ).select(picked)
+        )
     except Exception:  # any failure means: find the bad line the slow way
         return None
+    # a null anywhere: a short (ragged) row or an empty field, for the line-by-line path to judge
     if len(frame) != lines or any(frame.null_count().row(0)):
         return None
-    values = frame.to_numpy().astype(np.float64, copy=False)
+    values = frame.select(picked).to_numpy().astype(np.float64, copy=False)
     return values[:, 0] if layout.delimiter is None else values

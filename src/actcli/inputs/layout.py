@@ -1,6 +1,20 @@
-"""How a text stream is laid out, from its first data line: one number per line or delimited
-rows (CSV, TSV, whitespace), whether that line is a header, which column is read; and the
-refusal of binary files."""
+"""How a text stream is laid out, from its first data line, and binary files refused.
+
+- A tab makes it TSV, a comma (or a leading quote) CSV, two or more fields apart by spaces or
+  tabs whitespace-delimited (as ``np.savetxt`` and awk write it: runs of spaces and tabs,
+  spaces at either end); otherwise it is one number per line (CSV with one column when
+  ``column`` is given).
+- That first data line, and only it, is a header when any of its fields is not a number (for
+  one number per line: when it is not a number and does not begin like one, e.g. ``logit``).
+  A numeric first line is data, never silently swallowed; so is a lone missing-value marker
+  (``NA``, ``null``, ``?``...), read as nan. Without a header, a comment line just before it
+  whose fields are as many as the data's and not all numbers names the columns
+  (``np.savetxt(..., header="x y")`` writes ``# x y``).
+- ``column`` picks one column by header name or 1-based index; every row must have as many
+  fields as the first line, with ``column`` or without.
+- A binary file (NUL bytes near its start, or the magic of .npy, .npz/zip, gzip, HDF5 or
+  Parquet) is an error that says so, not a garbled "bad number".
+"""
 
 from __future__ import annotations
 
@@ -8,7 +22,7 @@ import csv
 from dataclasses import dataclass
 
 from actcli.errors import DataError, UsageError
-from actcli.inputs.numbers import MINUS, is_number, unquoted
+from actcli.inputs.numbers import MINUS, is_missing, is_number, unquoted
 
 _SNIFF = 8192  # bytes looked at for NUL, the mark of a binary file
 _MAGIC = (  # how binary files people give a text reader begin
@@ -61,8 +75,9 @@ def _looks_like_a_name(field: str) -> bool:
     return bool(text) and not is_number(text) and text[0] not in "0123456789.+-" + MINUS
 
 
-def detect(first: str, column: str | None, comment: str | None) -> tuple[Layout, bool]:
-    """The layout the first data line shows, and whether that line is a header.
+def detect(first: str, column: str | None, comment: str | None) -> tuple[Layout, str]:
+    """The layout the first data line shows, and what that line is: "header", "data", or
+    "missing" (a lone missing-value marker, ``NA``: data, read as nan).
 
     ``comment`` is the comment line just before it (without its ``#``): it names the
     columns when the first line is data and it has as many fields, not all numbers.
@@ -73,6 +88,9 @@ def detect(first: str, column: str | None, comment: str | None) -> tuple[Layout,
         is_header = _looks_like_a_name(fields[0])
     else:
         is_header = not all(is_number(f) for f in fields)
+    # one column headed NA, null, ?: a missing value, unless --column names it so
+    missing = len(fields) == 1 and is_missing(fields[0]) and column != unquoted(fields[0])
+    is_header = is_header and not missing
     names = [unquoted(f) for f in fields] if is_header else None
     if names is None and comment is not None:
         named = [unquoted(f) for f in split_fields(comment, delimiter)]
@@ -92,7 +110,8 @@ def detect(first: str, column: str | None, comment: str | None) -> tuple[Layout,
         raise UsageError(f"no column {column!r} (columns: {known})", option="column")
     else:
         picked = [names.index(column)]
-    return Layout(delimiter, names, picked, width), is_header
+    kind = "header" if is_header else "missing" if missing else "data"
+    return Layout(delimiter, names, picked, width), kind
 
 
 def refuse_binary(head: bytes, name: str) -> None:

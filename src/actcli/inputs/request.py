@@ -26,7 +26,7 @@ import numpy as np
 
 from actcli.errors import DataError, UsageError
 from actcli.inputs.every import every_value
-from actcli.inputs.npfiles import NUMPY_SUFFIXES, load_numpy
+from actcli.inputs.npfiles import NUMPY_SUFFIXES, numpy_input
 from actcli.inputs.numbers import parse_values
 from actcli.inputs.ranges import MAX_STEPS, finite_span, grid_blocks
 from actcli.inputs.streams import closing, read_ahead, reporting_os_errors, unreadable
@@ -133,9 +133,7 @@ def _file_blocks(
 ) -> Iterator[np.ndarray]:
     """A file's blocks; opened and closed by the thread that reads it (see :func:`closing`)."""
     if path.suffix.lower() in NUMPY_SUFFIXES:
-        if column is not None:
-            raise UsageError("{0}: only for text; a numpy file is read whole", option=("column",))
-        yield load_numpy(path, ("x",))
+        yield numpy_input(path, column)
         return
     try:
         stream = path.open("rb")

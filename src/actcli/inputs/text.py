@@ -56,23 +56,42 @@ class Reader:
         self.name = name
         self.notes = notes  # what to tell the user about how the data was read
         self.layout: Layout | None = None
-        self.width: int | None = None  # fields per row, when every field is read
+        self.width: int | None = None  # fields per row of delimited input (the first line's)
         self.line = 0  # lines consumed so far
         self._comment: str | None = None  # the comment line just before, while none is data
+        self._missing_first = False  # a nan to give first: the first row was a missing-value marker
 
     def __iter__(self) -> Iterator[np.ndarray]:
+        for lines in self._whole_lines():
+            yield from self._block(lines)
+
+    def _whole_lines(self) -> Iterator[bytes]:
+        """The stream in blocks of whole lines, each ending with ``\\n``: ``\\r\\n`` and a
+        lone ``\\r`` (classic Mac OS, some spreadsheet exports) are made ``\\n``, the last
+        line gets one, and a byte-order mark before the first is dropped."""
+        rest: list[bytes] = []  # the start of a line that the blocks so far did not finish
         first = True
         while block := self.stream.read(BLOCK_BYTES):
             if first:
                 refuse_binary(block, self.name)  # before a binary "line" is read to its end
-            if not block.endswith(b"\n"):
-                block += self.stream.readline()  # finish the last line (one copy, no rescan)
-                if not block.endswith(b"\n"):  # the end of the input, without a newline
-                    block += b"\n"
-            if first:
-                block = block.removeprefix(_BOM)
+            while block.endswith(b"\r"):  # maybe a \r\n cut in two: decide on the next byte
+                more = self.stream.read(1)
+                if not more:
+                    break
+                block += more
+            if b"\r" in block:
+                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            cut = block.rfind(b"\n") + 1
+            if not cut:  # a line longer than a block
+                rest.append(block)
+                continue
+            lines = b"".join([*rest, block[:cut]]) if rest else block[:cut]
+            rest = [block[cut:]] if cut < len(block) else []
+            yield lines.removeprefix(_BOM) if first else lines
             first = False
-            yield from self._block(block)
+        if rest:  # the end of the input, without a newline
+            lines = b"".join([*rest, b"\n"])
+            yield lines.removeprefix(_BOM) if first else lines
 
     def _block(self, data: bytes) -> Iterator[np.ndarray]:
         """Complete lines, each ending with a newline."""
@@ -80,13 +99,14 @@ class Reader:
             data = self._take_layout(data)
             if self.layout is None:
                 return
+        if self._missing_first:  # the first row, a missing-value marker: nan, not a name
+            self._missing_first = False
+            yield np.full((1,) if self.layout.delimiter is None else (1, 1), np.nan)
         count = _count_lines(data)
         if count >= _POLARS_MIN_LINES:
             fast = parse_large(data, count, self.layout, self.lost is not None)
             if fast is not None:
                 self.line += count
-                if self.layout.delimiter is not None and self.layout.columns is None:
-                    self.width = self.layout.width  # what later rows are held to
                 yield fast
                 return
         lines = data.decode("utf-8", "replace").split("\n")[:-1]
@@ -105,11 +125,20 @@ class Reader:
             text = data[start:end].decode("utf-8", "replace").rstrip("\r")
             token = text.strip()
             if token and not token.startswith("#"):
-                self.layout, is_header = detect(text, self.column, self._comment)
-                if is_header:
-                    self.line += 1
-                    return data[end + 1 :]
-                return data[start:]
+                self.layout, first = detect(text, self.column, self._comment)
+                if self.layout.delimiter is not None:
+                    self.width = self.layout.width  # what every row is held to
+                if first == "data":
+                    return data[start:]
+                self.line += 1
+                if first == "missing":
+                    self._missing_first = True
+                    if self.notes is not None:
+                        self.notes.append(
+                            f"{self.name}, line {self.line}: {token!r} read as nan (a missing "
+                            "value, not a column name)"
+                        )
+                return data[end + 1 :]
             self._comment = token[1:] if token else None  # a blank line parts it from the data
             self.line += 1
             start = end + 1
@@ -126,33 +155,43 @@ class Reader:
     def _rows(self, lines: list[str]) -> np.ndarray:
         assert self.layout is not None and self.layout.delimiter is not None
         delimiter = self.layout.delimiter
-        split: Iterable[list[str]]
+        numbered: Iterable[tuple[int, list[str]]]
         if delimiter == " ":
-            split = map(blank_fields, lines)
+            numbered = enumerate(map(blank_fields, lines), start=self.line + 1)
         else:
-            split = csv.reader((line.rstrip("\r") for line in lines), delimiter=delimiter)
+            numbered = self._csv_rows(lines, delimiter)
+        width = self.width or self.layout.width
+        cols = self.layout.columns if self.layout.columns is not None else range(width)
         rows = []
-        for i, fields in enumerate(split, start=self.line + 1):
+        for i, fields in numbered:
             if not any(f.strip() for f in fields):
                 continue
-            cols = self.layout.columns
-            if cols is None:
-                if self.width is None:
-                    self.width = len(fields)
-                if len(fields) != self.width:
-                    raise DataError(f"line {i} has {len(fields)} fields, the others {self.width}")
-                cols = list(range(self.width))
+            if len(fields) != width:  # a ragged row: its fields may not be what they seem
+                raise DataError(f"line {i} has {len(fields)} fields, the others {width}")
             row = []
             for c in cols:
-                if c >= len(fields):
-                    raise DataError(
-                        f"line {i} has {len(fields)} field(s), column {c + 1} is missing"
-                    )
                 value = parse_number(fields[c], f"line {i}, column {c + 1}")
                 row.append(counted(fields[c], value, self.lost))
             rows.append(row)
-        width = len(self.layout.columns) if self.layout.columns is not None else (self.width or 1)
-        return np.array(rows, dtype=np.float64).reshape(-1, width)
+        return np.array(rows, dtype=np.float64).reshape(-1, len(cols))
+
+    def _csv_rows(self, lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+        """CSV or TSV rows with their line numbers. A row is one line: a quoted field left
+        open would swallow the lines after it (``1,"2`` and ``3"`` read as 23), so it is a
+        bad number at the line it begins on."""
+        reader = csv.reader(lines, delimiter=delimiter)
+        line = self.line + 1  # the line the next row begins on
+        for fields in reader:
+            last = self.line + reader.line_num
+            if last != line:  # the open field, as its own line holds it
+                opened = next(csv.reader([lines[line - self.line - 1]], delimiter=delimiter))
+                field = '"' + opened[-1]
+                raise DataError(
+                    f"bad number {field!r} at line {line}, column {len(opened)} "
+                    "(a quoted field must close on the line it opens on)"
+                )
+            yield line, fields
+            line = last + 1
 
 
 def _count_lines(data: bytes) -> int:

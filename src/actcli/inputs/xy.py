@@ -15,7 +15,7 @@ from actcli.inputs.text import Reader
 
 
 def pairs(
-    file: str, x_column: str | None, y_column: str | None, stdin: IO[bytes]
+    file: str, x_column: str | None, y_column: str | None, stdin: IO[bytes] | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The x and y columns of ``file`` (``-``: ``stdin``) for ``check``, picked by name or
     1-based index (see :func:`_pick`). A ``.npy`` holds one (n, k) array, an ``.npz`` the
@@ -39,6 +39,8 @@ def pairs(
         return np.concatenate(xs), np.concatenate(ys)
 
     if file == "-":
+        if stdin is None:
+            raise DataError("cannot read standard input: it is closed")
         return read(stdin)
     try:
         with open(file, "rb") as stream:
@@ -69,7 +71,7 @@ PairBlocks = Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]  # each call 
 
 
 def pair_blocks(
-    file: str, x_column: str | None, y_column: str | None, stdin: IO[bytes]
+    file: str, x_column: str | None, y_column: str | None, stdin: IO[bytes] | None
 ) -> PairBlocks:
     """:func:`pairs` as blocks of PAIR_BLOCK rows that can be read again (``check`` reads its
     rows more than once). A ``.npy`` of real numbers is read from the disk a block at a time,

@@ -91,7 +91,8 @@ def eval_command(
 
     Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.
     Input: one number per line, or CSV/TSV/whitespace columns with --column (a header row is
-    recognised; # comments are skipped). Vector activations (softmax, glu, ...) take one
+    recognised; # comments are skipped); --column K picks column K of a .npy, --column NAME
+    the array NAME of a .npz (eval -o writes x and y). Vector activations (softmax, glu, ...) take one
     vector (the values, or a single column) or one vector per row of several columns (per
     column with --axis columns).
 

@@ -66,9 +66,10 @@ class Reader:
             yield from self._block(lines)
 
     def _whole_lines(self) -> Iterator[bytes]:
-        """The stream in blocks of whole lines, each ending with ``\\n``: ``\\r\\n`` and a
-        lone ``\\r`` (classic Mac OS, some spreadsheet exports) are made ``\\n``, the last
-        line gets one, and a byte-order mark before the first is dropped."""
+        """The stream in blocks of whole lines, each ending with ``\\n`` (``\\r\\n`` kept: the
+        parsers drop its ``\\r``): a lone ``\\r`` (classic Mac OS, some spreadsheet exports)
+        is made ``\\n``, the last line gets one, a byte-order mark before the first is
+        dropped."""
         rest: list[bytes] = []  # the start of a line that the blocks so far did not finish
         first = True
         while block := self.stream.read(BLOCK_BYTES):
@@ -79,8 +80,8 @@ class Reader:
                 if not more:
                     break
                 block += more
-            if b"\r" in block:
-                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
+                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # a lone \r
             cut = block.rfind(b"\n") + 1
             if not cut:  # a line longer than a block
                 rest.append(block)
@@ -179,7 +180,7 @@ class Reader:
         """CSV or TSV rows with their line numbers. A row is one line: a quoted field left
         open would swallow the lines after it (``1,"2`` and ``3"`` read as 23), so it is a
         bad number at the line it begins on."""
-        reader = csv.reader(lines, delimiter=delimiter)
+        reader = csv.reader((line.rstrip("\r") for line in lines), delimiter=delimiter)
         line = self.line + 1  # the line the next row begins on
         for fields in reader:
             last = self.line + reader.line_num

@@ -65,10 +65,9 @@ def load_numpy(path: Path, names: Sequence[str] = (), *, strict: bool = False) -
         raise unreadable(str(path), exc, "file") from None
     except (zipfile.BadZipFile, EOFError) as exc:  # cut short, or not a zip at all
         raise DataError(f"{path}: not a readable numpy file ({exc})", option="file") from None
-    except ValueError as exc:  # numpy: "Object arrays cannot be loaded when allow_pickle=False"
-        raise DataError(
-            f"{path}: {exc} (actcli reads numeric arrays only)", option="file"
-        ) from None
+    except ValueError as exc:  # an object array (pickle), or a file cut short
+        why = " (actcli reads numeric arrays only)" if "pickle" in str(exc) else ""
+        raise DataError(f"{path}: {exc}{why}", option="file") from None
     for array in arrays:
         if array.dtype.kind not in "fiub" and array.dtype.name != "bfloat16":
             raise DataError(f"{path}: an array of {array.dtype}, not of numbers", option="file")

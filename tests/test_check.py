@@ -178,7 +178,7 @@ def test_the_report_does_not_depend_on_the_blocks(monkeypatch, shuffled):
         order = np.random.default_rng(3).permutation(x.size)
         x, y = x[order], y[order]
     whole = report_of(x, y)
-    monkeypatch.setattr("actcli.reading.PAIR_BLOCK", 97)
+    monkeypatch.setattr("actcli.inputs.xy.PAIR_BLOCK", 97)
     monkeypatch.setattr(compute, "PIECE", 31)
     assert repr(report_of(x, y)) == repr(whole)  # (nan == nan is false)
     kinds = [f["kind"] for f in whole.findings]

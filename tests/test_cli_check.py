@@ -377,8 +377,8 @@ def test_a_npy_is_read_block_by_block(runner, tmp_path, monkeypatch):
         "big.npy": table.astype(">f4"),
         "wide.npy": np.stack([np.arange(x.size), x, y], axis=1).astype(np.float64),
     }
-    monkeypatch.setattr("actcli.reading.PAIR_BLOCK", 1000)
-    monkeypatch.setattr("actcli.reading.load_numpy", None)  # not loaded whole
+    monkeypatch.setattr("actcli.inputs.xy.PAIR_BLOCK", 1000)
+    monkeypatch.setattr("actcli.inputs.xy.load_numpy", None)  # not loaded whole
     docs = []
     for name, array in layouts.items():
         np.save(tmp_path / name, array)

@@ -19,8 +19,8 @@ import pytest
 from mpmath import mp, mpf
 
 import actcli
-from actcli import dtypes, evaluation
 import oracle
+from actcli import dtypes, evaluation
 
 MARGIN = 2.0**20  # float64 ULP: results nearer than this to a boundary are all compared
 SAMPLE = 64  # and this many others per activation and type
@@ -74,7 +74,9 @@ def _expected(name: str, x: float, order: int, params: dict[str, object], dtype:
             exact = _oracle(name, x, order, params, dps)
             wiggle = abs(exact) * mpf(10) ** (10 - dps)
             rounded = _correctly_rounded(exact, dtype)
-            if _correctly_rounded(exact - wiggle, dtype) == _correctly_rounded(exact + wiggle, dtype):
+            if _correctly_rounded(exact - wiggle, dtype) == _correctly_rounded(
+                exact + wiggle, dtype
+            ):
                 return rounded
     return rounded  # an exact tie (a rational result on a midpoint): ties to even
 

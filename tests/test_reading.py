@@ -20,32 +20,35 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actcli import curves, reading
+from actcli import curves, inputs
 from actcli.errors import DataError, UsageError
+from actcli.inputs import fast as polars_path
+from actcli.inputs import ranges, request
+from actcli.inputs import text as text_reader
 
 
 def numbers(data: bytes, column: str | None = None) -> np.ndarray:
-    blocks = list(reading.Reader(io.BytesIO(data), column))
+    blocks = list(inputs.Reader(io.BytesIO(data), column))
     return np.concatenate(blocks) if blocks else np.array([])
 
 
 @pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 7, 64])
 def test_blocks_cut_anywhere_give_the_same_numbers(monkeypatch, block_bytes):
-    monkeypatch.setattr(reading, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(text_reader, "BLOCK_BYTES", block_bytes)
     data = b"\xef\xbb\xbf1.5\r\n\n-2\n  inf \n3e-300\nNaN\n4"  # BOM, CRLF, blank, no final newline
     got = numbers(data)
     np.testing.assert_array_equal(got, [1.5, -2.0, np.inf, 3e-300, np.nan, 4.0])
 
 
 def test_a_bad_number_in_a_later_block_names_its_line(monkeypatch):
-    monkeypatch.setattr(reading, "BLOCK_BYTES", 16)
+    monkeypatch.setattr(text_reader, "BLOCK_BYTES", 16)
     data = b"".join(b"%d\n" % i for i in range(40)) + b"x\n"
     with pytest.raises(DataError, match=r"'x' at line 41$"):
         numbers(data)
 
 
 def test_large_blocks_take_the_polars_path_and_keep_line_numbers():
-    n = reading._POLARS_MIN_LINES + 10
+    n = text_reader._POLARS_MIN_LINES + 10
     good = np.random.default_rng(0).standard_normal(n)
     data = "".join(f"{float(v)!r}\n" for v in good).encode()
     np.testing.assert_array_equal(numbers(data), good)
@@ -59,11 +62,11 @@ def test_read_ahead_keeps_order_and_raises_where_the_item_would_be():
         yield 2
         raise DataError("bad number 'x' at line 3")
 
-    ahead = reading.read_ahead(items())
+    ahead = inputs.read_ahead(items())
     assert [next(ahead), next(ahead)] == [1, 2]
     with pytest.raises(DataError, match="line 3"):
         next(ahead)
-    assert list(reading.read_ahead(iter([]))) == []
+    assert list(inputs.read_ahead(iter([]))) == []
 
 
 def test_leaving_early_stops_the_producer():
@@ -76,7 +79,7 @@ def test_leaving_early_stops_the_producer():
             yield i
             i += 1
 
-    ahead = reading.read_ahead(endless())
+    ahead = inputs.read_ahead(endless())
     assert next(ahead) == 0
     ahead.close()  # what a closed pipe or an error downstream does
     deadline = time.monotonic() + 5
@@ -99,26 +102,26 @@ def test_a_non_blocking_pipe_is_waited_for_not_taken_as_ended():
 
     threading.Thread(target=write_late).start()
     with os.fdopen(read_end, "rb") as stream:
-        np.testing.assert_array_equal(np.concatenate(list(reading.Reader(stream))), [1, 25, 3])
+        np.testing.assert_array_equal(np.concatenate(list(inputs.Reader(stream))), [1, 25, 3])
 
 
 def both_paths(monkeypatch, data: bytes, column: str | None = None):
     """The blocks' numbers through polars and, forced, through the line-by-line path."""
     fast = numbers(data, column)
     with monkeypatch.context() as m:
-        m.setattr(reading, "_POLARS_MIN_LINES", 10**12)
+        m.setattr(text_reader, "_POLARS_MIN_LINES", 10**12)
         slow = numbers(data, column)
     return fast, slow
 
 
 def test_large_delimited_input_takes_polars_and_agrees_with_the_slow_path(monkeypatch):
-    n = reading._POLARS_MIN_LINES + 7
+    n = text_reader._POLARS_MIN_LINES + 7
     v = np.random.default_rng(1).standard_normal((n, 2))
     rows = "".join(f'{a!r},label {i},"{b!r}"\r\n' for i, (a, b) in enumerate(v.tolist()))
     data = ("x,name,y\r\n" + rows).encode()
     parsed = []  # what polars returned, to know it was not always the fallback
-    real = reading._polars_block
-    monkeypatch.setattr(reading, "_polars_block", lambda *a: parsed.append(r := real(*a)) or r)
+    real = polars_path._polars_block
+    monkeypatch.setattr(polars_path, "_polars_block", lambda *a: parsed.append(r := real(*a)) or r)
     for column, want in (("y", v[:, 1]), ("1", v[:, 0])):
         fast, slow = both_paths(monkeypatch, data, column)
         np.testing.assert_array_equal(fast.reshape(-1), want)
@@ -140,7 +143,7 @@ def test_large_delimited_input_takes_polars_and_agrees_with_the_slow_path(monkey
     ],
 )
 def test_odd_rows_in_large_delimited_input_fall_back(monkeypatch, bad_row, message):
-    n = reading._POLARS_MIN_LINES + 5
+    n = text_reader._POLARS_MIN_LINES + 5
     head = b"".join(b"%d,%d\n" % (i, -i) for i in range(n))
     data = b"a,b\n" + head + bad_row + b"7,8\n"
     if message is None:
@@ -159,11 +162,11 @@ def test_odd_rows_in_large_delimited_input_fall_back(monkeypatch, bad_row, messa
      ("1e308", None), ("5e-324", None)],
 )  # fmt: skip
 def test_numbers_beyond_float64_are_named(token, kind):
-    assert reading.out_of_range(token, float(token)) == kind
+    assert inputs.out_of_range(token, float(token)) == kind
 
 
 def test_numbers_beyond_float64_are_counted_on_every_path(monkeypatch):
-    n = reading._POLARS_MIN_LINES + 3
+    n = text_reader._POLARS_MIN_LINES + 3
     body = b"".join(b"%d\n" % i for i in range(n))
     lines = b"1e400\n-1e-400\ninf\n0e-500\n"
     csv_rows = b"".join(b"7," + line for line in lines.splitlines(keepends=True))
@@ -174,39 +177,39 @@ def test_numbers_beyond_float64_are_counted_on_every_path(monkeypatch):
     ]  # fmt: skip
     for data, column, header in cases:
         lost: Counter[str] = Counter()
-        rows = list(reading.Reader(io.BytesIO(data), column, lost))
+        rows = list(inputs.Reader(io.BytesIO(data), column, lost))
         assert (lost["over"], lost["under"]) == (1, 1), data[-40:]
         assert sum(len(r) for r in rows) == data.count(b"\n") - header
     lost = Counter()
-    reading.parse_values(["1e999", "1e-999", "0", "-inf"], lost)
+    inputs.parse_values(["1e999", "1e-999", "0", "-inf"], lost)
     assert lost == Counter(over=1, under=1)
 
 
 # ---------------------------------------------------------------------------------- the request
 
 
-def request_blocks(request: reading.Request, stdin: bytes = b"", terminal: bool = False):
-    got = list(reading.blocks(request, io.BytesIO(stdin), terminal))
+def request_blocks(request: inputs.Request, stdin: bytes = b"", terminal: bool = False):
+    got = list(inputs.blocks(request, io.BytesIO(stdin), terminal))
     return np.concatenate(got) if got else np.array([])
 
 
 @pytest.mark.parametrize(
     ("request_", "terminal", "kind", "option", "message"),
     [
-        (reading.Request(values=("-", "5")), False, UsageError, ("values",), "give numbers or '-'"),
-        (reading.Request(values=("1",), span=(0, 1)), False, UsageError, ("values", "range"), "one way"),
-        (reading.Request(values=("-",), span=(0, 1)), False, UsageError, ("range", "stdin"), "one way"),
-        (reading.Request(span=(0, 1), path=Path("x")), False, UsageError, ("range", "file"), "one way"),
-        (reading.Request(values=("5",), steps=3), False, UsageError, ("steps", "range"), "only with a range$"),
-        (reading.Request(values=("1",), column="x"), False, UsageError, ("column", "file", "stdin"), "only with a file or standard input$"),
-        (reading.Request(span=(0, 1), column="x"), False, UsageError, ("column", "file", "stdin"), "only with a file or standard input$"),
-        (reading.Request(span=(0, 1), steps=0), False, UsageError, ("steps",), "got 0$"),
-        (reading.Request(span=(0, 1), steps=10**8 + 1), False, UsageError, ("steps",), "between"),
-        (reading.Request(span=(0, 1), default_steps=0), False, UsageError, ("steps",), "got 0$"),
-        (reading.Request(span=(0, math.inf)), False, UsageError, ("range",), "two finite"),
-        (reading.Request(span=(math.nan, 1)), False, UsageError, ("range",), "two finite"),
-        (reading.Request(), True, UsageError, ("values", "range", "file"), "^no input"),
-        (reading.Request(path=Path("/nonexistent/data.csv")), False, DataError, ("file",),
+        (inputs.Request(values=("-", "5")), False, UsageError, ("values",), "give numbers or '-'"),
+        (inputs.Request(values=("1",), span=(0, 1)), False, UsageError, ("values", "range"), "one way"),
+        (inputs.Request(values=("-",), span=(0, 1)), False, UsageError, ("range", "stdin"), "one way"),
+        (inputs.Request(span=(0, 1), path=Path("x")), False, UsageError, ("range", "file"), "one way"),
+        (inputs.Request(values=("5",), steps=3), False, UsageError, ("steps", "range"), "only with a range$"),
+        (inputs.Request(values=("1",), column="x"), False, UsageError, ("column", "file", "stdin"), "only with a file or standard input$"),
+        (inputs.Request(span=(0, 1), column="x"), False, UsageError, ("column", "file", "stdin"), "only with a file or standard input$"),
+        (inputs.Request(span=(0, 1), steps=0), False, UsageError, ("steps",), "got 0$"),
+        (inputs.Request(span=(0, 1), steps=10**8 + 1), False, UsageError, ("steps",), "between"),
+        (inputs.Request(span=(0, 1), default_steps=0), False, UsageError, ("steps",), "got 0$"),
+        (inputs.Request(span=(0, math.inf)), False, UsageError, ("range",), "two finite"),
+        (inputs.Request(span=(math.nan, 1)), False, UsageError, ("range",), "two finite"),
+        (inputs.Request(), True, UsageError, ("values", "range", "file"), "^no input"),
+        (inputs.Request(path=Path("/nonexistent/data.csv")), False, DataError, ("file",),
          "^cannot read /nonexistent/data.csv: No such file or directory$"),
     ],
 )  # fmt: skip
@@ -222,35 +225,35 @@ def test_a_request_that_is_not_one_input_is_an_error_naming_it(
 def test_request_errors_are_raised_before_anything_is_read():
     stdin = io.BytesIO(b"1\n")
     with pytest.raises(UsageError):
-        reading.blocks(reading.Request(values=("1",), steps=2), stdin, False)
+        inputs.blocks(inputs.Request(values=("1",), steps=2), stdin, False)
     assert stdin.tell() == 0
 
 
 def test_each_source_in_its_order_of_precedence(tmp_path):
     path = tmp_path / "data.csv"
     path.write_bytes(b"a,b\n1,2\n3,4\n")
-    assert request_blocks(reading.Request(values=("1", "\u22122")), b"9\n").tolist() == [1, -2]
-    assert request_blocks(reading.Request(span=(0, 1), steps=3), b"9\n").tolist() == [0, 0.5, 1]
-    assert len(request_blocks(reading.Request(span=(0, 1), default_steps=1001))) == 1001
-    assert request_blocks(reading.Request(path=path, column="b"), b"9\n").tolist() == [[2], [4]]
-    assert request_blocks(reading.Request(), b"9\n").tolist() == [9]
-    assert request_blocks(reading.Request(values=("-",)), b"9\n", terminal=True).tolist() == [9]
-    assert request_blocks(reading.Request(column="2"), b"1 2\n").tolist() == [[2]]
+    assert request_blocks(inputs.Request(values=("1", "\u22122")), b"9\n").tolist() == [1, -2]
+    assert request_blocks(inputs.Request(span=(0, 1), steps=3), b"9\n").tolist() == [0, 0.5, 1]
+    assert len(request_blocks(inputs.Request(span=(0, 1), default_steps=1001))) == 1001
+    assert request_blocks(inputs.Request(path=path, column="b"), b"9\n").tolist() == [[2], [4]]
+    assert request_blocks(inputs.Request(), b"9\n").tolist() == [9]
+    assert request_blocks(inputs.Request(values=("-",)), b"9\n", terminal=True).tolist() == [9]
+    assert request_blocks(inputs.Request(column="2"), b"1 2\n").tolist() == [[2]]
 
 
 def test_the_file_is_opened_and_closed_by_the_reading_thread(tmp_path, monkeypatch):
     path = tmp_path / "data.txt"
     path.write_bytes(b"1\n2\n")
     threads = []
-    real = reading.closing
+    real = request.closing
 
     def watched(stream, reader):
         threads.append(threading.current_thread().name)
         yield from real(stream, reader)
         threads.append(threading.current_thread().name if stream.closed else "left open")
 
-    monkeypatch.setattr(reading, "closing", watched)
-    assert request_blocks(reading.Request(path=path)).tolist() == [1, 2]
+    monkeypatch.setattr(request, "closing", watched)
+    assert request_blocks(inputs.Request(path=path)).tolist() == [1, 2]
     assert threads == ["actcli-read-ahead", "actcli-read-ahead"]
 
 
@@ -263,7 +266,7 @@ def test_a_read_failing_is_a_data_error_naming_the_input():
             raise IsADirectoryError(21, "Is a directory")
 
     with pytest.raises(DataError, match=r"^cannot read standard input: Is a directory$") as caught:
-        list(reading.blocks(reading.Request(), io.BufferedReader(Failing()), False))
+        list(inputs.blocks(inputs.Request(), io.BufferedReader(Failing()), False))
     assert caught.value.options == ("stdin",)
 
 
@@ -279,15 +282,15 @@ def exact_grid(a: float, b: float, steps: int) -> list[float]:
 
 
 def test_grid_points_are_the_decimals_typed():
-    assert reading.grid(-1, 1, 11).tolist() == [float(k) / 10 for k in range(-10, 11, 2)]
-    assert reading.grid(0.1, 0.3, 3).tolist() == [0.1, 0.2, 0.3]
-    assert reading.grid(1, -1, 5).tolist() == [1.0, 0.5, 0.0, -0.5, -1.0]  # a > b counts down
-    assert reading.grid(2.5, 2.5, 3).tolist() == [2.5, 2.5, 2.5]
-    assert reading.grid(3, 5, 1).tolist() == [3.0]
-    assert reading.grid(3, 5, 0).tolist() == []
-    assert reading.grid(-1e308, 1e308, 3).tolist() == [-1e308, 0.0, 1e308]
-    assert math.copysign(1, reading.grid(-0.0, 1, 3)[0]) == -1  # the ends are a and b
-    assert reading.grid(5e-324, 1e-323, 3).tolist() == exact_grid(5e-324, 1e-323, 3)
+    assert inputs.grid(-1, 1, 11).tolist() == [float(k) / 10 for k in range(-10, 11, 2)]
+    assert inputs.grid(0.1, 0.3, 3).tolist() == [0.1, 0.2, 0.3]
+    assert inputs.grid(1, -1, 5).tolist() == [1.0, 0.5, 0.0, -0.5, -1.0]  # a > b counts down
+    assert inputs.grid(2.5, 2.5, 3).tolist() == [2.5, 2.5, 2.5]
+    assert inputs.grid(3, 5, 1).tolist() == [3.0]
+    assert inputs.grid(3, 5, 0).tolist() == []
+    assert inputs.grid(-1e308, 1e308, 3).tolist() == [-1e308, 0.0, 1e308]
+    assert math.copysign(1, inputs.grid(-0.0, 1, 3)[0]) == -1  # the ends are a and b
+    assert inputs.grid(5e-324, 1e-323, 3).tolist() == exact_grid(5e-324, 1e-323, 3)
 
 
 decimals = st.decimals(min_value=-(10**6), max_value=10**6, places=4).map(float)
@@ -297,22 +300,22 @@ any_floats = st.floats(allow_nan=False, allow_infinity=False)
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(decimals, any_floats), st.one_of(decimals, any_floats), st.integers(1, 300))
 def test_grid_rounds_each_point_exactly(a, b, steps):
-    assert reading.grid(a, b, steps).tolist() == exact_grid(a, b, steps)
+    assert inputs.grid(a, b, steps).tolist() == exact_grid(a, b, steps)
 
 
 @settings(max_examples=50, deadline=None)
 @given(decimals, decimals, st.integers(2, 40), st.integers(1, 7))
 def test_grid_blocks_are_cut_anywhere(a, b, steps, block):
-    with mock.patch.object(reading, "RANGE_BLOCK", block):
-        parts = list(reading.grid_blocks(a, b, steps))
+    with mock.patch.object(ranges, "RANGE_BLOCK", block):
+        parts = list(inputs.grid_blocks(a, b, steps))
     assert all(len(p) <= block for p in parts[:-1])
     assert np.concatenate(parts).tolist() == exact_grid(a, b, steps)
 
 
 def test_grids_beyond_exact_arithmetic_keep_linspace_and_their_ends(monkeypatch):
-    monkeypatch.setattr(reading, "_EXACT_MAX", 10)
+    monkeypatch.setattr(ranges, "_EXACT_MAX", 10)
     for a, b in ((0.1 + 0.2, 1 / 3), (-1e308, 1e308), (1e300, 1.5e300)):
-        got = reading.grid(a, b, 1001)
+        got = inputs.grid(a, b, 1001)
         want = np.array(exact_grid(a, b, 1001))
         assert got[0] == a and got[-1] == b
         assert np.all(np.abs(got - want) <= 2 * np.spacing(max(abs(a), abs(b))))
@@ -320,21 +323,21 @@ def test_grids_beyond_exact_arithmetic_keep_linspace_and_their_ends(monkeypatch)
 
 
 def test_a_huge_grid_is_produced_a_block_at_a_time():
-    parts = reading.grid_blocks(-1.5, 2.5, 100_000_000)
+    parts = inputs.grid_blocks(-1.5, 2.5, 100_000_000)
     first = next(parts)
-    assert len(first) == reading.RANGE_BLOCK and first[1] == -1.5 + 4 / 99_999_999
+    assert len(first) == ranges.RANGE_BLOCK and first[1] == -1.5 + 4 / 99_999_999
     parts.close()
 
 
 def test_curves_draws_on_the_reading_grid():
-    assert curves.grid(1, -1, 11).tolist() == reading.grid(-1, 1, 11).tolist()
+    assert curves.grid(1, -1, 11).tolist() == inputs.grid(-1, 1, 11).tolist()
 
 
 # ---------------------------------------------------------------------------------- layouts
 
 
 def test_a_single_column_may_have_a_header():
-    reader = reading.Reader(io.BytesIO(b"logit\n1\n-2\n"))
+    reader = inputs.Reader(io.BytesIO(b"logit\n1\n-2\n"))
     assert np.concatenate(list(reader)).tolist() == [1, -2]
     assert reader.layout is not None and reader.layout.header == ["logit"]
     assert numbers(b'"logit"\n1\n').tolist() == [1]
@@ -400,9 +403,9 @@ def test_quoted_fields_and_the_minus_sign():
     assert numbers(b'"1.5"\n"\xe2\x88\x922"\n').tolist() == [1.5, -2]
     assert numbers("\u22121e3\n\u2212inf\n".encode()).tolist() == [-1000, -np.inf]
     assert numbers("x\ty\n\u22121\t\u22122\n".encode(), "y").reshape(-1).tolist() == [-2]
-    assert reading.parse_values(["\u22120.5", '"2"']).tolist() == [-0.5, 2]
+    assert inputs.parse_values(["\u22120.5", '"2"']).tolist() == [-0.5, 2]
     with pytest.raises(DataError, match="'1_000' at argument 1"):
-        reading.parse_values(["1_000"])
+        inputs.parse_values(["1_000"])
 
 
 def saved(save) -> bytes:
@@ -426,9 +429,9 @@ def test_a_binary_file_is_named_as_one(tmp_path, data, kind):
     path.write_bytes(data)
     message = rf"^this looks like a binary file \({re.escape(kind)}\), not text: {path}$"
     with pytest.raises(DataError, match=message):
-        list(reading.blocks(reading.Request(path=path), io.BytesIO(), True))
+        list(inputs.blocks(inputs.Request(path=path), io.BytesIO(), True))
     with pytest.raises(DataError, match="this looks like a binary file"):
-        list(reading.blocks(reading.Request(), io.BytesIO(data), False))
+        list(inputs.blocks(inputs.Request(), io.BytesIO(data), False))
 
 
 # ---------------------------------------------------------------------------------- polars
@@ -437,13 +440,13 @@ def test_a_binary_file_is_named_as_one(tmp_path, data, kind):
 def polars_results(monkeypatch) -> list:
     """What _polars_block returns from now on, to know the fast path was taken."""
     parsed: list = []
-    real = reading._polars_block
-    monkeypatch.setattr(reading, "_polars_block", lambda *a: parsed.append(r := real(*a)) or r)
+    real = polars_path._polars_block
+    monkeypatch.setattr(polars_path, "_polars_block", lambda *a: parsed.append(r := real(*a)) or r)
     return parsed
 
 
 def test_the_fast_path_reads_the_new_layouts(monkeypatch):
-    n = reading._POLARS_MIN_LINES + 3
+    n = text_reader._POLARS_MIN_LINES + 3
     v = np.random.default_rng(3).standard_normal((n, 2))
     a_b, a_only = v.tolist(), v[:, 0].tolist()  # Python floats: repr is the number
     zero_v = np.vstack([[0, 0], v])
@@ -465,7 +468,7 @@ def test_the_fast_path_reads_the_new_layouts(monkeypatch):
 
 
 def test_a_bad_number_after_comments_in_a_large_block_names_its_line():
-    n = reading._POLARS_MIN_LINES + 3
+    n = text_reader._POLARS_MIN_LINES + 3
     data = b"# head\n" + b"".join(b"%d\n#\n" % i for i in range(n)) + b"1 2\n"
     with pytest.raises(DataError, match=rf"'1 2' at line {2 * n + 2}$"):
         numbers(data)
@@ -508,7 +511,7 @@ def layouts():
 @given(layouts(), st.sampled_from([1, 10**12]))
 def test_every_layout_reads_back_what_was_written(case, polars_from):
     want, text = case
-    with mock.patch.object(reading, "_POLARS_MIN_LINES", polars_from):  # 1: always polars first
+    with mock.patch.object(text_reader, "_POLARS_MIN_LINES", polars_from):  # 1: always polars first
         got = numbers(text.encode())
     if want.size == 0:
         assert got.size == 0
@@ -522,5 +525,40 @@ def test_every_layout_reads_back_what_was_written(case, polars_from):
      ("float32", (1.0, 1.25), False), ("float32", (3.0, 2.0), True)],
 )  # fmt: skip
 def test_every_count_is_what_every_value_yields(dtype, span, special):
-    made = sum(b.size for b in reading.every_value(dtype, span, special))
-    assert reading.every_count(dtype, span, special) == made
+    made = sum(b.size for b in inputs.every_value(dtype, span, special))
+    assert inputs.every_count(dtype, span, special) == made
+
+
+# ---------------------------------------------------------------------------------- issue 22
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 64, 1 << 22])
+def test_lone_carriage_returns_end_lines_wherever_the_blocks_are_cut(monkeypatch, block_bytes):
+    monkeypatch.setattr(text_reader, "BLOCK_BYTES", block_bytes)
+    data = b"\xef\xbb\xbfx\r1.5\r\n\r-2\r\r\ninf\n# note\r3"  # CR, CRLF, LF, blank lines, comment
+    np.testing.assert_array_equal(numbers(data), [1.5, -2.0, np.inf, 3.0])
+    with pytest.raises(DataError, match=r"^bad number 'y' at line 9$"):
+        numbers(data + b"\ry\r")  # the lines are counted as they end
+
+
+def test_a_first_row_of_one_missing_value_is_nan_with_a_note():
+    notes: list[str] = []
+    got = list(inputs.Reader(io.BytesIO(b"# a\nNA\n1\n"), notes=notes, name="f.txt"))
+    np.testing.assert_array_equal(np.concatenate(got), [np.nan, 1.0])
+    assert notes == ["f.txt, line 2: 'NA' read as nan (a missing value, not a column name)"]
+    got = list(inputs.Reader(io.BytesIO(b"null\n1\n"), "1"))
+    np.testing.assert_array_equal(np.concatenate(got), [[np.nan], [1.0]])
+    with pytest.raises(DataError, match=r"^bad number 'NA' at line 3$"):
+        numbers(b"x\n1\nNA\n")  # only a first row can be taken for a header
+
+
+def test_a_quoted_field_may_not_run_onto_the_next_line():
+    with pytest.raises(DataError, match=r"^bad number '\"2' at line 3, column 2 \(a quoted"):
+        numbers(b'x,y\n0,1\n1,"2\n3"\n', "y")
+    assert numbers(b'x,y\n1,"2"\n', "y").tolist() == [[2]]
+
+
+def test_every_row_is_held_to_the_first_line_s_width():
+    for column in ("y", "1", None):
+        with pytest.raises(DataError, match=r"^line 2 has 4 fields, the others 2$"):
+            numbers(b"x,y\n1,5,2,5\n", column)

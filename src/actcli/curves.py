@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from actcli import reading
+from actcli import inputs
 from actcli.catalog.registry import Activation, KinkPoint
 from actcli.errors import UsageError
 
@@ -112,9 +112,9 @@ def _joined(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def grid(a: float, b: float, steps: int) -> np.ndarray:
-    """The x grid of a figure: reading.grid(min, max, steps), the nearest doubles to the
+    """The x grid of a figure: inputs.grid(min, max, steps), the nearest doubles to the
     decimal grid points, after checking that a figure can show it."""
-    a, b = reading.finite_span(a, b)
+    a, b = inputs.finite_span(a, b)
     lo, hi = min(a, b), max(a, b)
     if max(abs(lo), abs(hi)) > 1e100:
         raise UsageError("beyond ±1e100 cannot be drawn (axes need a finite width)", option="range")
@@ -122,7 +122,7 @@ def grid(a: float, b: float, steps: int) -> np.ndarray:
         raise UsageError(f"{a:g} {b:g} is empty or too narrow to draw", option="range")
     if not 2 <= steps <= MAX_STEPS:
         raise UsageError(f"must be between 2 and {MAX_STEPS}, got {steps}", option="steps")
-    return reading.grid(lo, hi, steps)
+    return inputs.grid(lo, hi, steps)
 
 
 def parse_others(text: str) -> list[float]:

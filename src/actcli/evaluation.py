@@ -1,6 +1,8 @@
 """What ``eval`` and ``diff`` compute: columns of numbers from an activation and its input.
 
-:func:`elementwise` turns input blocks into output blocks as they come (streaming);
+:func:`evaluate` is the whole of it: the input a request selects, evaluated, as a ready stream
+of output blocks (:class:`Evaluation`) for a writer; parsing, evaluating and writing overlap
+on their own threads. :func:`elementwise` turns input blocks into output blocks as they come;
 :func:`vector` needs its whole vector first. Narrow dtypes are computed in float64 and
 rounded once; inputs and results that overflow to ±inf or flush to zero in the narrow type are
 counted for a warning. Output columns keep the narrow dtype, so that they print as the
@@ -9,13 +11,14 @@ shortest string of *that* type (0.1, not 0.10000000149011612).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 import numpy as np
 
-from actcli import dtypes
+from actcli import dtypes, inputs
 from actcli.catalog.registry import Activation
 from actcli.errors import UsageError
 
@@ -32,12 +35,15 @@ class Report:
     input_flushed: int = 0
     overflow: int = 0
     flushed: int = 0
+    # numbers written beyond float64's range ("over": read as ±inf, "under": as 0)
+    lost: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)  # the reader's, e.g. a first row read as nan
 
     def warnings(self) -> list[str]:
-        out = []
+        out = list(self.notes)
         what = (
-            (self.input_overflow, "input value(s) overflowed to ±inf"),
-            (self.input_flushed, "nonzero input value(s) flushed to zero"),
+            (self.input_overflow + self.lost["over"], "input value(s) overflowed to ±inf"),
+            (self.input_flushed + self.lost["under"], "nonzero input value(s) flushed to zero"),
             (self.overflow, "result(s) overflowed to ±inf"),
             (self.flushed, "nonzero result(s) flushed to zero"),
         )
@@ -45,6 +51,54 @@ class Report:
             if count:
                 out.append(f"{count} {text} in {self.dtype}")
         return out
+
+
+@dataclass
+class Evaluation:
+    """What ``eval`` and ``diff`` hand a writer: the columns' names, the metadata, and the
+    output blocks as a stream (read, evaluated and written as they come). ``report`` is
+    complete once the blocks have all been taken."""
+
+    columns: list[str]
+    meta: dict[str, Any]
+    blocks: Iterable[Block]
+    report: Report
+    inputs: int  # leading input columns (x, i): 1, or 0 for rows of softmax_1, ...
+
+
+def evaluate(
+    acts: Sequence[tuple[Activation, str]],
+    order: int,
+    request: inputs.Request,
+    dtype: str,
+    stdin: IO[bytes] | None,
+    stdin_is_terminal: bool,
+    by_columns: bool = False,
+) -> Evaluation:
+    """Evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector) on the input
+    ``request`` selects: one activation, or a family's members side by side, each with the
+    name of its column. Elementwise output is a stream of blocks in three stages on their own
+    threads (parse, evaluate, and the caller's write: polars and numpy work outside the GIL,
+    so they overlap); a vector activation reads its whole input first."""
+    act = acts[0][0]
+    report = Report(dtype=dtype)
+    blocks = inputs.blocks(request, stdin, stdin_is_terminal, report.lost, report.notes)
+    results: Iterable[Block]
+    if act.kind == "vector":
+        columns, block = vector(act, blocks, order > 0, dtype, report, by_columns=by_columns)
+        results = [block]
+    else:
+        columns = ["x", *(column_name(column, order) for _, column in acts)]
+        results = inputs.read_ahead(elementwise([a for a, _ in acts], blocks, order, dtype, report))
+    meta = describe(act, order, dtype, act.kind == "vector" and order > 0)
+    if len(acts) > 1:  # a family: the parameters its members share, and its columns
+        meta["params"] = {
+            k: v for k, v in act.params.items() if all(a.params[k] == v for a, _ in acts)
+        }
+        meta["spec"] = act.name  # no one spec: each column's name is its member's
+        meta["family"] = [column for _, column in acts]
+    leading = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
+    return Evaluation(columns, meta, results, report, leading)
 
 
 def _round(

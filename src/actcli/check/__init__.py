@@ -35,7 +35,7 @@ from actcli.errors import UsageError
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
-    from actcli.reading import PairBlocks
+    from actcli.inputs import PairBlocks
 
 __all__ = ["Report", "check"]
 
@@ -63,7 +63,7 @@ def check(
     or ``rtol``, when ``|y − ref| <= atol + rtol·|ref|``. ``bands``: edges in x, ascending
     (default: by sign and binade of |x|).
     """
-    from actcli import dtypes, reading
+    from actcli import dtypes, inputs
     from actcli.catalog.registry import get
     from actcli.check.compute import check_pairs
 
@@ -87,9 +87,10 @@ def check(
         xs, ys = np.ravel(np.asarray(x, dtype=np.float64)), np.ravel(np.asarray(y, np.float64))
         if xs.size != ys.size:
             raise ValueError(f"x and y differ in length: {xs.size} and {ys.size}")
-        pairs = reading.in_blocks(xs, ys)
+        pairs = inputs.in_blocks(xs, ys)
     elif isinstance(x, str | os.PathLike):
-        pairs = reading.pair_blocks(os.fspath(x), x_column, y_column, sys.stdin.buffer)
+        stdin, _ = inputs.standard_input()
+        pairs = inputs.pair_blocks(os.fspath(x), x_column, y_column, stdin)
     elif callable(x):
         pairs = x
     else:

@@ -8,7 +8,7 @@ ULP, or, when ``atol`` or ``rtol`` is given, when it meets numpy's ``allclose`` 
 is near 0). The check passes when every row does; the findings describe the values, they do
 not decide the verdict.
 
-Memory stays flat in the number of rows: the rows come in blocks (:data:`reading.PairBlocks`)
+Memory stays flat in the number of rows: the rows come in blocks (:data:`inputs.PairBlocks`)
 and are read more than once. A first pass looks at x (the bands, whether x ascends) and takes
 a sample of the errors; a second computes the reference and everything else, and holds the
 errors around the sample's medians and 99th percentiles, which are exact order statistics: a
@@ -35,7 +35,7 @@ from actcli.errors import DataError
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
-    from actcli.reading import PairBlocks
+    from actcli.inputs import PairBlocks
 
 # Rows checked at a time: the reference is computed a whole block at a time (an activation
 # call has a cost of its own), the rest in pieces whose temporaries stay small; 256 KB ones

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from actcli import reading
+from actcli import inputs
 from actcli.cli import figures, output, specs
 from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import (
@@ -171,7 +171,7 @@ def _settings(
     edges = []
     for text in bands.split(","):
         try:
-            edges.append(reading.parse_number(text.strip(), "--bands"))
+            edges.append(inputs.parse_number(text.strip(), "--bands"))
         except DataError:
             raise UsageError(f"--bands: {text.strip()!r} is not a number") from None
     if not all(math.isfinite(e) for e in edges) or any(

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
-from actcli import formats, reading
+from actcli import formats, inputs
 from actcli.cli import output, specs
 from actcli.cli.options import (
     Axis,
@@ -95,7 +91,8 @@ def eval_command(
 
     Output: a table on a terminal, CSV (x,NAME) in a pipe; --format csv|tsv|json|jsonl|table.
     Input: one number per line, or CSV/TSV/whitespace columns with --column (a header row is
-    recognised; # comments are skipped). Vector activations (softmax, glu, ...) take one
+    recognised; # comments are skipped); --column K picks column K of a .npy, --column NAME
+    the array NAME of a .npz (eval -o writes x and y). Vector activations (softmax, glu, ...) take one
     vector (the values, or a single column) or one vector per row of several columns (per
     column with --axis columns).
 
@@ -217,14 +214,14 @@ def _request(
     column: str | None,
     every: Dtype | None,
     special: bool,
-) -> reading.Request:
+) -> inputs.Request:
     if every is Dtype.float32 and range_ is None:
         raise UsageError("--all float32 is 4.3 billion values: give --range A B as well")
     if every is not None:
-        count = reading.every_count(every.value, range_, special)
+        count = inputs.every_count(every.value, range_, special)
         if count > LONG_SWEEP:  # minutes of work: say so before it starts
             output.note(f"note: --all {every.value} in that range is {count:,} values")
-    return reading.Request(
+    return inputs.Request(
         values=tuple(values or ()),
         span=range_,
         steps=steps,
@@ -256,54 +253,32 @@ def _check_output(
 def run(
     acts: list[tuple[Activation, str]],
     order: int,
-    request: reading.Request,
+    request: inputs.Request,
     dtype: Dtype,
     shown: Shown,
 ) -> None:
-    """Read, evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector), write: one
-    activation, or a family's members side by side (each with its column's name)."""
+    """One core call (:func:`evaluation.evaluate`), its stream of blocks to a writer, and its
+    warnings to stderr once the stream has been written."""
     from actcli import evaluation
 
-    act = acts[0][0]
-    lost: Counter[str] = Counter()
-    blocks = reading.blocks(request, sys.stdin.buffer, sys.stdin.isatty(), lost)
-    report = evaluation.Report(dtype=dtype.value)
-    if act.kind == "vector":
-        columns, block = evaluation.vector(
-            act, blocks, order > 0, dtype.value, report, by_columns=shown.by_columns
-        )
-        results: Iterable[list[np.ndarray]] = [block]
-    else:
-        columns = ["x", *(evaluation.column_name(column, order) for _, column in acts)]
-        # three stages on their own threads: parse, evaluate, write (polars and numpy work
-        # outside the GIL, so they overlap)
-        results = reading.read_ahead(
-            evaluation.elementwise([a for a, _ in acts], blocks, order, dtype.value, report)
-        )
-    meta = evaluation.describe(act, order, dtype.value, act.kind == "vector" and order > 0)
-    if len(acts) > 1:  # a family: the parameters its members share, and its columns
-        meta["params"] = {
-            k: v for k, v in act.params.items() if all(a.params[k] == v for a, _ in acts)
-        }
-        meta["spec"] = act.name  # no one spec: each column's name is its member's
-        meta["family"] = [column for _, column in acts]
-    inputs = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
-    table = Table(columns, [], title=_title(meta), meta=meta, inputs=inputs)
+    stdin, stdin_is_terminal = inputs.standard_input()
+    done = evaluation.evaluate(
+        acts, order, request, dtype.value, stdin, stdin_is_terminal, shown.by_columns
+    )
+    table = Table(done.columns, [], title=_title(done.meta), meta=done.meta, inputs=done.inputs)
     if shown.path is not None:
-        rows = formats.write_numpy(shown.path, columns, results)
+        rows = formats.write_numpy(shown.path, done.columns, done.blocks)
         output.note(f"wrote {rows} rows to {shown.path}")
     else:
         output.emit_blocks(
             table,
-            results,
+            done.blocks,
             shown.fmt,
             header=not shown.no_header,
             precision=shown.precision,
             no_color=shown.no_color,
         )
-    report.input_overflow += lost["over"]  # written beyond float64, read as ±inf or 0
-    report.input_flushed += lost["under"]
-    for warning in report.warnings():
+    for warning in done.report.warnings():
         output.note(f"warning: {warning}")
 
 

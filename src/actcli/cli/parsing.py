@@ -7,7 +7,7 @@ from typing import Any
 from typer.core import TyperCommand
 
 from actcli.cli.boundary import QuietHelp
-from actcli.reading import is_number
+from actcli.inputs import is_number
 
 
 class NumbersCommand(QuietHelp, TyperCommand):

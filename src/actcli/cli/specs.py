@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from actcli import reading
+from actcli import inputs
 from actcli.cli.options import InfPolicy
 from actcli.cli.output import note
 from actcli.errors import UsageError
@@ -44,7 +44,7 @@ def activation(
     """Resolve NAME with --param, --dialect and the softmax shortcuts; report alias notes."""
     import actcli
 
-    if reading.is_number(name):  # `actcli eval 1 2`: the name was forgotten
+    if inputs.is_number(name):  # `actcli eval 1 2`: the name was forgotten
         shown = name.strip()  # a negative number comes with parsing's protective space
         raise UsageError(f"NAME is missing: {shown!r} is a number (actcli list shows the names)")
     extra: dict[str, object] = dict(params if isinstance(params, dict) else param_items(params))

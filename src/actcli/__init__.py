@@ -8,7 +8,8 @@
 0.2
 """
 
-from actcli.catalog.registry import Activation, get, names
+from actcli.catalog.binding import Activation, get
+from actcli.catalog.registry import names
 from actcli.errors import (
     ActcliError,
     DataError,

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from actcli.catalog.registry import Activation
+from actcli.catalog.binding import Activation
 from actcli.errors import DataError
 
 if TYPE_CHECKING:

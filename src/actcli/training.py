@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from actcli import datasets
-from actcli.catalog.registry import Activation
+from actcli.catalog.binding import Activation
 from actcli.errors import DataError, UsageError
 
 MAX_LAYERS = 16

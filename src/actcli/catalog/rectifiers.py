@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from actcli import numerics as nx
-from actcli.catalog.registry import (
+from actcli.catalog.records import (
     IDENTITY_LIKE,
     REALS,
     RELU_LIKE,
@@ -25,7 +25,6 @@ from actcli.catalog.registry import (
     Range,
     Template,
     closed,
-    elementwise,
     interval,
     nonnegative,
     point,
@@ -34,6 +33,7 @@ from actcli.catalog.registry import (
     span,
     union,
 )
+from actcli.catalog.registry import elementwise
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

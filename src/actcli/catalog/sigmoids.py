@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from actcli import numerics as nx
-from actcli.catalog.registry import (
+from actcli.catalog.records import (
     REALS,
     RELU_LIKE,
     Bound,
     Code,
     Kink,
     closed,
-    elementwise,
     positive,
     real,
     span,
     sym_sigmoid,
     sym_softplus,
 )
+from actcli.catalog.registry import elementwise
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -15,7 +15,7 @@ import numpy as np
 
 from actcli import numerics as nx
 from actcli.catalog._taylor import RADIUS, SERIES
-from actcli.catalog.registry import (
+from actcli.catalog.records import (
     REALS,
     RELU_LIKE,
     Bound,
@@ -27,7 +27,6 @@ from actcli.catalog.registry import (
     Template,
     choice,
     closed,
-    elementwise,
     number_text,
     positive,
     real,
@@ -35,6 +34,7 @@ from actcli.catalog.registry import (
     sym_sigmoid,
     sym_softplus,
 )
+from actcli.catalog.registry import elementwise
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -29,7 +29,8 @@ import numpy as np
 
 from actcli import numerics as nx
 from actcli.catalog import registry
-from actcli.catalog.registry import Code, Param, choice, get, nonnegative, positive
+from actcli.catalog.binding import get
+from actcli.catalog.records import Code, Param, Template, choice, nonnegative, positive
 from actcli.errors import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.
 _INF_LIMIT = "inf_policy=limit has no equivalent: rows with +inf or only −inf follow the framework"
 
 
-def _tempered(call: str, name: str, missing: str = "") -> registry.Template:
+def _tempered(call: str, name: str, missing: str = "") -> Template:
     """Cases of a softmax-family call ``call`` (``{x}`` where the logits go): the frameworks
     have no temperature (x is divided by it) and no inf_policy (said in a comment)."""
 
@@ -83,7 +84,7 @@ def _tempered(call: str, name: str, missing: str = "") -> registry.Template:
     )
 
 
-def _untempered(layer: str) -> registry.Template:
+def _untempered(layer: str) -> Template:
     """A softmax-family layer: only at temperature 1."""
     return (("temperature=1,inf_policy=nan", layer), ("temperature=1", f"{layer}  # {_INF_LIMIT}"))
 

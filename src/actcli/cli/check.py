@@ -39,7 +39,7 @@ from actcli.formats import STREAMING, OutputFormat, Table, format_number
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
     from actcli.checking import Report
     from actcli.plotting import Look
 

@@ -381,6 +381,8 @@ class Definition:
     # where it is used in a network (hidden layers, which output layer) and why, next to the
     # summary in ``info``; empty for formulas in x
     uses: str = ""
+    # doctest examples of ``fn`` (its docstring after "Examples:"), for ``help()``, never ``info``
+    examples: str = ""
     sympy: SympyForm | None = None  # elementwise catalog activations: f(x) for sympy
     image: Callable[..., Range] | None = None  # elementwise: the range, given the parameters
 

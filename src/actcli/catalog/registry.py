@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 _REGISTRY: dict[str, Definition] = {}
 _LOOKUP: dict[str, str] = {}  # normalised name or alias -> canonical name
+_LOADED = False  # whether every family module has been imported
 
 
 def _normalise(name: str) -> str:
@@ -63,8 +64,10 @@ def _load() -> None:
 
 def definitions() -> dict[str, Definition]:
     """All definitions by canonical name (loads the catalog on first use)."""
-    if not _REGISTRY:
+    global _LOADED
+    if not _LOADED:  # not "if not _REGISTRY": one family imported first fills it partly
         _load()
+        _LOADED = True
     return _REGISTRY
 
 
@@ -109,6 +112,9 @@ def _call_names(code: Mapping[str, Code]) -> dict[str, str]:
     return out
 
 
+# The line that starts a docstring's examples (the rest of the docstring, indented doctests).
+EXAMPLES = "\nExamples:\n"
+
 Decorator = Callable[[Callable[..., "Array"]], Callable[..., "Array"]]
 
 
@@ -134,9 +140,11 @@ if TYPE_CHECKING:
 def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator:
     """The decorator both ``elementwise`` and ``vector`` return: record, register, document.
 
-    The function's docstring gives the one-line summary (and optional notes); it is replaced
-    by the full anatomy generated from the record, so ``help()`` on any activation reads the
-    same way: summary, formula, parameters, kinks, range, reference.
+    The function's docstring gives the one-line summary, optional notes and, after an
+    ``Examples:`` line, doctest examples of the function itself; it is replaced by the full
+    anatomy generated from the record, so ``help()`` on any activation reads the same way:
+    summary, formula, parameters, kinks, range, reference, notes, examples. The examples are
+    kept out of the notes (``info`` shows those), and run by tests/test_doctests.py.
     """
     fields: dict[str, Any] = {**described, **specific}
     fields["derivative_formula"] = fields.pop("derivative")
@@ -149,7 +157,8 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
         fields["range"] = image(**{p.name: p.default for p in fields.get("params", ())}).text
 
     def decorate(fn: Callable[..., Array]) -> Callable[..., Array]:
-        summary, _, notes = inspect.cleandoc(fn.__doc__ or "").partition("\n")
+        text, _, examples = inspect.cleandoc(fn.__doc__ or "").partition(EXAMPLES)
+        summary, _, notes = text.partition("\n")
         canonical = name or fn.__name__.rstrip("_")
         definition = Definition(
             name=canonical,
@@ -158,6 +167,7 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
             summary=summary.strip(),
             uses=uses,
             notes=notes.strip(),
+            examples=examples.strip("\n").rstrip(),
             **fields,
         )
         register(definition)
@@ -234,4 +244,6 @@ def anatomy(d: Definition) -> str:
     lines += ["", f"Range: {d.range}", "", "Reference:", f"    {d.reference}"]
     if d.notes:
         lines += ["", d.notes]
+    if d.examples:
+        lines += ["", EXAMPLES.strip(), d.examples]
     return "\n".join(lines)

@@ -438,7 +438,7 @@ def hard_sigmoid(x: Array, slope: float) -> Array:
 def hard_silu(x: Array) -> Array:
     """Hard SiLU (hard swish): SiLU with the sigmoid replaced by the hard sigmoid.
 
-    PyTorch ≤ 2.6 returned −0.5 and 1.5 for the derivative at −3 and 3 (issue #147801); current
+    PyTorch ≤ 2.6 returned −0.5 and 1.5 for the derivative at −3 and 3 (PyTorch issue 147801); current
     PyTorch, Keras and JAX return 0 and 1, which is the convention used here.
 
     Examples:

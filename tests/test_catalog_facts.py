@@ -28,7 +28,8 @@ from mpmath import mp, mpf
 import actcli
 import oracle
 from actcli import comparison
-from actcli.catalog.registry import Bound, Interval, definitions
+from actcli.catalog.records import Bound, Interval
+from actcli.catalog.registry import definitions
 
 ELEMENTWISE = sorted(n for n, d in definitions().items() if d.kind == "elementwise")
 

@@ -33,3 +33,13 @@ def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
+
+
+def test_every_activation_has_an_example_kept_out_of_its_notes():
+    # the examples run with the module's doctests (above); ``info`` shows the notes, not them
+    from actcli.catalog.registry import definitions
+
+    for d in definitions().values():
+        assert ">>>" in d.examples, d.name
+        assert ">>>" not in d.notes and "Examples:" not in d.notes, d.name
+        assert (d.fn.__doc__ or "").rstrip().endswith(d.examples.rstrip()), d.name

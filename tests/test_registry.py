@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli.catalog.registry import definitions, lookup, parse_spec
+from actcli.catalog.binding import parse_spec
+from actcli.catalog.registry import definitions, lookup
 
 REQUIRED = {
     # the seed's six

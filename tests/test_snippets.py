@@ -20,7 +20,8 @@ import pytest
 import actcli
 from actcli import snippets
 from actcli.catalog import dialects
-from actcli.catalog.registry import FRAMEWORKS, definitions
+from actcli.catalog.records import FRAMEWORKS
+from actcli.catalog.registry import definitions
 
 DATA = Path(__file__).parent / "data" / "parity"
 sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))

@@ -10,7 +10,8 @@
 
 from typing import Any
 
-from actcli.catalog.registry import Activation, get, names
+from actcli.catalog.binding import Activation, get
+from actcli.catalog.registry import names
 from actcli.errors import (
     ActcliError,
     DataError,

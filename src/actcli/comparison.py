@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from actcli.catalog.registry import Activation, Bound, Range
+from actcli.catalog.binding import Activation
+from actcli.catalog.records import Bound, Range
 from actcli.errors import DataError, UsageError
 from actcli.stats import SATURATION, edge, expect
 

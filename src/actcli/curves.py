@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from actcli import inputs
-from actcli.catalog.registry import Activation, KinkPoint
+from actcli.catalog.binding import Activation
+from actcli.catalog.records import KinkPoint
 from actcli.errors import UsageError
 
 GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated

@@ -171,7 +171,7 @@ def round_correctly(
     with np.errstate(over="ignore", invalid="ignore"):
         reach = np.abs(y) * (slack * 2.0**-52) + slack * TYPES["float64"].smallest_subnormal
         below, above = round_to(y - reach, name), round_to(y + reach, name)
-        near = np.flatnonzero(below != above)  # (nan and ±inf results are never near)
+        near = np.flatnonzero((below != above) & np.isfinite(y))
     t = lookup(name)
     for i in near.tolist():
         low, high = float(below[i]), float(above[i])

@@ -19,7 +19,7 @@ from typing import IO, Any
 import numpy as np
 
 from actcli import dtypes, inputs
-from actcli.catalog.registry import Activation
+from actcli.catalog.binding import Activation
 from actcli.errors import UsageError
 
 Block = list[np.ndarray]  # one array per output column, all of the same length

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
 
 # How far (in float64 ULP) a float64 value, f′ and f″ may be from the exact one: README's
 # bounds with a wide margin (which costs nothing: a result is looked at exactly only when it

@@ -17,7 +17,7 @@ import numpy as np
 import actcli
 from actcli import comparison, snippets, symbolic
 from actcli.catalog import dialects
-from actcli.catalog.registry import Activation
+from actcli.catalog.binding import Activation
 
 GRID = np.linspace(-10.0, 10.0, 4001)
 

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from actcli.catalog.registry import Definition, Param, definitions
+from actcli.catalog.records import Definition, Param
+from actcli.catalog.registry import definitions
 from actcli.errors import UsageError
 
 MAX_LENGTH = 1000

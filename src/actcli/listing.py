@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from actcli.catalog.registry import Definition, definitions
+from actcli.catalog.records import Definition
+from actcli.catalog.registry import definitions
 from actcli.formats import Table
 
 # list's columns (tests/test_cli_list.py pins them); info shows code for keras2 and tf as well

@@ -1,6 +1,6 @@
 """Framework code for a bound activation: the records' call templates, filled in.
 
-Each record's ``code`` maps a framework to its :class:`~actcli.catalog.registry.Code`: a
+Each record's ``code`` maps a framework to its :class:`~actcli.catalog.records.Code`: a
 function form (an expression computing ``y`` from ``x``), a layer form (the layer's constructor,
 then applied to ``x``) and, for Keras, the name ``Dense(..., activation=...)`` accepts. Every
 parameter is written out from the bound values, since the frameworks' defaults differ from one
@@ -19,7 +19,8 @@ import re
 from typing import Any
 
 from actcli.catalog import dialects
-from actcli.catalog.registry import FRAMEWORKS, Activation, Code, ParamValue, Template
+from actcli.catalog.binding import Activation
+from actcli.catalog.records import FRAMEWORKS, Code, ParamValue, Template
 
 FORMS = ("function", "layer", "dense")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actcli.catalog.registry import Activation
+from actcli.catalog.binding import Activation
 from actcli.errors import DataError, UsageError
 
 SATURATION = 1e-3  # |f′| below this counts as saturated (stats --eps, compare, info)

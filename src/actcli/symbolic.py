@@ -2,7 +2,7 @@
 
 Used to show a formula and its derivative (``actcli info``). These are for reading, not for
 computing: the numbers always come from the exact implementations. Each catalog record holds
-its own sympy form (the ``sympy`` field of :class:`~actcli.catalog.registry.Definition`);
+its own sympy form (the ``sympy`` field of :class:`~actcli.catalog.records.Definition`);
 this module is the machinery around it. Parameters stay symbols (α for negative_slope), so
 the formula reads as in the paper and holds for any parameter values; constants that are exact
 decimals (0.044715, 1.702) are exact rationals; SELU's λ and α stay symbols (their digits are
@@ -19,7 +19,9 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from actcli.catalog.registry import Activation, Definition, definitions
+from actcli.catalog.binding import Activation
+from actcli.catalog.records import Definition
+from actcli.catalog.registry import definitions
 
 if TYPE_CHECKING:
     import sympy

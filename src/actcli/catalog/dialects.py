@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
-from actcli.catalog.registry import Kink, ParamValue, Side, lookup
+from actcli.catalog.records import Kink, ParamValue, Side
+from actcli.catalog.registry import lookup
 from actcli.errors import UnknownDialectError
 
 DEFAULT = "torch"

@@ -47,20 +47,20 @@ class KnownError:
 
 
 _E = KnownError
-_Y_1_MINUS_Y = "derivative y·(1−y) from the saved output: 1−y cancels (catalog §4b.5)"
-_TANH_1_MINUS_Y2 = "derivative 1−y² / (1+y)(1−y) from the saved output cancels (catalog §4b.6)"
+_Y_1_MINUS_Y = "derivative y·(1−y) from the saved output: 1−y cancels"
+_TANH_1_MINUS_Y2 = "derivative 1−y² / (1+y)(1−y) from the saved output cancels"
 _SOFTSIGN = (
     "autodiff of x/(1+|x|): the quotient rule's two terms cancel: 5–9 ulp from |x| ≈ 4.75, up "
-    "to 305 ulp (torch) / 207 ulp (jax) at |x| = 700 (catalog §2 softsign row; measured)"
+    "to 305 ulp (torch) / 207 ulp (jax) at |x| = 700 (measured)"
 )
 _ERF = (
     "exact GELU as ½x(1+erf(x/√2)): 1+erf cancels for x < 0 (−0.0 below x ≈ −8.4); the "
-    "backward cdf + x·pdf inherits it (catalog §4b.1; measured > 2 ulp from x = −1.5, "
+    "backward cdf + x·pdf inherits it (measured > 2 ulp from x = −1.5, "
     "> 4 ulp in the derivative from x = −3)"
 )
 _TANH_GELU = (
     "tanh GELU as ½x(1+tanh u): 1+tanh u cancels for x < 0 (−0.0 below x ≈ −7.2) and so does "
-    "its backward (catalog §4b.2; measured from x ≈ −1 to −2)"
+    "its backward (measured from x ≈ −1 to −2)"
 )
 _GELU_ROOT = (
     "gelu' has a zero at x ≈ −0.7518 (tanh form −0.7525): cdf + x·pdf cancels "
@@ -71,21 +71,20 @@ _TANH_GELU_DY_POS = (
 )
 _ELU_JVP = (
     "jax's expm1 JVP is g·(ans+1) = expm1(x)+1, which cancels for x ≪ 0: > 4 ulp from "
-    "x ≈ −3.4 (α = 1), exactly 0 instead of α·eˣ below x ≈ −37 (measured; not in the catalog)"
+    "x ≈ −3.4 (α = 1), exactly 0 instead of α·eˣ below x ≈ −37 (measured)"
 )
 _DAZ = (
     "XLA on the CPU treats subnormal inputs as zero (denormals-are-zero): at x = ±5e-324 jax "
     "takes its x = 0 branch: relu'(5e-324) = 0, leaky_relu'(−5e-324) = 1, "
-    "heaviside(−5e-324) = 1, selu'(5e-324) = λα (measured; not in the catalog)"
+    "heaviside(−5e-324) = 1, selu'(5e-324) = λα (measured)"
 )
 _SQUAREPLUS = (
     "(x + √(x²+b))/2 cancels for x < 0 (7e4 ulp for b = 4, 4e5 ulp for b = 1 at x = −1000) and "
-    "so does the derivative ½(1 + x/√(x²+b)); robust: b/(2(√(x²+b) − x)) (measured; not in "
-    "the catalog)"
+    "so does the derivative ½(1 + x/√(x²+b)); robust: b/(2(√(x²+b) − x)) (measured)"
 )
 _SP_JVP = (
     "logaddexp custom JVP exp(x − softplus(x)): the rounding of x − sp(x) is amplified by |x| "
-    "(5–22 ulp for 8.9 ≤ |x| ≤ 34.5; catalog §2 softplus/log_sigmoid rows; measured)"
+    "(5–22 ulp for 8.9 ≤ |x| ≤ 34.5; measured)"
 )
 _X_PLUS_3 = (
     "relu6(x+3)/6: at x = nextafter(3, 0) x + 3 rounds to 6, so relu6' sees its kink: "
@@ -100,7 +99,7 @@ _LOG_SOFTMAX_Y = (
     "result is 0 instead of −8.5e-18 (log1p would keep it); other entries lose 3–4 ulp to the "
     "rounding of max + log Σ before the subtraction (measured)"
 )
-_GLU_JAC = "∂y/∂b = a·σ(b)(1−σ(b)): 1−σ cancels (7 ulp at b = 2, 405 ulp at b = 6; catalog §4b.5)"
+_GLU_JAC = "∂y/∂b = a·σ(b)(1−σ(b)): 1−σ cancels (7 ulp at b = 2, 405 ulp at b = 6)"
 
 _TF_DAZ = (
     "TensorFlow on the CPU treats subnormal inputs as zero (denormals-are-zero, as XLA): at "
@@ -116,7 +115,7 @@ _TF_GELU = (
     "tf.nn.gelu (approximate=False), also behind keras.activations.gelu: "
     "0.5·x·erfc(−x·0.7071067690849304), √½ rounded to float32 (reproduced bit for bit at "
     "x = ±1, ±3): relative error ~1e-8 (4e7 ulp) for x > 0, growing like x² in the negative "
-    "tail (1.5e-5 relative at x = −30, issue 11; 1.7e11 ulp at x = −36; measured)"
+    "tail (1.5e-5 relative at x = −30, 1.7e11 ulp at x = −36; measured)"
 )
 _TF_GELU_TANH = (
     "tf.nn.gelu(approximate=True): the coefficient 0.044715 is rounded to float32 "
@@ -151,7 +150,7 @@ SPARSEMAX_WRONG = ((0.1, 0.2, 0.3, 0.25), (1.0, 1.1, 0.9, -2.0), (0.5, 0.4, 0.45
 _KERAS_SPARSEMAX_Y = (
     "keras.activations.sparsemax on the TF backend (Keras 3.15.1) returns all zeros when the "
     "support has 3 or more elements: τ is computed from the sum of the masked cumulative "
-    "sums instead of the cumulative sum at the support size (issue 11: 0.0973 where the "
+    "sums instead of the cumulative sum at the support size (reported: 0.0973 where the "
     "answer is 0.01725; recorded: 0 for (0.1, 0.2, 0.3, 0.25) where the answer is "
     "(0.1375, 0.2375, 0.3375, 0.2875))"
 )
@@ -185,15 +184,14 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     # ---- PyTorch 2.13.0 (CPU, float64) ----
     _E("torch", "hard_sigmoid", "dy", ((math.nextafter(-3.0, 0.0), math.nextafter(3.0, 0.0)),),
        "hardsigmoid_backward multiplies by a float32 1/6 even for float64: 0.1666666716337204 "
-       "instead of 0.16666666666666666 on all of (−3, 3) (relative 3e-8, 1.8e8 ulp; measured, "
-       "not in the catalog)"),
+       "instead of 0.16666666666666666 on all of (−3, 3) (relative 3e-8, 1.8e8 ulp; measured)"),
     _E("torch", "hard_silu", "dy", ((-2.0, -1.0),),
        "(2x+3)/6 evaluated as x/3 + 0.5 cancels near its zero x = −1.5 (5 ulp at −1.625)"),
     _E("torch", "tanh_shrink", "y", ((-1.0, 1.0),),
-       "x − tanh x cancels for small |x| (catalog §4b.7; measured 3 ulp at ±0.5, 4e3 ulp at "
+       "x − tanh x cancels for small |x| (measured 3 ulp at ±0.5, 4e3 ulp at "
        "±0.01, 0 instead of x³/3 for |x| ≤ 1e-8)"),
     _E("torch", "tanh_shrink", "dy", ((-0.1, 0.1),),
-       "autograd 1 − (1 − y²) cancels like the value (catalog §4b.7; 3e3 ulp at ±0.01)"),
+       "autograd 1 − (1 − y²) cancels like the value (3e3 ulp at ±0.01)"),
     _E("torch", "sigmoid", "dy", ((1.5, INF),), _Y_1_MINUS_Y + "; measured from x ≈ 1.9"),
     _E("torch", "tanh", "dy", beyond(1.5), _TANH_1_MINUS_Y2 + "; measured from |x| ≈ 1.9"),
     _E("torch", "softsign", "dy", beyond(4.5), _SOFTSIGN),
@@ -247,7 +245,7 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
     _E("jax", "gelu:approximate=none", "y", ((-INF, -1.0),),
        "½x·erfc(−x/√2) with the argument −x·(1/√2) rounded: relative error ≈ 2z²·2⁻⁵³, "
        "3–970 ulp for x ≤ −1.1 (SciPy's erfc at the same rounded argument is off alike; "
-       "catalog §4b.1 says ~1e-14, measured up to 1e-13)"),
+       "measured up to 1e-13 relative)"),
     _E("jax", "gelu:approximate=none", "dy", ((-INF, -2.75), (-1.5, -0.6)),
        "the erfc-form derivative inherits the rounded-argument error (5–1000 ulp for "
        "x ≤ −3); " + _GELU_ROOT),
@@ -297,7 +295,7 @@ KNOWN_FRAMEWORK_ERRORS: tuple[KnownError, ...] = (
                 "at x = nextafter(2.5, 3) 0.2·x + 0.5 rounds to 1, the clip bound, whose "
                 "gradient passes: 0.2 instead of 0 (input rounding; measured)", ("keras2",)),
     *_tf_family("tanh_shrink", "y", ((-1.0, 1.0),),
-                "x − tanh x cancels for small |x| (catalog §4b.7; 0 instead of x³/3 for "
+                "x − tanh x cancels for small |x| (0 instead of x³/3 for "
                 "|x| ≤ 1e-8; measured from |x| ≈ 0.6)", ("keras",)),
     *_tf_family("tanh_shrink", "dy", ((-15.0, 15.0),),
                 "autodiff 1 − TanhGrad = 1 − (1 − y²): cancels for small |x| (5e15 ulp at "

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from actcli import numerics as nx
-from actcli.catalog.registry import (
+from actcli.catalog.records import (
     IDENTITY_LIKE,
     REALS,
     RELU_LIKE,
@@ -25,7 +25,6 @@ from actcli.catalog.registry import (
     Range,
     Template,
     closed,
-    elementwise,
     interval,
     nonnegative,
     point,
@@ -34,6 +33,7 @@ from actcli.catalog.registry import (
     span,
     union,
 )
+from actcli.catalog.registry import elementwise
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -102,7 +102,12 @@ def _zero(x: Array, **_: object) -> Array:
     },
 )
 def step(x: Array, threshold: float, value: float) -> Array:
-    """Heaviside step: the perceptron's activation, 0 below the threshold and 1 above."""
+    """Heaviside step: the perceptron's activation, 0 below the threshold and 1 above.
+
+    Examples:
+        >>> step(np.array([-1.0, 0.0, 2.0]), threshold=0.0, value=1.0).tolist()
+        [0.0, 1.0, 1.0]
+    """
     return np.where(x > threshold, 1.0, np.where(x == threshold, value, 0.0))
 
 
@@ -142,7 +147,12 @@ def step(x: Array, threshold: float, value: float) -> Array:
     },
 )
 def threshold(x: Array, threshold: float, value: float) -> Array:
-    """Thresholding: pass inputs above a threshold, replace the rest by a constant."""
+    """Thresholding: pass inputs above a threshold, replace the rest by a constant.
+
+    Examples:
+        >>> threshold(np.array([-1.0, 0.5, 2.0]), threshold=1.0, value=-1.0).tolist()
+        [-1.0, -1.0, 2.0]
+    """
     return np.where(x > threshold, x, value)
 
 
@@ -178,7 +188,12 @@ def threshold(x: Array, threshold: float, value: float) -> Array:
     },
 )
 def identity(x: Array) -> Array:
-    """The identity: no activation at all (linear output layers, regression heads)."""
+    """The identity: no activation at all (linear output layers, regression heads).
+
+    Examples:
+        >>> identity(np.array([-1.5, 0.0, 2.0])).tolist()
+        [-1.5, 0.0, 2.0]
+    """
     return x.copy()
 
 
@@ -352,6 +367,11 @@ def relu(x: Array, negative_slope: float, max_value: float, threshold: float) ->
     once. A negative slope or threshold is refused, as keras.layers.ReLU does
     (keras.activations.relu takes a negative threshold, but then floors (threshold, 0) at 0
     only when capped), and so is a cap of 0.
+
+    Examples:
+        >>> x = np.array([-2.0, 0.0, 3.0, 8.0])
+        >>> relu(x, negative_slope=0.0, max_value=6.0, threshold=0.0).tolist()
+        [0.0, 0.0, 3.0, 6.0]
     """
     if negative_slope == 0 and max_value == INF and threshold == 0:
         return np.maximum(x, 0.0)  # plain relu: one pass
@@ -395,7 +415,12 @@ def relu(x: Array, negative_slope: float, max_value: float, threshold: float) ->
     },
 )
 def relu6(x: Array) -> Array:
-    """ReLU capped at 6, for low-precision (mobile) networks."""
+    """ReLU capped at 6, for low-precision (mobile) networks.
+
+    Examples:
+        >>> relu6(np.array([-1.0, 3.0, 8.0])).tolist()
+        [0.0, 3.0, 6.0]
+    """
     return np.clip(x, 0.0, 6.0)
 
 
@@ -468,7 +493,12 @@ def _leaky_kink(slope: float) -> tuple[Kink, ...]:
     },
 )
 def leaky_relu(x: Array, negative_slope: float) -> Array:
-    """Leaky ReLU: a small slope for negative inputs keeps gradients (and units) alive."""
+    """Leaky ReLU: a small slope for negative inputs keeps gradients (and units) alive.
+
+    Examples:
+        >>> leaky_relu(np.array([-2.0, 3.0]), negative_slope=0.25).tolist()
+        [-0.5, 3.0]
+    """
     return _leaky(x, negative_slope)
 
 
@@ -507,7 +537,12 @@ def leaky_relu(x: Array, negative_slope: float) -> Array:
     },
 )
 def prelu(x: Array, weight: float) -> Array:
-    """Parametric ReLU with its learned slope held fixed (one shared parameter)."""
+    """Parametric ReLU with its learned slope held fixed (one shared parameter).
+
+    Examples:
+        >>> prelu(np.array([-2.0, 3.0]), weight=0.25).tolist()
+        [-0.5, 3.0]
+    """
     return _leaky(x, weight)
 
 
@@ -547,6 +582,10 @@ def rrelu(x: Array, lower: float, upper: float) -> Array:
 
     Training mode draws a slope per element from U(lower, upper); that is randomness, not a
     function, and is not provided.
+
+    Examples:
+        >>> rrelu(np.array([-4.0, 3.0]), lower=0.125, upper=0.375).tolist()
+        [-1.0, 3.0]
     """
     return _leaky(x, 0.5 * (lower + upper))
 
@@ -569,7 +608,12 @@ def rrelu(x: Array, lower: float, upper: float) -> Array:
     kinks=lambda **_: (Kink(0.0, (0.0, 0.0), (0.0, 2.0)),),
 )
 def squared_relu(x: Array) -> Array:
-    """Squared ReLU, used in Primer and recent large language models."""
+    """Squared ReLU, used in Primer and recent large language models.
+
+    Examples:
+        >>> squared_relu(np.array([-2.0, 3.0])).tolist()
+        [0.0, 9.0]
+    """
     r = np.maximum(x, 0.0)
     return r * r
 
@@ -597,7 +641,12 @@ def squared_relu(x: Array) -> Array:
     kinks=lambda scale, bias: (Kink(0.0, (0.0, 0.0), (0.0, 2.0 * scale)),),
 )
 def star_relu(x: Array, scale: float, bias: float) -> Array:
-    """StarReLU: a scaled and shifted squared ReLU that keeps activations centred."""
+    """StarReLU: a scaled and shifted squared ReLU that keeps activations centred.
+
+    Examples:
+        >>> star_relu(np.array([-1.0, 2.0]), scale=0.5, bias=-1.0).tolist()
+        [-1.0, 1.0]
+    """
     # s·r² + b in double-double: near the zero r = √(−b/s) the sum cancels (18 ULP lost at 0.02
     # from it in plain arithmetic), while r², s·r² and the sum are all exact here.
     r = np.maximum(x, 0.0)
@@ -647,7 +696,12 @@ def star_relu(x: Array, scale: float, bias: float) -> Array:
     },
 )
 def hard_shrink(x: Array, lambd: float) -> Array:
-    """Hard shrinkage: zero out small inputs, keep large ones unchanged (sparse coding)."""
+    """Hard shrinkage: zero out small inputs, keep large ones unchanged (sparse coding).
+
+    Examples:
+        >>> hard_shrink(np.array([-2.0, 0.25, 0.75]), lambd=0.5).tolist()
+        [-2.0, 0.0, 0.75]
+    """
     return np.where(np.abs(x) > lambd, x, 0.0)
 
 
@@ -684,7 +738,12 @@ def hard_shrink(x: Array, lambd: float) -> Array:
     },
 )
 def soft_shrink(x: Array, lambd: float) -> Array:
-    """Soft shrinkage (soft thresholding): the proximal operator of the L1 norm."""
+    """Soft shrinkage (soft thresholding): the proximal operator of the L1 norm.
+
+    Examples:
+        >>> soft_shrink(np.array([-2.0, 0.25, 0.75]), lambd=0.5).tolist()
+        [-1.5, 0.0, 0.25]
+    """
     return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))
 
 
@@ -716,6 +775,11 @@ def soft_shrink(x: Array, lambd: float) -> Array:
     },
 )
 def sparse_plus(x: Array) -> Array:
-    """Sparse plus: a softplus-shaped curve that is exactly 0 below −1 and x above 1."""
+    """Sparse plus: a softplus-shaped curve that is exactly 0 below −1 and x above 1.
+
+    Examples:
+        >>> sparse_plus(np.array([-2.0, 0.0, 3.0])).tolist()
+        [0.0, 0.25, 3.0]
+    """
     inner = np.clip(x, -1.0, 1.0) + 1.0
     return np.where(x >= 1, x, 0.25 * (inner * inner))

@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from actcli import numerics as nx
-from actcli.catalog.registry import (
+from actcli.catalog.records import (
     REALS,
     RELU_LIKE,
     Bound,
     Code,
     Kink,
     closed,
-    elementwise,
     positive,
     real,
     span,
     sym_sigmoid,
     sym_softplus,
 )
+from actcli.catalog.registry import elementwise
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -74,7 +74,12 @@ def _clip_note(fn: str, fixed: str) -> str:
     },
 )
 def sigmoid(x: Array) -> Array:
-    """Logistic sigmoid: squashes to (0, 1); binary outputs and gates. Saturates, so gradients vanish."""
+    """Logistic sigmoid: squashes to (0, 1); binary outputs and gates. Saturates, so gradients vanish.
+
+    Examples:
+        >>> sigmoid(np.array([0.0])).tolist()
+        [0.5]
+    """
     return nx.sigmoid(x)
 
 
@@ -102,7 +107,12 @@ def sigmoid(x: Array) -> Array:
     },
 )
 def log_sigmoid(x: Array) -> Array:
-    """Log of the sigmoid, computed without forming σ(x) (binary cross-entropy from logits)."""
+    """Log of the sigmoid, computed without forming σ(x) (binary cross-entropy from logits).
+
+    Examples:
+        >>> round(float(log_sigmoid(np.array(0.0))), 6)
+        -0.693147
+    """
     return -nx.softplus(-x)
 
 
@@ -131,7 +141,12 @@ def log_sigmoid(x: Array) -> Array:
     },
 )
 def tanh(x: Array) -> Array:
-    """Hyperbolic tangent: a zero-centred sigmoid with range (−1, 1); RNN cells."""
+    """Hyperbolic tangent: a zero-centred sigmoid with range (−1, 1); RNN cells.
+
+    Examples:
+        >>> round(float(tanh(np.array(1.0))), 6)
+        0.761594
+    """
     return np.tanh(x)
 
 
@@ -157,7 +172,12 @@ def tanh(x: Array) -> Array:
     },
 )
 def tanh_shrink(x: Array) -> Array:
-    """x − tanh x, exact near 0 (≈ x³/3) where the direct difference cancels to nothing."""
+    """x − tanh x, exact near 0 (≈ x³/3) where the direct difference cancels to nothing.
+
+    Examples:
+        >>> round(float(tanh_shrink(np.array(1.0))), 6)
+        0.238406
+    """
     return nx.tanh_shrink(x)
 
 
@@ -184,7 +204,12 @@ def tanh_shrink(x: Array) -> Array:
     },
 )
 def softsign(x: Array) -> Array:
-    """Softsign: a sigmoid-shaped curve with polynomial rather than exponential tails."""
+    """Softsign: a sigmoid-shaped curve with polynomial rather than exponential tails.
+
+    Examples:
+        >>> softsign(np.array([-3.0, 0.0, 1.0])).tolist()
+        [-0.75, 0.0, 0.5]
+    """
     return x / (1.0 + np.abs(x))
 
 
@@ -211,7 +236,12 @@ def _isru_d1(x: Array, alpha: float) -> Array:
     params=(positive("alpha", 1.0, "sets the saturation level 1/√alpha"),),
 )
 def isru(x: Array, alpha: float) -> Array:
-    """Inverse square root unit: a cheap sigmoid-shaped function without exponentials."""
+    """Inverse square root unit: a cheap sigmoid-shaped function without exponentials.
+
+    Examples:
+        >>> isru(np.array([0.0, 2.0]), alpha=0.75).tolist()
+        [0.0, 1.0]
+    """
     big = np.abs(x) > 1.0
     inv = 1.0 / np.where(big, x, 1.0)  # for |x| > 1: x/√(1 + αx²) = sign(x)/√(1/x² + α)
     large = np.sign(x) / np.sqrt(inv * inv + alpha)
@@ -278,7 +308,12 @@ def isru(x: Array, alpha: float) -> Array:
     },
 )
 def hard_tanh(x: Array, min_val: float, max_val: float) -> Array:
-    """Hard tanh: the identity clipped to [min_val, max_val]."""
+    """Hard tanh: the identity clipped to [min_val, max_val].
+
+    Examples:
+        >>> hard_tanh(np.array([-3.0, 0.5, 3.0]), min_val=-1.0, max_val=1.0).tolist()
+        [-1.0, 0.5, 1.0]
+    """
     return np.clip(x, min_val, max_val)
 
 
@@ -369,6 +404,10 @@ def hard_sigmoid(x: Array, slope: float) -> Array:
 
     Keras 2 used slope 0.2 (saturating at ±2.5); Keras 3, PyTorch and JAX use 1/6 (±3). The
     ``keras2`` dialect selects the former.
+
+    Examples:
+        >>> hard_sigmoid(np.array([-4.0, 0.0, 4.0]), slope=0.25).tolist()
+        [0.0, 0.5, 1.0]
     """
     return _hard_sigmoid(x, slope)
 
@@ -399,8 +438,12 @@ def hard_sigmoid(x: Array, slope: float) -> Array:
 def hard_silu(x: Array) -> Array:
     """Hard SiLU (hard swish): SiLU with the sigmoid replaced by the hard sigmoid.
 
-    PyTorch ≤ 2.6 returned −0.5 and 1.5 for the derivative at −3 and 3 (issue #147801); current
+    PyTorch ≤ 2.6 returned −0.5 and 1.5 for the derivative at −3 and 3 (PyTorch issue 147801); current
     PyTorch, Keras and JAX return 0 and 1, which is the convention used here.
+
+    Examples:
+        >>> hard_silu(np.array([-4.0, 0.0, 3.0, 6.0])).tolist()
+        [0.0, 0.0, 3.0, 6.0]
     """
     return np.where(x <= -3, 0.0, np.where(x >= 3, x, x * (x + 3.0) / 6.0))
 
@@ -427,5 +470,10 @@ def hard_silu(x: Array) -> Array:
     },
 )
 def sparse_sigmoid(x: Array) -> Array:
-    """Sparse sigmoid: the derivative of sparse_plus, exactly 0 or 1 outside (−1, 1)."""
+    """Sparse sigmoid: the derivative of sparse_plus, exactly 0 or 1 outside (−1, 1).
+
+    Examples:
+        >>> sparse_sigmoid(np.array([-2.0, 0.0, 2.0])).tolist()
+        [0.0, 0.5, 1.0]
+    """
     return np.clip(0.5 * (x + 1.0), 0.0, 1.0)

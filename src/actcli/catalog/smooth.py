@@ -15,7 +15,7 @@ import numpy as np
 
 from actcli import numerics as nx
 from actcli.catalog._taylor import RADIUS, SERIES
-from actcli.catalog.registry import (
+from actcli.catalog.records import (
     REALS,
     RELU_LIKE,
     Bound,
@@ -27,7 +27,6 @@ from actcli.catalog.registry import (
     Template,
     choice,
     closed,
-    elementwise,
     number_text,
     positive,
     real,
@@ -35,6 +34,7 @@ from actcli.catalog.registry import (
     sym_sigmoid,
     sym_softplus,
 )
+from actcli.catalog.registry import elementwise
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -189,6 +189,10 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
 
     PyTorch returns x as soon as beta·x > 20, which is 2e−9 off in float64 and makes the
     function discontinuous; pass threshold=20 to reproduce it.
+
+    Examples:
+        >>> round(float(softplus(np.array(0.0), beta=1.0, threshold=np.inf)), 6)
+        0.693147
     """
     zh, zl = _softplus_parts(x, beta)
     if zl is None:  # beta = 1: logaddexp(x, 0) is already exact everywhere
@@ -224,7 +228,12 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     },
 )
 def squareplus(x: Array, b: float) -> Array:
-    """Squareplus: an algebraic softplus (no exp or log), cheap and smooth."""
+    """Squareplus: an algebraic softplus (no exp or log), cheap and smooth.
+
+    Examples:
+        >>> squareplus(np.array([0.0, 3.0]), b=16.0).tolist()
+        [2.0, 4.0]
+    """
     h = np.hypot(x, math.sqrt(b))
     # For x < 0 the sum x + h cancels; (x + h)/2 = b/(2(h − x)), halved again against overflow.
     xn = np.minimum(x, 0.0)
@@ -323,7 +332,12 @@ def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
     },
 )
 def silu(x: Array, beta: float) -> Array:
-    """SiLU (Swish): x gated by its own sigmoid; smooth, non-monotonic, used in EfficientNet and LLMs."""
+    """SiLU (Swish): x gated by its own sigmoid; smooth, non-monotonic, used in EfficientNet and LLMs.
+
+    Examples:
+        >>> round(float(silu(np.array(1.0), beta=1.0)), 6)
+        0.731059
+    """
     return _swish(x, (beta, 0.0))
 
 
@@ -342,7 +356,12 @@ def silu(x: Array, beta: float) -> Array:
     aliases=("quickgelu", "gelu_sigmoid"),
 )
 def quick_gelu(x: Array) -> Array:
-    """QuickGELU: the sigmoid approximation of GELU used by CLIP (1.702 taken as exact decimal)."""
+    """QuickGELU: the sigmoid approximation of GELU used by CLIP (1.702 taken as exact decimal).
+
+    Examples:
+        >>> round(float(quick_gelu(np.array(1.0))), 6)
+        0.845796
+    """
     return _swish(x, QUICK_GELU)
 
 
@@ -382,7 +401,12 @@ def _mish_d2(x: Array) -> Array:
     },
 )
 def mish(x: Array) -> Array:
-    """Mish: x·tanh(softplus(x)), a smooth non-monotonic activation (YOLOv4)."""
+    """Mish: x·tanh(softplus(x)), a smooth non-monotonic activation (YOLOv4).
+
+    Examples:
+        >>> round(float(mish(np.array(1.0))), 6)
+        0.865098
+    """
     return _far_left(x, x * np.tanh(nx.softplus(x)), 0)
 
 
@@ -560,6 +584,10 @@ def gelu(x: Array, approximate: str) -> Array:
     The exact form is x·P(x)·e^(−x²/2) with the Mills ratio P from polynomial fits and x²
     split exactly (PyTorch's 1 + erf returns −0.0 below x ≈ −8.4). The tanh form is evaluated as x·σ(2u) with u in double-double
     arithmetic, since ½(1 + tanh u) cancels for negative x.
+
+    Examples:
+        >>> round(float(gelu(np.array(1.0), approximate='none')), 6)
+        0.841345
     """
     if approximate == "tanh":
         xc, s, _, _ = _gelu_tanh_parts(x)
@@ -621,7 +649,12 @@ def _elu_kink(alpha: float) -> tuple[Kink, ...]:
     },
 )
 def elu(x: Array, alpha: float) -> Array:
-    """Exponential linear unit: negative outputs push mean activations towards zero."""
+    """Exponential linear unit: negative outputs push mean activations towards zero.
+
+    Examples:
+        >>> round(float(elu(np.array(-1.0), alpha=1.0)), 6)
+        -0.632121
+    """
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
 
 
@@ -665,6 +698,10 @@ def selu(x: Array) -> Array:
 
     λα is the correctly rounded 1.7580993408473768 (TensorFlow's literal); PyTorch forms
     α·λ in float64 and gets one ULP less, so expect 1 ULP differences for x < 0.
+
+    Examples:
+        >>> round(float(selu(np.array(1.0))), 6)
+        1.050701
     """
     return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * np.expm1(np.minimum(x, 0.0)))
 
@@ -692,7 +729,12 @@ def selu(x: Array) -> Array:
     },
 )
 def celu(x: Array, alpha: float) -> Array:
-    """Continuously differentiable ELU: ELU rescaled so that f′ is continuous for every alpha."""
+    """Continuously differentiable ELU: ELU rescaled so that f′ is continuous for every alpha.
+
+    Examples:
+        >>> round(float(celu(np.array(-2.0), alpha=2.0)), 6)
+        -1.264241
+    """
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
 
 
@@ -721,7 +763,12 @@ def celu(x: Array, alpha: float) -> Array:
     },
 )
 def exponential(x: Array) -> Array:
-    """The exponential function (positive-rate outputs, e.g. Poisson regression)."""
+    """The exponential function (positive-rate outputs, e.g. Poisson regression).
+
+    Examples:
+        >>> exponential(np.array([0.0])).tolist()
+        [1.0]
+    """
     return np.exp(x)
 
 
@@ -745,7 +792,12 @@ def exponential(x: Array) -> Array:
     kinks=lambda: (Kink(0.0, (0.5, 1.0), (0.5, 0.5), "right"),),
 )
 def elish(x: Array) -> Array:
-    """ELiSH: SiLU for x ≥ 0 and an ELU-times-sigmoid for x < 0."""
+    """ELiSH: SiLU for x ≥ 0 and an ELU-times-sigmoid for x < 0.
+
+    Examples:
+        >>> round(float(elish(np.array(-1.0))), 6)
+        -0.170003
+    """
     xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
     return np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
 
@@ -785,7 +837,12 @@ def _elish_d2(x: Array) -> Array:
     limits=((INF, INF), (-1.0, 1.0), (0.0, 0.0)),
 )
 def lisht(x: Array) -> Array:
-    """LiSHT: x·tanh(x), symmetric and unbounded."""
+    """LiSHT: x·tanh(x), symmetric and unbounded.
+
+    Examples:
+        >>> round(float(lisht(np.array(-1.0))), 6)
+        0.761594
+    """
     return x * np.tanh(x)
 
 
@@ -820,7 +877,12 @@ def _tanh_exp_d2(x: Array) -> Array:
     aliases=("tanhexp",),
 )
 def tanh_exp(x: Array) -> Array:
-    """TanhExp: x·tanh(e^x), designed for lightweight real-time networks."""
+    """TanhExp: x·tanh(e^x), designed for lightweight real-time networks.
+
+    Examples:
+        >>> round(float(tanh_exp(np.array(1.0))), 6)
+        0.991329
+    """
     return _far_left(x, x * _tanh_exp_parts(x)[1], 0)
 
 
@@ -857,7 +919,12 @@ def _serf_d2(x: Array) -> Array:
     limits=RELU_LIKE,
 )
 def serf(x: Array) -> Array:
-    """Serf: x·erf(softplus(x)), a Mish-like self-regularised activation."""
+    """Serf: x·erf(softplus(x)), a Mish-like self-regularised activation.
+
+    Examples:
+        >>> round(float(serf(np.array(1.0))), 6)
+        0.936722
+    """
     return _far_left(x, x * _serf_parts(x)[1], 0, scale=nx.TWO_OVER_SQRT_PI)
 
 
@@ -888,7 +955,12 @@ def _cos_double(s: Array, c: Array) -> Array:
     ),
 )
 def snake(x: Array, frequency: float) -> Array:
-    """Snake: identity plus a periodic ripple, for extrapolating periodic signals."""
+    """Snake: identity plus a periodic ripple, for extrapolating periodic signals.
+
+    Examples:
+        >>> round(float(snake(np.array(1.0), frequency=1.0)), 6)
+        1.708073
+    """
     s, _ = nx.sin_scaled(x, frequency)
     y = x + s * s / frequency
     # For −2 < a·x < 0 the two terms have opposite signs and cancel by up to a factor 4, more
@@ -935,7 +1007,12 @@ def _snake_d1(x: Array, frequency: float) -> Array:
     aliases=("sin", "siren"),
 )
 def sine(x: Array, w0: float) -> Array:
-    """Sine activation of SIREN networks (implicit neural representations)."""
+    """Sine activation of SIREN networks (implicit neural representations).
+
+    Examples:
+        >>> sine(np.array([0.0, np.pi / 2]), w0=1.0).tolist()
+        [0.0, 1.0]
+    """
     return nx.sin_scaled(x, w0)[0]
 
 
@@ -962,7 +1039,12 @@ def _gaussian_d(x: Array, order: int) -> Array:
     aliases=("gauss", "rbf"),
 )
 def gaussian(x: Array) -> Array:
-    """Gaussian bump e^(−x²), with x² split exactly (e^(−x²) has condition number 2x²)."""
+    """Gaussian bump e^(−x²), with x² split exactly (e^(−x²) has condition number 2x²).
+
+    Examples:
+        >>> round(float(gaussian(np.array(1.0))), 6)
+        0.367879
+    """
     return nx.exp_neg_square(x)
 
 
@@ -983,7 +1065,12 @@ def gaussian(x: Array) -> Array:
     aliases=("bentidentity",),
 )
 def bent_identity(x: Array) -> Array:
-    """Bent identity: a smooth, unbounded, monotonic curve bending between slopes ½ and 3/2."""
+    """Bent identity: a smooth, unbounded, monotonic curve bending between slopes ½ and 3/2.
+
+    Examples:
+        >>> bent_identity(np.array([0.0, 0.75])).tolist()
+        [0.0, 0.875]
+    """
     h = np.hypot(x, 1.0)
     # √(x² + 1) − 1 = x²/(√(x² + 1) + 1): no cancellation near 0, no overflow of x².
     return 0.5 * x * (x / (h + 1.0)) + x

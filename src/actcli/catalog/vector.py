@@ -29,7 +29,8 @@ import numpy as np
 
 from actcli import numerics as nx
 from actcli.catalog import registry
-from actcli.catalog.registry import Code, Param, choice, get, nonnegative, positive
+from actcli.catalog.binding import get
+from actcli.catalog.records import Code, Param, Template, choice, nonnegative, positive
 from actcli.errors import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ TORCH_SOFTMAX = "torch.nn.functional.softmax; keras.activations.softmax; jax.nn.
 _INF_LIMIT = "inf_policy=limit has no equivalent: rows with +inf or only −inf follow the framework"
 
 
-def _tempered(call: str, name: str, missing: str = "") -> registry.Template:
+def _tempered(call: str, name: str, missing: str = "") -> Template:
     """Cases of a softmax-family call ``call`` (``{x}`` where the logits go): the frameworks
     have no temperature (x is divided by it) and no inf_policy (said in a comment)."""
 
@@ -83,7 +84,7 @@ def _tempered(call: str, name: str, missing: str = "") -> registry.Template:
     )
 
 
-def _untempered(layer: str) -> registry.Template:
+def _untempered(layer: str) -> Template:
     """A softmax-family layer: only at temperature 1."""
     return (("temperature=1,inf_policy=nan", layer), ("temperature=1", f"{layer}  # {_INF_LIMIT}"))
 
@@ -209,7 +210,12 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
     code=_softmax_code("softmax", "Softmax", keras_layer=True),
 )
 def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
-    """Softmax: turns a vector of logits into probabilities (multi-class outputs, attention)."""
+    """Softmax: turns a vector of logits into probabilities (multi-class outputs, attention).
+
+    Examples:
+        >>> softmax(np.array([0.0, 0.0, 0.0, 0.0]), temperature=1.0, inf_policy='nan').tolist()
+        [0.25, 0.25, 0.25, 0.25]
+    """
     return _softmax_core(x, temperature, inf_policy).p
 
 
@@ -229,7 +235,12 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     code=_softmax_code("log_softmax", "LogSoftmax", keras_layer=False),
 )
 def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
-    """Log-softmax, computed stably (never log of a softmax that underflowed to 0)."""
+    """Log-softmax, computed stably (never log of a softmax that underflowed to 0).
+
+    Examples:
+        >>> round(float(log_softmax(np.array([0.0, 0.0]), temperature=1.0, inf_policy='nan')[0]), 6)
+        -0.693147
+    """
     return _softmax_core(x, temperature, inf_policy).logp
 
 
@@ -267,7 +278,12 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     },
 )
 def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
-    """Softmin: softmax of the negated input; the smallest entry gets the most weight."""
+    """Softmin: softmax of the negated input; the smallest entry gets the most weight.
+
+    Examples:
+        >>> softmin(np.array([0.0, 0.0]), temperature=1.0, inf_policy='nan').tolist()
+        [0.5, 0.5]
+    """
     return _softmax_core(-x, temperature, inf_policy).p
 
 
@@ -354,7 +370,12 @@ def _sparsemax_jacobian(x: Array) -> Array:
     },
 )
 def sparsemax(x: Array) -> Array:
-    """Sparsemax: like softmax, but projects onto the simplex, so small logits get exactly 0."""
+    """Sparsemax: like softmax, but projects onto the simplex, so small logits get exactly 0.
+
+    Examples:
+        >>> sparsemax(np.array([0.0, 1.0, 3.0])).tolist()
+        [0.0, 0.0, 1.0]
+    """
     return _sparsemax_core(x)[0]
 
 
@@ -410,19 +431,29 @@ SHAZEER = "Shazeer 2020, GLU variants improve transformer, arXiv:2002.05202"
     },
 )
 def glu(x: Array) -> Array:
-    """Gated linear unit: the first half of the row, gated by the sigmoid of the second half."""
+    """Gated linear unit: the first half of the row, gated by the sigmoid of the second half.
+
+    Examples:
+        >>> glu(np.array([[2.0, -4.0, 0.0, 0.0]])).tolist()
+        [[1.0, -2.0]]
+    """
     return _gated(x, "glu", "sigmoid", gate_first=False)[0]
 
 
-def _register_shazeer(name: str, inner: str, title: str, uses: str) -> None:
+def _register_shazeer(
+    name: str, inner: str, title: str, uses: str, example: tuple[str, str]
+) -> Callable[..., Array]:
+    """Register one of Shazeer's gated units; ``example`` is a doctest (call, output)."""
+
     def fn(x: Array) -> Array:
         return _gated(x, name, inner, gate_first=True)[0]
 
-    fn.__name__ = name
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (
         f"{title}: {inner}(a) ⊙ b, the first half gated (Shazeer's convention, not torch glu's)."
+        f"\n\nExamples:\n    >>> {example[0]}\n    {example[1]}\n"
     )
-    vector(
+    return vector(
         family="gated",
         uses=uses,
         formula=f"{name}([a, b]) = {inner}(a) ⊙ b   (first half gated, Shazeer 2020)",
@@ -434,29 +465,33 @@ def _register_shazeer(name: str, inner: str, title: str, uses: str) -> None:
     )(fn)
 
 
-_register_shazeer(
+reglu = _register_shazeer(
     "reglu",
     "relu",
     "ReGLU",
     "transformer feed-forward (hidden) layers: a ReLU-gated linear unit",
+    ("reglu(np.array([-2.0, 3.0, 5.0, 7.0])).tolist()", "[0.0, 21.0]"),
 )
-_register_shazeer(
+geglu = _register_shazeer(
     "geglu",
     "gelu",
     "GEGLU",
     "transformer feed-forward (hidden) layers: a GELU-gated linear unit",
+    ("round(float(geglu(np.array([1.0, 2.0]))[0]), 6)", "1.682689"),
 )
-_register_shazeer(
+swiglu = _register_shazeer(
     "swiglu",
     "silu",
     "SwiGLU",
     "transformer feed-forward (hidden) layers of LLaMA-style models: a SiLU-gated unit",
+    ("round(float(swiglu(np.array([1.0, 2.0]))[0]), 6)", "1.462117"),
 )
-_register_shazeer(
+bilinear = _register_shazeer(
     "bilinear",
     "identity",
     "Bilinear GLU",
     "transformer feed-forward (hidden) layers: a gated unit without a non-linearity",
+    ("bilinear(np.array([2.0, 3.0])).tolist()", "[6.0]"),
 )
 
 
@@ -532,7 +567,12 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
     },
 )
 def standardize(x: Array, epsilon: float) -> Array:
-    """Standardize a row to zero mean and unit variance (layer normalisation without affine)."""
+    """Standardize a row to zero mean and unit variance (layer normalisation without affine).
+
+    Examples:
+        >>> standardize(np.array([1.0, 3.0]), epsilon=0.0).tolist()
+        [-1.0, 1.0]
+    """
     return _standardize_parts(x, epsilon)[0]
 
 
@@ -589,7 +629,12 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
     },
 )
 def normalize(x: Array, p: float, eps: float) -> Array:
-    """Lp-normalise a row: divide by its p-norm (floored at eps)."""
+    """Lp-normalise a row: divide by its p-norm (floored at eps).
+
+    Examples:
+        >>> normalize(np.array([3.0, 4.0]), p=2.0, eps=1e-12).tolist()
+        [0.6, 0.8]
+    """
     z, _, div, bad = _norm_parts(x, p, eps)
     y = np.where(bad, np.nan, z / div)
     # A row holding ±inf (and no NaN) has the norm inf: every framework's x/‖x‖ then gives

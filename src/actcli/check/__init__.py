@@ -34,7 +34,7 @@ from actcli.check.report import Report
 from actcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
     from actcli.inputs import PairBlocks
 
 __all__ = ["Report", "check"]
@@ -64,7 +64,7 @@ def check(
     (default: by sign and binade of |x|).
     """
     from actcli import dtypes, inputs
-    from actcli.catalog.registry import get
+    from actcli.catalog.binding import get
     from actcli.check.compute import check_pairs
 
     act = get(activation) if isinstance(activation, str) else activation

@@ -34,7 +34,7 @@ from actcli.check.report import Report
 from actcli.errors import DataError
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
     from actcli.inputs import PairBlocks
 
 # Rows checked at a time: the reference is computed a whole block at a time (an activation

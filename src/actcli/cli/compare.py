@@ -44,7 +44,7 @@ from actcli.formats import STREAMING, OutputFormat, Table
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
     from actcli.cli.specs import Member
     from actcli.comparison import Difference
     from actcli.plotting import Look, Panel

@@ -40,7 +40,7 @@ from actcli.errors import DataError, UsageError
 from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
 
 
 LONG_SWEEP = 100_000_000  # values of --all beyond which a note gives the count

@@ -19,7 +19,7 @@ from actcli.errors import UsageError
 from actcli.plotting import Look
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
 
 MAX_PIXELS = 40_000_000  # a 7x4.5-inch figure at 1200 dpi is 45 MP: beyond, say so up front
 STDOUT = Path("-")

@@ -12,7 +12,8 @@ from actcli.cli.output import note
 from actcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation, Definition
+    from actcli.catalog.binding import Activation
+    from actcli.catalog.records import Definition
     from actcli.curves import Label
     from actcli.families import Sweep
 
@@ -71,7 +72,7 @@ def _shares(names: list[str], items: dict[str, str]) -> list[dict[str, str]]:
     ones it has (a parameter none of them has is an error)."""
     if len(names) == 1:
         return [items]
-    from actcli.catalog.registry import takes
+    from actcli.catalog.binding import takes
 
     takers = {key: {name for name in names if takes(name, key)} for key in items}
     for key, who in takers.items():
@@ -147,7 +148,7 @@ def members(
 
 def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
     """Every NAME has the swept parameter, and nothing else sets it."""
-    from actcli.catalog.registry import takes
+    from actcli.catalog.binding import takes
 
     key = sweep.key
     if key in items:
@@ -172,7 +173,7 @@ def _canonical(definition: Definition, key: str) -> str:
 
 
 def _written(name: str) -> list[str]:
-    from actcli.catalog.registry import parse_spec
+    from actcli.catalog.binding import parse_spec
 
     written = parse_spec(name)[1]
     written.pop("dialect", None)

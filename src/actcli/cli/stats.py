@@ -29,7 +29,7 @@ from actcli.errors import UsageError
 from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
     from actcli.plotting import Look
     from actcli.stats import Moments
 

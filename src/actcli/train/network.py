@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from actcli.catalog.registry import Activation
+from actcli.catalog.binding import Activation
 from actcli.errors import DataError, UsageError
 from actcli.train import datasets
 from actcli.train.report import History, Report, Run

@@ -21,7 +21,7 @@ import numpy as np
 from actcli.formats import Table
 
 if TYPE_CHECKING:
-    from actcli.catalog.registry import Activation
+    from actcli.catalog.binding import Activation
     from actcli.train.datasets import Dataset
     from actcli.train.network import Network, Settings
 

@@ -112,14 +112,21 @@ def fit(
         return [None] * count
     if sum(least) > room:
         return None
-    # water-filling: the columns needing least extra get all of it while an equal share allows
-    widths: list[int | None] = list(least)
-    spare = room - sum(least)
-    for k, i in enumerate(sorted(range(count), key=lambda i: most[i] - least[i])):
-        extra = min(most[i] - least[i], spare // (count - k))
-        widths[i] = least[i] + extra
-        spare -= extra
-    return widths
+    # the widest columns are capped at one width, as wide as the room allows (what rich does
+    # too), but none below its longest word
+    def capped(cap: int) -> list[int]:
+        return [max(lo, min(hi, cap)) for lo, hi in zip(least, most, strict=True)]
+
+    cap = max(most)
+    while sum(capped(cap)) > room:
+        cap -= 1
+    widths = capped(cap)
+    spare = room - sum(widths)
+    for i in reversed(range(count)):  # what is left: a character each to the capped ones
+        if spare and widths[i] < most[i]:
+            widths[i] += 1
+            spare -= 1
+    return list(widths)
 
 
 def _blocks(
@@ -145,6 +152,8 @@ def _blocks(
         say(title, "")
     for row in rows:
         for i, (name, cell) in enumerate(zip(headers, row, strict=True)):
+            if i and not cell:  # an empty cell says nothing
+                continue
             say(f"{name}: {cell}", "  " if i else "", "" if i else "bold")
     if caption:
         say(caption, "", "dim")

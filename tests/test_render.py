@@ -72,7 +72,20 @@ def test_compare_tables_keep_every_number_whole(runner, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_twelve_names_are_laid_out_vertically_not_in_slivers(runner, width):
-    names = "relu gelu silu mish elu selu celu softplus tanh sigmoid softsign hard_tanh".split()
+    names = [
+        "relu",
+        "gelu",
+        "silu",
+        "mish",
+        "elu",
+        "selu",
+        "celu",
+        "softplus",
+        "tanh",
+        "sigmoid",
+        "softsign",
+        "hard_tanh",
+    ]
     text = run(runner, width, "compare", *names, "--format", "table")
     doc = json.loads(run(runner, width, "compare", *names, "--format", "json"))
     assert_whole(text, doc, skip=(".steps",))

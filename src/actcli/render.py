@@ -112,6 +112,7 @@ def fit(
         return [None] * count
     if sum(least) > room:
         return None
+
     # the widest columns are capped at one width, as wide as the room allows (what rich does
     # too), but none below its longest word
     def capped(cap: int) -> list[int]:

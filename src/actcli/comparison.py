@@ -14,7 +14,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -22,6 +22,10 @@ from actcli.catalog.registry import Activation, Bound, Range
 from actcli.errors import DataError, UsageError
 from actcli.formats import Table
 from actcli.stats import SATURATION, edge, expect
+
+if TYPE_CHECKING:
+    from actcli.families import Member
+    from actcli.plotting import Panel
 
 METRICS = ("abs", "rel", "ulp")
 
@@ -446,3 +450,38 @@ def compare(
     if len(names) != len(acts):
         raise UsageError(f"{len(names)} labels for {len(acts)} activations")
     return Comparison(list(acts), names, np.asarray(x, dtype=np.float64), metric)
+
+
+def panels(chosen: list[Member], x: np.ndarray, grid: bool, metric: str | None) -> list[Panel]:
+    """``compare -o``'s figure: the overlay (or with ``grid`` one panel each with f and f′),
+    and with a ``metric`` the panel of each one's difference from the first in it: ULP and
+    relative gaps on a log axis."""
+    from actcli import curves
+    from actcli.plotting import Panel
+
+    def drawn(m: Member, order: int) -> list[curves.Curve]:
+        return curves.curves(m.act, x, order, [], m.label, m.shade)
+
+    if grid:
+        panels = [Panel(drawn(m, 1), x, title=m.label.of(0)) for m in chosen]
+    else:
+        panels = [Panel([c for m in chosen for c in drawn(m, 0)], x)]
+    if metric is not None and len(chosen) > 1:
+        base = np.asarray(chosen[0].act(x))
+        lines = [
+            curves.Curve(
+                m.label.of(0),
+                m.label.of(0),
+                0,
+                [curves.Piece(x, gap(np.asarray(m.act(x)), base, metric))],
+                shade=m.shade,
+            )
+            for m in chosen[1:]
+        ]
+        positive = any(bool(np.any(c.y > 0)) for c in lines)  # NaN compares False
+        scale = "log" if metric != "abs" and positive else None
+        what = {"abs": "|difference|", "rel": "relative difference", "ulp": "difference in ULP"}
+        axis = {"abs": "|Δ|", "rel": "|Δ| / max(|a|, |b|)", "ulp": "ULP"}
+        title = f"{what[metric]} from {chosen[0].label.of(0)}"
+        panels.append(Panel(lines, x, title=title, ylabel=axis[metric], yscale=scale))
+    return panels

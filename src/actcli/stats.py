@@ -14,13 +14,16 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from actcli.catalog.registry import Activation
 from actcli.errors import DataError, UsageError
 from actcli.formats import Table
+
+if TYPE_CHECKING:
+    from actcli.plotting import Panel
 
 SATURATION = 1e-3  # |f′| below this counts as saturated (stats --eps, compare, info)
 SPAN = 40.0  # beyond 40σ the normal density is below 1e−348: nothing left to integrate
@@ -341,6 +344,27 @@ class Report:
         ]
         title = f"{act.spec} for z ~ N({self.mean:g}, {self.std:g}²) · dialect {act.dialect}"
         return Table(["quantity", "value"], rows, title=title, meta=self.meta())
+
+    def panel(self) -> Panel:
+        """``stats --layers -o``'s figure: q and the gradient factor against the layer index,
+        on a log axis when they span decades (a vanishing or exploding gradient does)."""
+        from actcli import curves
+        from actcli.plotting import Panel
+
+        trace = self.layers or []
+        x = np.array([float(t.index) for t in trace])
+
+        def line(label: str, key: str, values: list[float]) -> curves.Curve:
+            return curves.Curve(label, key, 0, [curves.Piece(x, np.array(values, dtype=float))])
+
+        lines = [
+            line("q (variance)", "q", [t.q for t in trace]),
+            line("gradient factor", "g", [t.gradient for t in trace]),
+        ]
+        values = np.concatenate([c.y for c in lines])
+        finite = values[np.isfinite(values)]
+        decades = finite.size and finite.min() > 0 and finite.max() / finite.min() > 100
+        return Panel(lines, x, xlabel="layer", yscale="log" if decades else None)
 
     def document(self) -> dict[str, Any]:
         """The JSON document: the table's metadata, its columns, and its rows as objects."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from actcli.cli import figures, output, specs
@@ -36,6 +35,7 @@ from actcli.cli.options import (
     YLabelOption,
     refuse_unused,
 )
+from actcli.comparison import panels as _panels  # noqa: F401  (tests/test_figures.py's name)
 from actcli.errors import UsageError
 from actcli.formats import STREAMING, OutputFormat
 
@@ -149,7 +149,7 @@ def compare_command(
             logy=logy,
             symlogy=symlogy,
         )
-        panels = _panels(chosen, x, grid_panels, metric.value if diff_panel else None)
+        panels = comparison.panels(chosen, x, grid_panels, metric.value if diff_panel else None)
         _figure(chosen, panels, look, title, (path, image))
         if path is None:  # the figure went to standard output: the tables would mix with it
             return
@@ -181,37 +181,3 @@ def _figure(
     figures.save(fig, path, [m.act for m in chosen], fig_title, look, image)
     if path is not None:
         output.note(f"wrote {path}")
-
-
-def _panels(chosen: list[Member], x: np.ndarray, grid: bool, metric: str | None) -> list[Panel]:
-    """The overlay (or one panel each with f and f′), and with a metric the panel of each
-    one's difference from the first in it: ULP and relative gaps on a log axis."""
-    from actcli import comparison, curves
-    from actcli.plotting import Panel
-
-    def drawn(m: Member, order: int) -> list[curves.Curve]:
-        return curves.curves(m.act, x, order, [], m.label, m.shade)
-
-    if grid:
-        panels = [Panel(drawn(m, 1), x, title=m.label.of(0)) for m in chosen]
-    else:
-        panels = [Panel([c for m in chosen for c in drawn(m, 0)], x)]
-    if metric is not None and len(chosen) > 1:
-        base = np.asarray(chosen[0].act(x))
-        lines = [
-            curves.Curve(
-                m.label.of(0),
-                m.label.of(0),
-                0,
-                [curves.Piece(x, comparison.gap(np.asarray(m.act(x)), base, metric))],
-                shade=m.shade,
-            )
-            for m in chosen[1:]
-        ]
-        positive = any(bool(np.any(c.y > 0)) for c in lines)  # NaN compares False
-        scale = "log" if metric != "abs" and positive else None
-        what = {"abs": "|difference|", "rel": "relative difference", "ulp": "difference in ULP"}
-        axis = {"abs": "|Δ|", "rel": "|Δ| / max(|a|, |b|)", "ulp": "ULP"}
-        title = f"{what[metric]} from {chosen[0].label.of(0)}"
-        panels.append(Panel(lines, x, title=title, ylabel=axis[metric], yscale=scale))
-    return panels

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from actcli.cli import figures, output, specs
@@ -25,11 +24,12 @@ from actcli.cli.options import (
     refuse_unused,
 )
 from actcli.errors import UsageError
-from actcli.formats import OutputFormat, Table
+from actcli.formats import OutputFormat
 
 if TYPE_CHECKING:
     from actcli.catalog.registry import Activation
     from actcli.plotting import Look
+    from actcli.stats import Report
 
 
 def stats_command(
@@ -95,32 +95,20 @@ def stats_command(
         target = figures.destination(output_file, image_format)
         appearance = figures.look(size, dpi, style, "7x4.5", font=font)
     result = stats.report(act, mean, std, eps, layers, gain)
-    table = result.table()
     if output_file is not None:
-        _figure(act, table, target, appearance)
+        _figure(act, result, target, appearance)
         if target[0] is None:  # the image went to standard output
             return
-    output.emit(table, fmt, precision=precision, no_color=no_color)
+    output.emit(result.table(), fmt, precision=precision, no_color=no_color)
 
 
-def _figure(act: Activation, table: Table, target: tuple[Path | None, str], look: Look) -> None:
+def _figure(act: Activation, result: Report, target: tuple[Path | None, str], look: Look) -> None:
     """q and the gradient factor against the layer index."""
-    from actcli import curves, plotting
+    from actcli import plotting
 
-    x = np.array([float(row[0]) for row in table.rows])
-
-    def line(label: str, key: str, column: int) -> curves.Curve:
-        y = np.array([row[column] for row in table.rows], dtype=np.float64)
-        return curves.Curve(label, key, 0, [curves.Piece(x, y)])
-
-    lines = [line("q (variance)", "q", 1), line("gradient factor", "g", 4)]
-    values = np.concatenate([c.y for c in lines])
-    finite = values[np.isfinite(values)]
-    # a vanishing (or exploding) gradient spans decades: only a log axis shows it
-    decades = finite.size and finite.min() > 0 and finite.max() / finite.min() > 100
-    panel = plotting.Panel(lines, x, xlabel="layer", yscale="log" if decades else None)
-    fig = plotting.figure([panel], title=table.title, look=look)
+    title = result.table().title
+    fig = plotting.figure([result.panel()], title=title, look=look)
     path, image = target
-    figures.save(fig, path, [act], table.title, look, image)
+    figures.save(fig, path, [act], title, look, image)
     if path is not None:
         output.note(f"wrote {path}")

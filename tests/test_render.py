@@ -158,3 +158,36 @@ def test_a_table_too_wide_is_blocks_of_lines(tmp_path):
         "      -1.27846",
         "a caption",
     ]
+
+
+INTERNAL = re.compile(r"issue \d+|catalog §|§\d|not in the catalog|tests/|reference/")
+
+
+def test_info_text_from_render_and_explain_has_no_internal_references():
+    """Section titles, labels and derived sentences speak to users."""
+    from actcli import comparison, explain
+
+    texts = [*explain.LABELS.values(), *comparison.LABELS.values(), *render.FORM_LABELS.values()]
+    for name in actcli.names():
+        texts += explain.explain(actcli.get(name)).get("problems", [])
+    assert not [t for t in texts if INTERNAL.search(t)]
+
+
+@pytest.mark.xfail(
+    reason="catalog/framework_errors.py reasons cite 'catalog §4b.n', 'issue 11' and 'not in "
+    "the catalog' (the catalog records' owner rewrites them)",
+    strict=False,
+)
+def test_info_text_has_no_internal_references(runner):
+    found = {}
+    for name in actcli.names():
+        text = run(runner, 100, "info", name)
+        hits = sorted({m.group(0) for m in INTERNAL.finditer(text)})
+        if hits:
+            found[name] = hits
+    assert not found
+
+
+def test_fit_of_a_table_without_rows():
+    assert render.fit(["x", "gelu"], [], 80, boxed=True) == [None, None]
+    assert render.fit(None, [], 80, boxed=True) == []

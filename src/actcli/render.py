@@ -103,8 +103,8 @@ def fit(
     if not count:
         return []
     heads = headers if headers is not None else [""] * count
-    most = [max(_lines(heads[i]), *(_lines(row[i]) for row in rows)) for i in range(count)]
-    least = [max(_words(heads[i]), *(_words(row[i]) for row in rows)) for i in range(count)]
+    most = [max([_lines(heads[i]), *(_lines(row[i]) for row in rows)]) for i in range(count)]
+    least = [max([_words(heads[i]), *(_words(row[i]) for row in rows)]) for i in range(count)]
     if keep_first:
         least[0] = most[0]
     room = width - (3 * count + 1 if boxed else 2 * count)

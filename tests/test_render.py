@@ -191,3 +191,10 @@ def test_info_text_has_no_internal_references(runner):
 def test_fit_of_a_table_without_rows():
     assert render.fit(["x", "gelu"], [], 80, boxed=True) == [None, None]
     assert render.fit(None, [], 80, boxed=True) == []
+
+
+def test_the_first_column_wraps_between_words_before_the_table_turns_vertical(runner):
+    text = run(runner, 40, "stats", "relu", "--format", "table")
+    assert "┃ quantity" in text and "│ saturated" in text  # its label on two lines
+    doc = json.loads(run(runner, 40, "stats", "relu", "--format", "json"))
+    assert_whole(text, doc)

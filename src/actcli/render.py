@@ -52,7 +52,7 @@ def table(data: Table, out: Console, *, precision: int | None = None, header: bo
     ]
     headers = [data.columns[i] for i in shown]
     caption = data.meta.get("caption")
-    # the first column names the row (an activation, a property): it is never wrapped
+    # the first column names the row (an activation, a property): unwrapped where it can be
     widths = fit(headers if header else None, cells, out.width, boxed=True, keep_first=True)
     if widths is None:
         _blocks(data.title, headers, cells, caption, out)
@@ -67,7 +67,8 @@ def table(data: Table, out: Console, *, precision: int | None = None, header: bo
         min_width=min(len(data.title) + 4, out.width),
     )
     for position, name in enumerate(headers):
-        rt.add_column(name, overflow="fold", no_wrap=position == 0, width=widths[position])
+        width = widths[position]
+        rt.add_column(name, overflow="fold", no_wrap=position == 0 and width is None, width=width)
     for row in cells:
         rt.add_row(*(Text(cell) for cell in row))
     out.print(rt)
@@ -93,7 +94,8 @@ def fit(
     """Column widths for a table of ``rows`` (cells as text) on a terminal ``width`` wide.
 
     ``[None, ...]`` when the natural table fits (rich sizes it); widths at least the longest
-    word of each column (the whole first column with ``keep_first``) when the table fits only
+    word of each column (the whole first column with ``keep_first``, where the room allows
+    it) when the table fits only
     with cells wrapped between words, the spare room going first to the columns that need
     least, so that short columns stay on one line; None when even that does not fit (the
     caller then lays the table out vertically). A box table spends 3 characters per column
@@ -105,11 +107,11 @@ def fit(
     heads = headers if headers is not None else [""] * count
     most = [max([_lines(heads[i]), *(_lines(row[i]) for row in rows)]) for i in range(count)]
     least = [max([_words(heads[i]), *(_words(row[i]) for row in rows)]) for i in range(count)]
-    if keep_first:
-        least[0] = most[0]
     room = width - (3 * count + 1 if boxed else 2 * count)
     if sum(most) <= room:
         return [None] * count
+    if keep_first and sum(least) - least[0] + most[0] <= room:
+        least[0] = most[0]  # the row's name on one line, while the room allows
     if sum(least) > room:
         return None
 
@@ -203,7 +205,11 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
         for i, col in enumerate(heads):
             label = i == 0 and not boxed
             t.add_column(
-                col, overflow="fold", width=widths[i], style="bold" if label else "", no_wrap=label
+                col,
+                overflow="fold",
+                width=widths[i],
+                style="bold" if label else "",
+                no_wrap=label and widths[i] is None,
             )
         for row in rows:
             t.add_row(*(Text(cell) for cell in row))

@@ -8,19 +8,25 @@ oracle. None is typed by hand here.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from actcli.catalog.binding import Activation
 from actcli.catalog.records import Bound, Range
 from actcli.errors import DataError, UsageError
+from actcli.formats import Table
 from actcli.stats import SATURATION, edge, expect
+
+if TYPE_CHECKING:
+    from actcli.families import Member
+    from actcli.plotting import Panel
 
 METRICS = ("abs", "rel", "ulp")
 
@@ -337,3 +343,146 @@ def difference(a: Activation, b: Activation, x: np.ndarray, metric: str) -> Diff
         return Difference(a.spec, b.spec, metric, math.nan, math.nan)
     i = int(np.nanargmax(diff))
     return Difference(a.spec, b.spec, metric, float(diff[i]), float(x[i]))
+
+
+@dataclass
+class Comparison:
+    """What ``compare`` reports: built by :func:`compare`, computed when first asked for.
+
+    :meth:`document` is what ``--format json`` prints, :meth:`tables` what ``--format table``
+    draws (properties side by side, then each pair's largest difference), :meth:`curves` the
+    values ``--format csv|tsv|jsonl`` stream, :meth:`notes` what goes to stderr beside them.
+    """
+
+    acts: list[Activation]
+    labels: list[str]  # each activation's name in columns and tables
+    x: np.ndarray
+    metric: str
+
+    @functools.cached_property
+    def properties(self) -> list[dict[str, Any]]:
+        """Each activation's :func:`properties` on the grid."""
+        return [properties(a, self.x) for a in self.acts]
+
+    @functools.cached_property
+    def differences(self) -> list[Difference]:
+        """Each pair's largest difference, named by their labels (which keep the dialects)."""
+        named = list(zip(self.acts, self.labels, strict=True))
+        return [
+            dataclasses.replace(difference(a, b, self.x, self.metric), a=la, b=lb)
+            for (a, la), (b, lb) in itertools.combinations(named, 2)
+        ]
+
+    @functools.cached_property
+    def framework_errors(self) -> dict[str, list[dict[str, Any]]]:
+        """Where a compared dialect's own framework is recorded off the exact function, by
+        label: a porter's difference may be the framework's, not theirs. Only when dialects
+        are compared."""
+        from actcli import explain
+
+        if len({a.dialect for a in self.acts}) < 2:
+            return {}
+        found = {}
+        for act, label in zip(self.acts, self.labels, strict=True):
+            errors = [e for e in explain.framework_errors(act) if act.dialect in e["frameworks"]]
+            if errors:
+                found[label] = errors
+        return found
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document (numbers as numbers; NaN and ±inf as the writer spells them)."""
+        return {
+            "range": [float(self.x[0]), float(self.x[-1])],
+            "steps": len(self.x),
+            "metric": self.metric,
+            "properties": dict(zip(self.labels, self.properties, strict=True)),
+            "differences": [dataclasses.asdict(d) for d in self.differences],
+            "framework_errors": self.framework_errors,
+        }
+
+    def tables(self) -> list[Table]:
+        """The properties table and, with two or more, the table of the largest differences."""
+        x = self.x
+        shown = [
+            Table(
+                ["property", *self.labels],
+                rows(self.properties),
+                title=f"properties on [{x[0]:g}, {x[-1]:g}]",
+            )
+        ]
+        if self.differences:
+            shown.append(
+                Table(
+                    ["a", "b", f"max {self.metric} difference", "at x"],
+                    [[d.a, d.b, d.value, d.at] for d in self.differences],
+                    title="differences",
+                )
+            )
+        return shown
+
+    def curves(self) -> tuple[Table, list[np.ndarray]]:
+        """The values on the grid: a table with no rows (x, then one column per activation)
+        and its one block of columns, for the streaming writers."""
+        head = Table(["x", *self.labels], [], inputs=1)
+        return head, [self.x, *(np.asarray(a(self.x)) for a in self.acts)]
+
+    def notes(self) -> list[str]:
+        """What the tables do not say: a dialect whose framework is itself off."""
+        out = []
+        for label, errors in self.framework_errors.items():
+            places = "; ".join(f"{e['quantity']} {e['where']}" for e in errors)
+            text = f"{label}: the framework itself is off the exact function: {places}"
+            out.append(f"note: {text} (recorded; actcli info says why)")
+        return out
+
+
+def compare(
+    acts: list[Activation], x: np.ndarray, metric: str = "abs", labels: list[str] | None = None
+) -> Comparison:
+    """Compare elementwise activations on the grid ``x``: their properties side by side and
+    each pair's largest difference in ``metric`` (abs, rel or ulp). ``labels`` name them
+    (default: :func:`actcli.families.labels`, the spec, with the dialect when they differ)."""
+    from actcli import families
+
+    check_elementwise(acts)
+    if metric not in METRICS:
+        raise UsageError(f"unknown metric {metric!r} (metrics: {', '.join(METRICS)})")
+    names = families.labels(acts) if labels is None else list(labels)
+    if len(names) != len(acts):
+        raise UsageError(f"{len(names)} labels for {len(acts)} activations")
+    return Comparison(list(acts), names, np.asarray(x, dtype=np.float64), metric)
+
+
+def panels(chosen: list[Member], x: np.ndarray, grid: bool, metric: str | None) -> list[Panel]:
+    """``compare -o``'s figure: the overlay (or with ``grid`` one panel each with f and f′),
+    and with a ``metric`` the panel of each one's difference from the first in it: ULP and
+    relative gaps on a log axis."""
+    from actcli import curves
+    from actcli.plotting import Panel
+
+    def drawn(m: Member, order: int) -> list[curves.Curve]:
+        return curves.curves(m.act, x, order, [], m.label, m.shade)
+
+    if grid:
+        panels = [Panel(drawn(m, 1), x, title=m.label.of(0)) for m in chosen]
+    else:
+        panels = [Panel([c for m in chosen for c in drawn(m, 0)], x)]
+    if metric is not None and len(chosen) > 1:
+        base = np.asarray(chosen[0].act(x))
+        lines = [
+            curves.Curve(
+                m.label.of(0),
+                m.label.of(0),
+                0,
+                [curves.Piece(x, gap(np.asarray(m.act(x)), base, metric))],
+                shade=m.shade,
+            )
+            for m in chosen[1:]
+        ]
+        positive = any(bool(np.any(c.y > 0)) for c in lines)  # NaN compares False
+        scale = "log" if metric != "abs" and positive else None
+        what = {"abs": "|difference|", "rel": "relative difference", "ulp": "difference in ULP"}
+        axis = {"abs": "|Δ|", "rel": "|Δ| / max(|a|, |b|)", "ulp": "ULP"}
+        title = f"{what[metric]} from {chosen[0].label.of(0)}"
+        panels.append(Panel(lines, x, title=title, ylabel=axis[metric], yscale=scale))
+    return panels

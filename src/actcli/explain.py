@@ -18,6 +18,7 @@ import actcli
 from actcli import comparison, snippets, symbolic
 from actcli.catalog import dialects
 from actcli.catalog.binding import Activation
+from actcli.formats import Table, flatten
 
 GRID = np.linspace(-10.0, 10.0, 4001)
 
@@ -220,3 +221,9 @@ def explain(act: Activation) -> dict[str, Any]:
         doc["kinks"] = _kinks(act)
         doc["problems"] = _problems(act, props)
     return doc
+
+
+def table(doc: dict[str, Any]) -> Table:
+    """:func:`explain`'s document as key/value rows (``info --format csv|tsv``): dotted keys
+    (``parameters.1.name``), one scalar each."""
+    return Table(["key", "value"], [[key, value] for key, value in flatten(doc)])

@@ -9,15 +9,21 @@ the time of a few scalar calls): ≤ 1e−12 relative, checked against mpmath.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from actcli.catalog.binding import Activation
 from actcli.errors import DataError, UsageError
+from actcli.formats import Table
+
+if TYPE_CHECKING:
+    from actcli.plotting import Panel
 
 SATURATION = 1e-3  # |f′| below this counts as saturated (stats --eps, compare, info)
 SPAN = 40.0  # beyond 40σ the normal density is below 1e−348: nothing left to integrate
@@ -268,3 +274,124 @@ def propagate(act: Activation, layers: int, gain: float, q0: float = 1.0) -> lis
         out.append(Layer(i, q, expect(act, f, 0.0, std), chi, gradient))
         q = gain**2 * second
     return out
+
+
+@dataclass
+class Report:
+    """What ``stats`` reports: the moments for z ~ N(mean, std²) and, with ``layers``, the
+    mean-field recursion through them (:func:`report` builds it).
+
+    :meth:`table` is what ``--format table|csv|tsv`` prints (the moments, or the layers with
+    the moments in its metadata); :meth:`document` what ``--format json`` prints.
+    """
+
+    act: Activation
+    mean: float
+    std: float
+    eps: float
+    moments: Moments
+    gain: float | None = None  # the weight gain of the recursion (default 1/√E[f²])
+    layers: list[Layer] | None = None
+
+    @property
+    def torch_gain(self) -> float | None:
+        """torch.nn.init.calculate_gain's value for this activation, where torch has one."""
+        torch_gain = TORCH_GAIN.get(self.act.name)
+        return torch_gain(self.act) if torch_gain else None
+
+    def meta(self) -> dict[str, Any]:
+        act, m = self.act, self.moments
+        meta: dict[str, Any] = {
+            "activation": act.name,
+            "spec": act.spec,
+            "params": dict(act.params),
+            "dialect": act.dialect,
+            "mean": self.mean,
+            "std": self.std,
+            "eps": self.eps,
+            "moments": {**dataclasses.asdict(m), "torch_gain": self.torch_gain},
+            "caption": TORCH_GAIN_NOTES.get(act.name),
+        }
+        if self.layers is not None:
+            meta["gain"] = self.gain
+            meta["caption"] = (
+                "q: pre-activation variance; mean: E[f]; chi: gain²·E[f′²]; gradient: Π chi"
+            )
+        return meta
+
+    def table(self) -> Table:
+        act, m = self.act, self.moments
+        if self.layers is not None:
+            return Table(
+                ["layer", "q", "mean", "chi", "gradient"],
+                [[t.index, t.q, t.mean, t.chi, t.gradient] for t in self.layers],
+                title=f"{act.spec}: {len(self.layers)} layers with gain {self.gain:.6g} · "
+                f"dialect {act.dialect}",
+                meta=self.meta(),
+                inputs=1,
+            )
+        torch_value = self.torch_gain
+        rows: list[list[Any]] = [
+            ["E[f(z)]", m.mean],
+            ["Var[f(z)]", m.variance],
+            ["E[f(z)²]", m.second],
+            ["E[f′(z)]", m.d_mean],
+            ["E[f′(z)²]", m.d_second],
+            ["P(f′(z) = 0)  dead", m.dead],
+            [f"P(|f′(z)| < {self.eps:g})  saturated", m.saturated],
+            ["gain 1/√E[f²]", m.gain],
+            ["torch calculate_gain", "—" if torch_value is None else torch_value],
+        ]
+        title = f"{act.spec} for z ~ N({self.mean:g}, {self.std:g}²) · dialect {act.dialect}"
+        return Table(["quantity", "value"], rows, title=title, meta=self.meta())
+
+    def panel(self) -> Panel:
+        """``stats --layers -o``'s figure: q and the gradient factor against the layer index,
+        on a log axis when they span decades (a vanishing or exploding gradient does)."""
+        from actcli import curves
+        from actcli.plotting import Panel
+
+        trace = self.layers or []
+        x = np.array([float(t.index) for t in trace])
+
+        def line(label: str, key: str, values: list[float]) -> curves.Curve:
+            return curves.Curve(label, key, 0, [curves.Piece(x, np.array(values, dtype=float))])
+
+        lines = [
+            line("q (variance)", "q", [t.q for t in trace]),
+            line("gradient factor", "g", [t.gradient for t in trace]),
+        ]
+        values = np.concatenate([c.y for c in lines])
+        finite = values[np.isfinite(values)]
+        decades = finite.size and finite.min() > 0 and finite.max() / finite.min() > 100
+        return Panel(lines, x, xlabel="layer", yscale="log" if decades else None)
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document: the table's metadata, its columns, and its rows as objects."""
+        table = self.table()
+        return {
+            **table.meta,
+            "columns": table.columns,
+            "rows": [dict(zip(table.columns, row, strict=True)) for row in table.rows],
+        }
+
+
+def report(
+    act: Activation,
+    mean: float = 0.0,
+    std: float = 1.0,
+    eps: float = SATURATION,
+    layers: int | None = None,
+    gain: float | None = None,
+) -> Report:
+    """The statistics of ``stats``: :func:`moments` for z ~ N(mean, std²) and, with ``layers``,
+    :func:`propagate` through that many layers with weights of ``gain`` (default 1/√E[f²],
+    the variance-preserving one) from q = std²."""
+    m = moments(act, mean, std, eps)
+    if layers is None:
+        return Report(act, mean, std, eps, m)
+    weight = m.gain if gain is None else gain
+    if not 0 < weight <= 1e6:
+        given = f"--gain {weight:g}" if gain is not None else f"the gain 1/√E[f²] = {weight:g}"
+        raise UsageError(f"{given} is outside (0, 1e6]: give --gain")
+    return Report(act, mean, std, eps, m, weight, propagate(act, layers, weight, q0=std * std))

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from actcli.cli import figures, output, specs
@@ -38,15 +35,14 @@ from actcli.cli.options import (
     YLabelOption,
     refuse_unused,
 )
+from actcli.comparison import panels as _panels  # noqa: F401  (tests/test_figures.py's name)
 from actcli.errors import UsageError
-from actcli.formats import STREAMING, OutputFormat, Table
+from actcli.formats import STREAMING, OutputFormat
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from actcli.catalog.binding import Activation
-    from actcli.cli.specs import Member
-    from actcli.comparison import Difference
+    from actcli.families import Member
     from actcli.plotting import Look, Panel
 
 
@@ -105,114 +101,69 @@ def compare_command(
     from actcli import comparison, curves
 
     chosen = specs.members(names, params, dialect, sweep, labels)
-    acts = [m.act for m in chosen]
-    comparison.check_elementwise(acts)
     x = curves.grid(range_[0], range_[1], steps)
-    columns = [m.column for m in chosen]
+    report = comparison.compare(
+        [m.act for m in chosen], x, metric.value, [m.column for m in chosen]
+    )
     if output_file is None:
-        figure_only = {"--grid": grid_panels, "--diff": diff_panel, "--dpi": dpi, "--size": size,
-                       "--style": style, "--title": title, "--label": labels, "--xlabel": xlabel,
-                       "--ylabel": ylabel, "--legend": legend, "--logy": logy,
-                       "--symlogy": symlogy, "--font": font, "--usetex": usetex,
-                       "--svg-paths": svg_paths, "--image-format": image_format}  # fmt: skip
+        figure_only = {
+            "--grid": grid_panels,
+            "--diff": diff_panel,
+            "--dpi": dpi,
+            "--size": size,
+            "--style": style,
+            "--title": title,
+            "--label": labels,
+            "--xlabel": xlabel,
+            "--ylabel": ylabel,
+            "--legend": legend,
+            "--logy": logy,
+            "--symlogy": symlogy,
+            "--font": font,
+            "--usetex": usetex,
+            "--svg-paths": svg_paths,
+            "--image-format": image_format,
+        }
         refuse_unused(figure_only, "the figure: give -o FILE")
     else:
         if diff_panel and len(chosen) < 2:
             raise UsageError("--diff draws the differences from the first: give two or more")
         path, image = figures.destination(output_file, image_format, svg_paths)
         if path is None:
-            stdout_only = {"--format": None if fmt is OutputFormat.auto else fmt,
-                           "--precision": precision}  # fmt: skip
+            stdout_only = {
+                "--format": None if fmt is OutputFormat.auto else fmt,
+                "--precision": precision,
+            }
             refuse_unused(stdout_only, "the tables; -o - sends the image to standard output")
         look = figures.look(
-            size, dpi, style, "page" if grid_panels else "8x5", font=font, usetex=usetex, svg_paths=svg_paths,
-            legend=legend, xlabel=xlabel, ylabel=ylabel, logy=logy, symlogy=symlogy,
-        )  # fmt: skip
-        panels = _panels(chosen, x, grid_panels, metric.value if diff_panel else None)
+            size,
+            dpi,
+            style,
+            "page" if grid_panels else "8x5",
+            font=font,
+            usetex=usetex,
+            svg_paths=svg_paths,
+            legend=legend,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            logy=logy,
+            symlogy=symlogy,
+        )
+        panels = comparison.panels(chosen, x, grid_panels, metric.value if diff_panel else None)
         _figure(chosen, panels, look, title, (path, image))
         if path is None:  # the figure went to standard output: the tables would mix with it
             return
     resolved = output.resolve(fmt)
     if resolved in STREAMING:
-        curves_table = Table(["x", *columns], [], inputs=1)
-        output.emit_blocks(
-            curves_table, [[x, *(np.asarray(a(x)) for a in acts)]], resolved, precision=precision
-        )
-        return
-    _properties(acts, columns, x, metric.value, resolved, precision, no_color)
-
-
-def _properties(
-    acts: list[Activation],
-    labels: list[str],
-    x: np.ndarray,
-    metric: str,
-    resolved: OutputFormat,
-    precision: int | None,
-    no_color: bool,
-) -> None:
-    """The properties table and the table of the largest difference of each pair."""
-    from actcli import comparison
-
-    props = [comparison.properties(a, x) for a in acts]
-    diffs = _differences(acts, labels, x, metric)
-    if resolved is OutputFormat.json:
-        output.write_json(
-            {
-                "range": [float(x[0]), float(x[-1])],
-                "steps": len(x),
-                "metric": metric,
-                "properties": dict(zip(labels, props, strict=True)),
-                "differences": [dataclasses.asdict(d) for d in diffs],
-                "framework_errors": _framework_errors(acts, labels),
-            }
-        )
-        return
-    prop_table = Table(
-        ["property", *labels],
-        comparison.rows(props),
-        title=f"properties on [{x[0]:g}, {x[-1]:g}]",
-    )
-    diff_table = Table(
-        ["a", "b", f"max {metric} difference", "at x"],
-        [[d.a, d.b, d.value, d.at] for d in diffs],
-        title="differences",
-    )
-    output.emit(prop_table, resolved, precision=precision, no_color=no_color)
-    if diffs:
-        output.emit(diff_table, resolved, precision=precision, no_color=no_color)
-    for label, errors in _framework_errors(acts, labels).items():
-        places = "; ".join(f"{e['quantity']} {e['where']}" for e in errors)
-        text = f"{label}: the framework itself is off the exact function: {places}"
-        output.note(f"note: {text} (recorded; actcli info says why)")
-
-
-def _framework_errors(acts: list[Activation], labels: list[str]) -> dict[str, list[Any]]:
-    """Where a compared dialect's own framework is recorded off the exact function, by label:
-    a porter's difference may be the framework's, not theirs. Only when dialects are compared."""
-    from actcli import explain
-
-    if len({a.dialect for a in acts}) < 2:
-        return {}
-    found = {}
-    for act, label in zip(acts, labels, strict=True):
-        errors = [e for e in explain.framework_errors(act) if act.dialect in e["frameworks"]]
-        if errors:
-            found[label] = errors
-    return found
-
-
-def _differences(
-    acts: list[Activation], labels: list[str], x: np.ndarray, metric: str
-) -> list[Difference]:
-    """Each pair's largest difference, named by their labels (which keep the dialects)."""
-    from actcli import comparison
-
-    named = list(zip(acts, labels, strict=True))
-    return [
-        dataclasses.replace(comparison.difference(a, b, x, metric), a=la, b=lb)
-        for (a, la), (b, lb) in itertools.combinations(named, 2)
-    ]
+        head, block = report.curves()
+        output.emit_blocks(head, [block], resolved, precision=precision)
+    elif resolved is OutputFormat.json:
+        output.write_json(report.document())
+    else:
+        for table in report.tables():
+            output.emit(table, resolved, precision=precision, no_color=no_color)
+        for text in report.notes():
+            output.note(text)
 
 
 def _figure(
@@ -230,35 +181,3 @@ def _figure(
     figures.save(fig, path, [m.act for m in chosen], fig_title, look, image)
     if path is not None:
         output.note(f"wrote {path}")
-
-
-def _panels(chosen: list[Member], x: np.ndarray, grid: bool, metric: str | None) -> list[Panel]:
-    """The overlay (or one panel each with f and f′), and with a metric the panel of each
-    one's difference from the first in it: ULP and relative gaps on a log axis."""
-    from actcli import comparison, curves
-    from actcli.plotting import Panel
-
-    def drawn(m: Member, order: int) -> list[curves.Curve]:
-        return curves.curves(m.act, x, order, [], m.label, m.shade)
-
-    if grid:
-        panels = [Panel(drawn(m, 1), x, title=m.label.of(0)) for m in chosen]
-    else:
-        panels = [Panel([c for m in chosen for c in drawn(m, 0)], x)]
-    if metric is not None and len(chosen) > 1:
-        base = np.asarray(chosen[0].act(x))
-        lines = [
-            curves.Curve(
-                m.label.of(0), m.label.of(0), 0,
-                [curves.Piece(x, comparison.gap(np.asarray(m.act(x)), base, metric))],
-                shade=m.shade,
-            )
-            for m in chosen[1:]
-        ]  # fmt: skip
-        positive = any(bool(np.any(c.y > 0)) for c in lines)  # NaN compares False
-        scale = "log" if metric != "abs" and positive else None
-        what = {"abs": "|difference|", "rel": "relative difference", "ulp": "difference in ULP"}
-        axis = {"abs": "|Δ|", "rel": "|Δ| / max(|a|, |b|)", "ulp": "ULP"}
-        title = f"{what[metric]} from {chosen[0].label.of(0)}"
-        panels.append(Panel(lines, x, title=title, ylabel=axis[metric], yscale=scale))
-    return panels

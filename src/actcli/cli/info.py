@@ -9,7 +9,7 @@ import typer
 from actcli.cli import output, specs
 from actcli.cli.options import DialectOption, FormatOption, NameArg, NoColorOption, ParamOption
 from actcli.errors import UsageError
-from actcli.formats import OutputFormat, Table, flatten
+from actcli.formats import OutputFormat
 
 
 def info_command(
@@ -50,8 +50,7 @@ def info_command(
     elif resolved is OutputFormat.table:
         output.text(lambda console: render_info(doc, console, latex), no_color)
     else:
-        rows = [[key, value] for key, value in flatten(doc)]
-        output.emit(Table(["key", "value"], rows), resolved, no_color=no_color)
+        output.emit(explain.table(doc), resolved, no_color=no_color)
 
 
 def render_info(doc: dict[str, object], console: Any, latex: bool) -> None:

@@ -1,20 +1,21 @@
 """From NAME, ``--param``, ``--sweep``, ``--dialect`` and the softmax shortcuts to bound
-activations, and what names them: legend labels and column headers."""
+activations. What names them (legend labels, column names, figure titles) is the core's:
+:mod:`actcli.families`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from actcli import inputs
+from actcli import families, inputs
 from actcli.cli.options import InfPolicy
 from actcli.cli.output import note
 from actcli.errors import UsageError
+from actcli.families import Member as Member
+from actcli.families import labels as labels
+from actcli.families import title as title
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
-    from actcli.catalog.records import Definition
-    from actcli.curves import Label
     from actcli.families import Sweep
 
 
@@ -81,26 +82,6 @@ def _shares(names: list[str], items: dict[str, str]) -> list[dict[str, str]]:
     return [{k: v for k, v in items.items() if name in takers[k]} for name in names]
 
 
-def labels(acts: list[Activation]) -> list[str]:
-    """How each activation is named in legends, columns and tables: its spec, and its dialect
-    when the names compared do not all share one (gelu@torch, gelu@jax)."""
-    if len({a.dialect for a in acts}) > 1:
-        return [f"{a.spec}@{a.dialect}" for a in acts]
-    return [a.spec for a in acts]
-
-
-@dataclass(frozen=True)
-class Member:
-    """One activation of a figure or a table, with what names it there."""
-
-    act: Activation
-    label: Label  # in legends
-    column: str  # in CSV headers and tables: a spec that reads back
-    group: int  # the NAME it came from; a family is one group
-    shade: float | None = None  # a family member's place in its family, 0 to 1
-    swept: str = ""  # a family member's swept parameter, by its name
-
-
 def members(
     names: list[str],
     params: list[str] | None,
@@ -111,8 +92,6 @@ def members(
     """Every NAME, once per value of ``--sweep`` if one is given, labelled with every
     parameter the user set (a value equal to the default too) and, when dialects are mixed,
     the dialect; ``custom`` (``--label``) replaces the labels, one per member."""
-    from actcli import families
-
     if len(sweeps or []) > 1:
         raise UsageError(
             "--sweep given twice: a family varies one parameter (draw one figure per value "
@@ -136,14 +115,18 @@ def members(
     if custom and not all(text.strip() for text in custom):
         raise UsageError("--label: an empty label (--legend off draws none)")
     mixed = len({act.dialect for _, act, _, _ in found}) > 1
-    out = []
-    for k, (group, act, keys, shade) in enumerate(found):
-        label = _label(act, keys, act.dialect if mixed else "", custom[k] if custom else "")
-        column = _column(act, keys) if sweep else act.spec
-        swept = "" if sweep is None else _canonical(act.definition, sweep.key)
-        shown = f"{column}@{act.dialect}" if mixed else column
-        out.append(Member(act, label, shown, group, shade, swept))
-    return out
+    return [
+        families.member(
+            act,
+            keys,
+            group,
+            swept=sweep.key if sweep else None,
+            shade=shade,
+            mixed=mixed,
+            custom=custom[k] if custom else "",
+        )
+        for k, (group, act, keys, shade) in enumerate(found)
+    ]
 
 
 def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
@@ -162,14 +145,9 @@ def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
             )
         # bound with a value of the sweep: a formula in x needs all of its parameters
         d = activation(name, {key: sweep.values[0]}, None, notes=False).definition
-        swept = _canonical(d, key)
-        if any(_canonical(d, k) == swept for k in _written(name)):
+        swept = families.canonical(d, key)
+        if any(families.canonical(d, k) == swept for k in _written(name)):
             raise UsageError(f"--sweep {key} and {name} both set {swept}: give it once")
-
-
-def _canonical(definition: Definition, key: str) -> str:
-    p = definition.param(key)
-    return p.name if p is not None else key
 
 
 def _written(name: str) -> list[str]:
@@ -178,51 +156,3 @@ def _written(name: str) -> list[str]:
     written = parse_spec(name)[1]
     written.pop("dialect", None)
     return list(written)
-
-
-def _shown(act: Activation, keys: list[str]) -> list[tuple[str, str]]:
-    """The parameters the user set, canonically named, in the definition's order."""
-    from actcli.families import number
-
-    wanted = {_canonical(act.definition, key) for key in keys}
-    return [
-        (p.name, v if isinstance(v := act.params[p.name], str) else number(float(v)))
-        for p in act.definition.params
-        if p.name in wanted
-    ]
-
-
-def _label(act: Activation, keys: list[str], dialect: str, custom: str) -> Label:
-    from actcli.curves import Label
-
-    return Label(act.name, tuple(_shown(act, keys)), dialect, custom)
-
-
-def _column(act: Activation, keys: list[str]) -> str:
-    """``name:key=value,...`` with every parameter set, the swept one too (even at its default)."""
-    shown = _shown(act, keys)
-    return act.name + ":" + ",".join(f"{k}={v}" for k, v in shown) if shown else act.spec
-
-
-def title(chosen: list[Member], formula: bool = True) -> str:
-    """A figure's title: the names with the parameters set (a family as its values), the
-    formula of a single one where mathtext can draw it, and the dialects."""
-    from actcli.curves import Label
-
-    heads: list[str] = []
-    for group in sorted({m.group for m in chosen}):
-        family = [m for m in chosen if m.group == group]
-        first = family[0]
-        if first.swept:
-            values = ", ".join(dict(m.label.params)[first.swept] for m in family)
-            heads.append(f"{first.act.name}: {first.swept} = {values}")
-        else:
-            heads.append(Label(first.act.name, first.label.params).of(0))
-    head = ", ".join(heads)
-    if formula and len(heads) == 1 and not chosen[0].swept:
-        from actcli.plotting import mathtext_or_none
-
-        shown = mathtext_or_none(chosen[0].act.latex)
-        if shown:
-            head = f"{head}:  {shown}"
-    return f"{head}   ({', '.join(sorted({m.act.dialect for m in chosen}))})"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from actcli.cli import figures, output, specs
@@ -26,12 +24,12 @@ from actcli.cli.options import (
     refuse_unused,
 )
 from actcli.errors import UsageError
-from actcli.formats import OutputFormat, Table
+from actcli.formats import OutputFormat
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
     from actcli.plotting import Look
-    from actcli.stats import Moments
+    from actcli.stats import Report
 
 
 def stats_command(
@@ -85,93 +83,32 @@ def stats_command(
     if layers is not None and mean != 0:
         raise UsageError("--layers follows zero-mean pre-activations: drop --mean")
     if output_file is None:
-        look = {"--size": size, "--dpi": dpi, "--style": style, "--font": font,
-                "--image-format": image_format}  # fmt: skip
+        look = {
+            "--size": size,
+            "--dpi": dpi,
+            "--style": style,
+            "--font": font,
+            "--image-format": image_format,
+        }
         refuse_unused(look, "the figure: give -o FILE")
     else:
         target = figures.destination(output_file, image_format)
         appearance = figures.look(size, dpi, style, "7x4.5", font=font)
-    m = stats.moments(act, mean, std, eps)
-    table = _moments_table(act, m, mean, std, eps)
-    if layers is not None:
-        table = _layers_table(act, m, layers, gain, std, table.meta)
-        if output_file is not None:
-            _figure(act, table, target, appearance)
-            if target[0] is None:  # the image went to standard output
-                return
-    output.emit(table, fmt, precision=precision, no_color=no_color)
+    result = stats.report(act, mean, std, eps, layers, gain)
+    if output_file is not None:
+        _figure(act, result, target, appearance)
+        if target[0] is None:  # the image went to standard output
+            return
+    output.emit(result.table(), fmt, precision=precision, no_color=no_color)
 
 
-def _moments_table(act: Activation, m: Moments, mean: float, std: float, eps: float) -> Table:
-    from actcli import stats
-
-    torch_gain = stats.TORCH_GAIN.get(act.name)
-    torch_value = torch_gain(act) if torch_gain else None
-    rows: list[list[Any]] = [
-        ["E[f(z)]", m.mean],
-        ["Var[f(z)]", m.variance],
-        ["E[f(z)²]", m.second],
-        ["E[f′(z)]", m.d_mean],
-        ["E[f′(z)²]", m.d_second],
-        ["P(f′(z) = 0)  dead", m.dead],
-        [f"P(|f′(z)| < {eps:g})  saturated", m.saturated],
-        ["gain 1/√E[f²]", m.gain],
-        ["torch calculate_gain", "—" if torch_value is None else torch_value],
-    ]
-    meta: dict[str, Any] = {
-        "activation": act.name,
-        "spec": act.spec,
-        "params": dict(act.params),
-        "dialect": act.dialect,
-        "mean": mean,
-        "std": std,
-        "eps": eps,
-        "moments": {**dataclasses.asdict(m), "torch_gain": torch_value},
-        "caption": stats.TORCH_GAIN_NOTES.get(act.name),
-    }
-    title = f"{act.spec} for z ~ N({mean:g}, {std:g}²) · dialect {act.dialect}"
-    return Table(["quantity", "value"], rows, title=title, meta=meta)
-
-
-def _layers_table(
-    act: Activation, m: Moments, layers: int, gain: float | None, std: float, meta: dict[str, Any]
-) -> Table:
-    """The mean-field recursion through ``layers`` layers with weights of gain ``gain``."""
-    from actcli import stats
-
-    weight = m.gain if gain is None else gain
-    if not 0 < weight <= 1e6:
-        given = f"--gain {weight:g}" if gain is not None else f"the gain 1/√E[f²] = {weight:g}"
-        raise UsageError(f"{given} is outside (0, 1e6]: give --gain")
-    trace = stats.propagate(act, layers, weight, q0=std * std)
-    caption = "q: pre-activation variance; mean: E[f]; chi: gain²·E[f′²]; gradient: Π chi"
-    return Table(
-        ["layer", "q", "mean", "chi", "gradient"],
-        [[t.index, t.q, t.mean, t.chi, t.gradient] for t in trace],
-        title=f"{act.spec}: {layers} layers with gain {weight:.6g} · dialect {act.dialect}",
-        meta={**meta, "gain": weight, "caption": caption},
-        inputs=1,
-    )
-
-
-def _figure(act: Activation, table: Table, target: tuple[Path | None, str], look: Look) -> None:
+def _figure(act: Activation, result: Report, target: tuple[Path | None, str], look: Look) -> None:
     """q and the gradient factor against the layer index."""
-    from actcli import curves, plotting
+    from actcli import plotting
 
-    x = np.array([float(row[0]) for row in table.rows])
-
-    def line(label: str, key: str, column: int) -> curves.Curve:
-        y = np.array([row[column] for row in table.rows], dtype=np.float64)
-        return curves.Curve(label, key, 0, [curves.Piece(x, y)])
-
-    lines = [line("q (variance)", "q", 1), line("gradient factor", "g", 4)]
-    values = np.concatenate([c.y for c in lines])
-    finite = values[np.isfinite(values)]
-    # a vanishing (or exploding) gradient spans decades: only a log axis shows it
-    decades = finite.size and finite.min() > 0 and finite.max() / finite.min() > 100
-    panel = plotting.Panel(lines, x, xlabel="layer", yscale="log" if decades else None)
-    fig = plotting.figure([panel], title=table.title, look=look)
+    title = result.table().title
+    fig = plotting.figure([result.panel()], title=title, look=look)
     path, image = target
-    figures.save(fig, path, [act], table.title, look, image)
+    figures.save(fig, path, [act], title, look, image)
     if path is not None:
         output.note(f"wrote {path}")

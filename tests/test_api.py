@@ -47,9 +47,15 @@ def test_shapes_and_dtypes(name):
         xd = x.astype(dtype)
         y = act(xd)
         assert y.dtype == xd.dtype
-        # computed in float64 and rounded once: equal to rounding the float64 result
-        expected = act(xd.astype(np.float64)).astype(dtype)
-        np.testing.assert_array_equal(y.astype(np.float64), expected.astype(np.float64))
+        # computed in float64 and rounded correctly: the float64 result's rounding, except
+        # where that result is a hair from a rounding boundary (rrelu's binary64 slope puts
+        # bfloat16(-1.171875)'s float64 result exactly on one; the exact value is just above)
+        wide = act(xd.astype(np.float64))
+        once = wide.astype(dtype).astype(np.float64)
+        differ = y.astype(np.float64) != once
+        reach = np.abs(wide) * 2.0**-40
+        near = (wide - reach).astype(dtype) != (wide + reach).astype(dtype)
+        assert not (differ & ~near).any()
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)

@@ -367,11 +367,12 @@ def test_log_scales(tmp_path):
 
 
 def test_compare_diff_draws_the_metric_on_a_log_axis():
-    from actcli.cli import compare, specs
+    from actcli import comparison
+    from actcli.cli import specs
 
     members = specs.members(["gelu", "gelu:approximate=tanh"], None, None)
     x = curves.grid(-4, 4, 101)
-    panels = compare._panels(members, x, False, "ulp")
+    panels = comparison.panels(members, x, False, "ulp")
     assert panels[-1].yscale == "log" and "ULP" in panels[-1].title
     ulp = panels[-1].curves[0].y
     assert np.nanmax(ulp) > 1e6  # the tanh form is ~1e-4 off: ~1e12 ULP

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actcli import dtypes
 from actcli.catalog import dialects
 from actcli.catalog.records import (
     Definition,
@@ -172,7 +173,7 @@ class Activation:
                 out[start : start + _CHUNK] = one(flat[start : start + _CHUNK])
             return out.reshape(a.shape)
 
-        return _evaluate(x, compute)
+        return _evaluate(x, compute, exact=(self, order))
 
     def jacobian(self, x: ArrayLike, axis: int | tuple[int, ...] = -1) -> Any:
         """∂f/∂x along ``axis`` (default the last): the other axes in their order, then the m
@@ -201,8 +202,6 @@ def _fmt(value: ParamValue) -> str:
 
 
 _CHUNK = 8192
-
-_ROUNDED_DTYPES = {np.dtype(np.float32), np.dtype(np.float16)}
 
 
 def _along(
@@ -236,10 +235,18 @@ def _along(
     return np.moveaxis(out, -1, axes[0])
 
 
-def _evaluate(x: ArrayLike, compute: Callable[[Array], Array], vector: bool = False) -> Any:
-    """Compute in float64 and round once to float32/float16/bfloat16 inputs' dtype."""
+def _evaluate(
+    x: ArrayLike,
+    compute: Callable[[Array], Array],
+    vector: bool = False,
+    exact: tuple[Activation, int] | None = None,
+) -> Any:
+    """Compute in float64 and round to float32/float16/bfloat16 inputs' dtype: correctly,
+    with ``exact`` = (an elementwise activation, the derivative's order), for which the few
+    results float64 cannot round alone are decided exactly (:mod:`actcli.exact`); once
+    otherwise (vector activations)."""
     arr = np.asarray(x)
-    target = arr.dtype if (arr.dtype in _ROUNDED_DTYPES or arr.dtype.name == "bfloat16") else None
+    target = dtypes.of(arr)
     a64 = arr.astype(np.float64)
     if vector and a64.ndim == 0:
         raise InvalidParameterError("a vector activation needs at least one value")
@@ -247,9 +254,18 @@ def _evaluate(x: ArrayLike, compute: Callable[[Array], Array], vector: bool = Fa
     # errors; "invalid" and "divide" stay loud, since they would mean a formula met inf·0 or 0/0.
     with np.errstate(over="ignore", under="ignore"):
         out = np.asarray(compute(a64), dtype=np.float64)
-    if target is not None:
-        with np.errstate(over="ignore"):  # rounding to a narrower type may overflow to ±inf
-            out = out.astype(target)
+    if target is not None and target.narrow:
+        if exact is None:
+            out = dtypes.round_to(out, target.name)
+        else:
+            from actcli import exact as reference
+
+            act, order = exact
+            flat = a64.reshape(-1)
+            decide = reference.decider(act, order, flat)
+            slack = reference.SLACK[order]
+            out = dtypes.round_correctly(out.reshape(-1), target.name, slack, decide)
+            out = out.reshape(arr.shape)
     return out[()] if out.ndim == 0 else out
 
 

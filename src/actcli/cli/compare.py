@@ -35,7 +35,6 @@ from actcli.cli.options import (
     YLabelOption,
     refuse_unused,
 )
-from actcli.comparison import panels as _panels  # noqa: F401  (tests/test_figures.py's name)
 from actcli.errors import UsageError
 from actcli.formats import STREAMING, OutputFormat
 

@@ -110,10 +110,21 @@ def plot_command(
 
     if show and output_file is not None:
         raise UsageError("--show opens a window instead of writing -o FILE: give one of them")
-    figure_only = {"--dpi": dpi, "--size": size, "--style": style, "--font": font,
-                   "--usetex": usetex, "--svg-paths": svg_paths, "--legend": legend,
-                   "--xlabel": xlabel, "--ylabel": ylabel, "--logy": logy, "--symlogy": symlogy,
-                   "--grid": grid_panels, "--image-format": image_format}  # fmt: skip
+    figure_only = {
+        "--dpi": dpi,
+        "--size": size,
+        "--style": style,
+        "--font": font,
+        "--usetex": usetex,
+        "--svg-paths": svg_paths,
+        "--legend": legend,
+        "--xlabel": xlabel,
+        "--ylabel": ylabel,
+        "--logy": logy,
+        "--symlogy": symlogy,
+        "--grid": grid_panels,
+        "--image-format": image_format,
+    }
     if terminal:
         if output_file is not None or show:
             raise UsageError("--terminal draws in the terminal: drop -o / --show")
@@ -134,9 +145,19 @@ def plot_command(
     path, fmt = figures.destination(output_file, image_format, svg_paths)
     several = grid_panels or (len(names) > 1 and bool(sweep))  # panels: the height follows them
     look = figures.look(
-        size, dpi, style, "page" if several else "7x4.5", font=font, usetex=usetex, svg_paths=svg_paths, legend=legend,
-        xlabel=xlabel, ylabel=ylabel, logy=logy, symlogy=symlogy,
-    )  # fmt: skip
+        size,
+        dpi,
+        style,
+        "page" if several else "7x4.5",
+        font=font,
+        usetex=usetex,
+        svg_paths=svg_paths,
+        legend=legend,
+        xlabel=xlabel,
+        ylabel=ylabel,
+        logy=logy,
+        symlogy=symlogy,
+    )
     fig_title = title if title is not None else specs.title(chosen)
     fig = plotting.figure(
         _panels(chosen, x, derivative, others, grid_panels), title=fig_title, look=look

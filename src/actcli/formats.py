@@ -130,7 +130,7 @@ def write(
 
 _POLARS_MIN_ROWS = 50_000  # below this, polars' import costs more than it saves
 STREAMING = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl)
-_JSON_PIECE = 1 << 16  # rows spelled as JSON at a time
+_JSON_PIECE = 1 << 16  # rows spelled as text at a time (JSON, narrow floats)
 
 
 def rows(block: list[np.ndarray]) -> Iterator[tuple[Any, ...]]:
@@ -191,7 +191,11 @@ class BlockWriter:
         if not large:
             self.write_rows(rows(block))
         elif self.fmt in (OutputFormat.csv, OutputFormat.tsv):
-            self._polars_csv(block)
+            # narrow floats are spelled as Python strings: a piece at a time, as for JSON
+            narrow = any((t := dtypes.of(c)) is not None and t.narrow for c in block)
+            step = _JSON_PIECE if narrow else len(block[0])
+            for start in range(0, len(block[0]), step):
+                self._polars_csv([c[start : start + step] for c in block])
         else:
             self._polars_json(block)
 

@@ -82,24 +82,30 @@ _FORMS: dict[Hashable, Any] = {}  # (activation, order) -> its form, built once
 
 def _form(act: Activation, order: int) -> Any:
     """f, f′ or f″ with the parameters' values in, as a sympy expression in x; None for
-    activations without one (vector activations, formulas calling catalog functions)."""
+    activations without one (vector activations, formulas calling catalog functions).
+
+    A record's form is built with the parameters as exact numbers (not printed symbols that
+    are substituted afterwards), so that a form can read a parameter the way the
+    implementation does (hard_sigmoid's half-width 1/(2·slope) is a binary64)."""
     global _X
     import sympy as sp
 
     from actcli import symbolic
 
-    expr = symbolic.expression(act)
-    if expr is None:
-        return None
     _X = sp.Symbol("x", real=True)
-    values = {
-        sp.Symbol(symbolic.SYMBOLS.get(p.name, p.name), real=True): sp.Rational(
-            float(act.params[p.name])
-        )
-        for p in act.definition.params
-        if not p.choices
-    }
-    form = expr.subs(values)
+    build = act.definition.sympy
+    if act.definition.family == "expression":
+        form = symbolic.expression(act)
+    elif build is None:
+        return None
+    else:
+        values = {
+            p.name: act.params[p.name] if p.choices else sp.Rational(float(act.params[p.name]))
+            for p in act.definition.params
+        }
+        form = build(sp, _X, values)
+    if form is None:
+        return None
     if order:
         form = sp.diff(form, _X, order)
     if form.has(sp.Heaviside, sp.DiracDelta, sp.Subs, sp.Derivative):

@@ -45,6 +45,9 @@ def side(act: Activation, order: int, x: float, boundary: float) -> int | None:
     form = _FORMS[key]
     if form is None:
         return None
+    quick = _quick_sign(key, form, x, boundary)
+    if quick is not None:
+        return quick
     import sympy as sp
 
     at = sp.Rational(x)
@@ -78,6 +81,43 @@ def _key(act: Activation) -> Hashable:
 
 
 _FORMS: dict[Hashable, Any] = {}  # (activation, order) -> its form, built once
+_NUMERIC: dict[Hashable, Any] = {}  # ... and the form as an mpmath function of x
+
+# Working precisions (bits) of the quick look, and the margin a difference must clear: mpmath
+# evaluates each operation to the working precision, so a difference over 2^64 of its ULPs at
+# the scale of the operands has its sign right.
+QUICK_BITS = (128, 1024, 8192, 32768)
+QUICK_MARGIN = 64
+
+
+def _quick_sign(key: Hashable, form: Any, x: float, boundary: float) -> int | None:
+    """The sign of form(x) − boundary from mpmath at rising precision when it is plain (a
+    difference far above the working precision's error), else None: evalf decides then
+    (exact ties of rational forms, and whatever the quick look cannot vouch for)."""
+    import mpmath
+
+    if key not in _NUMERIC:
+        import sympy as sp
+
+        try:
+            _NUMERIC[key] = sp.lambdify(_X, form, modules="mpmath")
+        except Exception:  # a form lambdify cannot print: evalf alone
+            _NUMERIC[key] = None
+    fn = _NUMERIC[key]
+    if fn is None:
+        return None
+    scale = max(abs(x), abs(boundary), 1.0)
+    for bits in QUICK_BITS:
+        with mpmath.workprec(bits):
+            try:
+                difference = fn(mpmath.mpf(x)) - mpmath.mpf(boundary)
+            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+                return None
+            if not isinstance(difference, mpmath.mpf) or not mpmath.isfinite(difference):
+                return None
+            if abs(difference) > mpmath.ldexp(scale, QUICK_MARGIN - bits):
+                return 1 if difference > 0 else -1
+    return None
 
 
 def _form(act: Activation, order: int) -> Any:

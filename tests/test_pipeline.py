@@ -11,6 +11,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 import actcli
 from actcli.formats import format_number
@@ -215,8 +216,8 @@ def test_ctrl_c_while_input_file_is_a_pipe_that_stays_open(tmp_path):
 
 
 def test_stdout_closed_is_not_a_traceback():
-    out = sh("actcli --version >&-")
-    assert out.returncode == 0 and b"Traceback" not in out.stderr
+    out = sh("actcli --version >&-")  # the version lost is an error, not a success
+    assert out.returncode == 1 and b"Traceback" not in out.stderr
     helped = sh("actcli --help > /dev/full")
     assert (helped.returncode, helped.stderr) == (1, b"error: No space left on device\n")
 
@@ -229,3 +230,38 @@ def test_python_dash_m():
         check=False,
     )
     assert out.stdout == b"x,relu\n-1.0,0.0\n"
+
+
+def test_with_stderr_closed_no_message_goes_into_the_data():
+    out = sh("actcli eval exponential 100 --dtype float16 2>&-")
+    assert (out.returncode, out.stdout) == (0, b"x,exponential\n100.0,inf\n")
+    bad = sh("actcli eval relu 1 --dtype float99 2>&-")
+    assert bad.returncode == 2 and bad.stdout == b""
+
+
+@pytest.mark.parametrize(
+    "command", ["actcli eval relu 1", "actcli eval --help", "actcli list", "actcli info gelu"]
+)
+def test_with_stdout_closed_every_command_says_so_and_fails(command):
+    out = sh(f"{command} >&-")
+    assert out.returncode == 1
+    assert out.stderr == b"error: standard output is closed: there is nowhere to write\n"
+
+
+def test_columns_zero_is_ignored_not_an_empty_table():
+    out = subprocess.run(
+        ["actcli", "eval", "relu", "1", "2", "--format", "table"],
+        capture_output=True,
+        env={**ENV, "COLUMNS": "0"},
+        check=False,
+    )
+    assert out.returncode == 0 and "│ 2.0" in out.stdout.decode()
+    assert max(len(line) for line in out.stdout.decode().splitlines()) == 80
+
+
+@pytest.mark.parametrize("command", ["eval", "diff", "check", "plot"])
+def test_a_formula_whose_value_is_not_real_is_refused(command, tmp_path):
+    extra = {"eval": "-2 1", "diff": "1", "check": "/dev/null", "plot": "--terminal"}[command]
+    out = sh(f"cd {tmp_path} && actcli {command} 'x*(-8)**(1/3)' {extra}")
+    assert out.returncode == 2 and out.stdout == b""
+    assert b"is not real: (-1)**(1/3) is a complex number" in out.stderr

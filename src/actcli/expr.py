@@ -264,6 +264,13 @@ def parse(text: str) -> tuple[Any, frozenset[str]]:
         raise ExpressionError(text, f"cannot be built ({exc})") from None
     if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or built.is_real is False:
         raise ExpressionError(text, "is not a finite real formula (division by zero, √−1, …)")
+    # a constant whose value is not real ((-8)**(1/3) is sympy's principal cube root, complex):
+    # numpy would cast it to its real part without a word
+    unreal = next(
+        (n for n in sp.preorder_traversal(built) if n.is_number and n.is_real is False), None
+    )
+    if unreal is not None:
+        raise ExpressionError(text, f"is not real: {unreal} is a complex number")
     return built, frozenset(params)
 
 
@@ -294,11 +301,17 @@ def _numeric(
             lambda a, act=act, order=order: act.derivative(a, order)
         )  # fmt: skip
     fn = sp.lambdify(x, bound, modules=[table, "numpy", "scipy"])
+    formula = str(expr)
 
     def evaluate(v: np.ndarray, **_: object) -> np.ndarray:
         # a user's formula may overflow or divide by zero: that is its IEEE result, not a bug
         with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(fn(v), dtype=np.float64), v.shape).copy()
+            result = np.asarray(fn(v))
+        if np.iscomplexobj(result):  # (a parameter's value may make a power complex)
+            if np.any(result.imag != 0):
+                raise ExpressionError(formula, "is not real for these values of x")
+            result = result.real
+        return np.broadcast_to(result.astype(np.float64), v.shape).copy()
 
     return evaluate
 

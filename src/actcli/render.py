@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 from typing import IO, Any
 
@@ -24,11 +25,19 @@ class _Console(Console):
 def console(
     stream: IO[str] | None = None, *, stderr: bool = False, no_color: bool = False
 ) -> Console:
-    """A console on ``stream``; colour off with --no-color or NO_COLOR (rich reads NO_COLOR)."""
+    """A console on ``stream``; colour off with --no-color or NO_COLOR (rich reads NO_COLOR).
+
+    ``stream`` None is a closed stream (Python sets ``sys.stderr`` to None when started with
+    ``2>&-``): the console writes nowhere, where rich would fall back to stdout, into the data.
+    A COLUMNS that is not a positive number is ignored (rich would draw 0-wide tables).
+    """
     no_color = no_color or "NO_COLOR" in os.environ
+    columns = os.environ.get("COLUMNS", "").strip()
+    width = 80 if columns and not (columns.isdigit() and int(columns) > 0) else None
     # markup off: formulas are full of [brackets] (E[f(z)], [0, ∞)) that are data, not style
     return _Console(
-        file=stream,
+        file=stream if stream is not None else io.StringIO(),
+        width=width,
         stderr=stderr,
         no_color=no_color,
         highlight=False,

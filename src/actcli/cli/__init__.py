@@ -112,6 +112,10 @@ def __getattr__(name: str) -> Any:
 
 def main() -> NoReturn:
     """Entry point of ``actcli`` and ``python -m actcli``."""
+    if sys.stdout is None:  # started with stdout closed (>&-): whatever it wrote would be lost
+        if sys.stderr is not None:
+            sys.stderr.write("error: standard output is closed: there is nowhere to write\n")
+        _leave(ExitStatus.DATA_ERROR)
     asked = sys.argv[1:2]
     app = build(asked if asked and asked[0] in COMMANDS else COMMANDS)
     try:

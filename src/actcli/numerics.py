@@ -195,7 +195,7 @@ def exp_mul(y: Array, factor: Array | float, lo: Array | None = None) -> Array:
     else:
         out = np.exp(np.where(deep, y + 128.0, y)) * factor
         out = np.where(deep, out * _EXP_M128, out)
-    return out if lo is None else out + out * lo
+    return out if lo is None else np.where(out == 0, out, out + out * lo)  # keeps −0
 
 
 _EXP_M128 = 2.572209372642415e-56  # e^(−128), correctly rounded
@@ -218,7 +218,7 @@ def exp_neg_square(x: Array, half: bool = False, factor: Array | float = 1.0) ->
         lo *= 0.5
     if not everywhere:
         factor = np.where(inside, factor, 0.0)
-    return exp_mul(-hi, (1.0 - lo) * factor)
+    return exp_mul(-hi, factor, -lo)
 
 
 LN2_DD = (0.6931471805599453, 2.3190468138462996e-17)  # ln 2 as a double-double
@@ -316,7 +316,7 @@ def sin_cos_dd(hi: Array, lo: Array) -> tuple[Array, Array]:
     h = np.where(finite, hi, 0.0)
     s = np.where(finite, np.sin(h), np.nan)
     c = np.where(finite, np.cos(h), np.nan)
-    return s + c * lo, c - s * lo
+    return np.where(lo == 0, s, s + c * lo), c - s * lo  # sin(−0) = −0 kept
 
 
 # Below this |w·x| the rounding error lo of the product is at most 2⁻³³ and the first-order

@@ -235,10 +235,10 @@ def _softsign_d(x: Array, order: int) -> Array:
     inv_sq = 1.0 / sh
     d1 = inv_sq - inv_sq * (sl * inv_sq)  # 1/(sh + sl)
     if order == 1:
-        return np.ldexp(d1, -2 * k)
+        return np.asarray(np.ldexp(d1, -2 * k), dtype=np.float64)
     inv = 1.0 / uh
     inv = inv - inv * (ul * inv)
-    return -2.0 * np.sign(x) * np.ldexp(d1 * inv, -3 * k)
+    return np.asarray(-2.0 * np.sign(x) * np.ldexp(d1 * inv, -3 * k), dtype=np.float64)
 
 
 def _isru_d1(x: Array, alpha: float) -> Array:

@@ -832,7 +832,8 @@ def elish(x: Array) -> Array:
         -0.170003
     """
     xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
-    return np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
+    y = np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
+    return np.where(x == 0, 0.5 * x, y)  # elish(−0) = −0
 
 
 def _elish_d1(x: Array) -> Array:
@@ -1013,7 +1014,8 @@ def snake(x: Array, frequency: float) -> Array:
     y = x + s * s / frequency
     # For −2 < a·x < 0 the two terms have opposite signs and cancel by up to a factor 4, more
     # than half-ULP sines can afford: there the sum is formed in double-double throughout.
-    return _patch(x, y, (x < 0) & (x * frequency > -2.0), lambda t: _snake_dd(t, frequency))
+    y = _patch(x, y, (x < 0) & (x * frequency > -2.0), lambda t: _snake_dd(t, frequency))
+    return np.where(x == 0, x, y)  # snake(−0) = −0
 
 
 def _snake_dd(x: Array, frequency: float) -> Array:
@@ -1121,4 +1123,4 @@ def bent_identity(x: Array) -> Array:
     """
     h = np.hypot(x, 1.0)
     # √(x² + 1) − 1 = x²/(√(x² + 1) + 1): no cancellation near 0, no overflow of x².
-    return 0.5 * x * (x / (h + 1.0)) + x
+    return np.where(x == 0, x, 0.5 * x * (x / (h + 1.0)) + x)  # bent_identity(−0) = −0

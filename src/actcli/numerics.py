@@ -18,6 +18,7 @@ scipy is imported lazily and only for the error functions, so ``import actcli`` 
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -179,18 +180,22 @@ def tanh_prime(x: Array) -> Array:
 # --------------------------------------------------------------------------- Gaussian family
 
 
-def exp_mul(y: Array, factor: Array | float) -> Array:
-    """exp(y)·factor, without losing digits when exp(y) alone would be subnormal.
+def exp_mul(y: Array, factor: Array | float, lo: Array | None = None) -> Array:
+    """exp(y + lo)·factor, without losing digits when exp(y) alone would be subnormal.
 
     For y < −708, exp(y) has fewer than 53 significant bits, though exp(y)·factor may be a
     normal number again (gelu′(−37.7) ≈ −7.5e−308). There we compute
-    (exp(y + 128)·factor)·e^(−128); y + 128 is exact for −1024 < y < −256.
+    (exp(y + 128)·factor)·e^(−128); y + 128 is exact for −1024 < y < −256. ``lo`` (optional)
+    is the low part of a double-double argument, applied to first order as p + p·lo (a
+    rounded 1 + lo would cost half an ULP).
     """
     deep = y < -600.0
     if not deep.any():
-        return np.exp(y) * factor
-    out = np.exp(np.where(deep, y + 128.0, y)) * factor
-    return np.where(deep, out * _EXP_M128, out)
+        out = np.exp(y) * factor
+    else:
+        out = np.exp(np.where(deep, y + 128.0, y)) * factor
+        out = np.where(deep, out * _EXP_M128, out)
+    return out if lo is None else np.where(out == 0, out, out + out * lo)  # keeps −0
 
 
 _EXP_M128 = 2.572209372642415e-56  # e^(−128), correctly rounded
@@ -213,7 +218,41 @@ def exp_neg_square(x: Array, half: bool = False, factor: Array | float = 1.0) ->
         lo *= 0.5
     if not everywhere:
         factor = np.where(inside, factor, 0.0)
-    return exp_mul(-hi, (1.0 - lo) * factor)
+    return exp_mul(-hi, factor, -lo)
+
+
+LN2_DD = (0.6931471805599453, 2.3190468138462996e-17)  # ln 2 as a double-double
+
+
+_EXP_TAIL = tuple(1.0 / math.factorial(k) for k in range(4, 14))
+
+
+def exp_dd(x: Array) -> tuple[Array, Array]:
+    """e^x as a double-double (about 2⁻¹⁰⁰ relative) for −700 < x < 700.
+
+    Where a quantity depends on e^x through exp(−2e^x) (tanh_exp″), the half-ULP rounding of
+    e^x alone costs e^x ULP. x = n·ln 2 + r with r in double-double, e^(r/8) from its Taylor
+    series (three leading terms in double-double), squared three times, scaled by 2^n.
+    """
+    n = np.rint(x / LN2_DD[0])
+    p, pe = two_prod(n, LN2_DD[0])
+    s, se = two_sum(x, -p)
+    rh, rl = two_sum(s, (se - pe) - n * LN2_DD[1])
+    th, tl = rh * 0.125, rl * 0.125  # |t| ≤ 0.044
+    t2h, t2l = dd_mul(th, tl, th, tl)
+    t3h, t3l = dd_mul(t2h, t2l, th, tl)
+    tail = th**4 * horner(_EXP_TAIL, th)  # Σ_{k≥4} t^k/k!, 2⁻⁵³ of ≤ 2⁻²² is enough
+    sixth = _dd_rational(1, 6)
+    c3h, c3l = dd_mul(t3h, t3l, np.full_like(th, sixth[0]), np.full_like(th, sixth[1]))
+    ah, al = dd_add(0.5 * t2h, 0.5 * t2l, c3h, c3l + tail)
+    ah, al = dd_add(th, tl, ah, al)
+    eh, el = dd_add(np.ones_like(th), np.zeros_like(th), ah, al)
+    eh, el = two_sum(eh, el)  # renormalised: the squares drop el²
+    for _ in range(3):
+        eh, el = dd_mul(eh, el, eh, el)
+        eh, el = two_sum(eh, el)
+    k = n.astype(np.int64)
+    return np.ldexp(eh, k), np.ldexp(el, k)
 
 
 def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
@@ -268,26 +307,100 @@ def std_normal_cdf(x: Array) -> Array:
 
 
 def sin_cos_dd(hi: Array, lo: Array) -> tuple[Array, Array]:
-    """(sin, cos) of the double-double argument hi + lo, to first order in lo (NaN stays NaN)."""
+    """(sin, cos) of the double-double argument hi + lo, to first order in lo (NaN stays NaN).
+
+    Only valid while lo² is negligible (|lo| ≲ 2⁻³⁰); :func:`sin_scaled` sends larger
+    arguments to an exact reduction instead.
+    """
     finite = np.isfinite(hi)
     h = np.where(finite, hi, 0.0)
     s = np.where(finite, np.sin(h), np.nan)
     c = np.where(finite, np.cos(h), np.nan)
-    return s + c * lo, c - s * lo
+    return np.where(lo == 0, s, s + c * lo), c - s * lo  # sin(−0) = −0 kept
+
+
+# Below this |w·x| the rounding error lo of the product is at most 2⁻³³ and the first-order
+# correction of sin_cos_dd is exact to far below an ULP; beyond, the phase is reduced exactly.
+_SIN_FAST = 2.0**20
+_PI_BITS = 3200  # π to this many bits covers |w·x| up to 2^2900: every product of two doubles
+_FIXED = 256  # fixed-point bits of the reduced angle
+
+
+@functools.lru_cache(maxsize=1)
+def _pi_fixed() -> int:
+    """floor(π·2^_PI_BITS), from Machin's formula in integer arithmetic (guard bits dropped)."""
+    guard = 64
+    one = 1 << (_PI_BITS + guard)
+
+    def atan_inv(n: int) -> int:
+        term = one // n
+        total, k, n2 = term, 1, n * n
+        while term:
+            term //= n2
+            k += 2
+            total += -(term // k) if k % 4 == 3 else term // k
+        return total
+
+    return (16 * atan_inv(5) - 4 * atan_inv(239)) >> guard
+
+
+def _sin_cos_exact(x: float, w: float, phase: tuple[float, float]) -> tuple[float, float]:
+    """sin and cos of the exact number x·w + phase[0] + phase[1], correctly rounded (to far
+    below an ULP) for any finite doubles: a Payne–Hanek reduction in integer arithmetic."""
+    from fractions import Fraction
+
+    a = Fraction(x) * Fraction(w) + Fraction(phase[0]) + Fraction(phase[1])
+    num, den = a.numerator, a.denominator  # den is a power of two
+    g, bits = _FIXED, _PI_BITS
+    pi = _pi_fixed()
+    # q = (2a/π)·2^g: the quadrant count and the fraction of a quarter turn left over
+    q = (num << (g + bits + 1)) // (den * pi)
+    k = (q + (1 << (g - 1))) >> g
+    f = q - (k << g)  # |f| ≤ 2^(g−1): the remainder in quarter turns, g fractional bits
+    phi = (f * (pi >> (bits - g))) >> (g + 1)  # f·π/2, |φ| ≤ π/4, g fractional bits
+    one = 1 << g
+    p2 = (phi * phi) >> g
+    sin_acc, cos_acc = phi, one
+    term_s, term_c, n = phi, one, 1
+    while term_s or term_c:
+        term_c = -((term_c * p2) >> g) // (n * (n + 1))
+        term_s = -((term_s * p2) >> g) // ((n + 1) * (n + 2))
+        cos_acc += term_c
+        sin_acc += term_s
+        n += 2
+    quadrant = k % 4
+    sv, cv = ((sin_acc, cos_acc), (cos_acc, -sin_acc), (-sin_acc, -cos_acc), (-cos_acc, sin_acc))[
+        quadrant
+    ]
+    return sv / one, cv / one
 
 
 def sin_scaled(x: Array, w: float, phase: tuple[float, float] = (0.0, 0.0)) -> tuple[Array, Array]:
-    """(sin, cos) of w·x + phase with w·x taken as an exact double-double product.
+    """(sin, cos) of w·x + phase for the exact product w·x (``phase`` a double-double constant).
 
     For large |x| the rounding of w·x alone would shift the phase by up to ulp(w·x); near a
-    zero of the sine that is the whole value. ``phase`` is a double-double constant.
+    zero of the sine that is the whole value. Up to |w·x| = 2²⁰ the product is taken as a
+    double-double hi + lo and corrected to first order; the rare larger (or overflowing)
+    products are reduced modulo π/2 exactly, element by element (:func:`_sin_cos_exact`).
     """
+    x = np.asarray(x, dtype=np.float64)
     hi, lo = two_prod(x, w)
-    hi = np.where(np.isfinite(hi), hi, np.nan)  # w·x beyond the double range has no phase left
+    slow = np.isfinite(x) & ~(np.abs(hi) < _SIN_FAST)  # catches an overflowing w·x too
+    if not abs(w) < _SPLIT_SAFE:
+        slow |= np.isfinite(x) & (x != 0)
+    hi = np.where(np.isfinite(hi) & ~slow, hi, np.where(slow, 0.0, np.nan))
+    lo = np.where(slow, 0.0, lo)
     if phase != (0.0, 0.0):
         hi, err = two_sum(hi, np.full_like(hi, phase[0]))
         lo = lo + (err + phase[1])
-    return sin_cos_dd(hi, lo)
+    s, c = sin_cos_dd(hi, lo)
+    if slow.any():
+        s, c = np.array(s, dtype=np.float64), np.array(c, dtype=np.float64)
+        idx = np.flatnonzero(slow)
+        flat_x, flat_s, flat_c = x.reshape(-1), s.reshape(-1), c.reshape(-1)
+        for i in idx.tolist():
+            flat_s[i], flat_c[i] = _sin_cos_exact(float(flat_x[i]), float(w), phase)
+    return s, c
 
 
 PI_4 = (0.7853981633974483, 3.061616997868383e-17)  # π/4 as a double-double

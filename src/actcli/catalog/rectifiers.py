@@ -649,12 +649,22 @@ def star_relu(x: Array, scale: float, bias: float) -> Array:
     """
     # s·r² + b in double-double: near the zero r = √(−b/s) the sum cancels (18 ULP lost at 0.02
     # from it in plain arithmetic), while r², s·r² and the sum are all exact here.
+    # Beyond r = 2^300, r² is formed as (r·2⁻⁶⁰⁰)² and s·r² scaled back by 2¹²⁰⁰ afterwards:
+    # r·r would overflow before the scale (r > 1.34e154) although s·r² may not.
     r = np.maximum(x, 0.0)
-    rc = np.minimum(r, 1e100)  # beyond, s·r² dwarfs b and r² may overflow: plain arithmetic
+    big = r > 2.0**300
+    rc = np.where(big, r * 2.0**-600, r)
     sq, sq_err = nx.two_prod(rc, rc)
     prod, prod_err = nx.dd_mul(sq, sq_err, np.full_like(r, scale), np.zeros_like(r))
+    if big.any():
+        up = np.where(big, 2.0**600, 1.0)
+        prod, prod_err = (prod * up) * up, (prod_err * up) * up
+    huge = np.isinf(prod)  # s·r² itself overflows
+    if huge.any():
+        prod, prod_err = np.where(huge, 0.0, prod), np.where(huge, 0.0, prod_err)
     total, total_err = nx.two_sum(prod, np.full_like(r, bias))
-    return np.where(r > 1e100, scale * (r * r) + bias, total + (total_err + prod_err))
+    out = total + (total_err + prod_err)
+    return np.where(huge, np.inf, out) if huge.any() else out
 
 
 # ---------------------------------------------------------------------------------- shrinkage

@@ -190,8 +190,8 @@ def tanh_shrink(x: Array) -> Array:
     image=span(-1.0, 1.0),
     uses="hidden layers as a tanh substitute that saturates more slowly (polynomial tails)",
     reference="Bergstra et al. 2009, Quadratic polynomials learn better image features",
-    d1=lambda x: 1.0 / (1.0 + np.abs(x)) ** 2,
-    d2=lambda x: -2.0 * np.sign(x) / (1.0 + np.abs(x)) ** 3,
+    d1=lambda x: _softsign_d(x, 1),
+    d2=lambda x: _softsign_d(x, 2),
     limits=((-1.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
     aliases=("soft_sign",),
     kinks=lambda: (Kink(0.0, (1.0, 2.0), (1.0, -2.0), "mean"),),
@@ -210,7 +210,35 @@ def softsign(x: Array) -> Array:
         >>> softsign(np.array([-3.0, 0.0, 1.0])).tolist()
         [-0.75, 0.0, 0.5]
     """
-    return x / (1.0 + np.abs(x))
+    ah, al = _one_plus_abs(x)
+    q = x / ah
+    return np.where(al == 0, q, q - q * (al / ah))  # x/(ah + al) = (x/ah)·(1 − al/ah); ±0 kept
+
+
+def _one_plus_abs(x: Array) -> tuple[Array, Array]:
+    """1 + |x| as a double-double (the 1 is lost from |x| = 2⁵³ on, and matters there)."""
+    return nx.two_sum(np.ones_like(x), np.abs(x))
+
+
+_SOFTSIGN_SCALE = 600  # 1 + |x| beyond 2^500 is scaled by 2^−600 so that its square stays normal
+
+
+def _softsign_d(x: Array, order: int) -> Array:
+    """1/(1 + |x|)² (order 1) or −2·sign(x)/(1 + |x|)³ (order 2), to an ULP or so: the
+    square of a = 1 + |x| is exact (two_square) and scaled for huge |x|, so that results in the
+    subnormal range (softsign′(1.35e154) = 5.5e−309) come out right instead of 0."""
+    ah, al = _one_plus_abs(x)
+    k = np.where(ah > 2.0**500, _SOFTSIGN_SCALE, 0)
+    uh, ul = np.ldexp(ah, -k), np.ldexp(al, -k)
+    sh, sl = nx.two_square(uh)
+    sl = sl + 2.0 * uh * ul
+    inv_sq = 1.0 / sh
+    d1 = inv_sq - inv_sq * (sl * inv_sq)  # 1/(sh + sl)
+    if order == 1:
+        return np.asarray(np.ldexp(d1, -2 * k), dtype=np.float64)
+    inv = 1.0 / uh
+    inv = inv - inv * (ul * inv)
+    return np.asarray(-2.0 * np.sign(x) * np.ldexp(d1 * inv, -3 * k), dtype=np.float64)
 
 
 def _isru_d1(x: Array, alpha: float) -> Array:

@@ -131,8 +131,10 @@ def _softplus_d1(x: Array, beta: float, threshold: float) -> Array:
 
 
 def _softplus_d2(x: Array, beta: float, threshold: float) -> Array:
-    zh, _ = _softplus_parts(x, beta)
-    d2 = beta * nx.sigmoid_prime(zh)
+    zh, zl = _softplus_parts(x, beta)
+    s, sm = nx.sigmoid_pair(zh)
+    # σ′(zh + zl) = σ′(zh)·(1 + (σ(−zh) − σ(zh))·zl): rounding β·x costs |βx| ULP otherwise
+    d2 = beta * (s * sm) if zl is None else beta * (s * sm) * (1.0 + (sm - s) * zl)
     return d2 if threshold == INF else np.where(zh > threshold, 0.0, d2)
 
 
@@ -237,7 +239,8 @@ def squareplus(x: Array, b: float) -> Array:
     h = np.hypot(x, math.sqrt(b))
     # For x < 0 the sum x + h cancels; (x + h)/2 = b/(2(h − x)), halved again against overflow.
     xn = np.minimum(x, 0.0)
-    return np.where(x >= 0, 0.5 * (x + h), 0.25 * b / (0.5 * h - 0.5 * xn))
+    # ½x + ½h: each half exact, so no overflow unless the result itself overflows.
+    return np.where(x >= 0, 0.5 * x + 0.5 * h, 0.25 * b / (0.5 * h - 0.5 * xn))
 
 
 def _squareplus_d1(x: Array, b: float) -> Array:
@@ -606,6 +609,32 @@ SELU_SCALE = 1.0507009873554804934193349852946
 SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # λα correctly rounded (TF's literal)
 
 
+def _nonpositive(x: Array) -> Array:
+    """min(x, 0) that keeps −0.0 (np.minimum(−0.0, 0.0) may give +0.0): elu(−0) = −0."""
+    return np.where(x > 0, 0.0, x)
+
+
+def _celu_quotient(x: Array, alpha: float) -> tuple[Array, Array]:
+    """x/alpha for x ≤ 0 (0 above) as a double-double: rounding the quotient alone costs
+    |x/alpha| ULP of e^(x/alpha) (260 ULP at x = −211 with alpha = 0.3)."""
+    xn = _nonpositive(x)
+    qh = xn / alpha
+    xs = np.where(qh > -800.0, xn, 0.0)  # beyond, e^q is 0 and expm1(q) is −1: no correction
+    p, e = nx.two_prod(np.where(qh > -800.0, qh, 0.0), alpha)
+    return qh, ((xs - p) - e) / alpha
+
+
+def _celu_exp(x: Array, alpha: float, order: int) -> Array:
+    """e^(x/alpha) (order 1) or e^(x/alpha)/alpha (order 2) for x ≤ 0, with x/alpha carried
+    as a double-double."""
+    qh, ql = _celu_quotient(x, alpha)
+    if order == 1:
+        return nx.exp_mul(qh, 1.0, ql)
+    # dividing afterwards saves the rounding of 1/alpha, but not where e^(x/alpha) is subnormal
+    deep = nx.exp_mul(qh, 1.0 / alpha, ql)
+    return np.where(qh < -700.0, deep, nx.exp_mul(qh, 1.0, ql) / alpha)
+
+
 def _elu_kink(alpha: float) -> tuple[Kink, ...]:
     return (Kink(0.0, (alpha, alpha), (1.0, 0.0), "left"),)
 
@@ -655,7 +684,7 @@ def elu(x: Array, alpha: float) -> Array:
         >>> round(float(elu(np.array(-1.0), alpha=1.0)), 6)
         -0.632121
     """
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+    return np.where(x > 0, x, alpha * np.expm1(_nonpositive(x)))
 
 
 @elementwise(
@@ -703,7 +732,7 @@ def selu(x: Array) -> Array:
         >>> round(float(selu(np.array(1.0))), 6)
         1.050701
     """
-    return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * np.expm1(np.minimum(x, 0.0)))
+    return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * np.expm1(_nonpositive(x)))
 
 
 @elementwise(
@@ -715,8 +744,8 @@ def selu(x: Array) -> Array:
     image=lambda alpha: _elu_image(alpha, "−alpha"),
     uses="hidden layers: an ELU whose derivative is continuous for every alpha",
     reference="Barron 2017, Continuously differentiable exponential linear units, arXiv:1704.07483",
-    d1=lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)),
-    d2=lambda x, alpha: np.where(x > 0, 0.0, np.exp(np.minimum(x, 0.0) / alpha) / alpha),
+    d1=lambda x, alpha: np.where(x > 0, 1.0, _celu_exp(x, alpha, 1)),
+    d2=lambda x, alpha: np.where(x > 0, 0.0, _celu_exp(x, alpha, 2)),
     limits=lambda alpha: ((-alpha, INF), (0.0, 1.0), (0.0, 0.0)),
     params=(positive("alpha", 1.0, "saturation value −alpha; torch rejects 0"),),
     kinks=lambda alpha: (Kink(0.0, (1.0, 1.0 / alpha), (1.0, 0.0), "left"),),
@@ -735,7 +764,11 @@ def celu(x: Array, alpha: float) -> Array:
         >>> round(float(celu(np.array(-2.0), alpha=2.0)), 6)
         -1.264241
     """
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+    qh, ql = _celu_quotient(x, alpha)
+    em = np.expm1(qh)
+    # expm1(qh + ql) = expm1(qh) + e^qh·ql; the zero test keeps expm1(−0) = −0
+    corr = np.exp(qh) * ql
+    return np.where(x > 0, x, alpha * np.where(corr == 0, em, em + corr))
 
 
 @elementwise(
@@ -799,7 +832,8 @@ def elish(x: Array) -> Array:
         -0.170003
     """
     xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
-    return np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
+    y = np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
+    return np.where(x == 0, 0.5 * x, y)  # elish(−0) = −0
 
 
 def _elish_d1(x: Array) -> Array:
@@ -859,7 +893,22 @@ def _tanh_exp_d1(x: Array) -> Array:
 def _tanh_exp_d2(x: Array) -> Array:
     xc = np.clip(x, -_Z, 20.0)  # e^x is 0 below −1000 (and tanh(e^x) saturated above 20)
     e, t, sech2 = _tanh_exp_parts(xc)
-    return _far_left(x, (e * sech2) * (2.0 + xc - 2.0 * xc * e * t), 2)
+    general = _far_left(x, (e * sech2) * (2.0 + xc - 2.0 * xc * e * t), 2)
+    return _patch(xc, general, xc > 0.0, _tanh_exp_d2_right)
+
+
+def _tanh_exp_d2_right(x: Array) -> Array:
+    """tanh_exp″ for x > 0, where e·sech²(e) = 4e^(x − 2e)/(1 + e^(−2e))² (e = e^x).
+
+    e^(−2e) turns the half-ULP rounding of e into e ULP (360 at x = 5.9), and sech²(e)
+    alone is subnormal from x ≈ 5.9 on while the product is not: e is taken as a
+    double-double and the whole factor applied before any underflow (numerics.exp_mul).
+    """
+    eh, el = nx.exp_dd(x)
+    ah, al = nx.two_sum(x, -2.0 * eh)
+    t = np.tanh(eh)
+    factor = 4.0 / (1.0 + np.exp(-2.0 * eh)) ** 2 * (2.0 + x - 2.0 * x * eh * t)
+    return nx.exp_mul(ah, factor, al - 2.0 * el)
 
 
 @elementwise(
@@ -965,7 +1014,8 @@ def snake(x: Array, frequency: float) -> Array:
     y = x + s * s / frequency
     # For −2 < a·x < 0 the two terms have opposite signs and cancel by up to a factor 4, more
     # than half-ULP sines can afford: there the sum is formed in double-double throughout.
-    return _patch(x, y, (x < 0) & (x * frequency > -2.0), lambda t: _snake_dd(t, frequency))
+    y = _patch(x, y, (x < 0) & (x * frequency > -2.0), lambda t: _snake_dd(t, frequency))
+    return np.where(x == 0, x, y)  # snake(−0) = −0
 
 
 def _snake_dd(x: Array, frequency: float) -> Array:
@@ -1073,4 +1123,4 @@ def bent_identity(x: Array) -> Array:
     """
     h = np.hypot(x, 1.0)
     # √(x² + 1) − 1 = x²/(√(x² + 1) + 1): no cancellation near 0, no overflow of x².
-    return 0.5 * x * (x / (h + 1.0)) + x
+    return np.where(x == 0, x, 0.5 * x * (x / (h + 1.0)) + x)  # bent_identity(−0) = −0

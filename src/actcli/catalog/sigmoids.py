@@ -7,7 +7,7 @@ the true value underflows (sigmoid′ at x ≳ 36.7, tanh′ at |x| ≳ 19). See
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -356,12 +356,21 @@ def _hard_sigmoid(x: Array, slope: float) -> Array:
     return np.clip((x + c) / (2.0 * c), 0.0, 1.0)
 
 
+def _hard_sigmoid_sympy(sp: Any, x: Any, slope: Any) -> Any:
+    """slope·x + 1/2 to print; for numbers, what is computed: (x + c)/(2c) with the half-width
+    c = 1/(2·slope) a binary64 (3 for slope 1/6: relu6(x + 3)/6 exactly, as the frameworks)."""
+    if not slope.is_Number:
+        return slope * x + sp.Rational(1, 2)
+    c = sp.Rational(_half_width(float(slope)))
+    return (x + c) / (2 * c)
+
+
 @elementwise(
     family="sigmoid",
     formula="hard_sigmoid(x) = clip(slope·x + 1/2, 0, 1)   (slope 1/6: relu6(x + 3)/6)",
     latex=r"\operatorname{clip}\left(\frac{x}{6} + \frac{1}{2}, 0, 1\right)",
     derivative="hard_sigmoid′(x) = slope if |x| < 1/(2·slope) else 0",
-    sympy=lambda sp, x, p: sp.Min(sp.Max(p["slope"] * x + sp.Rational(1, 2), 0), 1),
+    sympy=lambda sp, x, p: sp.Min(sp.Max(_hard_sigmoid_sympy(sp, x, p["slope"]), 0), 1),
     image=span(closed(0.0), closed(1.0)),
     uses=(
         "gates and attention scales of mobile networks (MobileNetV3's squeeze-and-excitation): "

@@ -340,18 +340,21 @@ def test_kinks_reported(name: str, params: dict[str, Any]) -> None:
     assert reported <= allowed, f"spurious kinks {sorted(reported - allowed)}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "params"), CONFIGS, ids=CONFIG_IDS)
 def test_values(name: str, params: dict[str, Any]) -> None:
     out = check_order(name, params, 0)
     assert not out.failures, _report(name, params, 0, out.failures)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "params"), CONFIGS, ids=CONFIG_IDS)
 def test_first_derivative(name: str, params: dict[str, Any]) -> None:
     out = check_order(name, params, 1)
     assert not out.failures, _report(name, params, 1, out.failures)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "params"), CONFIGS, ids=CONFIG_IDS)
 def test_second_derivative(name: str, params: dict[str, Any]) -> None:
     out = check_order(name, params, 2)
@@ -599,6 +602,7 @@ if __name__ == "__main__":
     sys.stdout.write(accuracy_table() + "\n")
 
 
+@pytest.mark.slow
 def test_sparsemax_is_exact_near_its_threshold() -> None:
     """p_i = x_i − τ cancels when x_i is just above τ: τ is taken in double-double, so the
     small entries keep their digits (a float τ lost up to 218 ULP there)."""

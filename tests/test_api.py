@@ -34,6 +34,7 @@ def test_hostile_inputs_give_no_warning_and_no_spurious_nan(name):
             assert not np.isnan(out[np.isinf(EXTREMES)]).any(), order
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_shapes_and_dtypes(name):
     act = actcli.get(name)

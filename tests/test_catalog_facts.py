@@ -152,6 +152,7 @@ def _approached(end: Bound, facts: dict[str, Any]) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "params"), CASES, ids=IDS)
 def test_declared_range_is_the_functions(name, params):
     facts = _facts(name, params)

@@ -169,6 +169,7 @@ def awkward_rows():
     return x, y
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shuffled", [False, True])
 def test_the_report_does_not_depend_on_the_blocks(monkeypatch, shuffled):
     """Blocks of 97 rows checked in pieces of 31 give the report of one block: steps across

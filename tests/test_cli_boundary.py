@@ -143,6 +143,7 @@ def test_every_command_summary_is_one_line_at_80_columns():
     )  # one row per command: no wrapped summary
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["actcli --help", "actcli eval --help", "actcli info --help"])
 def test_help_into_head_exits_zero(command):
     assert shutil.which("actcli")

@@ -95,6 +95,7 @@ def test_float32_values_checked_as_float64_get_a_hint(runner):
         assert wrong.exit_code == 3 and "note:" not in wrong.stderr  # wrong in any type
 
 
+@pytest.mark.slow
 def test_the_verdict_survives_a_closed_pipe(tmp_path):
     """A CI step `actcli check ... | head` must fail with a failing kernel: the summary is
     printed by default (in a pipe too), and the exit status is the verdict either way."""
@@ -126,6 +127,7 @@ FINITE_MAX = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
 @pytest.mark.parametrize("command", ["eval", "diff"])
 @pytest.mark.parametrize("name", ["gelu", "silu", "softplus", "tanh", "exponential", "relu"])
@@ -161,6 +163,7 @@ def test_a_correctly_rounded_float32_table_in_9_digits_passes_at_half_an_ulp(run
     assert result.exit_code == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
 @pytest.mark.parametrize("flags", [[], ["-d"]])
 def test_every_value_of_a_narrow_type_round_trips(runner, dtype, flags):
@@ -234,6 +237,7 @@ def test_the_cancelling_float32_kernel_fails_and_a_rounded_table_passes(runner, 
     assert ok.stdout.endswith("findings:\n- none\npassed: all 30,001 rows within 0.5 ULP\n")
 
 
+@pytest.mark.slow
 def test_the_report_fits_80_columns(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     result = runner.invoke(
@@ -314,6 +318,7 @@ def test_given_bands_and_allclose_tolerances(runner):
     )
 
 
+@pytest.mark.slow
 def test_the_error_figure(runner, tmp_path):
     from PIL import Image
 

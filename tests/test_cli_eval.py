@@ -310,6 +310,7 @@ def test_no_input_at_a_terminal_is_a_usage_error(runner, monkeypatch):
 finite = st.floats(allow_nan=True, allow_infinity=True, width=64)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(finite, min_size=1, max_size=30))
 def test_any_floats_survive_csv_through_the_cli(values):

@@ -76,6 +76,7 @@ def test_latex_and_csv(runner):
     assert not [row for row in csv if "{'" in row or "['" in row]  # no Python reprs
 
 
+@pytest.mark.slow
 def test_every_activation_explains_itself(runner):
     for name in actcli.names():
         doc = info(runner, name)

@@ -47,6 +47,7 @@ def test_a_later_non_number_is_still_a_bad_number():
     assert result.stderr == "error: bad number 'logit' at line 3\n"
 
 
+@pytest.mark.slow
 def test_whitespace_columns_by_name_and_index(tmp_path: Path):
     path = tmp_path / "v.txt"
     np.savetxt(path, [[1.5, -2.0], [-3.0, 4.0]], delimiter=" ", header="a b")
@@ -68,6 +69,7 @@ def test_quoted_csv_fields():
     assert ok("eval", "relu", "--column", "x", stdin=data) == "x,relu\n1.5,1.5\n-2.0,0.0\n"
 
 
+@pytest.mark.slow
 def test_the_minus_sign_actcli_prints_is_a_minus():
     minus = "\u2212"
     assert ok("eval", "relu", f"{minus}2", "1") == "x,relu\n-2.0,0.0\n1.0,1.0\n"
@@ -76,6 +78,7 @@ def test_the_minus_sign_actcli_prints_is_a_minus():
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("via", ["--input", "stdin"])
 def test_a_binary_file_is_named_as_one(tmp_path: Path, via: str):
     buffer = io.BytesIO()
@@ -99,6 +102,7 @@ def test_range_points_are_the_decimals_typed():
     assert xs == ["-1.0", "-0.8", "-0.6", "-0.4", "-0.2", "0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
 
 
+@pytest.mark.slow
 def test_a_number_where_the_name_goes_is_a_usage_error():
     for args, shown in ((("1", "2"), "'1'"), (("-1", "2"), "'-1'")):
         out = actcli("eval", *args)
@@ -108,6 +112,7 @@ def test_a_number_where_the_name_goes_is_a_usage_error():
         )
 
 
+@pytest.mark.slow
 def test_a_formula_must_contain_x():
     out = actcli("eval", "2+3", "1")
     assert out.returncode == 2
@@ -115,6 +120,7 @@ def test_a_formula_must_contain_x():
     assert ok("eval", "x+3", "1") == "x,x+3\n1.0,4.0\n"
 
 
+@pytest.mark.slow
 def test_no_input_at_a_terminal_names_the_flags():
     import pty
 
@@ -128,6 +134,7 @@ def test_no_input_at_a_terminal_names_the_flags():
     assert out.stderr == b"error: no input: give VALUES, --range or --input, or pipe numbers in\n"
 
 
+@pytest.mark.slow
 def test_numpy_files_in_and_out(tmp_path):
     """A golden table for a kernel's tests is one command, and check reads it back."""
     golden = tmp_path / "golden.npz"
@@ -150,6 +157,7 @@ def test_numpy_files_in_and_out(tmp_path):
     del y
 
 
+@pytest.mark.slow
 def test_numpy_files_that_are_not_numbers_are_refused(tmp_path):
     np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     refused = actcli("eval", "relu", "--input", str(tmp_path / "objects.npy"))
@@ -167,6 +175,7 @@ def test_numpy_files_that_are_not_numbers_are_refused(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_long_exhaustive_sweep_says_its_count_first():
     piped = subprocess.run(
         f"'{ACTCLI}' eval relu --all float32 --range -1 1 | head -1; exit ${{PIPESTATUS[0]}}",

@@ -26,10 +26,12 @@ def shell(command: str) -> subprocess.CompletedProcess[str]:
     "data",
     [b"x\r1\r-2\r3\r", b"1\r-2\r3", b"x\r\n1\r-2\n3\r\n", b"\xef\xbb\xbfx\r1\r-2\r3\r"],
 )
+@pytest.mark.slow
 def test_a_lone_carriage_return_ends_a_line(data):
     assert ok("eval", "relu", stdin=data) == "x,relu\n1.0,1.0\n-2.0,0.0\n3.0,3.0\n"
 
 
+@pytest.mark.slow
 def test_a_lone_carriage_return_ends_a_row_of_csv_too():
     data = b"x,y\r1,2\r3,-4\r"
     assert ok("eval", "relu", "--column", "y", stdin=data) == "x,relu\n2.0,2.0\n-4.0,0.0\n"
@@ -39,6 +41,7 @@ def test_a_lone_carriage_return_ends_a_row_of_csv_too():
     assert len(out) == n + 1 and out[-1] == f"{-(n - 1)}.0,0.0"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [1, 60_000])
 @pytest.mark.parametrize("bad", ["1,5,2,5", "1,5"])
 def test_a_ragged_row_is_refused_with_column_as_without(rows, bad):
@@ -52,6 +55,7 @@ def test_a_ragged_row_is_refused_with_column_as_without(rows, bad):
         assert result.stderr == f"error: line {rows // 2 + 2} has {width} fields, the others 3\n"
 
 
+@pytest.mark.slow
 def test_a_ragged_row_beside_a_column_of_labels_is_refused():
     lines = [f"{i},label {i}" for i in range(60_000)]
     lines[123] = "5,"
@@ -66,6 +70,7 @@ def test_a_short_header_holds_the_rows_to_its_width():
     assert (result.returncode, result.stderr) == (1, "error: line 2 has 4 fields, the others 2\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("column", ["y", "x"])
 def test_a_quoted_field_spanning_lines_is_a_bad_number(column):
     result = actcli("eval", "relu", "--column", column, stdin=b'x,y\n1,"2\n3"\n')
@@ -76,6 +81,7 @@ def test_a_quoted_field_spanning_lines_is_a_bad_number(column):
     )
 
 
+@pytest.mark.slow
 def test_a_numpy_file_of_three_dimensions_is_refused(tmp_path: Path):
     path = tmp_path / "a3d.npy"
     np.save(path, np.arange(8.0).reshape(2, 2, 2))
@@ -88,6 +94,7 @@ def test_a_numpy_file_of_three_dimensions_is_refused(tmp_path: Path):
         )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("marker", ["NA", "n/a", "NULL", "None", "?", "NaN(123)", '"NA"'])
 def test_a_first_row_that_is_a_missing_value_is_nan_not_a_header(marker):
     result = actcli("eval", "relu", stdin=f"{marker}\n1\n-2\n".encode())
@@ -98,6 +105,7 @@ def test_a_first_row_that_is_a_missing_value_is_nan_not_a_header(marker):
     )
 
 
+@pytest.mark.slow
 def test_a_name_in_the_first_row_stays_a_header():
     assert ok("eval", "relu", stdin=b"logit\n1\n") == "x,relu\n1.0,1.0\n"
     assert ok("eval", "relu", "--column", "NA", stdin=b"NA\n1\n") == "x,relu\n1.0,1.0\n"
@@ -105,6 +113,7 @@ def test_a_name_in_the_first_row_stays_a_header():
     assert vector.returncode == 0 and '"x": "nan"' in vector.stdout
 
 
+@pytest.mark.slow
 def test_eval_reads_its_own_numpy_output_back(tmp_path: Path):
     npy, npz = tmp_path / "x.npy", tmp_path / "x.npz"
     for path in (npy, npz):
@@ -128,6 +137,7 @@ def test_eval_reads_its_own_numpy_output_back(tmp_path: Path):
         assert (result.returncode, result.stderr) == (2, f"error: {message}\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["eval relu 1", "diff relu 1", "eval softmax 1 2"])
 def test_a_closed_stdin_does_not_matter_when_values_are_given(command):
     result = shell(f"actcli {command} <&-")
@@ -135,6 +145,7 @@ def test_a_closed_stdin_does_not_matter_when_values_are_given(command):
     assert result.stdout.startswith(("x,", "x,d"))
 
 
+@pytest.mark.slow
 def test_a_closed_stdin_is_no_input_or_a_clear_error():
     result = shell("actcli eval relu <&-")
     assert (result.returncode, result.stdout) == (2, "")
@@ -156,6 +167,7 @@ def test_a_directory_on_stdin_is_one_clear_line(tmp_path: Path):
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result
 
 
+@pytest.mark.slow
 def test_a_directory_as_input_is_one_clear_line(tmp_path: Path):
     for name in ("d", "d.npy"):
         (tmp_path / name).mkdir()
@@ -164,6 +176,7 @@ def test_a_directory_as_input_is_one_clear_line(tmp_path: Path):
         assert result.stderr.count("\n") == 1 and "Is a directory" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".npz", ".npy"])
 def test_a_truncated_numpy_file_is_a_data_error(tmp_path: Path, suffix: str):
     whole, cut = tmp_path / f"whole{suffix}", tmp_path / f"cut{suffix}"

@@ -55,6 +55,7 @@ def _walk(value, key=""):
         ["compare", "gelu", "gelu:dialect=jax", "--steps", "101"],
     ],
 )
+@pytest.mark.slow
 def test_json_keys_are_snake_case_and_numbers_are_numbers(runner, args):
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.stderr
@@ -95,6 +96,7 @@ def test_compare_labels_keep_dialect_and_parameters_in_every_table(runner):
     assert "elu:alpha=0.5" in params.split("differences")[1]
 
 
+@pytest.mark.slow
 def test_info_in_a_pipe_is_the_readable_text_without_colour():
     assert shutil.which("actcli")
     piped = subprocess.run(

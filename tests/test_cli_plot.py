@@ -21,6 +21,7 @@ def run(runner, *args):
     return runner.invoke(app, list(args))
 
 
+@pytest.mark.slow
 def test_plot_writes_names_png_and_prints_its_path(runner, in_tmp):
     result = run(runner, "plot", "relu", "--range", "-5", "5")
     assert result.exit_code == 0, result.stderr
@@ -28,6 +29,7 @@ def test_plot_writes_names_png_and_prints_its_path(runner, in_tmp):
     assert (in_tmp / "relu.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", ["svg", "pdf", "png"])
 def test_plot_formats_from_the_suffix(runner, in_tmp, suffix):
     result = run(runner, "plot", "gelu", "silu", "-d", "-o", f"f.{suffix}", "--size", "4x3")
@@ -44,6 +46,7 @@ def test_plot_terminal_ascii_at_pinned_width(runner):
     assert "+" in result.stdout  # the ASCII marker of the first series
 
 
+@pytest.mark.slow
 def test_plot_vector_and_second_derivative(runner, in_tmp):
     assert run(runner, "plot", "softmax", "--others", "0,1", "-o", "s.png").exit_code == 0
     assert run(runner, "plot", "mish", "-dd", "-o", "m.png").exit_code == 0
@@ -68,6 +71,7 @@ def test_plot_vector_and_second_derivative(runner, in_tmp):
         ),
     ],
 )
+@pytest.mark.slow
 def test_plot_bad_input(runner, in_tmp, args, code, message):
     result = run(runner, *args)
     assert result.exit_code == code, result.stderr
@@ -76,6 +80,7 @@ def test_plot_bad_input(runner, in_tmp, args, code, message):
     assert not list(in_tmp.glob("*.png")) and not list(in_tmp.glob(".*"))
 
 
+@pytest.mark.slow
 def test_plot_show_without_display(runner, monkeypatch, in_tmp):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
@@ -106,6 +111,7 @@ def test_compare_json_and_csv(runner):
     assert csv == f"x,relu,sigmoid\n-5.0,0.0,{s5}\n0.0,0.0,0.5\n5.0,5.0,0.9933071490757153\n"
 
 
+@pytest.mark.slow
 def test_compare_dialects_and_figure(runner, in_tmp):
     result = run(runner, "compare", "gelu:dialect=torch", "gelu:dialect=jax", "-o", "gap.png",
                  "--diff", "-f", "json")  # fmt: skip
@@ -133,6 +139,7 @@ def test_compare_bad_input(runner):
         ("elu", ((-1.0, "inf", False, False), "increasing")),
     ],
 )
+@pytest.mark.slow
 def test_compare_range_and_monotonicity(runner, name, expected):
     doc = json.loads(run(runner, "compare", name, "--range", "-6", "6", "-f", "json").stdout)
     props = doc["properties"][name]
@@ -151,6 +158,7 @@ def test_saturation_edges_are_exact_at_kinks(runner):
     assert "│ x < 0 " in table and "│ x < -3, x > 3 " in table
 
 
+@pytest.mark.slow
 def test_options_that_would_be_ignored_are_refused(runner, in_tmp):
     for args, message in [
         (["plot", "relu", "--terminal", "--dpi", "50"], "--dpi: only for a figure file"),
@@ -176,6 +184,7 @@ def test_dialects_in_labels_and_ascii_terminal(runner):
     assert text.isascii() and "relu'" in text
 
 
+@pytest.mark.slow
 def test_a_param_goes_to_the_names_that_have_it(runner, in_tmp):
     doc = json.loads(
         run(runner, "compare", "leaky_relu:negative_slope=0.2", "elu", "tanh",

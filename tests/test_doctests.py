@@ -28,6 +28,7 @@ def test_the_catalog_has_examples():
     assert examples >= 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["actcli", *MODULES])
 def test_docstring_examples(name):
     module = importlib.import_module(name)

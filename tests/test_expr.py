@@ -76,6 +76,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_input_is_refused_without_side_effects(runner, tmp_path, monkeypatch, text):
     monkeypatch.chdir(tmp_path)
@@ -98,6 +99,7 @@ def test_error_points_at_the_offending_column(runner):
     assert lines[-2].strip() == "x + foo(x)" and lines[-1].index("^") == lines[-2].index("foo")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
 def test_fuzzing_the_parser_gives_exit_0_or_2(text):
@@ -155,6 +157,7 @@ def test_parameters_and_names(runner):
     assert clash == "x,gelu\n0.0,0.0\n"
 
 
+@pytest.mark.slow
 def test_commands_take_formulas(runner, tmp_path):
     diff = runner.invoke(app, ["diff", "x*tanh(softplus(x))", "0", "--order", "1"])
     assert diff.stdout == "x,dx*tanh(softplus(x))\n0.0,0.6\n"

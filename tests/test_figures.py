@@ -83,6 +83,7 @@ def seed_six_figure() -> object:
     return plotting.figure(panels, title="the seed's six", look=plotting.Look(size=(7.0, None)))
 
 
+@pytest.mark.slow
 def test_every_curve_of_the_seed_six_grid_is_visible(tmp_path):
     fig = seed_six_figure()
     assert plotting.layout(6) == (2, 3)
@@ -90,6 +91,7 @@ def test_every_curve_of_the_seed_six_grid_is_visible(tmp_path):
     assert_every_curve_visible(fig, tmp_path / "six.png")
 
 
+@pytest.mark.slow
 def test_every_member_of_a_family_is_visible_in_its_own_shade(tmp_path):
     x = curves.grid(-5, 5, 501)
     slopes = ["0.01", "0.1", "0.2", "0.3"]
@@ -128,6 +130,7 @@ def test_the_palette_has_no_faint_yellow():
         ["stats", "tanh", "--layers", "10"],
     ],
 )
+@pytest.mark.slow
 def test_no_type3_font_in_any_pdf(tmp_path, command):
     result = actcli_run(*command, "-o", "f.pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -137,6 +140,7 @@ def test_no_type3_font_in_any_pdf(tmp_path, command):
     assert b"/FontFile2" in data  # and embedded
 
 
+@pytest.mark.slow
 def test_a_serif_pdf_embeds_a_serif_truetype_font(tmp_path):
     result = actcli_run("plot", "gelu", "--font", "serif", "-o", "f.pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -147,6 +151,7 @@ def test_a_serif_pdf_embeds_a_serif_truetype_font(tmp_path):
     assert not any(f.startswith(b"DejaVuSans") for f in fonts), fonts
 
 
+@pytest.mark.slow
 def test_svg_keeps_text_as_text_unless_asked(tmp_path):
     assert actcli_run("plot", "relu", "-o", "t.svg", cwd=tmp_path).returncode == 0
     assert actcli_run("plot", "relu", "-o", "p.svg", "--svg-paths", cwd=tmp_path).returncode == 0
@@ -172,6 +177,7 @@ LONG = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("derivative", [0, 1])
 def test_title_and_legend_stay_inside_a_column_wide_figure(derivative):
     from actcli.cli import specs
@@ -197,6 +203,7 @@ def test_title_and_legend_stay_inside_a_column_wide_figure(derivative):
     assert "\n" in fig.get_suptitle()  # wrapped, not cut
 
 
+@pytest.mark.slow
 def test_three_panels_make_one_row_with_a_shared_x_label(tmp_path):
     result = actcli_run("compare", "gelu", "silu", "mish", "--grid", "-o", "g.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -271,6 +278,7 @@ def test_member_labels_keep_a_value_set_to_its_default():
     assert [m.shade for m in fam] == [0.0, 1 / 3, 2 / 3, 1.0]
 
 
+@pytest.mark.slow
 def test_a_family_of_a_formula(tmp_path):
     result = actcli_run(
         "plot", "x*sigmoid(b*x)", "--sweep", "b=0.5:2:4", "-d", "-o", "f.png", cwd=tmp_path
@@ -309,10 +317,12 @@ def test_a_family_in_csv_is_one_column_per_value():
         ("gamma=1,2", "elu has no parameter 'gamma'"),
     ],
 )
+@pytest.mark.slow
 def test_bad_sweeps_are_one_line_usage_errors(sweep, words):
     one_line_usage_error(actcli_run("plot", "elu", "--sweep", sweep, "-o", "x.png"), words)
 
 
+@pytest.mark.slow
 def test_a_sweep_value_out_of_range_and_two_sweeps_are_refused():
     one_line_usage_error(
         actcli_run("eval", "softplus", "--sweep", "beta=0,1", "1"),
@@ -336,6 +346,7 @@ def test_family_values():
     assert families.parse("approximate=none,tanh").values == ("none", "tanh")
 
 
+@pytest.mark.slow
 def test_label_count_must_match(tmp_path):
     result = actcli_run("plot", "relu", "gelu", "--label", "a", "-o", "f.png", cwd=tmp_path)
     one_line_usage_error(result, "--label: 1 given for 2 activations")
@@ -352,6 +363,7 @@ def test_label_count_must_match(tmp_path):
 # ---------------------------------------------------------------------------- scales, stdout
 
 
+@pytest.mark.slow
 def test_log_scales(tmp_path):
     x = curves.grid(-5, 5, 101)
     panel = plotting.Panel(curves.curves(actcli.get("softplus"), x, 0, []), x)
@@ -378,6 +390,7 @@ def test_compare_diff_draws_the_metric_on_a_log_axis():
     assert np.nanmax(ulp) > 1e6  # the tanh form is ~1e-4 off: ~1e12 ULP
 
 
+@pytest.mark.slow
 def test_stats_uses_a_log_axis_for_a_vanishing_gradient(tmp_path):
     result = actcli_run(
         "stats", "sigmoid", "--layers", "30", "--gain", "1", "-o", "s.svg", cwd=tmp_path
@@ -391,6 +404,7 @@ def test_stats_uses_a_log_axis_for_a_vanishing_gradient(tmp_path):
 @pytest.mark.parametrize(
     ("fmt", "magic"), [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")]
 )
+@pytest.mark.slow
 def test_dash_o_writes_the_figure_to_stdout(fmt, magic):
     args = ["plot", "relu", "-o", "-"] + ([] if fmt == "png" else ["--image-format", fmt])
     result = actcli_run(*args)
@@ -398,6 +412,7 @@ def test_dash_o_writes_the_figure_to_stdout(fmt, magic):
     assert result.stdout.startswith(magic) and result.stderr == b""
 
 
+@pytest.mark.slow
 def test_dash_o_through_head_and_image_format_alone(tmp_path):
     piped = subprocess.run(
         f"'{ACTCLI}' plot gelu -o - | head -c 8; exit ${{PIPESTATUS[0]}}",
@@ -436,11 +451,13 @@ def test_no_help_text_turns_into_an_emoji():
         (["check", "gelu", "t.csv", "-o", "-"], "-o -: the report goes to standard output"),
     ],
 )
+@pytest.mark.slow
 def test_figure_options_that_cannot_work_are_refused(tmp_path, args, words):
     (tmp_path / "t.csv").write_text("x,y\n1,0.8413447460685429\n")
     one_line_usage_error(actcli_run(*args, cwd=tmp_path), words)
 
 
+@pytest.mark.slow
 def test_check_draws_a_column_wide_serif_figure(tmp_path):
     (tmp_path / "t.csv").write_text("x,y\n1,0.8413447460685429\n2,1.9544997361036416\n")
     result = actcli_run("check", "gelu", "t.csv", "-o", "e.pdf", "--size", "column",

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import actcli
 
 ROOT = Path(actcli.__file__).parent
@@ -118,6 +120,7 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+@pytest.mark.slow
 def test_the_graph_is_read():
     edges = graph()
     assert "actcli.catalog.registry" in edges["actcli.catalog.binding"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("scipy", "matplotlib", "rich", "sympy", "polars", "typer")
 
 
@@ -23,6 +25,7 @@ def test_the_common_activations_need_no_scipy():
     assert not _loaded_after(f"import actcli; {calls}") & set(HEAVY)
 
 
+@pytest.mark.slow
 def test_scipy_is_loaded_only_when_a_function_needs_it():
     assert "scipy" not in _loaded_after("import actcli; actcli.get('serf')")
     assert "scipy" in _loaded_after("import actcli; actcli.get('serf')([1.0])")

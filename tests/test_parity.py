@@ -739,6 +739,7 @@ def test_kink_float32_slopes_are_real(framework: str, spec: str) -> None:
     KNOWN_FRAMEWORK_ERRORS,
     ids=[f"{e.framework}-{e.spec}-{e.quantity}-{i}" for i, e in enumerate(KNOWN_FRAMEWORK_ERRORS)],
 )
+@pytest.mark.slow
 def test_known_framework_errors_are_real(entry: KnownError) -> None:
     """Each exemption is backed by the data: the framework is off the oracle in its region
     by more than half the tolerance (the criterion the regions were measured with)."""

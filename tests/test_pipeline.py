@@ -52,6 +52,7 @@ def test_head_closes_the_pipe_quietly():
     assert out.stderr == b""
 
 
+@pytest.mark.slow
 def test_head_after_a_table_ends_quietly_too():
     out = sh(
         "seq 1 5000 | actcli eval relu -f table | head -1 > /dev/null"
@@ -78,6 +79,7 @@ def on_a_terminal(*args: str) -> tuple[int, bytes, bytes]:
     return proc.returncode, out, err
 
 
+@pytest.mark.slow
 def test_a_terminal_gets_a_table_and_csv_beyond_ten_thousand_rows():
     code, out, err = on_a_terminal("eval", "relu", "--range", "0", "1", "--steps", "10000")
     assert code == 0 and err == b"" and "┃".encode() in out
@@ -113,6 +115,7 @@ def test_bad_stdin_is_one_line_and_exit_1():
     assert out.stderr == b"error: bad number 'abc' at line 2\n"
 
 
+@pytest.mark.slow
 def test_bad_number_deep_in_a_long_stream(tmp_path):
     """Read ahead in a thread, the error still arrives in order: rows before it, then one line."""
     src = tmp_path / "in.txt"
@@ -131,6 +134,7 @@ def test_chaining_actcli_into_actcli():
     assert lines[-1] == "2.0," + format_number(float(actcli.get("sigmoid").derivative(2.0)))
 
 
+@pytest.mark.slow
 def test_a_million_lines_row_for_row(tmp_path):
     x = np.random.default_rng(3).standard_normal(1_000_000) * 10
     x[::1000] = np.nan
@@ -146,6 +150,7 @@ def test_a_million_lines_row_for_row(tmp_path):
     np.testing.assert_array_equal(got[:, 1], actcli.get("silu")(x))
 
 
+@pytest.mark.slow
 def test_accuracy_grid_through_the_cli():
     """The core issue's grid, stdin → CSV → compare with the API to the bit."""
     grid = np.concatenate(
@@ -164,6 +169,7 @@ def test_accuracy_grid_through_the_cli():
             np.testing.assert_array_equal(y, ref, err_msg=f"{command} {name}")
 
 
+@pytest.mark.slow
 def test_the_script_builds_the_asked_command_and_all_of_them_for_help():
     """main() hands typer only the command asked for; help and mistakes still see them all."""
     top = sh("actcli --help")
@@ -178,6 +184,7 @@ def test_the_script_builds_the_asked_command_and_all_of_them_for_help():
     )
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_exit_1():
     commands = ("actcli eval relu 1 2 3", "seq 1 100000 | actcli eval relu", "actcli list",
                 "actcli eval relu 1 -f table", "actcli stats relu -f table")  # fmt: skip
@@ -187,12 +194,14 @@ def test_a_full_disk_is_one_line_and_exit_1():
         assert out.stderr.count(b"\n") == 1 and b"No space left on device" in out.stderr, command
 
 
+@pytest.mark.slow
 def test_exit_codes_survive_the_fast_exit():
     assert sh("actcli --version").returncode == 0
     assert sh("actcli eval relu --steps 0 --range 0 1").returncode == 2
     assert sh("printf '1\\nabc\\n' | actcli eval relu").returncode == 1
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_input_file_is_a_pipe_that_stays_open(tmp_path):
     """Ctrl-C ends at once while a read is blocked (the reading thread owns the file)."""
     fifo = tmp_path / "f"
@@ -215,6 +224,7 @@ def test_ctrl_c_while_input_file_is_a_pipe_that_stays_open(tmp_path):
         writer.wait()
 
 
+@pytest.mark.slow
 def test_stdout_closed_is_not_a_traceback():
     out = sh("actcli --version >&-")  # the version lost is an error, not a success
     assert out.returncode == 1 and b"Traceback" not in out.stderr

@@ -87,6 +87,7 @@ def test_png_has_the_size_and_the_curve(tmp_path):
     assert rows[cols > 250].mean() < rows[cols < 150].mean()
 
 
+@pytest.mark.slow
 def test_same_figure_same_bytes(tmp_path):
     for suffix in (".png", ".svg", ".pdf"):
         a = relu_figure(tmp_path, "a" + suffix).read_bytes()
@@ -175,6 +176,7 @@ def test_every_catalog_formula_is_mathtext_or_piecewise():
             parser.parse(text)  # raises if mathtext cannot draw it
 
 
+@pytest.mark.slow
 def test_past_seven_activations_colours_repeat_with_markers_and_black_is_ink(tmp_path):
     x = curves.grid(-3, 3, 61)
     names = ["relu", "gelu", "silu", "mish", "elu", "selu", "celu", "softplus", "sigmoid", "tanh"]

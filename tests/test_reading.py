@@ -89,6 +89,7 @@ def test_leaving_early_stops_the_producer():
     assert len(produced) <= 3  # one handed over, one waiting, one being made: nothing runs on
 
 
+@pytest.mark.slow
 def test_a_non_blocking_pipe_is_waited_for_not_taken_as_ended():
     read_end, write_end = os.pipe()
     os.set_blocking(read_end, False)  # as another program may leave stdin
@@ -114,6 +115,7 @@ def both_paths(monkeypatch, data: bytes, column: str | None = None):
     return fast, slow
 
 
+@pytest.mark.slow
 def test_large_delimited_input_takes_polars_and_agrees_with_the_slow_path(monkeypatch):
     n = text_reader._POLARS_MIN_LINES + 7
     v = np.random.default_rng(1).standard_normal((n, 2))
@@ -142,6 +144,7 @@ def test_large_delimited_input_takes_polars_and_agrees_with_the_slow_path(monkey
         (b"\n", None),  # a blank line is skipped
     ],
 )
+@pytest.mark.slow
 def test_odd_rows_in_large_delimited_input_fall_back(monkeypatch, bad_row, message):
     n = text_reader._POLARS_MIN_LINES + 5
     head = b"".join(b"%d,%d\n" % (i, -i) for i in range(n))
@@ -445,6 +448,7 @@ def polars_results(monkeypatch) -> list:
     return parsed
 
 
+@pytest.mark.slow
 def test_the_fast_path_reads_the_new_layouts(monkeypatch):
     n = text_reader._POLARS_MIN_LINES + 3
     v = np.random.default_rng(3).standard_normal((n, 2))
@@ -507,6 +511,7 @@ def layouts():
     return build()
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(layouts(), st.sampled_from([1, 10**12]))
 def test_every_layout_reads_back_what_was_written(case, polars_from):

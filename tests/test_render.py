@@ -70,6 +70,7 @@ def test_compare_tables_keep_every_number_whole(runner, width):
     assert max(len(line) for line in text.splitlines()) <= width
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", WIDTHS)
 def test_twelve_names_are_laid_out_vertically_not_in_slivers(runner, width):
     names = [
@@ -94,6 +95,7 @@ def test_twelve_names_are_laid_out_vertically_not_in_slivers(runner, width):
         assert re.search(rf"(?m)^  {name}: ", text), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", WIDTHS)
 def test_info_stats_and_check_keep_every_number_whole(runner, width, tmp_path):
     text = run(runner, width, "info", "gelu")
@@ -113,6 +115,7 @@ def test_info_stats_and_check_keep_every_number_whole(runner, width, tmp_path):
     assert_whole(text, doc)
 
 
+@pytest.mark.slow
 def test_every_info_code_line_is_printed_whole_at_80_columns(runner):
     """A wrapped line of code is a SyntaxError once pasted (prelu's keras2 layer was)."""
     for name in actcli.names():

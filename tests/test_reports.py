@@ -71,6 +71,7 @@ def test_one_activation_has_no_differences_table():
         (["tanh", "--layers", "4", "--std", "2"], {"std": 2.0, "layers": 4}),
     ],
 )
+@pytest.mark.slow
 def test_stats_report_is_what_stats_prints(runner, args, kwargs):
     report = stats.report(actcli.get(args[0]), **kwargs)
     assert as_json(report.document()) == json.loads(run(runner, "stats", *args, "-f", "json"))

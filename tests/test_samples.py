@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent / "sample_outputs"
 _spec = importlib.util.spec_from_file_location("samples", ROOT.parent / "tools" / "samples.py")
 assert _spec is not None and _spec.loader is not None
@@ -12,6 +14,7 @@ samples = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(samples)
 
 
+@pytest.mark.slow
 def test_text_samples_regenerate_byte_for_byte(tmp_path):
     samples.generate(tmp_path, only_text=True)
     for name, _ in samples.SAMPLES:

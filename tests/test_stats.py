@@ -46,6 +46,7 @@ def reference(name, params, order, power, mean, std, kinks):
         return mp.quad(g, points)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "params", "mean", "std"), CASES)
 def test_moments_match_mpmath(name, params, mean, std):
     act = actcli.get(name, **params)

@@ -14,6 +14,7 @@ from actcli.catalog._forms import FORMS
 from actcli.catalog.registry import definitions
 
 
+@pytest.mark.slow
 def test_stored_forms_are_what_sympy_prints_now():
     # Fails after a record's sympy form, a new activation or a sympy upgrade changed them:
     # run `python tools/gen_forms.py` and commit src/actcli/catalog/_forms.py.
@@ -44,6 +45,7 @@ def test_formulas_are_printed_by_sympy():
     assert symbolic.forms(actcli.get("softmax")) is None
 
 
+@pytest.mark.slow
 def test_pretty_prints_do_not_depend_on_the_terminal(monkeypatch):
     long = actcli.get("+".join(f"sin({k}*x)" for k in range(1, 30)))
     forms = symbolic.forms(long)
@@ -53,6 +55,7 @@ def test_pretty_prints_do_not_depend_on_the_terminal(monkeypatch):
     assert max(len(line) for line in forms["f"].splitlines()) <= symbolic.PRETTY_WIDTH
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["gelu", "leaky_relu", "softplus:beta=2"])
 def test_info_of_a_catalog_activation_imports_neither_sympy_nor_scipy(name):
     code = (

@@ -137,6 +137,7 @@ def test_weights_start_with_the_stats_gain_from_the_same_draws():
     assert all((b == 0).all() for b in relu.biases)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", network.OPTIMIZERS)
 def test_a_regression_by_either_optimizer(optimizer):
     settings = network.Settings(data="linear", optimizer=optimizer, epochs=300)
@@ -209,6 +210,7 @@ def table(stdout: str) -> dict[str, dict[str, str]]:
     return {n: {row[0]: row[1 + i] for row in rows[1:]} for i, n in enumerate(names)}
 
 
+@pytest.mark.slow
 def test_demonstration_1_without_a_non_linearity_depth_does_not_help(runner):
     """README: identity stays near chance on circles; relu and tanh reach 95 %."""
     result = run(runner, "identity", "relu", "tanh", "sigmoid", "--data", "circles")
@@ -226,6 +228,7 @@ def test_demonstration_1_without_a_non_linearity_depth_does_not_help(runner):
     assert min(float(deeper[n]["held-out accuracy"]) for n in ("relu", "tanh")) >= 0.95
 
 
+@pytest.mark.slow
 def test_demonstration_2_relu_dies_leaky_relu_does_not(runner, tmp_path):
     """README: with a large learning rate, a quarter of ReLU's units or more end dead and its
     held-out accuracy is lower; leaky ReLU has none dead; the figure shows them climbing."""
@@ -248,6 +251,7 @@ def test_demonstration_2_relu_dies_leaky_relu_does_not(runner, tmp_path):
     assert (pixels[..., :3] < 0.9).any(axis=-1).mean() > 0.05  # drawn on, not blank
 
 
+@pytest.mark.slow
 def test_demonstration_3_sigmoid_gradients_vanish_through_depth(runner):
     """README: at initialisation sigmoid's first layer gets ≥ 1000× less gradient than its
     last; ReLU's stay within 10×."""
@@ -274,6 +278,7 @@ def close_to(pixels: np.ndarray, colour: str) -> np.ndarray:
     return (np.abs(pixels[..., :3] - np.array(to_rgb(colour))) < 0.06).all(axis=-1)
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_bytes(runner, tmp_path):
     common = ["relu", "tanh", "--epochs", "60", "--samples", "200", "--data", "moons"]
     outputs = []
@@ -343,6 +348,7 @@ def actcli_cli(*args: str) -> subprocess.CompletedProcess[str]:
         (["nosuch"], 2, "unknown activation 'nosuch'"),
     ],
 )
+@pytest.mark.slow
 def test_bad_input_is_one_line_and_a_status(args, status, message):
     result = actcli_cli(*args)
     assert result.returncode == status
@@ -350,6 +356,7 @@ def test_bad_input_is_one_line_and_a_status(args, status, message):
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_step_and_a_diverging_run_are_reported_with_a_note():
     step = actcli_cli("step", "relu", "--epochs", "20")
     assert step.returncode == 0
@@ -364,6 +371,7 @@ def test_step_and_a_diverging_run_are_reported_with_a_note():
 # ---------------------------------------------------------------------------------- the cost
 
 
+@pytest.mark.slow
 def test_a_long_request_says_how_long_on_stderr_before_training():
     """At the documented maxima a run takes hours: the first line on stderr says so at once,
     before any epoch (the process is stopped as soon as the line is read)."""
@@ -406,6 +414,7 @@ def test_the_cost_note_in_the_core_and_its_threshold():
     assert len(notes) == 1 and notes[0].startswith("note: step: f′ = 0")  # no cost note
 
 
+@pytest.mark.slow
 def test_a_default_request_writes_nothing_on_stderr():
     result = actcli_cli("relu", "--epochs", "50")
     assert result.returncode == 0 and result.stderr == ""

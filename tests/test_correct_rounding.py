@@ -150,3 +150,32 @@ def test_check_at_half_an_ulp_tells_correct_rounding_from_misrounding():
     half = actcli.check("tanh_shrink", [2050.0, 2052.0], [2048.0, 2052.0], dtype="float16", tol=0.5)
     assert not half.passed and half.failed == 1
     assert actcli.check("tanh_shrink", [2050.0], [2050.0], dtype="float16", tol=0.5).passed
+
+
+def _dispatch_off() -> dict[str, str]:
+    """The environment that keeps numpy to its baseline SIMD paths on any CPU."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    return {"NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["gelu", "silu", "tanh", "softplus", "mish", "elu", "sigmoid"])
+def test_narrow_results_are_the_same_bytes_whatever_simd_numpy_uses(name):
+    """Correctly rounded, a narrow result does not depend on the last bits numpy's CPU
+    dispatch decides in float64 (which it does: gelu(−2.5) ends in …335 with AVX-512 and
+    …337 without)."""
+    import os
+    import subprocess
+
+    commands = [
+        ["actcli", "eval", name, "--all", "bfloat16", "--dtype", "bfloat16"],
+        ["actcli", "diff", name, "--all", "float16", "--dtype", "float16"],
+        ["actcli", "eval", name, "--all", "float32", "--range", "-2.5", "-2.49", "--dtype", "float32"],
+    ]  # fmt: skip
+    for command in commands:
+        runs = [
+            subprocess.run(command, capture_output=True, env={**os.environ, **extra}, check=True)
+            for extra in ({}, _dispatch_off())
+        ]
+        assert runs[0].stdout == runs[1].stdout, command

@@ -1,8 +1,8 @@
 """High-precision reference ("oracle") for actcli's activation functions.
 
 Independent of actcli: imports only mpmath and the standard library.  Every value is
-computed from the defining formula (see ``shared/reference/activation-catalog.md``
-sections 1b, 2, 3, 5 and 6) at ``DPS`` significant decimal digits, with the input taken
+computed from the defining formula (the papers and framework sources each record names)
+at ``DPS`` significant decimal digits, with the input taken
 as the exact binary64 number it is.
 
 Conventions

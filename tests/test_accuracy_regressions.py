@@ -1,7 +1,7 @@
 """Issue 19 (float64 faithful): regressions at the reported inputs and dense neighbourhoods.
 
 ULP = |got − exact| / ulp(exact), exact from the mpmath oracle (tests/oracle.py) evaluated
-at raised precision. Bounds are the targets of DESIGN.md §5 (values < 1 ULP where the
+at raised precision. Bounds are the project's targets (values < 1 ULP where the
 implementation reaches it, f′ ≤ 2 ULP, f″ ≤ 16 ULP away from zeros), or a measured bound
 where noted.
 """

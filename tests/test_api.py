@@ -94,7 +94,7 @@ def test_special_values_are_exact():
     assert actcli.get("gelu")(-10.0) == pytest.approx(-7.619853024160527e-23, rel=1e-15)
 
 
-# What each framework's autodiff returns exactly at the kinks (catalog §2).
+# What each framework's autodiff returns exactly at the kinks.
 KINK_CONVENTIONS = [
     ("relu", "torch", {0.0: 0.0}),
     ("relu", "jax", {0.0: 0.0}),

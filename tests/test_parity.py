@@ -21,7 +21,7 @@ A spec without parameters means the framework's defaults, so the oracle below ta
 framework's recorded defaults (``framework_defaults``) for what a spec leaves out.
 
 Where a framework is known to be inaccurate (``KNOWN_FRAMEWORK_ERRORS``; each region was
-measured against the mpmath oracle below, see catalog §4b), the reference in that region is the
+measured against the mpmath oracle below, see the parity notes), the reference in that region is the
 oracle instead of the framework, with the same tolerance. An entry therefore never loosens the
 check on actcli: it only swaps an inaccurate reference for an accurate one, so actcli must be the
 accurate one there. ``test_known_framework_errors_are_real`` keeps the table honest: every entry
@@ -54,7 +54,7 @@ from actcli.catalog.framework_errors import KNOWN_FRAMEWORK_ERRORS, TF_F32_ALPHA
 DATA_DIR = Path(__file__).parent / "data" / "parity"
 FRAMEWORKS = ("torch", "keras", "keras2", "tf", "jax")
 
-VALUE_ULP = 4  # DESIGN.md §5: values within 4 ulp
+VALUE_ULP = 4  # README's bound: values within 4 ulp
 DERIV_ULP = 8  # ... first derivatives within 8 ulp
 ATOL = 1e-300  # both this close to zero: equal (underflow, signed zeros)
 TINY = 2.2250738585072014e-308  # smallest normal float64
@@ -70,7 +70,7 @@ INF = math.inf
 # is at least 1e7 ulp away at each of them, so the convention is still checked.
 KINK_ROUNDING: dict[tuple[str, str, float], str] = {
     ("torch", "selu", 0.0): "λα: torch forms float64(α)·float64(λ), 1 ulp below the correctly "
-                            "rounded 1.7580993408473768 (catalog §4b.11)",
+                            "rounded 1.7580993408473768",
     ("jax", "selu", 0.0): "float64 λ times float64 α in jax too: 1 ulp below (§4b.11)",
     ("torch", "softplus:threshold=20", 20.0): "σ(20) at the switch (βx > threshold is strict): "
                                               "torch z/(z+1) with z = e²⁰",
@@ -82,7 +82,7 @@ KINK_ROUNDING: dict[tuple[str, str, float], str] = {
 # κ(x) = |x·f''(x)/f'(x)| is large, and a correctly implemented formula is only accurate to
 # about κ ulp there (both frameworks are off by 11–609 ulp at these points; see above). Here, and
 # only here, the derivative tolerance is DERIV_ULP·max(1, κ(x)), κ from the mpmath oracle. This is
-# the brief's "well-conditioned regions" clause made explicit; DESIGN.md §5 asks for 8 ulp
+# the brief's "well-conditioned regions" clause made explicit; README's bound is 8 ulp
 # everywhere away from kinks, which actcli does not meet at these few points (see the report).
 # fmt: off
 ILL_CONDITIONED: tuple[tuple[str, str, tuple[tuple[float, float], ...], str], ...] = (
@@ -149,7 +149,7 @@ RECORDED_KINK_DERIVATIVES: dict[tuple[str, str], dict[float, float]] = {
     ("torch", "soft_shrink"): {-0.5: 0.0, 0.5: 0.0},
     ("torch", "elu"): {0.0: 1.0},
     ("torch", "elu:alpha=0.5"): {0.0: 0.5},
-    ("torch", "selu"): {0.0: 1.7580993408473766},  # float64(α)·float64(λ), catalog §4b.11
+    ("torch", "selu"): {0.0: 1.7580993408473766},  # float64(α)·float64(λ)
     ("torch", "celu:alpha=2"): {0.0: 1.0},
     ("jax", "step"): {0.0: 0.0},
     ("jax", "relu"): {0.0: 0.0},

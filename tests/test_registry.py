@@ -14,13 +14,13 @@ from actcli.catalog.registry import definitions, lookup
 REQUIRED = {
     # the seed's six
     "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax",
-    # the frameworks' catalog (catalog §1a, minus gumbel_softmax and softmax2d)
+    # every activation of torch.nn, keras.activations and jax.nn (minus gumbel_softmax and softmax2d)
     "identity", "relu6", "prelu", "rrelu", "threshold", "hard_tanh", "hard_sigmoid",
     "hard_silu", "hard_shrink", "soft_shrink", "tanh_shrink", "log_sigmoid", "softsign",
     "softplus", "squareplus", "sparse_plus", "sparse_sigmoid", "silu", "mish", "gelu", "elu",
     "selu", "celu", "exponential", "log_softmax", "softmin", "glu", "sparsemax", "standardize",
     "normalize",
-    # extras (catalog §6)
+    # extras
     "quick_gelu", "squared_relu", "star_relu", "snake", "lisht", "isru", "tanh_exp", "serf",
     "elish", "sine", "gaussian", "bent_identity", "reglu", "geglu", "swiglu", "bilinear",
 }  # fmt: skip

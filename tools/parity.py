@@ -2,7 +2,7 @@
 """Record framework parity data: PyTorch, Keras 3, tf_keras, TensorFlow and JAX activations.
 
 This script is NOT part of actcli and does not import it. torch, tensorflow, keras, tf_keras and
-jax are never runtime or CI dependencies of actcli (DESIGN.md §2, §5): the outputs of this
+jax are never runtime or CI dependencies of actcli (README: "torch, jax and tensorflow are never needed"): the outputs of this
 script are committed as golden data in ``tests/data/parity/<dialect>.json`` and
 ``tests/test_parity.py`` compares actcli's dialects with them.
 
@@ -680,7 +680,7 @@ def jax_specs() -> Specs:
             "approximate=False (erfc form) under gelu:approximate=none: both explicit, "
             "since actcli's jax dialect defaults gelu to tanh",
             "standardize": "jax.nn.standardize default algorithm='fast' (variance E[x^2]-E[x]^2, "
-            "clipped at 0; cancels when |mean| >> std, catalog §4b.12); on the recorded cases "
+            "clipped at 0; cancels when |mean| >> std, a known trap); on the recorded cases "
             "'fast' and 'stable' agree to 1 ulp",
             "relu": "jax.nn.relu has no parameters: relu:negative_slope=… specs are the "
             "spellings actcli's snippets give (leaky_relu, relu6, jnp.where)",

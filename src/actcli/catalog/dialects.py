@@ -7,9 +7,9 @@ A dialect changes two things and nothing else:
 * **the derivative at kinks** (what reverse-mode autodiff returns exactly at the point:
   ``leaky_relu'(0)`` is the slope in PyTorch and 1 in JAX).
 
-The values come from the frameworks' sources as recorded in
-``shared/reference/activation-catalog.md`` §1b and §2 and are checked against recorded
-framework outputs in ``tests/data/parity``. ``torch`` is the default and is what each
+The values come from the frameworks' sources (each record's ``code=`` and ``frameworks=``
+name the functions) and are checked against recorded framework outputs in
+``tests/data/parity`` (``tools/parity.py`` records them). ``torch`` is the default and is what each
 definition's own kink rules encode; the other dialects list their differences only.
 Keras 3 is a front end: the ``keras`` dialect is Keras 3 on its default TensorFlow backend.
 """

@@ -352,7 +352,7 @@ def _half_width(slope: float) -> float:
 
 def _hard_sigmoid(x: Array, slope: float) -> Array:
     c = _half_width(slope)
-    # (x + c)/(2c) rather than slope·x + ½: exact cancellation-free near −c (catalog §4b.9).
+    # (x + c)/(2c) rather than slope·x + ½: exact and cancellation-free near −c.
     return np.clip((x + c) / (2.0 * c), 0.0, 1.0)
 
 

@@ -29,10 +29,15 @@ from actcli.errors import UsageError
 
 @dataclass(frozen=True)
 class FloatType:
-    """One binary floating-point format: IEEE 754's binary64/32/16, or Google's bfloat16.
+    """One binary floating-point format: IEEE 754's binary64/32/16, Google's bfloat16, and the
+    8-bit formats of OCP (float8_e4m3fn, float8_e5m2) and Graphcore (the ``fnuz`` ones).
 
     ``precision`` counts the significand's bits with the implicit one; a normal value is
-    m · 2^e with 1 ≤ m < 2 and ``emin`` ≤ e ≤ ``emax``.
+    m · 2^e with 1 ≤ m < 2 and ``emin`` ≤ e ≤ ``emax``. ``largest`` is the largest finite
+    value (below (2 − 2^(1−p))·2^emax where the top patterns are NaN, as in e4m3fn).
+    ``overflow``: what a value beyond the range rounds to, ``"inf"`` or ``"nan"`` (the
+    formats without infinities); ``negative_zero``: False for the ``fnuz`` formats, whose
+    pattern of −0 is their NaN.
     """
 
     name: str
@@ -40,16 +45,20 @@ class FloatType:
     precision: int
     emin: int
     emax: int
+    largest: float
+    overflow: str = "inf"
+    negative_zero: bool = True
 
     @cached_property
     def numpy(self) -> np.dtype[Any]:
-        """The numpy dtype (bfloat16's from ml_dtypes, imported here only)."""
-        if self.name == "bfloat16":
-            import ml_dtypes
+        """The numpy dtype (bfloat16's and the 8-bit formats' from ml_dtypes, imported only
+        when they are asked for)."""
+        if self.name in ("float64", "float32", "float16"):
+            return np.dtype(self.name)
+        import ml_dtypes
 
-            bfloat16: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
-            return bfloat16
-        return np.dtype(self.name)
+        kind: np.dtype[Any] = np.dtype(getattr(ml_dtypes, self.name))
+        return kind
 
     @property
     def unsigned(self) -> np.dtype[Any]:
@@ -65,9 +74,9 @@ class FloatType:
         return math.ldexp(1.0, self.emin + 1 - self.precision)
 
     @property
-    def largest(self) -> float:
-        """The largest finite value."""
-        return math.ldexp(2.0 - math.ldexp(1.0, 1 - self.precision), self.emax)
+    def overflow_threshold(self) -> float:
+        """Half an ULP above the largest value: from here on a value rounds beyond it."""
+        return self.largest + math.ldexp(1.0, math.frexp(self.largest)[1] - 1 - self.precision)
 
     @property
     def epsilon(self) -> float:
@@ -85,17 +94,27 @@ class FloatType:
         return self.width < 64
 
 
+def _ieee(name: str, width: int, precision: int, emax: int) -> FloatType:
+    largest = math.ldexp(2.0 - math.ldexp(1.0, 1 - precision), emax)
+    return FloatType(name, width, precision, 1 - emax, emax, largest)
+
+
 TYPES: dict[str, FloatType] = {
     t.name: t
     for t in (
-        FloatType("float64", 64, 53, -1022, 1023),
-        FloatType("float32", 32, 24, -126, 127),
-        FloatType("float16", 16, 11, -14, 15),
-        FloatType("bfloat16", 16, 8, -126, 127),
+        _ieee("float64", 64, 53, 1023),
+        _ieee("float32", 32, 24, 127),
+        _ieee("float16", 16, 11, 15),
+        _ieee("bfloat16", 16, 8, 127),
+        _ieee("float8_e5m2", 8, 3, 15),
+        FloatType("float8_e4m3fn", 8, 4, -6, 8, 448.0, overflow="nan"),
+        FloatType("float8_e4m3fnuz", 8, 4, -7, 7, 240.0, "nan", negative_zero=False),
+        FloatType("float8_e5m2fnuz", 8, 3, -15, 15, 57344.0, "nan", negative_zero=False),
     )
 }
 NAMES = tuple(TYPES)
 NARROW = tuple(name for name, t in TYPES.items() if t.narrow)
+FLOAT8 = tuple(name for name, t in TYPES.items() if t.width == 8)
 
 
 def lookup(name: str, option: str = "dtype") -> FloatType:
@@ -175,9 +194,8 @@ def round_correctly(
     t = lookup(name)
     for i in near.tolist():
         low, high = float(below[i]), float(above[i])
-        if math.isinf(low) or math.isinf(high):  # the overflow threshold, half an ULP up
-            edge = math.ldexp(2.0 - math.ldexp(1.0, -t.precision), t.emax)
-            boundary = math.copysign(edge, high if math.isinf(high) else low)
+        if not (math.isfinite(low) and math.isfinite(high)):  # beyond the largest value
+            boundary = math.copysign(t.overflow_threshold, y[i])
         else:
             boundary = (low + high) / 2  # (exact: a narrow type's midpoints are doubles)
         answer = decide(i, boundary)

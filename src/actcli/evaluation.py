@@ -41,10 +41,13 @@ class Report:
 
     def warnings(self) -> list[str]:
         out = list(self.notes)
+        # a type without infinities (float8_e4m3fn) overflows to nan
+        beyond = "nan" if dtypes.lookup(self.dtype).overflow == "nan" else "±inf"
         what = (
-            (self.input_overflow + self.lost["over"], "input value(s) overflowed to ±inf"),
+            (self.input_overflow, f"input value(s) overflowed to {beyond}"),
+            (self.lost["over"], "input value(s) overflowed to ±inf"),
             (self.input_flushed + self.lost["under"], "nonzero input value(s) flushed to zero"),
-            (self.overflow, "result(s) overflowed to ±inf"),
+            (self.overflow, f"result(s) overflowed to {beyond}"),
             (self.flushed, "nonzero result(s) flushed to zero"),
         )
         for count, text in what:
@@ -116,9 +119,10 @@ def _round(
         act, order, x = exact
         decide = reference.decider(act, order, x)
         narrow = dtypes.round_correctly(values, dtype, reference.SLACK[order], decide)
-    wide = narrow.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # (nan, where a type without inf overflows)
+        wide = narrow.astype(np.float64)
     finite = np.isfinite(values)
-    overflow = int(np.sum(finite & np.isinf(wide)))
+    overflow = int(np.sum(finite & ~np.isfinite(wide)))
     flushed = int(np.sum(finite & (values != 0) & (wide == 0)))
     return narrow, overflow, flushed
 

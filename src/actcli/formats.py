@@ -361,42 +361,109 @@ NUMPY_OUTPUTS = (".npy", ".npz")
 def write_numpy(path: Path, columns: Sequence[str], blocks: Iterable[list[np.ndarray]]) -> int:
     """The columns as one (n, k) array in ``.npy``, or as named 1-D arrays in ``.npz`` (an
     elementwise activation's two columns as ``x`` and ``y``, what ``check`` reads back);
-    written atomically. Returns the number of rows.
+    written atomically, a block at a time (memory stays flat in the rows). Returns the number
+    of rows.
 
-    float32 and float16 results keep their type (x is exact in it, see evaluation); bfloat16,
-    which numpy cannot read back without ml_dtypes, is stored as float32, which holds it exactly.
+    float32 and float16 results keep their type (x is exact in it, see evaluation); bfloat16
+    and the float8 formats, which numpy cannot read back without ml_dtypes, are stored as
+    float32, which holds them exactly.
     """
     import os
     import tempfile
 
-    parts = [list(block) for block in blocks]
-    data = [
-        np.concatenate([p[i] for p in parts]) if parts else np.array([])
-        for i in range(len(columns))
-    ]
-    narrow = {np.dtype(a.dtype).name for a in data} & {"float32", "float16", "bfloat16"}
-    target = np.float64 if not narrow else np.float16 if narrow == {"float16"} else np.float32
-    arrays = [
-        a.astype(target) if a.dtype.kind == "f" or a.dtype.name == "bfloat16" else a for a in data
-    ]
     names = ["x", "y"] if list(columns[:1]) == ["x"] and len(columns) == 2 else list(columns)
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix
     )
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with os.fdopen(handle, "w+b") as stream:
             if path.suffix.lower() == ".npz":
-                named = dict(zip(names, arrays, strict=True))
-                np.savez(stream, **named)  # type: ignore[arg-type]  # (numpy types the kwargs as its own)
+                rows = _write_npz(stream, names, blocks, path.parent)
             else:
-                np.save(
-                    stream,
-                    np.column_stack(arrays) if arrays else np.empty((0, 0)),
-                    allow_pickle=False,
-                )
+                rows = _write_npy(stream, len(columns), (_stored(b) for b in blocks))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    return len(arrays[0]) if arrays else 0
+    return rows
+
+
+def _stored(block: list[np.ndarray]) -> list[np.ndarray]:
+    """A block's float columns in the type they are stored in (see write_numpy)."""
+    narrow = {(t.name if t.narrow else "") for c in block if (t := dtypes.of(c)) is not None}
+    narrow.discard("")
+    target = np.float64 if not narrow else np.float16 if narrow == {"float16"} else np.float32
+    return [c.astype(target) if dtypes.of(c) is not None else c for c in block]
+
+
+_NPY_HEAD = 128  # bytes of a streamed .npy's header, room for any shape (numpy pads to 64)
+
+
+def _npy_header(dtype: np.dtype[Any], shape: tuple[int, ...]) -> bytes:
+    """A version 1.0 ``.npy`` header of exactly _NPY_HEAD bytes."""
+    text = repr(
+        {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
+    )
+    body = text.encode("latin1").ljust(_NPY_HEAD - 10 - 1) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body
+
+
+def _write_npy(stream: IO[bytes], width: int, blocks: Iterable[list[np.ndarray]]) -> int:
+    """Rows of ``width`` columns as one (n, width) array."""
+    spool = _Spool(stream, width)
+    for block in blocks:
+        spool.add(np.column_stack(block) if block else np.empty((0, width)))
+    spool.close()
+    return spool.rows
+
+
+def _write_npz(
+    stream: IO[bytes], names: list[str], blocks: Iterable[list[np.ndarray]], folder: Path
+) -> int:
+    """Each column as a member ``NAME.npy`` of a zip (as ``np.savez`` writes them), each
+    streamed to a temporary file first, so that no column is ever held whole."""
+    import tempfile
+    import zipfile
+
+    rows = 0
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".actcli-npz-") as scratch:
+        parts = [open(Path(scratch) / f"{i}.npy", "w+b") for i in range(len(names))]  # noqa: SIM115
+        try:
+            spools = [_Spool(part) for part in parts]
+            for block in blocks:
+                for spool, column in zip(spools, _stored(block), strict=True):
+                    spool.add(column)
+                rows += len(block[0]) if block else 0
+            for spool in spools:
+                spool.close()
+        finally:
+            for part in parts:
+                part.close()
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for i, name in enumerate(names):
+                archive.write(Path(scratch) / f"{i}.npy", arcname=f"{name}.npy")
+    return rows
+
+
+class _Spool:
+    """An array written to a ``.npy`` file as its blocks come: rows of ``width`` columns, or
+    one column (``width`` None). The header is written first with no rows, and again with
+    their count when it is closed."""
+
+    def __init__(self, stream: IO[bytes], width: int | None = None) -> None:
+        self.stream, self.width, self.rows = stream, width, 0
+        self.dtype: np.dtype[Any] | None = None
+        stream.write(b"\0" * _NPY_HEAD)
+
+    def add(self, rows: np.ndarray) -> None:
+        if self.dtype is None:
+            self.dtype = rows.dtype
+        self.stream.write(np.ascontiguousarray(rows, dtype=self.dtype).tobytes())
+        self.rows += rows.shape[0]
+
+    def close(self) -> None:
+        self.stream.seek(0)
+        dtype = self.dtype if self.dtype is not None else np.dtype(np.float64)
+        shape = (self.rows,) if self.width is None else (self.rows, self.width)
+        self.stream.write(_npy_header(dtype, shape))

@@ -18,10 +18,16 @@ from actcli.formats import OutputFormat
 
 
 class Dtype(str, enum.Enum):
+    """The float types of :mod:`actcli.dtypes` (a test holds the two lists equal)."""
+
     float64 = "float64"
     float32 = "float32"
     float16 = "float16"
     bfloat16 = "bfloat16"
+    float8_e5m2 = "float8_e5m2"
+    float8_e4m3fn = "float8_e4m3fn"
+    float8_e4m3fnuz = "float8_e4m3fnuz"
+    float8_e5m2fnuz = "float8_e5m2fnuz"
 
 
 class InfPolicy(str, enum.Enum):
@@ -97,7 +103,10 @@ DialectOption = Annotated[
     ),
 ]
 DtypeOption = Annotated[
-    Dtype, typer.Option("--dtype", help="Round results once to this type.", case_sensitive=False)
+    Dtype,
+    typer.Option(
+        "--dtype", help="Round results correctly to this type (x too).", case_sensitive=False
+    ),
 ]
 AxisOption = Annotated[
     Axis,
@@ -140,7 +149,8 @@ EveryOption = Annotated[
     typer.Option(
         "--all",
         metavar="DTYPE",
-        help="Every finite value of float32, float16 or bfloat16 (float32 within --range A B).",
+        help="Every finite value of a narrow type: bfloat16, float16, the float8 formats; "
+        "float32 within --range A B.",
         case_sensitive=False,
     ),
 ]

@@ -1,4 +1,4 @@
-"""``--all DTYPE``: every value of a narrow float type, in ascending order, from its bit
+"""``--all DTYPE``: every value of a narrow float type (8-bit ones too), in ascending order, from its bit
 patterns ordered as the numbers are (−0 before +0); streamed a block at a time, so float32's
 4.3 billion values keep memory flat."""
 
@@ -26,6 +26,8 @@ def every_value(
         yield np.array([-np.inf])
     for start in range(low, high + 1, EVERY_BLOCK):
         keys = np.arange(start, min(start + EVERY_BLOCK, high + 1), dtype=np.int64)
+        if not _has_negative_zero(dtype):  # (its pattern of −0 is the type's nan)
+            keys = keys[keys != -1]
         bits = np.where(keys >= 0, keys, (-(keys + 1)) | sign).astype(unsigned)
         yield bits.view(kind).astype(np.float64)
     if special:
@@ -35,7 +37,14 @@ def every_value(
 def every_count(dtype: str, span: tuple[float, float] | None = None, special: bool = False) -> int:
     """How many values :func:`every_value` yields (without making them)."""
     low, high, *_ = _every_keys(dtype, span)
-    return max(high - low + 1, 0) + (3 if special else 0)
+    missing = 0 if _has_negative_zero(dtype) or not low <= -1 <= high else 1
+    return max(high - low + 1, 0) - missing + (3 if special else 0)
+
+
+def _has_negative_zero(dtype: str) -> bool:
+    from actcli import dtypes
+
+    return dtypes.lookup(dtype).negative_zero
 
 
 def _every_keys(dtype: str, span: tuple[float, float] | None) -> tuple[int, int, Any, Any, int]:
@@ -64,13 +73,13 @@ def _every_keys(dtype: str, span: tuple[float, float] | None) -> tuple[int, int,
 
 def _key(value: float, kind: Any, unsigned: Any, sign: int, *, up: bool) -> int:
     """The ordered key of the first value of the type ≥ ``value`` (``up``) or ≤ it."""
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         rounded = np.array(value).astype(kind)
     wide = float(rounded)
     bits = int(rounded.view(unsigned))
     key = bits if bits < sign else -(bits & (sign - 1)) - 1
-    if math.isinf(wide):
-        return key - 1 if wide > 0 else key + 1  # beyond the largest value: the largest
+    if not math.isfinite(wide):  # (a type without infinities overflows to nan)
+        return (1 if value > 0 else -1) * (1 << 62)  # beyond the largest value: clamped
     if up and wide < value:
         return key + 1
     if not up and wide > value:

@@ -32,6 +32,8 @@ from actcli.catalog import registry
 from actcli.catalog.binding import get
 from actcli.catalog.records import Code, Param, Template, choice, nonnegative, positive
 from actcli.errors import InvalidParameterError
+from actcli.numerics import two_sum
+from actcli.summation import div_dd, sum_dd
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -133,65 +135,124 @@ def _temperature() -> tuple[Param, ...]:
 
 
 class _Softmax(NamedTuple):
-    p: Array  # softmax
-    logp: Array  # log_softmax
-    q: Array  # 1 − p, computed without cancelling where p ≈ 1
+    p: Array  # softmax (empty unless asked for)
+    logp: Array  # log_softmax (empty unless asked for)
+    q: Array  # 1 − p, computed without cancelling where p ≈ 1 (empty unless asked for)
 
 
-def _softmax_core(z: Array, temperature: float, inf_policy: str) -> _Softmax:
-    """softmax, log_softmax and 1 − softmax along the last axis, special rows resolved.
+_NONE: Array = np.empty(0)
 
-    After shifting by the row maximum its term is exactly 1, so Σ e = 1 + rest with rest the
-    sum of the others: log_softmax is shifted − log1p(rest), and at the maximum
-    1 − p = rest/(1 + rest). Both stay exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18 at
-    a logit gap of 40, where 1 − p and p − p² give 0).
+
+def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> _Softmax:
+    """softmax, log_softmax and 1 − softmax along the last axis, special rows resolved;
+    ``parts`` says which ("p", "logp", "q"; q needs p), the others are left empty.
+
+    Accuracy (issue 19): a few ULP per entry at any temperature and row length.
+
+    * q = (x − max)/T is carried as a double-double (qh + ql): the difference by two_sum, the
+      quotient's remainder by Dekker's product. Rounding q costs |q|·u relative in e^q (278 to
+      477 ULP at T = 0.7 for logits spread over ±30); instead e^q = e^qh·(1 + ql).
+    * After the shift the maximum's term is exactly 1, so Σ e = 1 + rest with rest the sum of
+      the others, taken as a compensated (double-double) sum (:func:`summation.sum_dd`); a
+      plain np.sum loses up to log₂(n) roundings, 7 to 17 ULP at T = 1.
+    * log_softmax = q − log1p(rest): q ≤ 0 and log1p(rest) ≥ 0, so nothing cancels; at the
+      maximum 1 − p = rest/(1 + rest) stays exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18
+      at a logit gap of 40, where 1 − p and p − p² give 0). Elsewhere p ≤ 1/2.
     """
-    nan_row = np.isnan(z).any(axis=-1, keepdims=True)
-    pos = np.isposinf(z)
-    pos_row = pos.any(axis=-1, keepdims=True)
-    dead_row = np.isneginf(z).all(axis=-1, keepdims=True)
-    zf = np.where(np.isnan(z) | pos, 0.0, z)
-    m = np.max(zf, axis=-1, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    shifted = (zf - m) / temperature  # shift first: x/T − max/T would round both terms
-    e = np.exp(shifted)
-    top = np.arange(z.shape[-1]) == np.argmax(zf, axis=-1)[..., None]
-    rest = np.sum(np.where(top, 0.0, e), axis=-1, keepdims=True)
-    total = 1.0 + rest
-    p = e / total
-    logp = shifted - np.log1p(rest)
-    q = np.where(top, rest / total, 1.0 - p)
-    n = z.shape[-1]
+    m = np.max(z, axis=-1, keepdims=True)  # NaN for a row with NaN: every special row shows
+    special = ~np.isfinite(m)
+    if special.any():  # such rows are computed as zeros, then overwritten
+        z = np.where(special, 0.0, z)
+        m = np.where(special, 0.0, m)
+    qh, ql = _shifted(z, m, float(temperature))
+    e = np.exp(qh)
+    e += e * ql
+    top = np.argmax(z, axis=-1)[..., None]
+    others = e.copy()
+    np.put_along_axis(others, top, 0.0, axis=-1)
+    rh, rl = sum_dd(others)
+    rh, rl = rh[..., None], rl[..., None]
+    th, tl = two_sum(np.ones_like(rh), rh)  # 1 + rest as a double-double
+    tl += rl
+    p = logp = q = _NONE
+    if "p" in parts or "q" in parts:
+        p = e / th
+        p -= p * (tl / th)
+    if "logp" in parts:
+        logp = qh - np.log1p(rh)
+        logp += ql - rl / th
+    if "q" in parts:
+        q = 1.0 - p
+        np.put_along_axis(q, top, (rh + (rl - (rh / th) * tl)) / th, axis=-1)
+    if special.any():
+        p, logp, q = _special_rows(z, m, special, inf_policy, p, logp, q)
+    return _Softmax(p, logp, q)
+
+
+def _special_rows(
+    z: Array, m: Array, special: Mask, inf_policy: str, p: Array, logp: Array, q: Array
+) -> tuple[Array, Array, Array]:
+    """(p, logp, q) with the rows holding NaN, +inf or only −inf set (m: their maxima)."""
+    nan_row, pos_row, dead_row = np.isnan(m), m == np.inf, m == -np.inf
     if inf_policy == "limit":
+        pos = np.isposinf(z)
+        n = z.shape[-1]
         k = np.maximum(pos.sum(axis=-1, keepdims=True), 1)
-        p = np.where(pos_row, np.where(pos, 1.0 / k, 0.0), np.where(dead_row, 1.0 / n, p))
-        logp = np.where(
-            pos_row,
-            np.where(pos, -np.log(k), -np.inf),
-            np.where(dead_row, -np.log(n), logp),
-        )
-        q = 1.0 - p  # the limits are exact fractions: nothing left to cancel
+        p_lim = np.where(pos_row, np.where(pos, 1.0 / k, 0.0), 1.0 / n)
+        if p.size:
+            p = np.where(special, p_lim, p)
+        if logp.size:
+            logp = np.where(special, np.where(pos_row, np.log(p_lim), -np.log(n)), logp)
+        if q.size:
+            q = np.where(special, 1.0 - p_lim, q)  # exact fractions: nothing to cancel
         bad = nan_row
     else:
-        bad = nan_row | pos_row | dead_row
-    return _Softmax(*(np.where(bad, np.nan, a) for a in (p, logp, q)))
+        bad = special
+    return tuple(a if not a.size else np.where(bad, np.nan, a) for a in (p, logp, q))  # type: ignore[return-value]
 
 
-def _softmax_jacobian(s: _Softmax, scale: float) -> Array:
-    """(diag(p ⊙ q) − p pᵀ off the diagonal)·scale for each row, q = 1 − p."""
-    jac = -s.p[..., :, None] * s.p[..., None, :]
+# Below q = −1000, e^q is 0 in double precision: no need to carry such q as a double-double.
+_DEAD = -1000.0
+
+
+def _shifted(z: Array, m: Array, temperature: float) -> tuple[Array, Array]:
+    """(z − m)/T as a double-double (qh, ql), for z ≤ m (−inf allowed). Entries with q below
+    −1000 (whose exponential is 0) get ql = 0 and qh = fl(fl(z − m)/T), −inf where that
+    overflows, as log_softmax's exact value then does."""
+    floor = _DEAD * temperature
+    with np.errstate(over="ignore"):  # z − m beyond −1.8e308: dead, handled below
+        all_live = bool((np.min(z, axis=-1, keepdims=True) - m > floor).all())
+        d = None if all_live else z - m
+    live = None if d is None else d > floor
+    dh, dl = two_sum(z if live is None else np.where(live, z, m), -m)  # exact: live is finite
+    if temperature != 1.0:
+        dh, dl = div_dd(dh, dl, temperature)
+    if d is None or live is None:
+        return dh, dl
+    with np.errstate(over="ignore"):  # q itself beyond −1.8e308: −inf, correctly rounded
+        return np.where(live, dh, d / temperature), np.where(live, dl, 0.0)
+
+
+def _softmax_jacobian(s: _Softmax, temperature: float) -> Array:
+    """(diag(p ⊙ q) − p pᵀ off the diagonal)/T for each row, q = 1 − p.
+
+    T < 1 scales p first, so that a product that is subnormal only before the scaling keeps
+    its digits (T beyond 1e−300: p/T cannot overflow)."""
+    early = 1e-300 < temperature < 1.0
+    pt = s.p / temperature if early else s.p
+    jac = -pt[..., :, None] * s.p[..., None, :]
     idx = np.arange(s.p.shape[-1])
-    jac[..., idx, idx] = s.p * s.q
-    out: Array = scale * jac
+    jac[..., idx, idx] = pt * s.q
+    out: Array = jac if early else jac / temperature
     return out
 
 
-def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
-    """(I − 1 pᵀ)·scale, with the diagonal 1 − p_i taken from q."""
+def _log_softmax_jacobian(s: _Softmax, temperature: float) -> Array:
+    """(I − 1 pᵀ)/T, with the diagonal 1 − p_i taken from q."""
     jac = -np.broadcast_to(s.p[..., None, :], (*s.p.shape, s.p.shape[-1])).copy()
     idx = np.arange(s.p.shape[-1])
     jac[..., idx, idx] = s.q
-    out: Array = scale * jac
+    out: Array = jac / temperature
     return out
 
 
@@ -204,7 +265,7 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
     range="the open probability simplex",
     reference=f"Bridle 1990, Probabilistic interpretation of feedforward network outputs; {TORCH_SOFTMAX}",
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(x, temperature, inf_policy), 1.0 / temperature
+        _softmax_core(x, temperature, inf_policy, "pq"), temperature
     ),
     params=_temperature(),
     code=_softmax_code("softmax", "Softmax", keras_layer=True),
@@ -216,7 +277,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
         >>> softmax(np.array([0.0, 0.0, 0.0, 0.0]), temperature=1.0, inf_policy='nan').tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
-    return _softmax_core(x, temperature, inf_policy).p
+    return _softmax_core(x, temperature, inf_policy, "p").p
 
 
 @vector(
@@ -228,7 +289,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     range="(−∞, 0]^n",
     reference="torch.nn.functional.log_softmax; jax.nn.log_softmax",
     jacobian=lambda x, temperature, inf_policy: _log_softmax_jacobian(
-        _softmax_core(x, temperature, inf_policy), 1.0 / temperature
+        _softmax_core(x, temperature, inf_policy, "pq"), temperature
     ),
     params=_temperature(),
     aliases=("logsoftmax",),
@@ -241,7 +302,7 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
         >>> round(float(log_softmax(np.array([0.0, 0.0]), temperature=1.0, inf_policy='nan')[0]), 6)
         -0.693147
     """
-    return _softmax_core(x, temperature, inf_policy).logp
+    return _softmax_core(x, temperature, inf_policy, "logp").logp
 
 
 @vector(
@@ -252,8 +313,8 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     derivative="∂q_i/∂x_j = −(q_i δ_ij − q_i q_j)/T",
     range="the open probability simplex",
     reference="torch.nn.functional.softmin",
-    jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(-x, temperature, inf_policy), -1.0 / temperature
+    jacobian=lambda x, temperature, inf_policy: -_softmax_jacobian(
+        _softmax_core(-x, temperature, inf_policy, "pq"), temperature
     ),
     params=_temperature(),
     code={
@@ -284,7 +345,7 @@ def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
         >>> softmin(np.array([0.0, 0.0]), temperature=1.0, inf_policy='nan').tolist()
         [0.5, 0.5]
     """
-    return _softmax_core(-x, temperature, inf_policy).p
+    return _softmax_core(-x, temperature, inf_policy, "p").p
 
 
 # ---------------------------------------------------------------------------------- sparsemax

@@ -159,12 +159,12 @@ def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> 
       maximum 1 − p = rest/(1 + rest) stays exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18
       at a logit gap of 40, where 1 − p and p − p² give 0). Elsewhere p ≤ 1/2.
     """
+    x = z
     m = np.max(z, axis=-1, keepdims=True)  # NaN for a row with NaN: every special row shows
     special = ~np.isfinite(m)
     if special.any():  # such rows are computed as zeros, then overwritten
         z = np.where(special, 0.0, z)
-        m = np.where(special, 0.0, m)
-    qh, ql = _shifted(z, m, float(temperature))
+    qh, ql = _shifted(z, np.where(special, 0.0, m), float(temperature))
     e = np.exp(qh)
     e += e * ql
     top = np.argmax(z, axis=-1)[..., None]
@@ -185,7 +185,7 @@ def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> 
         q = 1.0 - p
         np.put_along_axis(q, top, (rh + (rl - (rh / th) * tl)) / th, axis=-1)
     if special.any():
-        p, logp, q = _special_rows(z, m, special, inf_policy, p, logp, q)
+        p, logp, q = _special_rows(x, m, special, inf_policy, p, logp, q)
     return _Softmax(p, logp, q)
 
 

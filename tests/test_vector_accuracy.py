@@ -19,6 +19,7 @@ import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -71,17 +72,24 @@ def _softmax_ref(
     return ref
 
 
+def _mp(q: Fraction) -> Any:
+    return mpf(q.numerator) / q.denominator
+
+
 def _standardize_ref(
     x: Sequence[float], params: dict[str, Any], rows: Sequence[int]
 ) -> tuple[list[Any], list[list[Any]]]:
+    """Exact in rationals up to the one square root: J = P/s with
+    P = I − 11ᵀ/n − d dᵀ/(n s²) and s² = Σd²/n + ε rational (cancellation cannot hurt)."""
     n = len(x)
-    mean = mp.fsum(mpf(v) for v in x) / n
-    d = [mpf(v) - mean for v in x]
-    var = mp.fsum(di * di for di in d) / n
-    s = mp.sqrt(var + mpf(params.get("epsilon", 1e-5)))
-    y = [di / s for di in d]
+    xs = [Fraction(v) for v in x]
+    mean = sum(xs, Fraction(0)) / n
+    d = [v - mean for v in xs]
+    s2 = sum((v * v for v in d), Fraction(0)) / n + Fraction(params.get("epsilon", 1e-5))
+    s = mp.sqrt(_mp(s2))
+    y = [_mp(v) / s for v in d]
     jac = [
-        [((1 if i == j else 0) - mpf(1) / n - y[i] * y[j] / n) / s for j in range(n)]
+        [_mp(int(i == j) - Fraction(1, n) - d[i] * d[j] / (n * s2)) / s for j in range(n)]
         for i in rows
     ]
     return y, jac
@@ -90,15 +98,19 @@ def _standardize_ref(
 def _normalize_ref(
     x: Sequence[float], params: dict[str, Any], rows: Sequence[int]
 ) -> tuple[list[Any], list[list[Any]]]:
-    p, eps = mpf(params.get("p", 2.0)), mpf(params.get("eps", 1e-12))
-    xs = [mpf(v) for v in x]
-    norm = mp.fsum(abs(v) ** p for v in xs) ** (1 / p)
+    """For an integer p, exact in rationals up to the p-th root: J = P/‖x‖ with
+    P = I − x ⊙ sign(x)|x|^(p−1) / Σ|x|^p."""
+    p, eps = int(params.get("p", 2.0)), mpf(params.get("eps", 1e-12))
+    assert p == params.get("p", 2.0)
+    xs = [Fraction(v) for v in x]
+    total = sum((abs(v) ** p for v in xs), Fraction(0))
+    norm = mp.root(_mp(total), p)
     n = len(x)
     if norm <= eps:
-        return [v / eps for v in xs], [[mpf(i == j) / eps for j in range(n)] for i in rows]
-    y = [v / norm for v in xs]
-    grad = [mp.sign(v) * (abs(v) / norm) ** (p - 1) for v in xs]
-    jac = [[((1 if i == j else 0) - y[i] * grad[j]) / norm for j in range(n)] for i in rows]
+        return [_mp(v) / eps for v in xs], [[mpf(i == j) / eps for j in range(n)] for i in rows]
+    y = [_mp(v) / norm for v in xs]
+    grad = [(1 if v > 0 else -1) * abs(v) ** (p - 1) for v in xs]  # ∝ ∂‖x‖/∂x_j
+    jac = [[_mp(int(i == j) - xs[i] * grad[j] / total) / norm for j in range(n)] for i in rows]
     return y, jac
 
 

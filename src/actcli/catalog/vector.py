@@ -566,51 +566,107 @@ def _clean_rows(x: Array) -> tuple[Array, Mask]:
     return clean, bad
 
 
-def _scaled_moments(r: Array, unit: Array, epsilon: float) -> tuple[Array, Array]:
-    """(y, s) from deviations r in units of ``unit``: s = √(unit²·mean(r²) + ε), y = r·unit/s.
+class _Standardized(NamedTuple):
+    """A row's deviations d = x − mean in units of 2^K, as a double-double r + rl (the
+    largest |r| in [0.5, 1)), their mean square V = (Vh + Vl) in those units, and what
+    follows: y, root = s·2^−K (or s itself where ε swamps the variance: ``swamped``) and
+    frac = ε/s². ``bad`` marks rows with no value (a non-finite entry, or s = 0)."""
 
-    ε joins on whichever side of the unit keeps every intermediate representable.
-    """
-    var_r = np.mean(r * r, axis=-1, keepdims=True)
-    if epsilon == 0:
-        root = np.sqrt(var_r)
-        return r / np.where(root > 0, root, 1.0), unit * root
-    large = unit > 1.0
-    u_big, u_small = np.maximum(unit, 1.0), np.minimum(unit, 1.0)
-    root_big = np.sqrt(var_r + epsilon / (u_big * u_big))  # s/unit when unit > 1
-    s_small = np.sqrt(u_small * u_small * var_r + epsilon)  # s itself when unit ≤ 1
-    y = np.where(large, r / root_big, r * u_small / s_small)
-    return y, np.where(large, unit * root_big, s_small)
+    y: Array
+    r: Array
+    rl: Array
+    v: Array
+    root: Array
+    k: NDArray[np.intc]
+    frac: Array
+    swamped: Mask
+    bad: Mask
 
 
-def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
-    """(y, s, bad rows): y = (x − mean)/s, s = √(var + ε), over the whole double range.
+def _standardize_parts(x: Array, epsilon: float) -> _Standardized:
+    """y = (x − mean)/s, s = √(var + ε), to a few ULP per entry over the whole double range.
 
-    The mean is taken and subtracted in the row's own units (exact centring: a common offset
-    of 1e8 costs nothing), then the deviations are scaled by the largest one, so that their
-    squares neither overflow (1e200) nor underflow (1e-300). Only a row whose sum overflows
-    (entries near 1e308) is divided by its largest entry first. Variance is two-pass.
+    The row is scaled by a power of two (exact) so that its largest entry is below 1, summed
+    as a double-double (:func:`summation.sum_dd`), and the mean subtracted in double-double:
+    an entry close to the mean keeps its digits (plain centring left 53 ULP, 269 with an
+    offset of 3). The deviations are scaled by a power of two again and their squares summed
+    exactly as well; ε joins the variance in those units unless it swamps it (by 2¹⁰⁰⁰), where
+    s = √ε. No intermediate overflows or underflows where the result does not.
     """
     z, bad = _clean_rows(x)
-    with np.errstate(over="ignore"):
-        huge = ~np.isfinite(z.sum(axis=-1, keepdims=True))
-    unit = np.where(huge, np.max(np.abs(z), axis=-1, keepdims=True), 1.0)  # 1: exact rows
-    zs = z / unit
-    centred = zs - zs.mean(axis=-1, keepdims=True)
-    big = np.max(np.abs(centred), axis=-1, keepdims=True)
-    spread = np.where(big > 0, big, 1.0)
-    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 is inf: s is, y is not
-        y, s = _scaled_moments(centred / spread, spread * unit, epsilon)
-    bad = bad | (s == 0)
-    return np.where(bad, np.nan, y), np.where(bad, 1.0, s), bad
+    n = z.shape[-1]
+    kz = np.frexp(np.max(np.abs(z), axis=-1, keepdims=True))[1]
+    zs = np.ldexp(z, -kz)
+    sh, sl = sum_dd(zs)
+    mh, ml = div_dd(sh[..., None], sl[..., None], float(n))
+    a, b = two_sum(zs, -mh)
+    dh, dl = two_sum(a, b - ml)
+    kd = np.frexp(np.max(np.abs(dh), axis=-1, keepdims=True))[1]
+    r, rl = np.ldexp(dh, -kd), np.ldexp(dl, -kd)
+    sq, sq_err = nx.two_square(r)
+    qh, ql = sum_dd(sq)
+    ql = ql + np.sum(sq_err + 2.0 * r * rl, axis=-1)
+    vh, vl = div_dd(qh[..., None], ql[..., None], float(n))
+    k = kz + kd
+    if epsilon > 0:
+        k_eps = math.frexp(epsilon)[1]
+        swamped = k_eps - 2 * k > 1000
+        term = np.ldexp(epsilon, np.minimum(-2 * k, 1000 - k_eps))  # ε·2^−2K, capped
+        total = (vh + term) + vl
+        root = np.where(swamped, math.sqrt(epsilon), np.sqrt(total))
+        frac = np.where(swamped, 1.0, term / total)
+        with np.errstate(over="ignore"):  # 2^K beyond the range: the branch not taken
+            y = np.where(swamped, (np.ldexp(r, k) + np.ldexp(rl, k)) / root, r / root + rl / root)
+    else:
+        swamped = np.zeros(k.shape, dtype=bool)
+        root, frac = np.sqrt(vh + vl), np.zeros(vh.shape)
+        bad = bad | (root == 0)
+        root = np.where(root == 0, 1.0, root)
+        y = r / root + rl / root
+    y = np.where(bad, np.nan, y)
+    return _Standardized(y, r, rl, vh + vl, root, k, frac, swamped, bad)
 
 
 def _standardize_jacobian(x: Array, epsilon: float) -> Array:
-    y, s, bad = _standardize_parts(x, epsilon)
+    """(I − 11ᵀ/n − y yᵀ/n)/s, without cancellation.
+
+    With Q = Σ d² (d = x − mean), I − 11ᵀ/n − y yᵀ/n = P0 + (ε/s²)·d dᵀ/Q, where P0 is the
+    projector onto the complement of span(1, d) (orthogonal to the second term). In P0 the
+    difference 1 − 1/n − y_i²/n cancels for an outlier (all of it for n = 2, where the whole
+    Jacobian is ε/(2s³)·[[1, −1], [−1, 1]]); in terms of the others' deviations
+    g_ij = x_j − mean of the others (j ≠ i), D_i = x_i − that mean, Q'_i = Σ_j g_ij²,
+    it is exactly
+        nQ·(P0)_ii = (n − 1)·Q'_i,    nQ·(P0)_ij = −(Q'_i + (n − 1)·D_i·g_ij),
+    where only isolated entries can cancel, never a whole row. The mean of the others is taken
+    in double-double from the deviations (−d_i/(n − 1)).
+    """
+    st = _standardize_parts(x, epsilon)
     n = x.shape[-1]
-    eye = np.eye(n)
-    jac = ((eye - 1.0 / n) - y[..., :, None] * y[..., None, :] / n) / s[..., None]
-    return np.where(bad[..., None], np.nan, jac)
+    if n == 1:
+        return np.where(st.bad[..., None], np.nan, np.zeros((*x.shape, 1)))
+    q_all = n * st.v  # Σ d², in the units of r
+    # μ'_i = −d_i/(n − 1) in double-double; g_ij = d_j − μ'_i
+    mh, ml = div_dd(-st.r, -st.rl, float(n - 1))
+    gh, ge = two_sum(st.r[..., None, :], -mh[..., :, None])
+    g = gh + (ge + (st.rl[..., None, :] - ml[..., :, None]))
+    idx = np.arange(n)
+    lead = g[..., idx, idx]  # D_i
+    g[..., idx, idx] = 0.0
+    q_other = np.sum(g * g, axis=-1)  # Q'_i
+    p0 = -(q_other[..., :, None] + (n - 1) * lead[..., :, None] * g)
+    p0[..., idx, idx] = (n - 1) * q_other
+    if n == 2:  # the complement of span(1, d) in ℝ² is {0}: no rounding may say otherwise
+        p0[...] = 0.0
+    flat = q_all == 0  # a constant row: d = 0, P = I − 11ᵀ/n
+    q_safe = np.where(flat, 1.0, q_all)
+    p0 = np.where(flat[..., None], np.eye(n) - 1.0 / n, p0 / (n * q_safe[..., None]))
+    coef = (st.frac / q_safe)[..., None]  # ε/(s²Q) in the units of r (0 for a constant row)
+    p = p0 + (coef * st.r[..., :, None]) * st.r[..., None, :]
+    with np.errstate(over="ignore"):  # 1/s beyond the range: J is
+        jac = np.where(
+            st.swamped[..., None], p / st.root[..., None], np.ldexp(p / st.root[..., None], -st.k[..., None])
+        )
+    return np.where(st.bad[..., None], np.nan, jac)
 
 
 @vector(
@@ -634,7 +690,7 @@ def standardize(x: Array, epsilon: float) -> Array:
         >>> standardize(np.array([1.0, 3.0]), epsilon=0.0).tolist()
         [-1.0, 1.0]
     """
-    return _standardize_parts(x, epsilon)[0]
+    return _standardize_parts(x, epsilon).y
 
 
 def _norm_parts(x: Array, p: float, eps: float) -> tuple[Array, Array, Array, Array]:

@@ -693,27 +693,73 @@ def standardize(x: Array, epsilon: float) -> Array:
     return _standardize_parts(x, epsilon).y
 
 
-def _norm_parts(x: Array, p: float, eps: float) -> tuple[Array, Array, Array, Array]:
-    """(clean x, ‖x‖_p, divisor max(‖x‖_p, eps), bad-row mask)."""
+class _Norm(NamedTuple):
+    """A row scaled by 2^−k (k: its largest entry's exponent, so the scaled entries are below
+    1), the sum W of the p-th powers w of its scaled magnitudes (1 for a zero row), the sums
+    of the others' rest_i = W − w_i (no cancellation), and its scaled norm ns (‖x‖ = ns·2^k).
+    ``floor``: rows where eps is the divisor; ``bad``: rows with no value."""
+
+    z: Array
+    zs: Array
+    k: NDArray[np.intc]
+    wh: Array
+    rest: Array
+    ns: Array
+    floor: Mask
+    bad: Mask
+
+
+def _norm_parts(x: Array, p: float, eps: float) -> _Norm:
+    """The p-norm of each row to about 1 ULP: scaled by a power of two (exact, no overflow
+    in |x|^p), squares split exactly for p = 2, powers summed as a double-double."""
     z, bad = _clean_rows(x)
     a = np.abs(z)
-    top = np.max(a, axis=-1, keepdims=True)
-    scale = np.where(top > 0, top, 1.0)  # scale by the largest entry: no overflow in |x|^p
-    norm = scale * np.sum((a / scale) ** p, axis=-1, keepdims=True) ** (1.0 / p)
-    div = np.maximum(norm, eps)
-    bad = bad | (div == 0)
-    return z, norm, np.where(bad, 1.0, div), bad
+    k = np.frexp(np.max(a, axis=-1, keepdims=True))[1]
+    zs, s = np.ldexp(z, -k), np.ldexp(a, -k)
+    if p == 2.0:
+        w, w_err = nx.two_square(s)
+    else:
+        w, w_err = (s if p == 1.0 else s**p), np.zeros_like(s)
+    wh, wl = sum_dd(w)
+    wh, wl = wh[..., None], wl[..., None] + np.sum(w_err, axis=-1, keepdims=True)
+    top = np.argmax(a, axis=-1)[..., None]
+    others = w.copy()
+    np.put_along_axis(others, top, 0.0, axis=-1)
+    oh, ol = sum_dd(others)
+    rest = (wh - w) + (wl - w_err)  # w_i ≤ W/2 but at the largest entry
+    np.put_along_axis(rest, top, (oh + ol)[..., None], axis=-1)
+    total = wh + wl
+    if p == 1.0:
+        ns = total
+    elif p == 2.0:
+        root = np.sqrt(wh)
+        ns = root + wl / (2.0 * np.where(root > 0, root, 1.0))
+    else:
+        root = np.cbrt(wh) if p == 3.0 else wh ** (1.0 / p)
+        ns = root + root * (wl / (p * np.where(wh > 0, wh, 1.0)))
+    with np.errstate(over="ignore"):  # eps far above the row: the floor is active
+        floor = ns <= np.ldexp(eps, -k)
+    bad = bad | (floor & (eps == 0))
+    total = np.where(total > 0, total, 1.0)  # a zero row: the floor (or NaN) decides
+    return _Norm(z, zs, k, total, rest, np.where(ns > 0, ns, 1.0), floor, bad)
 
 
 def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
-    z, norm, div, bad = _norm_parts(x, p, eps)
-    eye = np.eye(x.shape[-1])
-    # ∂‖x‖/∂x_j = sign(x_j)·(|x_j|/‖x‖)^(p−1); the term is absent where the eps floor is active.
-    grad = np.sign(z) * (np.abs(z) / div) ** (p - 1.0)
-    y = z / div
-    jac = (eye - y[..., :, None] * grad[..., None, :]) / div[..., None]
-    jac = np.where((norm > eps)[..., None], jac, eye / div[..., None])
-    return np.where(bad[..., None], np.nan, jac)
+    """(I − y gᵀ)/‖x‖ with g = ∂‖x‖/∂x = sign(x)(|x|/‖x‖)^(p−1), and I/eps where the floor
+    is active. The diagonal 1 − y_i g_i = 1 − |x_i|^p/‖x‖^p cancels for a dominant entry
+    (it came out 0): it is taken as (Σ_{j≠i} |x_j|^p)/‖x‖^p instead."""
+    nm = _norm_parts(x, p, eps)
+    n = x.shape[-1]
+    y = nm.zs / nm.ns
+    grad = np.sign(nm.z) * (np.abs(nm.zs) / nm.ns) ** (p - 1.0)
+    jac = -y[..., :, None] * grad[..., None, :]
+    idx = np.arange(n)
+    jac[..., idx, idx] = nm.rest / nm.wh
+    with np.errstate(over="ignore"):  # 1/‖x‖ beyond the range: J is too
+        jac = np.ldexp(jac / nm.ns[..., None], -nm.k[..., None])
+    div = eps if eps > 0 else 1.0
+    jac = np.where(nm.floor[..., None], np.eye(n) / div, jac)
+    return np.where(nm.bad[..., None], np.nan, jac)
 
 
 @vector(
@@ -752,8 +798,9 @@ def normalize(x: Array, p: float, eps: float) -> Array:
         >>> normalize(np.array([3.0, 4.0]), p=2.0, eps=1e-12).tolist()
         [0.6, 0.8]
     """
-    z, _, div, bad = _norm_parts(x, p, eps)
-    y = np.where(bad, np.nan, z / div)
+    nm = _norm_parts(x, p, eps)
+    y = np.where(nm.floor, nm.z / (eps if eps > 0 else 1.0), nm.zs / nm.ns)
+    y = np.where(nm.bad, np.nan, y)
     # A row holding ±inf (and no NaN) has the norm inf: every framework's x/‖x‖ then gives
     # its finite entries ±0 and its infinite ones inf/inf = NaN (recorded); so does actcli.
     infinite = np.isinf(x).any(axis=-1, keepdims=True) & ~np.isnan(x).any(axis=-1, keepdims=True)

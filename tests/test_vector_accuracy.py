@@ -228,9 +228,7 @@ def test_softmax_family_long_row(name: str) -> None:
     assert v <= VALUE_ULP
 
 
-@pytest.mark.parametrize(
-    "params", [{"epsilon": 1e-5}, {"epsilon": 0.0}, {"epsilon": 1.0}], ids=str
-)
+@pytest.mark.parametrize("params", [{"epsilon": 1e-5}, {"epsilon": 0.0}, {"epsilon": 1.0}], ids=str)
 def test_standardize(params: dict[str, Any]) -> None:
     problems = []
     for n in LENGTHS:

@@ -193,7 +193,7 @@ def _special_rows(
     z: Array, m: Array, special: Mask, inf_policy: str, p: Array, logp: Array, q: Array
 ) -> tuple[Array, Array, Array]:
     """(p, logp, q) with the rows holding NaN, +inf or only −inf set (m: their maxima)."""
-    nan_row, pos_row, dead_row = np.isnan(m), m == np.inf, m == -np.inf
+    nan_row, pos_row = np.isnan(m), m == np.inf  # the others: m = −inf, all −inf
     if inf_policy == "limit":
         pos = np.isposinf(z)
         n = z.shape[-1]
@@ -202,7 +202,8 @@ def _special_rows(
         if p.size:
             p = np.where(special, p_lim, p)
         if logp.size:
-            logp = np.where(special, np.where(pos_row, np.log(p_lim), -np.log(n)), logp)
+            logp_lim = np.where(pos_row, np.where(pos, -np.log(k), -np.inf), -np.log(n))
+            logp = np.where(special, logp_lim, logp)
         if q.size:
             q = np.where(special, 1.0 - p_lim, q)  # exact fractions: nothing to cancel
         bad = nan_row
@@ -313,8 +314,8 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     derivative="∂q_i/∂x_j = −(q_i δ_ij − q_i q_j)/T",
     range="the open probability simplex",
     reference="torch.nn.functional.softmin",
-    jacobian=lambda x, temperature, inf_policy: -_softmax_jacobian(
-        _softmax_core(-x, temperature, inf_policy, "pq"), temperature
+    jacobian=lambda x, temperature, inf_policy: (
+        -_softmax_jacobian(_softmax_core(-x, temperature, inf_policy, "pq"), temperature)
     ),
     params=_temperature(),
     code={
@@ -610,9 +611,10 @@ def _standardize_parts(x: Array, epsilon: float) -> _Standardized:
     k = kz + kd
     if epsilon > 0:
         k_eps = math.frexp(epsilon)[1]
-        swamped = k_eps - 2 * k > 1000
+        swamped = (k_eps - 2 * k > 1000) | (vh == 0)  # vh = 0: a constant row, s = √ε
         term = np.ldexp(epsilon, np.minimum(-2 * k, 1000 - k_eps))  # ε·2^−2K, capped
         total = (vh + term) + vl
+        total = np.where(swamped, 1.0, total)
         root = np.where(swamped, math.sqrt(epsilon), np.sqrt(total))
         frac = np.where(swamped, 1.0, term / total)
         with np.errstate(over="ignore"):  # 2^K beyond the range: the branch not taken
@@ -664,7 +666,9 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
     p = p0 + (coef * st.r[..., :, None]) * st.r[..., None, :]
     with np.errstate(over="ignore"):  # 1/s beyond the range: J is
         jac = np.where(
-            st.swamped[..., None], p / st.root[..., None], np.ldexp(p / st.root[..., None], -st.k[..., None])
+            st.swamped[..., None],
+            p / st.root[..., None],
+            np.ldexp(p / st.root[..., None], -st.k[..., None]),
         )
     return np.where(st.bad[..., None], np.nan, jac)
 

@@ -15,6 +15,7 @@ the measured worst errors.
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import warnings
@@ -216,6 +217,52 @@ def test_softmax_family(name: str, temperature: float) -> None:
             if v > VALUE_ULP or j > JACOBIAN_ULP:
                 problems.append(f"n={n} spread={spread}: values {v:.3g} ULP, Jacobian {j:.3g}")
     assert not problems, f"{name} T={temperature}:\n" + "\n".join(problems)
+
+
+# (spread, offset): logits over ±300 (q up to 3000 at T = 0.1: exp's argument rounded cost
+# 300 to 750 ULP), and large offsets, where x − max itself rounds
+WIDE = ((100.0, 0.0), (300.0, 0.0), (10.0, 1e5), (3.0, -1e3))
+
+
+@pytest.mark.parametrize("temperature", TEMPERATURES)
+@pytest.mark.parametrize("name", SOFTMAX_FAMILY)
+def test_softmax_family_wide_logits(name: str, temperature: float) -> None:
+    problems = []
+    for n in (2, 3, 10, 200):
+        for k, (spread, offset) in enumerate(WIDE):
+            x = _row(n, 7 * n + k, spread) + offset
+            at = _rows_checked(n)
+            v, j = measure(name, x, {"temperature": temperature}, at)
+            if v > VALUE_ULP or j > JACOBIAN_ULP:
+                problems.append(f"n={n} {spread=} {offset=}: values {v:.3g} ULP, Jacobian {j:.3g}")
+    assert not problems, f"{name} T={temperature}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *(
+            f"{n}:temperature={t},inf_policy={p}"
+            for n in SOFTMAX_FAMILY
+            for t in (0.7, 1e-300, 1e300)
+            for p in ("nan", "limit")
+        ),
+        *(f"standardize:epsilon={e}" for e in (0.0, 1e-5, 1e300)),
+        *(f"normalize:p={p},eps={e}" for p in (1.0, 2.0, 3.0, 1.5) for e in (0.0, 1e-12, 1e300)),
+    ],
+)
+def test_special_rows_quiet(spec: str) -> None:
+    """Rows of extreme, infinite and NaN entries: no floating-point warning, values and
+    Jacobians of the right shapes, and finite rows that are not constant get a value."""
+    act = actcli.get(spec)
+    picks = (0.0, -0.0, 1e308, -1.7e308, 5e-324, 1e-310, 2.0, math.inf, -math.inf, math.nan)
+    rows = np.array(list(itertools.product(picks, repeat=3)))
+    y = _quiet(act, rows)
+    jac = _quiet(act.jacobian, rows)
+    assert y.shape == rows.shape and jac.shape == (*rows.shape, 3)
+    clean = np.isfinite(rows).all(axis=-1) & (np.abs(rows) < 1e300).all(axis=-1)
+    varied = clean & (np.ptp(np.where(clean[:, None], rows, 0.0), axis=-1) > 0)
+    assert not np.isnan(y[varied]).any()  # constant rows may have none (ε = 0, eps = 0)
 
 
 @pytest.mark.slow

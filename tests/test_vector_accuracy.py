@@ -372,3 +372,35 @@ def table() -> str:
 if __name__ == "__main__":
     mpmath.mp.dps = 15
     sys.stdout.write(table() + "\n")
+
+
+# ----------------------------------------------------------------------------- summation.py
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 64, 1001])
+def test_sum_dd_is_faithful(n: int) -> None:
+    """hi + lo is within a few u² of the exact sum (math.fsum), even with cancellation."""
+    from actcli.summation import sum_dd
+
+    rng = np.random.default_rng(n)
+    rows = rng.normal(size=(5, n)) * 10.0 ** rng.integers(-8, 9, size=(5, n))
+    if n:
+        rows[0, -1] = -math.fsum(rows[0, :-1])  # cancels to a few ulps of the terms
+    hi, lo = sum_dd(rows)
+    for row, h, low in zip(rows, hi, lo, strict=True):
+        exact = sum((Fraction(v) for v in row), Fraction(0))
+        scale = max((abs(v) for v in row), default=0.0)
+        assert abs(Fraction(h) + Fraction(low) - exact) <= 2.0**-100 * max(n, 1) * scale
+
+
+@pytest.mark.parametrize("divisor", [0.7, 3.0, 1.0, 0.1, 1e250, 1e-250, 1000.0])
+def test_div_dd(divisor: float) -> None:
+    from actcli.summation import div_dd
+
+    rng = np.random.default_rng(3)
+    hi = rng.normal(size=50) * divisor * 100.0
+    lo = hi * 2.0**-60
+    qh, ql = div_dd(hi, lo, divisor)
+    for h, low, a, b in zip(qh, ql, hi, lo, strict=True):
+        exact = (Fraction(a) + Fraction(b)) / Fraction(divisor)
+        assert abs(Fraction(h) + Fraction(low) - exact) <= 2.0**-100 * abs(exact)

@@ -32,6 +32,8 @@ from actcli.catalog import registry
 from actcli.catalog.binding import get
 from actcli.catalog.records import Code, Param, Template, choice, nonnegative, positive
 from actcli.errors import InvalidParameterError
+from actcli.numerics import two_sum
+from actcli.summation import div_dd, sum_dd
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -133,65 +135,126 @@ def _temperature() -> tuple[Param, ...]:
 
 
 class _Softmax(NamedTuple):
-    p: Array  # softmax
-    logp: Array  # log_softmax
-    q: Array  # 1 − p, computed without cancelling where p ≈ 1
+    p: Array  # softmax (empty unless asked for)
+    logp: Array  # log_softmax (empty unless asked for)
+    q: Array  # 1 − p, computed without cancelling where p ≈ 1 (empty unless asked for)
 
 
-def _softmax_core(z: Array, temperature: float, inf_policy: str) -> _Softmax:
-    """softmax, log_softmax and 1 − softmax along the last axis, special rows resolved.
+_NONE: Array = np.empty(0)
 
-    After shifting by the row maximum its term is exactly 1, so Σ e = 1 + rest with rest the
-    sum of the others: log_softmax is shifted − log1p(rest), and at the maximum
-    1 − p = rest/(1 + rest). Both stay exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18 at
-    a logit gap of 40, where 1 − p and p − p² give 0).
+
+def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> _Softmax:
+    """softmax, log_softmax and 1 − softmax along the last axis, special rows resolved;
+    ``parts`` says which ("p", "logp", "q"; q needs p), the others are left empty.
+
+    Accuracy (issue 19): a few ULP per entry at any temperature and row length.
+
+    * q = (x − max)/T is carried as a double-double (qh + ql): the difference by two_sum, the
+      quotient's remainder by Dekker's product. Rounding q (or x − max alone, at T = 1) costs
+      up to |q|·u relative in e^q, hundreds of ULP for logits a few hundred apart (750 at
+      T = 0.7, 500 at T = 1 measured); instead e^q = e^qh·(1 + ql).
+    * After the shift the maximum's term is exactly 1, so Σ e = 1 + rest with rest the sum of
+      the others, taken as a compensated (double-double) sum (:func:`summation.sum_dd`)
+      instead of np.sum's log₂(n) roundings.
+    * log_softmax = q − log1p(rest): q ≤ 0 and log1p(rest) ≥ 0, so nothing cancels; at the
+      maximum 1 − p = rest/(1 + rest) stays exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18
+      at a logit gap of 40, where 1 − p and p − p² give 0). Elsewhere p ≤ 1/2.
     """
-    nan_row = np.isnan(z).any(axis=-1, keepdims=True)
-    pos = np.isposinf(z)
-    pos_row = pos.any(axis=-1, keepdims=True)
-    dead_row = np.isneginf(z).all(axis=-1, keepdims=True)
-    zf = np.where(np.isnan(z) | pos, 0.0, z)
-    m = np.max(zf, axis=-1, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    shifted = (zf - m) / temperature  # shift first: x/T − max/T would round both terms
-    e = np.exp(shifted)
-    top = np.arange(z.shape[-1]) == np.argmax(zf, axis=-1)[..., None]
-    rest = np.sum(np.where(top, 0.0, e), axis=-1, keepdims=True)
-    total = 1.0 + rest
-    p = e / total
-    logp = shifted - np.log1p(rest)
-    q = np.where(top, rest / total, 1.0 - p)
-    n = z.shape[-1]
+    x = z
+    m = np.max(z, axis=-1, keepdims=True)  # NaN for a row with NaN: every special row shows
+    special = ~np.isfinite(m)
+    if special.any():  # such rows are computed as zeros, then overwritten
+        z = np.where(special, 0.0, z)
+    qh, ql = _shifted(z, np.where(special, 0.0, m), float(temperature))
+    e = np.exp(qh)
+    e += e * ql
+    top = np.argmax(z, axis=-1)[..., None]
+    others = e.copy()
+    np.put_along_axis(others, top, 0.0, axis=-1)
+    rh, rl = sum_dd(others)
+    rh, rl = rh[..., None], rl[..., None]
+    th, tl = two_sum(np.ones_like(rh), rh)  # 1 + rest as a double-double
+    tl += rl
+    p = logp = q = _NONE
+    if "p" in parts or "q" in parts:
+        p = e / th
+        p -= p * (tl / th)
+    if "logp" in parts:
+        logp = qh - np.log1p(rh)
+        logp += ql - rl / th
+    if "q" in parts:
+        q = 1.0 - p
+        np.put_along_axis(q, top, (rh + (rl - (rh / th) * tl)) / th, axis=-1)
+    if special.any():
+        p, logp, q = _special_rows(x, m, special, inf_policy, p, logp, q)
+    return _Softmax(p, logp, q)
+
+
+def _special_rows(
+    z: Array, m: Array, special: Mask, inf_policy: str, p: Array, logp: Array, q: Array
+) -> tuple[Array, Array, Array]:
+    """(p, logp, q) with the rows holding NaN, +inf or only −inf set (m: their maxima)."""
+    nan_row, pos_row = np.isnan(m), m == np.inf  # the others: m = −inf, all −inf
     if inf_policy == "limit":
+        pos = np.isposinf(z)
+        n = z.shape[-1]
         k = np.maximum(pos.sum(axis=-1, keepdims=True), 1)
-        p = np.where(pos_row, np.where(pos, 1.0 / k, 0.0), np.where(dead_row, 1.0 / n, p))
-        logp = np.where(
-            pos_row,
-            np.where(pos, -np.log(k), -np.inf),
-            np.where(dead_row, -np.log(n), logp),
-        )
-        q = 1.0 - p  # the limits are exact fractions: nothing left to cancel
+        p_lim = np.where(pos_row, np.where(pos, 1.0 / k, 0.0), 1.0 / n)
+        if p.size:
+            p = np.where(special, p_lim, p)
+        if logp.size:
+            logp_lim = np.where(pos_row, np.where(pos, -np.log(k), -np.inf), -np.log(n))
+            logp = np.where(special, logp_lim, logp)
+        if q.size:
+            q = np.where(special, 1.0 - p_lim, q)  # exact fractions: nothing to cancel
         bad = nan_row
     else:
-        bad = nan_row | pos_row | dead_row
-    return _Softmax(*(np.where(bad, np.nan, a) for a in (p, logp, q)))
+        bad = special
+    return tuple(a if not a.size else np.where(bad, np.nan, a) for a in (p, logp, q))  # type: ignore[return-value]
 
 
-def _softmax_jacobian(s: _Softmax, scale: float) -> Array:
-    """(diag(p ⊙ q) − p pᵀ off the diagonal)·scale for each row, q = 1 − p."""
-    jac = -s.p[..., :, None] * s.p[..., None, :]
+# Below q = −1000, e^q is 0 in double precision: no need to carry such q as a double-double.
+_DEAD = -1000.0
+
+
+def _shifted(z: Array, m: Array, temperature: float) -> tuple[Array, Array]:
+    """(z − m)/T as a double-double (qh, ql), for z ≤ m (−inf allowed). Entries with q below
+    −1000 (whose exponential is 0) get ql = 0 and qh = fl(fl(z − m)/T), −inf where that
+    overflows, as log_softmax's exact value then does."""
+    floor = _DEAD * temperature
+    with np.errstate(over="ignore"):  # z − m beyond −1.8e308: dead, handled below
+        all_live = bool((np.min(z, axis=-1, keepdims=True) - m > floor).all())
+        d = None if all_live else z - m
+    live = None if d is None else d > floor
+    dh, dl = two_sum(z if live is None else np.where(live, z, m), -m)  # exact: live is finite
+    if temperature != 1.0:
+        dh, dl = div_dd(dh, dl, temperature)
+    if d is None or live is None:
+        return dh, dl
+    with np.errstate(over="ignore"):  # q itself beyond −1.8e308: −inf, correctly rounded
+        return np.where(live, dh, d / temperature), np.where(live, dl, 0.0)
+
+
+def _softmax_jacobian(s: _Softmax, temperature: float) -> Array:
+    """(diag(p ⊙ q) − p pᵀ off the diagonal)/T for each row, q = 1 − p.
+
+    T < 1 scales p first, so that a product that is subnormal only before the scaling keeps
+    its digits (T beyond 1e−300: p/T cannot overflow)."""
+    early = 1e-300 < temperature < 1.0
+    pt = s.p / temperature if early else s.p
+    jac = -pt[..., :, None] * s.p[..., None, :]
     idx = np.arange(s.p.shape[-1])
-    jac[..., idx, idx] = s.p * s.q
-    out: Array = scale * jac
+    jac[..., idx, idx] = pt * s.q
+    out: Array = jac if early else jac / temperature
     return out
 
 
-def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
-    """(I − 1 pᵀ)·scale, with the diagonal 1 − p_i taken from q."""
+def _log_softmax_jacobian(s: _Softmax, temperature: float) -> Array:
+    """(I − 1 pᵀ)/T, with the diagonal 1 − p_i taken from q."""
     jac = -np.broadcast_to(s.p[..., None, :], (*s.p.shape, s.p.shape[-1])).copy()
     idx = np.arange(s.p.shape[-1])
     jac[..., idx, idx] = s.q
-    out: Array = scale * jac
+    out: Array = jac / temperature
     return out
 
 
@@ -204,7 +267,7 @@ def _log_softmax_jacobian(s: _Softmax, scale: float) -> Array:
     range="the open probability simplex",
     reference=f"Bridle 1990, Probabilistic interpretation of feedforward network outputs; {TORCH_SOFTMAX}",
     jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(x, temperature, inf_policy), 1.0 / temperature
+        _softmax_core(x, temperature, inf_policy, "pq"), temperature
     ),
     params=_temperature(),
     code=_softmax_code("softmax", "Softmax", keras_layer=True),
@@ -216,7 +279,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
         >>> softmax(np.array([0.0, 0.0, 0.0, 0.0]), temperature=1.0, inf_policy='nan').tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
-    return _softmax_core(x, temperature, inf_policy).p
+    return _softmax_core(x, temperature, inf_policy, "p").p
 
 
 @vector(
@@ -228,7 +291,7 @@ def softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     range="(−∞, 0]^n",
     reference="torch.nn.functional.log_softmax; jax.nn.log_softmax",
     jacobian=lambda x, temperature, inf_policy: _log_softmax_jacobian(
-        _softmax_core(x, temperature, inf_policy), 1.0 / temperature
+        _softmax_core(x, temperature, inf_policy, "pq"), temperature
     ),
     params=_temperature(),
     aliases=("logsoftmax",),
@@ -241,7 +304,7 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
         >>> round(float(log_softmax(np.array([0.0, 0.0]), temperature=1.0, inf_policy='nan')[0]), 6)
         -0.693147
     """
-    return _softmax_core(x, temperature, inf_policy).logp
+    return _softmax_core(x, temperature, inf_policy, "logp").logp
 
 
 @vector(
@@ -252,8 +315,8 @@ def log_softmax(x: Array, temperature: float, inf_policy: str) -> Array:
     derivative="∂q_i/∂x_j = −(q_i δ_ij − q_i q_j)/T",
     range="the open probability simplex",
     reference="torch.nn.functional.softmin",
-    jacobian=lambda x, temperature, inf_policy: _softmax_jacobian(
-        _softmax_core(-x, temperature, inf_policy), -1.0 / temperature
+    jacobian=lambda x, temperature, inf_policy: (
+        -_softmax_jacobian(_softmax_core(-x, temperature, inf_policy, "pq"), temperature)
     ),
     params=_temperature(),
     code={
@@ -284,7 +347,7 @@ def softmin(x: Array, temperature: float, inf_policy: str) -> Array:
         >>> softmin(np.array([0.0, 0.0]), temperature=1.0, inf_policy='nan').tolist()
         [0.5, 0.5]
     """
-    return _softmax_core(-x, temperature, inf_policy).p
+    return _softmax_core(-x, temperature, inf_policy, "p").p
 
 
 # ---------------------------------------------------------------------------------- sparsemax
@@ -505,51 +568,110 @@ def _clean_rows(x: Array) -> tuple[Array, Mask]:
     return clean, bad
 
 
-def _scaled_moments(r: Array, unit: Array, epsilon: float) -> tuple[Array, Array]:
-    """(y, s) from deviations r in units of ``unit``: s = √(unit²·mean(r²) + ε), y = r·unit/s.
+class _Standardized(NamedTuple):
+    """A row's deviations d = x − mean in units of 2^K, as a double-double r + rl (the
+    largest |r| in [0.5, 1)), their mean square V = (Vh + Vl) in those units, and what
+    follows: y, root = s·2^−K (or s itself where ε swamps the variance: ``swamped``) and
+    frac = ε/s². ``bad`` marks rows with no value (a non-finite entry, or s = 0)."""
 
-    ε joins on whichever side of the unit keeps every intermediate representable.
-    """
-    var_r = np.mean(r * r, axis=-1, keepdims=True)
-    if epsilon == 0:
-        root = np.sqrt(var_r)
-        return r / np.where(root > 0, root, 1.0), unit * root
-    large = unit > 1.0
-    u_big, u_small = np.maximum(unit, 1.0), np.minimum(unit, 1.0)
-    root_big = np.sqrt(var_r + epsilon / (u_big * u_big))  # s/unit when unit > 1
-    s_small = np.sqrt(u_small * u_small * var_r + epsilon)  # s itself when unit ≤ 1
-    y = np.where(large, r / root_big, r * u_small / s_small)
-    return y, np.where(large, unit * root_big, s_small)
+    y: Array
+    r: Array
+    rl: Array
+    v: Array
+    root: Array
+    k: NDArray[np.intc]
+    frac: Array
+    swamped: Mask
+    bad: Mask
 
 
-def _standardize_parts(x: Array, epsilon: float) -> tuple[Array, Array, Array]:
-    """(y, s, bad rows): y = (x − mean)/s, s = √(var + ε), over the whole double range.
+def _standardize_parts(x: Array, epsilon: float) -> _Standardized:
+    """y = (x − mean)/s, s = √(var + ε), to a few ULP per entry over the whole double range.
 
-    The mean is taken and subtracted in the row's own units (exact centring: a common offset
-    of 1e8 costs nothing), then the deviations are scaled by the largest one, so that their
-    squares neither overflow (1e200) nor underflow (1e-300). Only a row whose sum overflows
-    (entries near 1e308) is divided by its largest entry first. Variance is two-pass.
+    The row is scaled by a power of two (exact) so that its largest entry is below 1, summed
+    as a double-double (:func:`summation.sum_dd`), and the mean subtracted in double-double:
+    an entry close to the mean keeps its digits (plain centring left 53 ULP, 269 with an
+    offset of 3). The deviations are scaled by a power of two again and their squares summed
+    exactly as well; ε joins the variance in those units unless it swamps it (by 2¹⁰⁰⁰), where
+    s = √ε. No intermediate overflows or underflows where the result does not.
     """
     z, bad = _clean_rows(x)
-    with np.errstate(over="ignore"):
-        huge = ~np.isfinite(z.sum(axis=-1, keepdims=True))
-    unit = np.where(huge, np.max(np.abs(z), axis=-1, keepdims=True), 1.0)  # 1: exact rows
-    zs = z / unit
-    centred = zs - zs.mean(axis=-1, keepdims=True)
-    big = np.max(np.abs(centred), axis=-1, keepdims=True)
-    spread = np.where(big > 0, big, 1.0)
-    with np.errstate(over="ignore"):  # a spread beyond 1.8e308 is inf: s is, y is not
-        y, s = _scaled_moments(centred / spread, spread * unit, epsilon)
-    bad = bad | (s == 0)
-    return np.where(bad, np.nan, y), np.where(bad, 1.0, s), bad
+    n = z.shape[-1]
+    kz = np.frexp(np.max(np.abs(z), axis=-1, keepdims=True))[1]
+    zs = np.ldexp(z, -kz)
+    sh, sl = sum_dd(zs)
+    mh, ml = div_dd(sh[..., None], sl[..., None], float(n))
+    a, b = two_sum(zs, -mh)
+    dh, dl = two_sum(a, b - ml)
+    kd = np.frexp(np.max(np.abs(dh), axis=-1, keepdims=True))[1]
+    r, rl = np.ldexp(dh, -kd), np.ldexp(dl, -kd)
+    sq, sq_err = nx.two_square(r)
+    qh, ql = sum_dd(sq)
+    ql = ql + np.sum(sq_err + 2.0 * r * rl, axis=-1)
+    vh, vl = div_dd(qh[..., None], ql[..., None], float(n))
+    k = kz + kd
+    if epsilon > 0:
+        k_eps = math.frexp(epsilon)[1]
+        swamped = (k_eps - 2 * k > 1000) | (vh == 0)  # vh = 0: a constant row, s = √ε
+        term = np.ldexp(epsilon, np.minimum(-2 * k, 1000 - k_eps))  # ε·2^−2K, capped
+        total = (vh + term) + vl
+        total = np.where(swamped, 1.0, total)
+        root = np.where(swamped, math.sqrt(epsilon), np.sqrt(total))
+        frac = np.where(swamped, 1.0, term / total)
+        with np.errstate(over="ignore"):  # 2^K beyond the range: the branch not taken
+            y = np.where(swamped, (np.ldexp(r, k) + np.ldexp(rl, k)) / root, r / root + rl / root)
+    else:
+        swamped = np.zeros(k.shape, dtype=bool)
+        root, frac = np.sqrt(vh + vl), np.zeros(vh.shape)
+        bad = bad | (root == 0)
+        root = np.where(root == 0, 1.0, root)
+        y = r / root + rl / root
+    y = np.where(bad, np.nan, y)
+    return _Standardized(y, r, rl, vh + vl, root, k, frac, swamped, bad)
 
 
 def _standardize_jacobian(x: Array, epsilon: float) -> Array:
-    y, s, bad = _standardize_parts(x, epsilon)
+    """(I − 11ᵀ/n − y yᵀ/n)/s, without cancellation.
+
+    With Q = Σ d² (d = x − mean), I − 11ᵀ/n − y yᵀ/n = P0 + (ε/s²)·d dᵀ/Q, where P0 is the
+    projector onto the complement of span(1, d) (orthogonal to the second term). In P0 the
+    difference 1 − 1/n − y_i²/n cancels for an outlier (all of it for n = 2, where the whole
+    Jacobian is ε/(2s³)·[[1, −1], [−1, 1]]); in terms of the others' deviations
+    g_ij = x_j − mean of the others (j ≠ i), D_i = x_i − that mean, Q'_i = Σ_j g_ij²,
+    it is exactly
+        nQ·(P0)_ii = (n − 1)·Q'_i,    nQ·(P0)_ij = −(Q'_i + (n − 1)·D_i·g_ij),
+    where only isolated entries can cancel, never a whole row. The mean of the others is taken
+    in double-double from the deviations (−d_i/(n − 1)).
+    """
+    st = _standardize_parts(x, epsilon)
     n = x.shape[-1]
-    eye = np.eye(n)
-    jac = ((eye - 1.0 / n) - y[..., :, None] * y[..., None, :] / n) / s[..., None]
-    return np.where(bad[..., None], np.nan, jac)
+    if n == 1:
+        return np.where(st.bad[..., None], np.nan, np.zeros((*x.shape, 1)))
+    q_all = n * st.v  # Σ d², in the units of r
+    # μ'_i = −d_i/(n − 1) in double-double; g_ij = d_j − μ'_i
+    mh, ml = div_dd(-st.r, -st.rl, float(n - 1))
+    gh, ge = two_sum(st.r[..., None, :], -mh[..., :, None])
+    g = gh + (ge + (st.rl[..., None, :] - ml[..., :, None]))
+    idx = np.arange(n)
+    lead = g[..., idx, idx]  # D_i
+    g[..., idx, idx] = 0.0
+    q_other = np.sum(g * g, axis=-1)  # Q'_i
+    p0 = -(q_other[..., :, None] + (n - 1) * lead[..., :, None] * g)
+    p0[..., idx, idx] = (n - 1) * q_other
+    if n == 2:  # the complement of span(1, d) in ℝ² is {0}: no rounding may say otherwise
+        p0[...] = 0.0
+    flat = q_all == 0  # a constant row: d = 0, P = I − 11ᵀ/n
+    q_safe = np.where(flat, 1.0, q_all)
+    p0 = np.where(flat[..., None], np.eye(n) - 1.0 / n, p0 / (n * q_safe[..., None]))
+    coef = (st.frac / q_safe)[..., None]  # ε/(s²Q) in the units of r (0 for a constant row)
+    p = p0 + (coef * st.r[..., :, None]) * st.r[..., None, :]
+    with np.errstate(over="ignore"):  # 1/s beyond the range: J is
+        jac = np.where(
+            st.swamped[..., None],
+            p / st.root[..., None],
+            np.ldexp(p / st.root[..., None], -st.k[..., None]),
+        )
+    return np.where(st.bad[..., None], np.nan, jac)
 
 
 @vector(
@@ -573,30 +695,76 @@ def standardize(x: Array, epsilon: float) -> Array:
         >>> standardize(np.array([1.0, 3.0]), epsilon=0.0).tolist()
         [-1.0, 1.0]
     """
-    return _standardize_parts(x, epsilon)[0]
+    return _standardize_parts(x, epsilon).y
 
 
-def _norm_parts(x: Array, p: float, eps: float) -> tuple[Array, Array, Array, Array]:
-    """(clean x, ‖x‖_p, divisor max(‖x‖_p, eps), bad-row mask)."""
+class _Norm(NamedTuple):
+    """A row scaled by 2^−k (k: its largest entry's exponent, so the scaled entries are below
+    1), the sum W of the p-th powers w of its scaled magnitudes (1 for a zero row), the sums
+    of the others' rest_i = W − w_i (no cancellation), and its scaled norm ns (‖x‖ = ns·2^k).
+    ``floor``: rows where eps is the divisor; ``bad``: rows with no value."""
+
+    z: Array
+    zs: Array
+    k: NDArray[np.intc]
+    wh: Array
+    rest: Array
+    ns: Array
+    floor: Mask
+    bad: Mask
+
+
+def _norm_parts(x: Array, p: float, eps: float) -> _Norm:
+    """The p-norm of each row to about 1 ULP: scaled by a power of two (exact, no overflow
+    in |x|^p), squares split exactly for p = 2, powers summed as a double-double."""
     z, bad = _clean_rows(x)
     a = np.abs(z)
-    top = np.max(a, axis=-1, keepdims=True)
-    scale = np.where(top > 0, top, 1.0)  # scale by the largest entry: no overflow in |x|^p
-    norm = scale * np.sum((a / scale) ** p, axis=-1, keepdims=True) ** (1.0 / p)
-    div = np.maximum(norm, eps)
-    bad = bad | (div == 0)
-    return z, norm, np.where(bad, 1.0, div), bad
+    k = np.frexp(np.max(a, axis=-1, keepdims=True))[1]
+    zs, s = np.ldexp(z, -k), np.ldexp(a, -k)
+    if p == 2.0:
+        w, w_err = nx.two_square(s)
+    else:
+        w, w_err = (s if p == 1.0 else s**p), np.zeros_like(s)
+    wh, wl = sum_dd(w)
+    wh, wl = wh[..., None], wl[..., None] + np.sum(w_err, axis=-1, keepdims=True)
+    top = np.argmax(a, axis=-1)[..., None]
+    others = w.copy()
+    np.put_along_axis(others, top, 0.0, axis=-1)
+    oh, ol = sum_dd(others)
+    rest = (wh - w) + (wl - w_err)  # w_i ≤ W/2 but at the largest entry
+    np.put_along_axis(rest, top, (oh + ol)[..., None], axis=-1)
+    total = wh + wl
+    if p == 1.0:
+        ns = total
+    elif p == 2.0:
+        root = np.sqrt(wh)
+        ns = root + wl / (2.0 * np.where(root > 0, root, 1.0))
+    else:
+        root = np.cbrt(wh) if p == 3.0 else wh ** (1.0 / p)
+        ns = root + root * (wl / (p * np.where(wh > 0, wh, 1.0)))
+    with np.errstate(over="ignore"):  # eps far above the row: the floor is active
+        floor = ns <= np.ldexp(eps, -k)
+    bad = bad | (floor & (eps == 0))
+    total = np.where(total > 0, total, 1.0)  # a zero row: the floor (or NaN) decides
+    return _Norm(z, zs, k, total, rest, np.where(ns > 0, ns, 1.0), floor, bad)
 
 
 def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
-    z, norm, div, bad = _norm_parts(x, p, eps)
-    eye = np.eye(x.shape[-1])
-    # ∂‖x‖/∂x_j = sign(x_j)·(|x_j|/‖x‖)^(p−1); the term is absent where the eps floor is active.
-    grad = np.sign(z) * (np.abs(z) / div) ** (p - 1.0)
-    y = z / div
-    jac = (eye - y[..., :, None] * grad[..., None, :]) / div[..., None]
-    jac = np.where((norm > eps)[..., None], jac, eye / div[..., None])
-    return np.where(bad[..., None], np.nan, jac)
+    """(I − y gᵀ)/‖x‖ with g = ∂‖x‖/∂x = sign(x)(|x|/‖x‖)^(p−1), and I/eps where the floor
+    is active. The diagonal 1 − y_i g_i = 1 − |x_i|^p/‖x‖^p cancels for a dominant entry
+    (it came out 0): it is taken as (Σ_{j≠i} |x_j|^p)/‖x‖^p instead."""
+    nm = _norm_parts(x, p, eps)
+    n = x.shape[-1]
+    y = nm.zs / nm.ns
+    grad = np.sign(nm.z) * (np.abs(nm.zs) / nm.ns) ** (p - 1.0)
+    jac = -y[..., :, None] * grad[..., None, :]
+    idx = np.arange(n)
+    jac[..., idx, idx] = nm.rest / nm.wh
+    with np.errstate(over="ignore"):  # 1/‖x‖ beyond the range: J is too
+        jac = np.ldexp(jac / nm.ns[..., None], -nm.k[..., None])
+    div = eps if eps > 0 else 1.0
+    jac = np.where(nm.floor[..., None], np.eye(n) / div, jac)
+    return np.where(nm.bad[..., None], np.nan, jac)
 
 
 @vector(
@@ -635,8 +803,9 @@ def normalize(x: Array, p: float, eps: float) -> Array:
         >>> normalize(np.array([3.0, 4.0]), p=2.0, eps=1e-12).tolist()
         [0.6, 0.8]
     """
-    z, _, div, bad = _norm_parts(x, p, eps)
-    y = np.where(bad, np.nan, z / div)
+    nm = _norm_parts(x, p, eps)
+    y = np.where(nm.floor, nm.z / (eps if eps > 0 else 1.0), nm.zs / nm.ns)
+    y = np.where(nm.bad, np.nan, y)
     # A row holding ±inf (and no NaN) has the norm inf: every framework's x/‖x‖ then gives
     # its finite entries ±0 and its infinite ones inf/inf = NaN (recorded); so does actcli.
     infinite = np.isinf(x).any(axis=-1, keepdims=True) & ~np.isnan(x).any(axis=-1, keepdims=True)

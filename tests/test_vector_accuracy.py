@@ -374,13 +374,13 @@ if __name__ == "__main__":
     sys.stdout.write(table() + "\n")
 
 
-# ----------------------------------------------------------------------------- summation.py
+# ----------------------------------------------------------------------------- numerics.sum_dd, div_dd
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 64, 1001])
 def test_sum_dd_is_faithful(n: int) -> None:
     """hi + lo is within a few u² of the exact sum (math.fsum), even with cancellation."""
-    from actcli.summation import sum_dd
+    from actcli.numerics import sum_dd
 
     rng = np.random.default_rng(n)
     rows = rng.normal(size=(5, n)) * 10.0 ** rng.integers(-8, 9, size=(5, n))
@@ -395,7 +395,7 @@ def test_sum_dd_is_faithful(n: int) -> None:
 
 @pytest.mark.parametrize("divisor", [0.7, 3.0, 1.0, 0.1, 1e250, 1e-250, 1000.0])
 def test_div_dd(divisor: float) -> None:
-    from actcli.summation import div_dd
+    from actcli.numerics import div_dd
 
     rng = np.random.default_rng(3)
     hi = rng.normal(size=50) * divisor * 100.0

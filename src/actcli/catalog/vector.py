@@ -33,7 +33,6 @@ from actcli.catalog.binding import get
 from actcli.catalog.records import Code, Param, Template, choice, nonnegative, positive
 from actcli.errors import InvalidParameterError
 from actcli.numerics import two_sum
-from actcli.summation import div_dd, sum_dd
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -154,7 +153,7 @@ def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> 
       up to |q|·u relative in e^q, hundreds of ULP for logits a few hundred apart (750 at
       T = 0.7, 500 at T = 1 measured); instead e^q = e^qh·(1 + ql).
     * After the shift the maximum's term is exactly 1, so Σ e = 1 + rest with rest the sum of
-      the others, taken as a compensated (double-double) sum (:func:`summation.sum_dd`)
+      the others, taken as a compensated (double-double) sum (:func:`numerics.sum_dd`)
       instead of np.sum's log₂(n) roundings.
     * log_softmax = q − log1p(rest): q ≤ 0 and log1p(rest) ≥ 0, so nothing cancels; at the
       maximum 1 − p = rest/(1 + rest) stays exact when p rounds to 1 (p′ = p(1 − p) ≈ 8.5e−18
@@ -171,7 +170,7 @@ def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> 
     top = np.argmax(z, axis=-1)[..., None]
     others = e.copy()
     np.put_along_axis(others, top, 0.0, axis=-1)
-    rh, rl = sum_dd(others)
+    rh, rl = nx.sum_dd(others)
     rh, rl = rh[..., None], rl[..., None]
     th, tl = two_sum(np.ones_like(rh), rh)  # 1 + rest as a double-double
     tl += rl
@@ -228,7 +227,7 @@ def _shifted(z: Array, m: Array, temperature: float) -> tuple[Array, Array]:
     live = None if d is None else d > floor
     dh, dl = two_sum(z if live is None else np.where(live, z, m), -m)  # exact: live is finite
     if temperature != 1.0:
-        dh, dl = div_dd(dh, dl, temperature)
+        dh, dl = nx.div_dd(dh, dl, temperature)
     if d is None or live is None:
         return dh, dl
     with np.errstate(over="ignore"):  # q itself beyond −1.8e308: −inf, correctly rounded
@@ -589,7 +588,7 @@ def _standardize_parts(x: Array, epsilon: float) -> _Standardized:
     """y = (x − mean)/s, s = √(var + ε), to a few ULP per entry over the whole double range.
 
     The row is scaled by a power of two (exact) so that its largest entry is below 1, summed
-    as a double-double (:func:`summation.sum_dd`), and the mean subtracted in double-double:
+    as a double-double (:func:`numerics.sum_dd`), and the mean subtracted in double-double:
     an entry close to the mean keeps its digits (plain centring left 53 ULP, 269 with an
     offset of 3). The deviations are scaled by a power of two again and their squares summed
     exactly as well; ε joins the variance in those units unless it swamps it (by 2¹⁰⁰⁰), where
@@ -599,16 +598,16 @@ def _standardize_parts(x: Array, epsilon: float) -> _Standardized:
     n = z.shape[-1]
     kz = np.frexp(np.max(np.abs(z), axis=-1, keepdims=True))[1]
     zs = np.ldexp(z, -kz)
-    sh, sl = sum_dd(zs)
-    mh, ml = div_dd(sh[..., None], sl[..., None], float(n))
+    sh, sl = nx.sum_dd(zs)
+    mh, ml = nx.div_dd(sh[..., None], sl[..., None], float(n))
     a, b = two_sum(zs, -mh)
     dh, dl = two_sum(a, b - ml)
     kd = np.frexp(np.max(np.abs(dh), axis=-1, keepdims=True))[1]
     r, rl = np.ldexp(dh, -kd), np.ldexp(dl, -kd)
     sq, sq_err = nx.two_square(r)
-    qh, ql = sum_dd(sq)
+    qh, ql = nx.sum_dd(sq)
     ql = ql + np.sum(sq_err + 2.0 * r * rl, axis=-1)
-    vh, vl = div_dd(qh[..., None], ql[..., None], float(n))
+    vh, vl = nx.div_dd(qh[..., None], ql[..., None], float(n))
     k = kz + kd
     if epsilon > 0:
         k_eps = math.frexp(epsilon)[1]
@@ -649,7 +648,7 @@ def _standardize_jacobian(x: Array, epsilon: float) -> Array:
         return np.where(st.bad[..., None], np.nan, np.zeros((*x.shape, 1)))
     q_all = n * st.v  # Σ d², in the units of r
     # μ'_i = −d_i/(n − 1) in double-double; g_ij = d_j − μ'_i
-    mh, ml = div_dd(-st.r, -st.rl, float(n - 1))
+    mh, ml = nx.div_dd(-st.r, -st.rl, float(n - 1))
     gh, ge = two_sum(st.r[..., None, :], -mh[..., :, None])
     g = gh + (ge + (st.rl[..., None, :] - ml[..., :, None]))
     idx = np.arange(n)
@@ -725,12 +724,12 @@ def _norm_parts(x: Array, p: float, eps: float) -> _Norm:
         w, w_err = nx.two_square(s)
     else:
         w, w_err = (s if p == 1.0 else s**p), np.zeros_like(s)
-    wh, wl = sum_dd(w)
+    wh, wl = nx.sum_dd(w)
     wh, wl = wh[..., None], wl[..., None] + np.sum(w_err, axis=-1, keepdims=True)
     top = np.argmax(a, axis=-1)[..., None]
     others = w.copy()
     np.put_along_axis(others, top, 0.0, axis=-1)
-    oh, ol = sum_dd(others)
+    oh, ol = nx.sum_dd(others)
     rest = (wh - w) + (wl - w_err)  # w_i ≤ W/2 but at the largest entry
     np.put_along_axis(rest, top, (oh + ol)[..., None], axis=-1)
     total = wh + wl

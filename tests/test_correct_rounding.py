@@ -1,5 +1,5 @@
 """Narrow results are correctly rounded: ``eval``/``diff --dtype D`` give the exact value
-rounded to nearest-even in D, for every bfloat16 and float16 input.
+rounded to nearest-even in D, for every bfloat16, float16 and float8 input.
 
 The reference is the oracle (mpmath, stable forms, independent of actcli) at rising
 precision: 60 digits, and ten times more as long as that cannot tell on which side of a
@@ -97,7 +97,7 @@ def _kinks(name: str, params: dict[str, object]) -> set[float]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "float8_e4m3fn", "float8_e5m2"])
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}{p or ''}" for n, p in CASES])
 @pytest.mark.parametrize("order", [0, 1])
 def test_every_narrow_input_is_correctly_rounded(name, params, dtype, order):
@@ -179,3 +179,18 @@ def test_narrow_results_are_the_same_bytes_whatever_simd_numpy_uses(name):
             for extra in ({}, _dispatch_off())
         ]
         assert runs[0].stdout == runs[1].stdout, command
+
+
+def test_float8_through_the_command_line(runner):
+    from actcli.cli import app
+
+    out = runner.invoke(app, ["eval", "exponential", "5", "7", "--dtype", "float8_e4m3fn"])
+    assert out.exit_code == 0
+    assert out.stdout == "x,exponential\n5.0,140.0\n7.0,nan\n"  # no inf: exp(7) is nan
+    assert out.stderr == "warning: 1 result(s) overflowed to nan in float8_e4m3fn\n"
+    table = runner.invoke(app, ["eval", "gelu", "--all", "float8_e5m2", "--dtype", "float8_e5m2"])
+    assert table.stdout.count("\n") == 1 + 248  # the header; 256 patterns less ±inf and 6 nans
+    checked = runner.invoke(
+        app, ["check", "gelu", "-", "--dtype", "float8_e5m2", "--tol", "0.5"], input=table.stdout
+    )
+    assert checked.exit_code == 0, checked.stdout

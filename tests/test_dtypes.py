@@ -25,14 +25,28 @@ def test_the_facts_are_the_libraries(name):
     assert t.epsilon == float(info.eps)
     assert (t.emin, t.emax) == (info.minexp, info.maxexp - 1)
     assert t.narrow == (name != "float64")
+    with np.errstate(over="ignore", invalid="ignore"):
+        beyond = np.array([t.overflow_threshold * 1.01]).astype(t.numpy).astype(np.float64)[0]
+    assert np.isnan(beyond) if t.overflow == "nan" else np.isinf(beyond) or name == "float64"
+    minus_zero = np.array(-0.0).astype(t.numpy).astype(np.float64)
+    assert bool(np.signbit(minus_zero)) == t.negative_zero
+
+
+def test_the_command_line_knows_every_type():
+    from actcli.cli.options import Dtype
+
+    assert [d.value for d in Dtype] == list(dtypes.NAMES)
 
 
 def test_an_unknown_type_is_a_usage_error_naming_the_choices():
-    with pytest.raises(UsageError, match="float64, float32, float16, bfloat16, got 'float8'"):
+    with pytest.raises(UsageError, match=r"float64, float32, .*, float8_e5m2fnuz, got 'float8'"):
         dtypes.lookup("float8")
 
 
-@pytest.mark.parametrize("name", dtypes.NAMES)
+WIDE = [name for name in dtypes.NAMES if dtypes.lookup(name).width >= 16]
+
+
+@pytest.mark.parametrize("name", WIDE)
 def test_ulp_is_the_spacing_above_each_value(name):
     t = dtypes.lookup(name)
     values = dtypes.rounded([0.0, -0.0, 1.0, -1.5, 3.0, 1e-40, 1e-300, 1e-5, 100.0, 6e4], name)
@@ -43,7 +57,7 @@ def test_ulp_is_the_spacing_above_each_value(name):
     assert dtypes.ulp(values, name).tolist() == expected.tolist()
 
 
-@pytest.mark.parametrize("name", dtypes.NARROW)
+@pytest.mark.parametrize("name", [n for n in dtypes.NARROW if n in WIDE])
 def test_bits_round_trip(name):
     values = np.array([0.0, -0.0, 1.0, -2.5, np.inf, -np.inf])
     bits = dtypes.to_bits(values, name)
@@ -104,3 +118,38 @@ def test_a_column_is_spelled_as_each_value_is(name):
         texts = dtypes.spell_column(values)
         assert texts == [dtypes.spell(v) for v in values]
         _shortest_holds(texts, values, name)
+
+
+@pytest.mark.parametrize("name", dtypes.FLOAT8)
+def test_float8_every_value_and_its_spelling(name):
+    from actcli import inputs
+
+    t = dtypes.lookup(name)
+    values = np.concatenate(list(inputs.every_value(name)))
+    patterns = np.arange(256, dtype=np.uint8).view(t.numpy).astype(np.float64)
+    finite = np.unique(patterns[np.isfinite(patterns)])
+    assert np.array_equal(np.unique(values), finite)  # every finite value, once
+    assert inputs.every_count(name) == values.size == len(values)
+    assert np.all(np.diff(values) >= 0)  # ascending
+    assert (np.signbit(values) & (values == 0)).any() == t.negative_zero
+    texts = dtypes.spell_column(dtypes.round_to(values, name))
+    _shortest_holds(texts, dtypes.round_to(values, name), name)
+    assert values.max() == t.largest
+
+
+@pytest.mark.parametrize("name", dtypes.FLOAT8)
+def test_float8_ulp_is_the_spacing_above_each_value(name):
+    t = dtypes.lookup(name)
+    values = np.array([0.0, 1.0, 3.0, -1.5, t.smallest_subnormal, t.smallest_normal, t.largest / 2])
+    up = dtypes.round_to(values, name)
+    top = np.array(t.largest, dtype=t.numpy)  # (towards inf: the types without one have nan)
+    following = np.array([np.nextafter(abs(v), top) for v in up])
+    expected = following.astype(np.float64) - np.abs(values)
+    assert dtypes.ulp(values, name).tolist() == expected.tolist()
+
+
+def test_float8_overflow_is_the_types():
+    assert np.isnan(dtypes.rounded([500.0], "float8_e4m3fn")[0])  # no inf: nan
+    assert dtypes.rounded([460.0], "float8_e4m3fn")[0] == 448.0  # below 464, half an ULP up
+    assert dtypes.rounded([1e6], "float8_e5m2")[0] == np.inf
+    assert dtypes.lookup("float8_e4m3fn").overflow_threshold == 464.0

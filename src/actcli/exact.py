@@ -111,7 +111,7 @@ def _quick_sign(key: Hashable, form: Any, x: float, boundary: float) -> int | No
         with mpmath.workprec(bits):
             try:
                 difference = fn(mpmath.mpf(x)) - mpmath.mpf(boundary)
-            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+            except (ValueError, TypeError, NameError, ZeroDivisionError, OverflowError):
                 return None
             if not isinstance(difference, mpmath.mpf) or not mpmath.isfinite(difference):
                 return None
@@ -146,6 +146,10 @@ def _form(act: Activation, order: int) -> Any:
         form = build(sp, _X, values)
     if form is None:
         return None
+    exact = {c.sympy: sp.Rational(c.digits) for c in act.definition.constants if c.sympy}
+    form = form.subs({s: exact[s.name] for s in form.free_symbols if s.name in exact})
+    if form.free_symbols - {_X}:
+        return None  # a constant without its digits: nothing exact to evaluate
     if order:
         form = sp.diff(form, _X, order)
     if form.has(sp.Heaviside, sp.DiracDelta, sp.Subs, sp.Derivative):

@@ -153,11 +153,14 @@ class KinkPoint:
 @dataclass(frozen=True)
 class Constant:
     """An exact constant of a formula, for display: its symbol, its decimal digits (more than
-    a float64 holds), and a note (how frameworks round it, where it comes from)."""
+    a float64 holds), and a note (how frameworks round it, where it comes from). ``sympy``
+    names the symbol that stands for it in the record's sympy form (SELU's ``lambda``), which
+    the exact reference replaces by the digits."""
 
     symbol: str
     digits: str
     note: str = ""
+    sympy: str = ""
 
 
 # f, f′, f″ at x = −inf and x = +inf: ((f(−∞), f(+∞)), (f′(−∞), f′(+∞)), (f″(−∞), f″(+∞))).

@@ -713,8 +713,8 @@ def elu(x: Array, alpha: float) -> Array:
         "jax": Code(function="jax.nn.selu(x)"),
     },
     constants=(
-        Constant("α", "1.6732632423543772848170429916717"),
-        Constant("λ (scale)", "1.0507009873554804934193349852946"),
+        Constant("α", "1.6732632423543772848170429916717", sympy="alpha"),
+        Constant("λ (scale)", "1.0507009873554804934193349852946", sympy="lambda"),
         Constant(
             "λα",
             "1.7580993408473768599402175208123",

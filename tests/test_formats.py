@@ -70,3 +70,40 @@ def test_a_json_document_is_what_json_dumps_writes():
     empty = io.StringIO()
     formats.write(formats.Table(["x"], []), OutputFormat.json, empty)
     assert json.loads(empty.getvalue()) == {"columns": ["x"], "rows": []}
+
+
+def _peak_mb(command: list[str], cwd: str) -> tuple[int, float]:
+    """Exit status and peak resident memory (MB) of a command, measured from outside."""
+    import os
+    import subprocess
+
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)  # (reaped here, not by Popen)
+    return child.returncode, usage.ru_maxrss / 1024
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_numpy_output_is_written_a_block_at_a_time(tmp_path, suffix):
+    steps = 20_000_000  # two float64 columns: 320 MB held whole
+    path = tmp_path / f"big{suffix}"
+    command = [
+        "actcli",
+        "eval",
+        "relu",
+        "--range",
+        "0",
+        "1",
+        "--steps",
+        str(steps),
+        "-o",
+        str(path),
+    ]
+    status, peak = _peak_mb(command, str(tmp_path))
+    assert status == 0 and peak < 250, peak
+    loaded = np.load(path, mmap_mode="r") if suffix == ".npy" else np.load(path)
+    if suffix == ".npy":
+        assert loaded.shape == (steps, 2) and loaded[-1].tolist() == [1.0, 1.0]
+    else:
+        assert loaded["x"].shape == (steps,) and loaded["y"][-1] == 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import mpmath as mp
@@ -163,9 +164,12 @@ def test_commands_take_formulas(runner, tmp_path):
     assert diff.stdout == "x,dx*tanh(softplus(x))\n0.0,0.6\n"
     plot = runner.invoke(app, ["plot", "x*erf(softplus(x))", "gelu", "-o", str(tmp_path / "s.png")])
     assert plot.exit_code == 0, plot.stderr
-    compare = runner.invoke(app, ["compare", "x/(1+abs(x))", "softsign", "-f", "json"])
+    compare = runner.invoke(
+        app, ["compare", "x/(1+abs(x))", "softsign", "--metric", "ulp", "-f", "json"]
+    )
     assert compare.exit_code == 0, compare.stderr
-    assert '"value": 0.0' in compare.stdout  # the same function
+    # the same function: the formula's two roundings against the catalog's correctly rounded one
+    assert json.loads(compare.stdout)["differences"][0]["value"] <= 1.0
     info = runner.invoke(app, ["info", "log(1+exp(x))", "--format", "table"])
     assert info.exit_code == 0, info.stderr
     assert "use softplus" in info.stdout

@@ -43,7 +43,8 @@ class Spool:
         """Append a block: x and y, of one length."""
         try:
             for column in (x, y):
-                self._file.write(np.ascontiguousarray(column, dtype=self.kind).data)
+                stored = np.ascontiguousarray(column, dtype=self.kind)
+                self._file.write(stored.view(np.uint8).data)  # (bfloat16 has no buffer format)
         except OSError as exc:
             raise self._failed(exc) from None
         self._sizes.append(x.size)

@@ -1,5 +1,6 @@
 """x,y pairs for ``check``: two columns of a text file, standard input or a numpy file, picked
-by name or 1-based index, as blocks that can be read again (:data:`PairBlocks`)."""
+by name or 1-based index, as blocks in flat memory (:data:`PairBlocks`): a numpy file's can be
+read again, text's once (:class:`ReadOnce`; ``check`` spools them)."""
 
 from __future__ import annotations
 
@@ -253,7 +254,7 @@ def _npz_blocks(path: Path, x_column: str | None, y_column: str | None) -> PairB
         rows = shape[0]
         columns = [(chosen[0], 0, 1), (chosen[1], 0, 1)]  # (member, first value, stride)
     else:
-        (shape, fortran, _), = headers
+        ((shape, fortran, _),) = headers
         if len(shape) != 2 or shape[1] < 2:
             return None
         rows = shape[0]

@@ -14,7 +14,8 @@ a sample of the errors; a second computes the reference and everything else, and
 errors around the sample's medians and 99th percentiles, which are exact order statistics: a
 further pass is needed only when that guess misses (:mod:`actcli.check.quantiles`). The
 exception is x out of order: the monotonicity scan needs the rows in x order, and holds the
-finite ones (16 or 24 bytes a row) to sort them.
+finite ones (16 or 24 bytes a row) to sort them. Rows that can be read once (standard input,
+text) are kept on disk by the first pass, in the dtype checked (:mod:`actcli.inputs.spool`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from actcli.check.findings import Flushes, Narrower, Rows, Specials, Steps, exam
 from actcli.check.quantiles import Again, Quantiles, Sample, Window, group_order
 from actcli.check.report import Report
 from actcli.errors import DataError
+from actcli.inputs.spool import Spool
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
@@ -56,7 +58,7 @@ def check_pairs(
     edges: list[float] | None = None,
 ) -> Report:
     """The report on the rows that ``pairs`` reads, block by block (see the module's doc)."""
-    scan, sample = _scan(pairs, dtype, edges is None, act, order)
+    scan, sample, pairs = _scan(pairs, dtype, edges is None, act, order)
     if not scan.rows:
         raise DataError("no rows to check")
     layout = banding.layout(scan, edges)
@@ -129,20 +131,33 @@ def _deviations(
 
 def _scan(
     pairs: PairBlocks, dtype: str, by_units: bool, act: Activation, order: int
-) -> tuple[banding.Scan, Sample]:
-    """The first pass: x, and a sample of the errors."""
+) -> tuple[banding.Scan, Sample, PairBlocks]:
+    """The first pass: x, and a sample of the errors; and the pairs to read again. Pairs that
+    can be read once (``once``: standard input, text) are kept in a :class:`Spool` as they
+    pass, x and y as ``dtype`` numbers (what :func:`received` makes of them, exactly)."""
     kind = dtypes.numpy_dtype(dtype)
     scan = banding.new_scan(by_units)
     sample = Sample()
-    for xs, ys in pairs():
-        x = received(xs, kind, dtype)
-        taken = sample.rows(scan.rows, x.size)
-        y = received(ys[taken], kind, dtype)
-        tags = x[taken].copy()  # (a view would hold on to the whole block)
-        ref = _reference(act, tags, order)
-        sample.add(tags, _deviations(act, order, tags, y, ref, dtype)[0])
-        scan.add(x)
-    return scan, sample
+    spool = Spool(kind) if getattr(pairs, "once", False) else None
+    try:
+        for xs, ys in pairs():
+            x = received(xs, kind, dtype)
+            taken = sample.rows(scan.rows, x.size)
+            if spool is None:
+                y = received(ys[taken], kind, dtype)
+            else:
+                whole = received(ys, kind, dtype)
+                spool.write(x, whole)
+                y = whole[taken]
+            tags = x[taken].copy()  # (a view would hold on to the whole block)
+            ref = _reference(act, tags, order)
+            sample.add(tags, _deviations(act, order, tags, y, ref, dtype)[0])
+            scan.add(x)
+    except BaseException:
+        if spool is not None:
+            spool.close()
+        raise
+    return scan, sample, pairs if spool is None else spool
 
 
 def _largest(values: np.ndarray, k: int) -> list[int]:

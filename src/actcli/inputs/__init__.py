@@ -13,6 +13,7 @@ turned into blocks of float64 that the commands consume as they come.
 | :mod:`~actcli.inputs.text` | :class:`Reader`: text a block at a time, bad lines named |
 | :mod:`~actcli.inputs.fast` | large text blocks through polars |
 | :mod:`~actcli.inputs.streams` | standard input, OS errors, :func:`read_ahead` threads |
+| :mod:`~actcli.inputs.spool` | rows read once (text, stdin), kept on disk for ``check``'s later passes |
 """
 
 from __future__ import annotations

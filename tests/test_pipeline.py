@@ -275,3 +275,48 @@ def test_a_formula_whose_value_is_not_real_is_refused(command, tmp_path):
     out = sh(f"cd {tmp_path} && actcli {command} 'x*(-8)**(1/3)' {extra}")
     assert out.returncode == 2 and out.stdout == b""
     assert b"is not real: (-1)**(1/3) is a complex number" in out.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("signal_name", "status"), [("TERM", 143), ("HUP", 129)])
+def test_a_signal_while_writing_leaves_no_file_behind(tmp_path, signal_name, status):
+    import signal
+    import time
+
+    child = subprocess.Popen(
+        ["actcli", "eval", "relu", "--range", "0", "1", "--steps", "100000000", "-o", "big.npy"],
+        cwd=tmp_path,
+        env=ENV,
+        stderr=subprocess.PIPE,
+    )
+    while not any(tmp_path.iterdir()) and child.poll() is None:  # the temporary file is there
+        time.sleep(0.05)
+    time.sleep(0.3)
+    child.send_signal(getattr(signal, f"SIG{signal_name}"))
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == status and err == b""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_ascii_only_terminal_gets_ascii_spellings():
+    out = subprocess.run(
+        ["actcli", "info", "gelu"],
+        capture_output=True,
+        env={**ENV, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert out.returncode == 0 and out.stderr == b""
+    text = out.stdout.decode("ascii")  # every byte ASCII
+    assert "x*P(x)*e^(-x^2/2)" in text
+
+
+def test_a_bogus_mplbackend_does_not_stop_a_figure_written_to_a_file(tmp_path):
+    out = subprocess.run(
+        ["actcli", "plot", "relu", "-o", "r.png"],
+        cwd=tmp_path,
+        capture_output=True,
+        env={**ENV, "MPLBACKEND": "bogus"},
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"

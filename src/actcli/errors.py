@@ -27,7 +27,9 @@ class ExitStatus(enum.IntEnum):
     DATA_ERROR = 1  # bad input data, unreadable or unwritable file
     USAGE_ERROR = 2  # bad option, unknown activation, bad parameter
     CHECK_FAILED = 3  # `check`: the values are further off than the tolerance
+    HANGUP = 129  # SIGHUP (128 + 1)
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+    TERMINATED = 143  # SIGTERM (128 + 15)
 
 
 class ActcliError(Exception):
@@ -98,3 +100,12 @@ class CheckFailed(ActcliError):
     """``check``'s verdict: the values are further from the reference than the tolerance."""
 
     exit_status = ExitStatus.CHECK_FAILED
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt (a BaseException, so that
+    no ``except Exception`` stops it), and the command exits with 128 + the signal's number."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(f"signal {signal_number}")
+        self.signal_number = signal_number

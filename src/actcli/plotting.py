@@ -490,6 +490,12 @@ def show(fig: Figure) -> None:
         )
     import matplotlib.pyplot as plt
 
+    backend = os.environ.get("ACTCLI_MPLBACKEND")  # the user's MPLBACKEND (cli/process.py)
+    if backend:
+        try:
+            plt.switch_backend(backend)
+        except (ValueError, ImportError) as exc:
+            raise DataError(f"MPLBACKEND={backend!r}: {exc}", option="show") from None
     manager = plt.figure().canvas.manager
     if manager is None:
         raise DataError("matplotlib has no interactive backend here", option="show")

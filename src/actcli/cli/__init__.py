@@ -23,6 +23,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from actcli import __version__
+from actcli.cli import process
 from actcli.cli.boundary import Boundary, closed_pipe
 from actcli.cli.parsing import NumbersCommand
 from actcli.errors import ExitStatus
@@ -116,6 +117,7 @@ def main() -> NoReturn:
         if sys.stderr is not None:
             sys.stderr.write("error: standard output is closed: there is nowhere to write\n")
         _leave(ExitStatus.DATA_ERROR)
+    process.prepare()
     asked = sys.argv[1:2]
     app = build(asked if asked and asked[0] in COMMANDS else COMMANDS)
     try:

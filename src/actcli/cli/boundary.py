@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from actcli.errors import ActcliError, ExitStatus
+from actcli.errors import ActcliError, ExitStatus, Terminated
 
 DEBUG = bool(os.environ.get("ACTCLI_DEBUG"))
 
@@ -104,6 +104,7 @@ RULES: Sequence[tuple[type[BaseException], Rule]] = (
     (ActcliError, _actcli),
     (typer.Abort, lambda _: (ExitStatus.INTERRUPTED, None)),  # Ctrl-C while parsing
     (KeyboardInterrupt, lambda _: (ExitStatus.INTERRUPTED, None)),
+    (Terminated, lambda exc: (128 + exc.signal_number, None)),
     (typer.TyperException, _parser),
     (OSError, _os_error),
     (
@@ -174,5 +175,5 @@ class Boundary(QuietHelp, TyperGroup):
             return super().invoke(ctx)
         except typer.Exit:
             raise
-        except (Exception, KeyboardInterrupt) as exc:  # typer would turn EPIPE into exit 1
+        except (Exception, KeyboardInterrupt, Terminated) as exc:  # typer: EPIPE would be exit 1
             fail(exc)

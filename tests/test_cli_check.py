@@ -399,3 +399,14 @@ def test_a_npy_is_read_block_by_block(runner, tmp_path, monkeypatch):
     text = runner.invoke(app, ["check", "gelu", "-", "--dtype", "float32", "-f", "json"],
                          input=csv_of(x, y))  # fmt: skip
     assert json.loads(text.stdout) == docs[0]
+
+
+def test_a_numpy_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
+    import os
+    import subprocess
+
+    fifo = tmp_path / "t.npy"
+    os.mkfifo(fifo)
+    out = subprocess.run(["actcli", "check", "relu", str(fifo)], capture_output=True, timeout=30)
+    assert out.returncode == 1
+    assert b"must be a regular file" in out.stderr

@@ -196,3 +196,10 @@ def test_catalog_functions_under_powers(runner):
     latex = expr.definition("sigmoid(x)**2*relu(x)**0.5", {})[0].latex
     assert r"\left(\operatorname{sigmoid}\left(x\right)\right)^{2}" in latex
     assert plotting.mathtext_or_none(latex) is not None
+
+
+@pytest.mark.parametrize("formula", ["x*sin(10**64)", "sin(exp(exp(exp(10))))*x"])
+def test_constants_numpy_cannot_take_are_a_clear_refusal(runner, formula):
+    result = runner.invoke(app, ["eval", formula, "1"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: expression '") and "internal error" not in result.stderr

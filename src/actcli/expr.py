@@ -262,13 +262,16 @@ def parse(text: str) -> tuple[Any, frozenset[str]]:
         built = _build(tree, sp, env)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as exc:
         raise ExpressionError(text, f"cannot be built ({exc})") from None
-    if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or built.is_real is False:
-        raise ExpressionError(text, "is not a finite real formula (division by zero, √−1, …)")
-    # a constant whose value is not real ((-8)**(1/3) is sympy's principal cube root, complex):
-    # numpy would cast it to its real part without a word
-    unreal = next(
-        (n for n in sp.preorder_traversal(built) if n.is_number and n.is_real is False), None
-    )
+    try:  # (sympy evaluates constants to answer: sin(exp(exp(exp(10)))) overflows mpmath)
+        if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or built.is_real is False:
+            raise ExpressionError(text, "is not a finite real formula (division by zero, √−1, …)")
+        # a constant whose value is not real ((-8)**(1/3), sympy's principal cube root, is
+        # complex): numpy would cast it to its real part without a word
+        unreal = next(
+            (n for n in sp.preorder_traversal(built) if n.is_number and n.is_real is False), None
+        )
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+        raise ExpressionError(text, f"has a constant beyond evaluation ({exc})") from None
     if unreal is not None:
         raise ExpressionError(text, f"is not real: {unreal} is a complex number")
     return built, frozenset(params)
@@ -306,7 +309,11 @@ def _numeric(
     def evaluate(v: np.ndarray, **_: object) -> np.ndarray:
         # a user's formula may overflow or divide by zero: that is its IEEE result, not a bug
         with np.errstate(all="ignore"):
-            result = np.asarray(fn(v))
+            try:
+                result = np.asarray(fn(v))
+            except (TypeError, OverflowError, ValueError, AttributeError) as exc:
+                # a constant numpy cannot take (sin(10**64): an int too large for a double)
+                raise ExpressionError(formula, f"cannot be evaluated in float64 ({exc})") from None
         if np.iscomplexobj(result):  # (a parameter's value may make a power complex)
             if np.any(result.imag != 0):
                 raise ExpressionError(formula, "is not real for these values of x")

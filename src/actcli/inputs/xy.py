@@ -85,6 +85,11 @@ def pair_blocks(
     suffix = Path(file).suffix.lower()
     if suffix in NUMPY_SUFFIXES:
         path = Path(file)
+        if path.exists() and not path.is_file():  # a FIFO: numpy reads its header, then seeks
+            raise DataError(
+                f"cannot read {file}: a numpy file must be a regular file (this one is not "
+                "seekable)"
+            )
         streamed = (
             _npy_blocks(path, x_column, y_column)
             if suffix == ".npy"

@@ -190,7 +190,11 @@ def _error_figure(plot: ErrorPlot, title: str, look: Look) -> Figure:
             zorder=1,
             label="band edges" if k == 0 else None,
         )
-    span = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
+    # what a narrow span is widened against: the x drawn so far (along a log scale, the rows')
+    if ax.get_xscale() == "linear" or not x.size:
+        span = (float(ax.dataLim.intervalx[0]), float(ax.dataLim.intervalx[1]))
+    else:
+        span = (float(x.min()), float(x.max()))
     for k, (a, b) in enumerate(plot.zeros):
         a, b = _visible_span(ax, a, b, span)
         zeros = f"reference rounds to 0 in {plot.dtype}" if k == 0 else None
@@ -346,7 +350,6 @@ def _visible_span(ax: Axes, a: float, b: float, span: tuple[float, float]) -> tu
     the axis' scale (on a log or symlog axis, in its decades, not in x)."""
     lo, hi = span
     if ax.get_xscale() == "linear":
-        lo, hi = ax.dataLim.intervalx
         least = (hi - lo) * 0.004
         if b - a < least:
             a, b = (a + b - least) / 2, (a + b + least) / 2
@@ -447,7 +450,22 @@ def _decade_ticks(fig: Figure, ax: Axes, renderer: Any) -> None:
         if len(decades) < 1000
         else NullLocator()
     )
+    # the widest label there can be, and the pixels a decade takes: the first step tried is
+    # the least whose labels would clear each other, then each is drawn and measured
+    from matplotlib.text import Text
+
+    widest = max(
+        Text(0, 0, _decade_label(v, 0), figure=fig, fontproperties=label.get_fontproperties())
+        .get_window_extent(renderer)
+        .width
+        for label in ax.get_xticklabels()[:1] or [Text(0, 0, "")]
+        for v in (-(10.0**first), -(10.0**last))
+    )
+    span = float(np.diff(transformed([lo, hi]))[0])
+    decade = ax.bbox.width * unit / span if span > 0 else math.inf
     for step in DECADE_STEPS:
+        if step * decade < widest and step != DECADE_STEPS[-1]:
+            continue
         chosen = [10.0**k for k in range(first, last + 1) if k % step == 0 and k >= -323]
         ticks = [0.0] if symlog and lo <= 0 <= hi else []
         for d in chosen:
@@ -456,15 +474,24 @@ def _decade_ticks(fig: Figure, ax: Axes, renderer: Any) -> None:
                     ticks.append(v)
         ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
         fig.draw_without_rendering()
-        if not overlapping(ax.get_xticklabels(), renderer):
+        if not overlapping(shown_tick_labels(ax.xaxis), renderer):
             break
 
 
+def shown_tick_labels(axis: Any) -> list[Any]:
+    """The major tick labels drawn: visible, not empty, at a tick inside the view (an axis
+    keeps the labels of ticks it no longer draws)."""
+    locs = axis.get_majorticklocs()
+    lo, hi = sorted(axis.get_view_interval())
+    return [
+        tick.label1
+        for tick, loc in zip(axis.get_major_ticks(len(locs)), locs, strict=True)
+        if lo <= loc <= hi and tick.label1.get_visible() and tick.label1.get_text()
+    ]
+
+
 def overlapping(labels: list[Any], renderer: Any, gap: float = 2.0) -> bool:
-    """Whether any two of the (visible, non-empty) tick labels overlap or come within
-    ``gap`` pixels of each other."""
-    boxes = sorted(
-        (t.get_window_extent(renderer) for t in labels if t.get_visible() and t.get_text()),
-        key=lambda b: b.x0,
-    )
+    """Whether any two of the tick labels overlap or come within ``gap`` pixels of each
+    other."""
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
     return any(b.x0 < a.x1 + gap for a, b in itertools.pairwise(boxes))

@@ -138,6 +138,7 @@ def test_every_failing_row_is_drawn_on_top(reports, case, size):
     assert left < xs.min() and xs.max() < right and bottom < ys.min() and ys.max() < top
 
 
+@pytest.mark.slow
 def test_many_failures_leave_a_marker_in_every_band_and_bin():
     rng = np.random.default_rng(7)
     x = np.sort(rng.uniform(-8, 8, 3 * ERROR_DOTS))
@@ -264,3 +265,25 @@ def test_check_writes_the_figures(runner, tmp_path):
         assert result.exit_code == code, result.stderr
         with Image.open(png) as image:
             assert image.format == "PNG" and image.size[0] == 525  # 3.5 in at 150 dpi
+
+
+@pytest.mark.parametrize("size", ["default", "column"])
+def test_a_log_x_axis_labels_only_its_major_decades(size):
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    x = np.logspace(-10, 3, 200)
+    ulp = np.where(np.arange(x.size) % 50 == 0, 100.0, 0.25)
+    look = Look(size=SIZES[size])
+    fig = error_figure(
+        ErrorPlot(x=x, ulp=ulp, tolerance=4.0, edges=[1e-5, 1.0], marks=[]), look=look
+    )
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    with rc_context(look.rc()):
+        fig.draw_without_rendering()
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    labels = shown_tick_labels(ax.xaxis)
+    assert len(labels) >= 3 and not overlaps(labels, renderer)
+    (marks,) = lines(ax, "failing rows (4)")
+    assert sorted(marks.get_xdata()) == sorted(x[::50])

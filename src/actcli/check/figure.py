@@ -426,7 +426,7 @@ def _decade_ticks(fig: Figure, ax: Axes, renderer: Any) -> None:
     """Labelled ticks every few decades (and at 0 on a symlog axis, kept a step away from
     the first decade), as few decades apart as keeps their labels from overlapping; a minor
     tick at every decade."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
     lo, hi = ax.get_xlim()
     scale = ax.xaxis.get_transform()
@@ -445,6 +445,7 @@ def _decade_ticks(fig: Figure, ax: Axes, renderer: Any) -> None:
     unit = float(np.diff(transformed([10.0**first, 10.0 ** (first + 1)]))[0])
     decades = [10.0**k for k in range(first, last + 1) if k >= -323]
     ax.xaxis.set_major_formatter(FuncFormatter(_decade_label))
+    ax.xaxis.set_minor_formatter(NullFormatter())  # a log axis labels minor decades too
     ax.xaxis.set_minor_locator(
         FixedLocator([v for d in decades for v in (-d, d) if lo <= v <= hi])
         if len(decades) < 1000
@@ -464,7 +465,7 @@ def _decade_ticks(fig: Figure, ax: Axes, renderer: Any) -> None:
     span = float(np.diff(transformed([lo, hi]))[0])
     decade = ax.bbox.width * unit / span if span > 0 else math.inf
     for step in DECADE_STEPS:
-        if step * decade < widest and step != DECADE_STEPS[-1]:
+        if step * decade < widest + renderer.points_to_pixels(4) and step != DECADE_STEPS[-1]:
             continue
         chosen = [10.0**k for k in range(first, last + 1) if k % step == 0 and k >= -323]
         ticks = [0.0] if symlog and lo <= 0 <= hi else []
@@ -474,7 +475,8 @@ def _decade_ticks(fig: Figure, ax: Axes, renderer: Any) -> None:
                     ticks.append(v)
         ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
         fig.draw_without_rendering()
-        if not overlapping(shown_tick_labels(ax.xaxis), renderer):
+        # apart by a space of about half a label's height, not merely not touching
+        if not overlapping(shown_tick_labels(ax.xaxis), renderer, renderer.points_to_pixels(4)):
             break
 
 

@@ -21,3 +21,25 @@ def runner():
     from typer.testing import CliRunner
 
     return CliRunner()
+
+
+# Peak memory of a command measured from outside. A child forked from pytest starts as a copy
+# of it, and Linux counts that copy in the child's peak RSS (ru_maxrss) until it execs: late in
+# the suite, pytest's few hundred MB would be charged to the command. A small launcher process
+# runs the command instead and writes its peak RSS (KB) to a file.
+_LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "child.returncode = os.waitstatus_to_exitcode(status)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(child.returncode)\n"
+)
+
+
+def measured(argv: list[str], peak_file: object) -> list[str]:
+    """``argv`` run through the launcher, which writes its peak RSS in KB to ``peak_file``
+    (the caller reads it when the command has ended; stdin and stdout pass through)."""
+    import sys
+
+    return [sys.executable, "-c", _LAUNCHER, str(peak_file), *argv]

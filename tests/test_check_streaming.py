@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import actcli
 from actcli import inputs
 from actcli.errors import DataError
 from actcli.inputs.spool import Spool
+from conftest import measured
 from test_cli_input import ACTCLI, ENV
 
 
@@ -163,19 +163,20 @@ def _piped_check(lo: str, hi: str) -> tuple[int, str, int]:
     assert ACTCLI is not None
     first = [ACTCLI, "eval", "silu", "--all", "float32", "--range", lo, hi, "--dtype", "float32"]
     second = [ACTCLI, "check", "silu", "-", "--dtype", "float32", "-f", "json"]
-    with (
-        subprocess.Popen(first, stdout=subprocess.PIPE, env=ENV) as producer,
-        subprocess.Popen(
-            second, stdin=producer.stdout, stdout=subprocess.PIPE, env=ENV
-        ) as consumer,
-    ):
-        assert producer.stdout is not None and consumer.stdout is not None
-        producer.stdout.close()  # the consumer's now
-        out = consumer.stdout.read().decode()
-        _, status, usage = os.wait4(consumer.pid, 0)
-        consumer.returncode = os.waitstatus_to_exitcode(status)
-        assert producer.wait() == 0
-    return consumer.returncode, out, usage.ru_maxrss
+    with tempfile.TemporaryDirectory() as scratch:
+        peak = Path(scratch) / "peak.txt"
+        with (
+            subprocess.Popen(first, stdout=subprocess.PIPE, env=ENV) as producer,
+            subprocess.Popen(
+                measured(second, peak), stdin=producer.stdout, stdout=subprocess.PIPE, env=ENV
+            ) as consumer,
+        ):
+            assert producer.stdout is not None and consumer.stdout is not None
+            producer.stdout.close()  # the consumer's now
+            out = consumer.stdout.read().decode()
+            consumer.wait()
+            assert producer.wait() == 0
+        return consumer.returncode, out, int(peak.read_text())
 
 
 @pytest.mark.slow

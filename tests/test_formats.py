@@ -74,13 +74,16 @@ def test_a_json_document_is_what_json_dumps_writes():
 
 def _peak_mb(command: list[str], cwd: str) -> tuple[int, float]:
     """Exit status and peak resident memory (MB) of a command, measured from outside."""
-    import os
     import subprocess
+    from pathlib import Path
 
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)  # (reaped here, not by Popen)
-    return child.returncode, usage.ru_maxrss / 1024
+    from conftest import measured
+
+    peak = Path(cwd) / "peak.txt"
+    status = subprocess.run(measured(command, peak), cwd=cwd, stdout=subprocess.DEVNULL).returncode
+    kilobytes = int(peak.read_text())
+    peak.unlink()
+    return status, kilobytes / 1024
 
 
 @pytest.mark.slow

@@ -221,3 +221,10 @@ def test_terminal_plot_without_colour_has_a_character_per_curve(runner):
     assert many.stderr.startswith(
         "error: a terminal plot without colour tells 12 curves apart, not 15"
     )
+
+
+def test_values_near_the_double_range_are_drawn_not_an_internal_error(runner, tmp_path):
+    out = tmp_path / "w.png"
+    result = runner.invoke(app, ["plot", "where(x>0, 1e308*x, 0)", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes()[:4] == b"\x89PNG"

@@ -258,5 +258,10 @@ def y_limits(all_curves: list[Curve], x: np.ndarray) -> tuple[float, float]:
         typical = float(np.median(sorted(lows)[1:]))
         bottom = max(bottom, -max(3 * abs(typical), span, 1.0))
     bottom, top = min(bottom, 0.0), max(top, 0.0)
-    pad = 0.06 * (top - bottom or 1.0)
-    return bottom - pad, top + pad
+    pad = (0.06 * top - 0.06 * bottom) or 0.06  # (top − bottom itself may overflow)
+    # matplotlib computes with the limits (margins, transforms): keep them a decade inside
+    # the double range, where curves beyond it are drawn to the frame
+    return max(bottom - pad, -Y_LIMIT), min(top + pad, Y_LIMIT)
+
+
+Y_LIMIT = 1e307

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from actcli.curves import Curve, y_limits
 from actcli.errors import DataError, UsageError
 
 if TYPE_CHECKING:
-    import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -166,7 +167,10 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
         # --ylabel names the curves' axis once, beside the panels without a label of their own
         shared_y = bool(look.ylabel) and sum(not p.ylabel for p in panels) > 1
         for ax, panel in zip(axes, panels, strict=False):
-            _draw(ax, panel, colours, names, look, xlabel=not shared, shared_y=shared_y)
+            # matplotlib's autoscaling adds margins to the data's extent: values near the
+            # double range overflow there, harmlessly (the limits are set after it)
+            with np.errstate(over="ignore"):
+                _draw(ax, panel, colours, names, look, xlabel=not shared, shared_y=shared_y)
         if shared_y:
             fig.supylabel(look.ylabel or "", color=colours["fg"])
         for ax in axes[len(panels) :]:

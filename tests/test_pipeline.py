@@ -320,3 +320,14 @@ def test_a_bogus_mplbackend_does_not_stop_a_figure_written_to_a_file(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_endless_line_is_refused_at_the_limit_not_read_forever():
+    out = sh(
+        "yes 1 | head -c 3000000 | tr -d '\\n' | ACTCLI_MAX_LINE_BYTES=1000000 actcli eval relu"
+    )
+    assert out.returncode == 1 and out.stdout == b""
+    assert out.stderr == (
+        b"error: standard input: line 1 is longer than 1,000,000 bytes (a row of numbers is far "
+        b"shorter; ACTCLI_MAX_LINE_BYTES raises the limit)\n"
+    )

@@ -28,6 +28,17 @@ from actcli.inputs.numbers import counted, parse_number
 from actcli.inputs.streams import block_on
 
 BLOCK_BYTES = 1 << 22  # 4 MiB of input at a time
+# The longest line read: an endless line (`yes 1 | tr -d '\n'`) must not grow without limit.
+MAX_LINE = 1 << 24  # 16 MiB: a million fields
+MAX_LINE_VARIABLE = "ACTCLI_MAX_LINE_BYTES"
+
+
+def max_line() -> int:
+    """The longest line read, in bytes (MAX_LINE, or the environment's ACTCLI_MAX_LINE_BYTES)."""
+    import os
+
+    text = os.environ.get(MAX_LINE_VARIABLE, "")
+    return int(text) if text.isdigit() and int(text) > 0 else MAX_LINE
 _POLARS_MIN_LINES = 50_000  # below this, polars' import costs more than it saves
 _BOM = "\ufeff".encode()
 
@@ -85,6 +96,11 @@ class Reader:
             cut = block.rfind(b"\n") + 1
             if not cut:  # a line longer than a block
                 rest.append(block)
+                if sum(map(len, rest)) > max_line():
+                    raise DataError(
+                        f"{self.name}: line {self.line + 1} is longer than {max_line():,} bytes "
+                        f"(a row of numbers is far shorter; {MAX_LINE_VARIABLE} raises the limit)"
+                    )
                 continue
             lines = b"".join([*rest, block[:cut]]) if rest else block[:cut]
             rest = [block[cut:]] if cut < len(block) else []

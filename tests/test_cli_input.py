@@ -184,3 +184,41 @@ def test_a_long_exhaustive_sweep_says_its_count_first():
     assert piped.stdout == b"x,relu\n"
     assert piped.stderr == b"note: --all float32 in that range is 2,130,706,434 values\n"
     assert piped.returncode == 0
+
+
+@pytest.mark.slow
+def test_numpy_files_claiming_too_much_are_refused_from_their_headers(tmp_path):
+    import io
+    import zipfile
+
+    bomb = tmp_path / "bomb.npz"  # 10 GB declared, a few MB on disk
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("x.npy", "w", force_zip64=True) as member,
+    ):
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": (1_250_000_000,)}
+        )
+        member.write(header.getvalue())
+        for _ in range(40):
+            member.write(bytes(1 << 24))
+    sparse = tmp_path / "sparse.npy"
+    with open(sparse, "wb") as stream:
+        np.lib.format.write_array_header_1_0(
+            stream, {"descr": "<f8", "fortran_order": False, "shape": (10**9,)}
+        )
+        stream.truncate(8 * 10**9 + 128)
+    cut = tmp_path / "cut.npy"
+    np.save(cut, np.arange(1000.0))
+    with open(cut, "r+b") as stream:
+        stream.truncate(2000)
+    for path, said in [
+        (bomb, "671,088,768 bytes of arrays, over the 268,435,456 actcli reads whole"),
+        (sparse, "8,000,000,000 bytes of arrays, over the 268,435,456 actcli reads whole"),
+        (cut, "its header claims 8,000 bytes of data, the file holds 1,872 (cut short?)"),
+    ]:
+        out = subprocess.run(
+            ["actcli", "eval", "relu", "--input", str(path)], capture_output=True, check=False
+        )
+        assert out.returncode == 1 and said in out.stderr.decode(), out.stderr

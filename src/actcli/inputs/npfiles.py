@@ -53,6 +53,7 @@ def load_numpy(path: Path, names: Sequence[str] = (), *, strict: bool = False) -
     import zipfile  # numpy's .npz reader imports it anyway
 
     try:
+        _claims_fit(path)
         loaded = np.load(path, allow_pickle=False)
         if isinstance(loaded, np.ndarray):  # a .npy
             arrays = [loaded]
@@ -99,3 +100,56 @@ def _npz_arrays(loaded: Any, names: Sequence[str], where: str, strict: bool) -> 
         return [loaded[files[0]]]
     wanted = " and ".join(names) or "one array"
     raise DataError(f"{where}: expected {wanted}; it holds {', '.join(files)}", option="file")
+
+
+# What a numpy file read whole may claim (its arrays as the file's header or the zip's
+# directory says, before any is read): a 10 GB array declared by a 10 MB .npz (a zip bomb), or
+# a sparse multi-GB .npy, must not take the machine's memory. (``check`` streams its x,y
+# files block by block and never gets here for them.)
+MAX_ARRAY_BYTES = 1 << 28  # 256 MiB: 32 million float64
+MAX_ARRAY_VARIABLE = "ACTCLI_MAX_ARRAY_BYTES"
+
+
+def max_array_bytes() -> int:
+    import os
+
+    text = os.environ.get(MAX_ARRAY_VARIABLE, "")
+    return int(text) if text.isdigit() and int(text) > 0 else MAX_ARRAY_BYTES
+
+
+def _claims_fit(path: Path) -> None:
+    """Refuse a numpy file whose arrays claim more than the limit, or more bytes than an .npy
+    holds (a file cut short), from its headers alone."""
+    import zipfile
+
+    limit = max_array_bytes()
+    claimed = 0
+    if path.suffix.lower() == ".npz" and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            claimed = sum(member.file_size for member in archive.infolist())
+    else:
+        with open(path, "rb") as stream:
+            try:
+                version = np.lib.format.read_magic(stream)
+                read_header = (
+                    np.lib.format.read_array_header_1_0
+                    if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read_header(stream)
+            except (ValueError, OSError):
+                return  # not an .npy numpy can read: np.load says why
+            data = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+            if stream.tell() + data > path.stat().st_size:
+                raise DataError(
+                    f"{path}: its header claims {data:,} bytes of data, the file holds "
+                    f"{path.stat().st_size - stream.tell():,} (cut short?)",
+                    option="file",
+                )
+            claimed = data
+    if claimed > limit:
+        raise DataError(
+            f"{path}: {claimed:,} bytes of arrays, over the {limit:,} actcli reads whole "
+            f"({MAX_ARRAY_VARIABLE} raises it)",
+            option="file",
+        )

@@ -39,6 +39,8 @@ def max_line() -> int:
 
     text = os.environ.get(MAX_LINE_VARIABLE, "")
     return int(text) if text.isdigit() and int(text) > 0 else MAX_LINE
+
+
 _POLARS_MIN_LINES = 50_000  # below this, polars' import costs more than it saves
 _BOM = "\ufeff".encode()
 

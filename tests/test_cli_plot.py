@@ -228,3 +228,20 @@ def test_values_near_the_double_range_are_drawn_not_an_internal_error(runner, tm
     result = runner.invoke(app, ["plot", "where(x>0, 1e308*x, 0)", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.slow
+def test_the_pixel_limit_counts_the_height_a_grid_grew_to(runner, tmp_path):
+    names = [f"relu:negative_slope=0.0{i}" for i in range(1, 61)]
+    out = tmp_path / "g.png"
+    args = ["plot", *names, "--grid", "--size", "column", "--dpi", "1200", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and not out.exists()
+    assert "megapixels (at most 40): lower --dpi, or draw fewer panels" in result.stderr
+
+
+def test_a_huge_title_is_cut_not_fitted_for_minutes(runner, tmp_path):
+    out = tmp_path / "t.png"
+    result = runner.invoke(app, ["plot", "relu", "--title", "a " * 50_000, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes()[:4] == b"\x89PNG"

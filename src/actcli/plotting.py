@@ -380,9 +380,16 @@ def _fits(legend: Any, ax: Axes, renderer: Any) -> bool:
     return False
 
 
+MAX_TITLE = 500  # characters shown of a title (100,000 took minutes to fit; more is cut: …)
+MAX_PIXELS = 40_000_000  # a 7x4.5-inch figure at 1200 dpi is 45 MP
+
+
 def _fit_text(text: Any, room: float, renderer: Any) -> None:
     """Wrap ``text`` at spaces (never inside $math$) until it fits ``room`` pixels, then shrink."""
     import re
+
+    if len(text.get_text()) > MAX_TITLE:  # what three lines can hold, and fast to fit
+        text.set_text(text.get_text()[: MAX_TITLE - 1].rstrip() + "…")
 
     words = re.findall(r"\$[^$]*\$|\S+", text.get_text())
     size = text.get_fontsize()
@@ -451,6 +458,14 @@ def save(
 
     fmt = check_output(path) if path is not None else fmt or "png"
     FigureCanvasAgg(fig)
+    width, height = fig.get_size_inches()
+    pixels = width * height * fig.dpi**2
+    if fmt == "png" and pixels > MAX_PIXELS:  # the height a grid of panels grew to, counted
+        raise UsageError(
+            f"the figure came to {width:.3g}x{height:.3g} inches at {fig.dpi:g} dpi, "
+            f"{pixels / 1e6:.0f} megapixels (at most {MAX_PIXELS // 1_000_000}): lower --dpi, "
+            "or draw fewer panels"
+        )
     title = provenance.get("title", "")
     description = "; ".join(f"{k}: {v}" for k, v in provenance.items() if k != "title")
     metadata: dict[str, Any] = {

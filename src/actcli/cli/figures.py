@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from actcli import __version__
+from actcli import __version__, plotting
 from actcli.cli.options import Font, ImageFormat, Legend, Style, refuse_unused
 from actcli.errors import UsageError
 from actcli.plotting import Look
@@ -21,7 +21,6 @@ from actcli.plotting import Look
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
 
-MAX_PIXELS = 40_000_000  # a 7x4.5-inch figure at 1200 dpi is 45 MP: beyond, say so up front
 STDOUT = Path("-")
 
 
@@ -45,11 +44,11 @@ def look(
     dots = 150 if dpi is None else dpi
     if not 10 <= dots <= 1200:
         raise UsageError(f"--dpi must be between 10 and 1200, got {dots}")
-    if w * (h or w) * dots * dots > MAX_PIXELS:
+    if w * (h or w) * dots * dots > plotting.MAX_PIXELS:  # up front; save counts again
         area = f"{w:g}x{h:g} inches" if h else f"{w:g} inches wide"
         raise UsageError(
             f"{area} at {dots} dpi is {w * (h or w) * dots * dots / 1e6:.0f} megapixels "
-            f"(at most {MAX_PIXELS // 1_000_000}): lower --dpi or --size"
+            f"(at most {plotting.MAX_PIXELS // 1_000_000}): lower --dpi or --size"
         )
     if logy and symlogy:
         raise UsageError("--logy and --symlogy: give one of them")

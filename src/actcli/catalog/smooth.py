@@ -23,6 +23,7 @@ from actcli.catalog.records import (
     Constant,
     Kink,
     Param,
+    Preset,
     Range,
     Template,
     choice,
@@ -415,6 +416,49 @@ def mish(x: Array) -> Array:
 
 # ---------------------------------------------------------------------------------- GELU
 
+# Where the names models use come from (read from the wheels' sources, not from memory).
+HF = "Hugging Face transformers 5.25.0, transformers/activations.py"
+TIMM = "timm 1.0.31, timm/layers/create_act.py and timm/layers/activations.py"
+_HF_TANH = "0.5 * input * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (input + 0.044715 * torch.pow(input, 3.0))))"
+GELU_PRESETS = (
+    Preset(
+        "gelu_new",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_new'] = NewGELUActivation: {_HF_TANH}",
+    ),
+    Preset(
+        "gelu_pytorch_tanh",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_pytorch_tanh'] = GELUTanh: "
+        "functools.partial(nn.functional.gelu, approximate=\"tanh\")",
+    ),
+    Preset(
+        "gelu_python_tanh",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_python_tanh'] = (GELUTanh, {{'use_gelu_tanh_python': True}}): "
+        "input * 0.5 * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (input + 0.044715 * "
+        "torch.pow(input, 3.0))))",
+    ),
+    Preset(
+        "gelu_accurate",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_accurate'] = AccurateGELUActivation: 0.5 * input * (1 + "
+        "torch.tanh(self.precomputed_constant * (input + 0.044715 * torch.pow(input, 3)))), "
+        "precomputed_constant = math.sqrt(2 / math.pi)",
+    ),
+    Preset(
+        "gelu_python",
+        {"approximate": "none"},
+        f"{HF}: ACT2CLS['gelu_python'] = (GELUActivation, {{'use_gelu_python': True}}): "
+        "input * 0.5 * (1.0 + torch.erf(input / math.sqrt(2.0)))",
+    ),
+    Preset(
+        "gelu_tanh",
+        {"approximate": "tanh"},
+        f"{TIMM}: _ACT_FN_DEFAULT['gelu_tanh'] = gelu_tanh: F.gelu(x, approximate='tanh')",
+    ),
+)
+
 SQRT_2_OVER_PI = nx.dd_from_decimal("0.79788456080286535587989211986876373695171726232987")
 KAPPA = nx.dd_from_decimal("0.044715")
 _GELU_TANH_CUT = 50.0  # beyond ±50 the tanh form is x or −0.0 to the last bit
@@ -546,6 +590,7 @@ def _gelu_sympy(sp: Any, x: Any, p: Mapping[str, Any]) -> Any:
         "inputs by their Gaussian CDF"
     ),
     reference="Hendrycks & Gimpel 2016, Gaussian error linear units, arXiv:1606.08415",
+    presets=GELU_PRESETS,
     d1=_gelu_d1,
     d2=_gelu_d2,
     limits=RELU_LIKE,

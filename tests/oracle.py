@@ -229,6 +229,15 @@ def _hard_silu(x: Any, p: dict[str, Any]) -> MpfTriple:
     return x * (x + 3) / 6, (2 * x + 3) / 6, ONE / 3
 
 
+def _hard_mish(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # timm 1.0.31 timm/layers/activations.py: 0.5 * x * (x + 2).clamp(min=0, max=2)
+    if x <= -2:
+        return Z, Z, Z
+    if x >= 0:
+        return x, ONE, Z
+    return x * (x + 2) / 2, x + 1, ONE
+
+
 def _hard_shrink(x: Any, p: dict[str, Any]) -> MpfTriple:
     return (x, ONE, Z) if abs(x) > p["lambd"] else (Z, Z, Z)
 
@@ -556,6 +565,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "hard_tanh": Elementwise(_hard_tanh, {"min_val": -1.0, "max_val": 1.0}, _k_hard_tanh),
     "hard_sigmoid": Elementwise(_hard_sigmoid, {"slope": 1.0 / 6.0}, _k_hard_sigmoid),
     "hard_silu": Elementwise(_hard_silu, {}, lambda p: [(mpf(-3), 1), (mpf(3), 1)]),
+    "hard_mish": Elementwise(_hard_mish, {}, lambda p: [(mpf(-2), 1), (Z, 2)]),
     "hard_shrink": Elementwise(_hard_shrink, {"lambd": 0.5}, _k_shrink(0)),
     "soft_shrink": Elementwise(_soft_shrink, {"lambd": 0.5}, _k_shrink(1)),
     "tanh_shrink": Elementwise(_tanh_shrink),

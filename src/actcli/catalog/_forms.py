@@ -143,6 +143,16 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\frac{x \\left(\\tanh{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)} + 1\\right)}{2}",
         "- \\frac{\\sqrt{2} x \\left(\\frac{26829 x^{2}}{200000} + 1\\right) \\left(\\tanh^{2}{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)} - 1\\right)}{2 \\sqrt{\\pi}} + \\frac{\\tanh{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)}}{2} + \\frac{1}{2}",
     ),
+    "hard_mish": (
+        ("x⋅Min(2, Max(0, x + 2))\n───────────────────────\n           2           "),
+        (
+            "x⋅θ(2 - Max(0, x + 2))⋅θ(x + 2)   Min(2, Max(0, x + 2))\n"
+            "─────────────────────────────── + ─────────────────────\n"
+            "               2                            2          "
+        ),
+        "\\frac{x \\min\\left(2, \\max\\left(0, x + 2\\right)\\right)}{2}",
+        "\\frac{x \\theta\\left(2 - \\max\\left(0, x + 2\\right)\\right) \\theta\\left(x + 2\\right)}{2} + \\frac{\\min\\left(2, \\max\\left(0, x + 2\\right)\\right)}{2}",
+    ),
     "hard_shrink": (
         ("⎧x  for λ < │x│\n⎨              \n⎩0   otherwise "),
         ("⎧1  for λ < │x│\n⎨              \n⎩0   otherwise "),

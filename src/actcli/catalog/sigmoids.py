@@ -487,6 +487,42 @@ def hard_silu(x: Array) -> Array:
 
 @elementwise(
     family="sigmoid",
+    formula="hard_mish(x) = ½x·clamp(x + 2, 0, 2)",
+    latex=r"\tfrac{1}{2} x \operatorname{clip}(x + 2, 0, 2)",
+    derivative="hard_mish′(x) = 0 if x < −2; x + 1 if −2 < x < 0; 1 if x > 0",
+    sympy=lambda sp, x, p: x * sp.Min(sp.Max(x + 2, 0), 2) / 2,
+    image=span(closed(-0.5, at=-1.0), INF),
+    uses="hidden layers of timm's convolutional nets: Mish's shape without exponentials",
+    reference=(
+        "timm 1.0.31, timm/layers/activations.py: hard_mish: 0.5 * x * (x + 2).clamp(min=0, "
+        "max=2) (after notes by D. Misra, github.com/digantamisra98/H-Mish)"
+    ),
+    d1=lambda x: np.where(x < -2, 0.0, np.where(x > 0, 1.0, x + 1.0)),
+    d2=lambda x: np.where((x > -2) & (x < 0), 1.0, 0.0),
+    limits=RELU_LIKE,
+    aliases=("hardmish",),
+    # timm's default layer (HardMishMe, hard_mish_bwd) and autodiff of the clamp (which passes
+    # the gradient at its bounds) agree: x + 1 on [−2, 0], so −1 at −2 and 1 at 0
+    kinks=lambda: (
+        Kink(-2.0, (0.0, 0.0), (-1.0, 1.0), "right"),
+        Kink(0.0, (1.0, 1.0), (1.0, 0.0), "left"),
+    ),
+)
+def hard_mish(x: Array) -> Array:
+    """Hard Mish: x times a piecewise-linear gate, timm's cheap stand-in for Mish.
+
+    On (−2, 0) it is the parabola ½x(x + 2), with its minimum −½ at x = −1; it is x from 0
+    on and 0 below −2. timm's name is ``hard_mish`` (create_act's ``_ACT_FN_DEFAULT``).
+
+    Examples:
+        >>> hard_mish(np.array([-3.0, -1.0, 0.0, 2.0])).tolist()
+        [0.0, -0.5, 0.0, 2.0]
+    """
+    return np.where(x <= -2, 0.0, np.where(x >= 0, x, 0.5 * x * (x + 2.0)))
+
+
+@elementwise(
+    family="sigmoid",
     formula="sparse_sigmoid(x) = 0 if x ≤ −1; (x + 1)/2 if −1 < x < 1; 1 if x ≥ 1",
     latex=r"\operatorname{clip}\left(\frac{x + 1}{2}, 0, 1\right)",
     derivative="sparse_sigmoid′(x) = 1/2 if |x| < 1 else 0",

@@ -129,6 +129,22 @@ def _gelu_tanh_triple(x: Any) -> MpfTriple:
     return x * s, s + x * g1, 2 * g1 + x * g2
 
 
+GELU_FAST_C = "0.7978845608"  # transformers 5.25.0 FastGELUActivation's literal
+
+
+def _gelu_fast(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # 0.5 * input * (1.0 + torch.tanh(input * 0.7978845608 * (1.0 + 0.044715 * input * input)))
+    c, k = mpf(GELU_FAST_C), mpf(GELU_KAPPA)
+    u = c * x * (1 + k * x * x)
+    up = c * (1 + 3 * k * x * x)
+    upp = 6 * c * k * x
+    s, sm = _sig(2 * u), _sig(-2 * u)
+    q = s * sm
+    g1 = 2 * up * q
+    g2 = 2 * upp * q - 4 * up * up * q * _tanh(u)
+    return x * s, s + x * g1, 2 * g1 + x * g2
+
+
 def _is_tanh_approx(approximate: Any) -> bool:
     if isinstance(approximate, str):
         a = approximate.strip().lower()
@@ -580,6 +596,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "silu": Elementwise(_silu, {"beta": 1.0}),
     "mish": Elementwise(_mish),
     "gelu": Elementwise(_gelu, {"approximate": "none"}),
+    "gelu_fast": Elementwise(_gelu_fast),
     "elu": Elementwise(_elu, {"alpha": 1.0}, _k_elu),
     "selu": Elementwise(_selu, {}, _k_at(0.0, 1)),
     "celu": Elementwise(_celu, {"alpha": 1.0}, _k_at(0.0, 2)),

@@ -464,26 +464,30 @@ KAPPA = nx.dd_from_decimal("0.044715")
 _GELU_TANH_CUT = 50.0  # beyond ±50 the tanh form is x or −0.0 to the last bit
 
 
-def _gelu_u(x: Array) -> tuple[Array, Array]:
-    """u = √(2/π)·(x + 0.044715x³) as a double-double (x within ±50)."""
+Pair = tuple[float, float]
+
+
+def _gelu_u(x: Array, c: Pair = SQRT_2_OVER_PI) -> tuple[Array, Array]:
+    """u = c·(x + 0.044715x³) as a double-double (x within ±50), c = √(2/π) (gelu_fast:
+    0.7978845608)."""
     sh, sl = nx.two_prod(x, x)
     kh, kl = nx.dd_mul(sh, sl, np.full_like(x, KAPPA[0]), np.full_like(x, KAPPA[1]))
     ah, al = nx.dd_add(np.ones_like(x), np.zeros_like(x), kh, kl)
     bh, bl = nx.dd_mul(x, np.zeros_like(x), ah, al)
-    c = SQRT_2_OVER_PI
     return nx.dd_mul(bh, bl, np.full_like(x, c[0]), np.full_like(x, c[1]))
 
 
-def _gelu_du(x: Array) -> Array:
-    """u′ = √(2/π)·(1 + 3·0.044715·x²)."""
-    return SQRT_2_OVER_PI[0] * (1.0 + 3.0 * KAPPA[0] * x * x)
+def _gelu_du(x: Array, c: Pair = SQRT_2_OVER_PI) -> Array:
+    """u′ = c·(1 + 3·0.044715·x²)."""
+    return c[0] * (1.0 + 3.0 * KAPPA[0] * x * x)
 
 
-def _gelu_tanh_parts(x: Array) -> tuple[Array, Array, Array, Array]:
+def _gelu_tanh_parts(x: Array, c: Pair = SQRT_2_OVER_PI) -> tuple[Array, Array, Array, Array]:
     """(clipped x, σ(2u), σ(−2u), u′) for the tanh approximation."""
     xc = np.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
-    uh, ul = _gelu_u(xc)
-    return xc, nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul), _gelu_du(xc)
+    uh, ul = _gelu_u(xc, c)
+    sig, sigm = nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul)
+    return xc, sig, sigm, _gelu_du(xc, c)
 
 
 def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) -> Array:
@@ -526,11 +530,13 @@ def _far_left(
 _TANH_DEEP = -10.0  # below, 2u < −87 and σ(2u) = e^(2u)·(1 − e^(2u)) is e^(2u) to the last bit
 
 
-def _tanh_tail(x: Array, factor: Callable[[Array, Array], Array]) -> Array:
-    """e^(−2|u|)·factor(x, u′) for |x| > −_TANH_DEEP, exact where e^(−2|u|) is subnormal."""
-    uh, ul = _gelu_u(x)
+def _tanh_tail(
+    x: Array, factor: Callable[[Array, Array, float], Array], c: Pair = SQRT_2_OVER_PI
+) -> Array:
+    """e^(−2|u|)·factor(x, u′, c) for |x| > −_TANH_DEEP, exact where e^(−2|u|) is subnormal."""
+    uh, ul = _gelu_u(x, c)
     sign = np.sign(x)
-    return nx.exp_mul(-2.0 * sign * uh, (1.0 - 2.0 * sign * ul) * factor(x, _gelu_du(x)))
+    return nx.exp_mul(-2.0 * sign * uh, (1.0 - 2.0 * sign * ul) * factor(x, _gelu_du(x, c), c[0]))
 
 
 def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
@@ -538,35 +544,51 @@ def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
     return (ax > -_TANH_DEEP) & (ax <= _GELU_TANH_CUT)
 
 
+def _tanh_form_d1(x: Array, c: Pair, root: str) -> Array:
+    """f′ of ½x(1 + tanh(c(x + 0.044715x³))), with its Taylor series ``root`` near its zero."""
+    xc, s, sm, du = _gelu_tanh_parts(x, c)
+    general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
+    general = _patch(x, general, _tanh_deep(x), lambda t: _tanh_tail(t, _d1_factor, c))
+    return _near_root(root, x, general)
+
+
+def _tanh_form_d2(x: Array, c: Pair) -> Array:
+    xc, s, sm, du = _gelu_tanh_parts(x, c)
+    d2u = 6.0 * c[0] * KAPPA[0] * xc
+    inner = 4.0 * du + 2.0 * xc * d2u + xc * (2.0 * du) ** 2 * (sm - s)
+    general = _outside_cut(x, s * sm * inner, 0.0, 0.0)
+    return _patch(x, general, _tanh_deep(x, both=True), lambda t: _tanh_tail(t, _d2_factor, c))
+
+
+def _tanh_form(x: Array, c: Pair) -> Array:
+    """½x(1 + tanh(c(x + 0.044715x³))) = x·σ(2u), u in double-double."""
+    xc, s, _, _ = _gelu_tanh_parts(x, c)
+    y = _outside_cut(x, xc * s, x, -0.0)
+    return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _, __: t, c))
+
+
 def _gelu_d1(x: Array, approximate: str) -> Array:
     if approximate == "tanh":
-        xc, s, sm, du = _gelu_tanh_parts(x)
-        general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
-        general = _patch(x, general, _tanh_deep(x), lambda t: _tanh_tail(t, _d1_factor))
-        return _near_root("gelu_tanh", x, general)
+        return _tanh_form_d1(x, SQRT_2_OVER_PI, "gelu_tanh")
     # gelu′(x) = Φ(x) + xφ(x) = e^(−x²/2)·(P(x) + x/√(2π)) for x ≤ 0, and 1 − gelu′(−x)
     ax = np.abs(x)
     low = nx.exp_neg_square(x, half=True, factor=nx.mills(-ax) - ax * nx.INV_SQRT_2PI)
     return _near_root("gelu", x, np.where(x <= 0, low, 1.0 - low))
 
 
-def _d1_factor(x: Array, du: Array) -> Array:
+def _d1_factor(x: Array, du: Array, c: float) -> Array:
     return 1.0 + x * 2.0 * du
 
 
-def _d2_factor(x: Array, du: Array) -> Array:
-    d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * x
+def _d2_factor(x: Array, du: Array, c: float) -> Array:
+    d2u = 6.0 * c * KAPPA[0] * x
     # σ(−2u) − σ(2u) is exactly −sign(x) out here
     return 4.0 * du + 2.0 * x * d2u - np.sign(x) * x * (2.0 * du) ** 2
 
 
 def _gelu_d2(x: Array, approximate: str) -> Array:
     if approximate == "tanh":
-        xc, s, sm, du = _gelu_tanh_parts(x)
-        d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * xc
-        inner = 4.0 * du + 2.0 * xc * d2u + xc * (2.0 * du) ** 2 * (sm - s)
-        general = _outside_cut(x, s * sm * inner, 0.0, 0.0)
-        return _patch(x, general, _tanh_deep(x, both=True), lambda t: _tanh_tail(t, _d2_factor))
+        return _tanh_form_d2(x, SQRT_2_OVER_PI)
     xc = np.clip(x, -40.0, 40.0)  # φ(x) is exactly 0 beyond ±40
     return nx.std_normal_pdf(xc, factor=2.0 - xc * xc)
 
@@ -638,13 +660,55 @@ def gelu(x: Array, approximate: str) -> Array:
         0.841345
     """
     if approximate == "tanh":
-        xc, s, _, _ = _gelu_tanh_parts(x)
-        y = _outside_cut(x, xc * s, x, -0.0)
-        return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _: t))
+        return _tanh_form(x, SQRT_2_OVER_PI)
     # x·Φ(x) = x·P(x)·e^(−x²/2) for x ≤ 0 (the factor goes in before any underflow), and
     # x·Φ(x) = x + gelu(−x) above.
     q = nx.exp_neg_square(x, half=True, factor=x * nx.mills(-np.abs(x)))
     return np.where(x <= 0, q, x - q)
+
+
+FAST_GELU_C = nx.dd_from_decimal("0.7978845608")  # transformers' literal, √(2/π) to 10 digits
+GELU_FAST_MINIMUM = (-0.17004075057183596188601286, -0.75246142207342638054860052)
+
+
+@elementwise(
+    family="smooth",
+    formula="gelu_fast(x) = ½x(1 + tanh(0.7978845608·x·(1 + 0.044715x²)))",
+    latex=r"\tfrac{1}{2} x \left(1 + \tanh\left(0.7978845608\, x (1 + 0.044715 x^{2})\right)\right)",
+    derivative="gelu_fast′(x) = σ(2u) + 2x·u′·σ(2u)·σ(−2u), u = 0.7978845608·x·(1 + 0.044715x²)",
+    sympy=lambda sp, x, p: (
+        sp.Rational(1, 2)
+        * x
+        * (1 + sp.tanh(sp.Rational(7978845608, 10**10) * x * (1 + sp.Rational(44715, 10**6) * x**2)))
+    ),
+    image=span(closed(*GELU_FAST_MINIMUM), INF),
+    uses="transformer feed-forward layers of models whose config says hidden_act: gelu_fast",
+    reference=(
+        f"{HF}: ACT2CLS['gelu_fast'] = FastGELUActivation: 0.5 * input * (1.0 + torch.tanh(input "
+        "* 0.7978845608 * (1.0 + 0.044715 * input * input)))"
+    ),
+    d1=lambda x: _tanh_form_d1(x, FAST_GELU_C, "gelu_fast"),
+    d2=lambda x: _tanh_form_d2(x, FAST_GELU_C),
+    limits=RELU_LIKE,
+    constants=(
+        Constant("c", "0.7978845608", "transformers' literal; √(2/π) = 0.79788456080286535588…"),
+        Constant("κ", "0.044715", "Hendrycks & Gimpel"),
+    ),
+)
+def gelu_fast(x: Array) -> Array:
+    """FastGELU (transformers): the tanh GELU with √(2/π) cut to 0.7978845608.
+
+    Not gelu:approximate=tanh: the constant is √(2/π) truncated to ten digits (2.9e−12 low),
+    so the two differ by up to 6e−11 relative, thousands of float64 ULP (gelu_new,
+    gelu_pytorch_tanh and gelu_accurate are gelu:approximate=tanh exactly). Its own factoring
+    x·c·(1 + 0.044715x²) is c·(x + 0.044715x³), the same real number; it is evaluated as
+    gelu's tanh form is, x·σ(2u) with u in double-double.
+
+    Examples:
+        >>> round(float(gelu_fast(np.array(1.0))), 6)
+        0.841192
+    """
+    return _tanh_form(x, FAST_GELU_C)
 
 
 # ---------------------------------------------------------------------------------- ELU family

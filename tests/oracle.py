@@ -129,6 +129,19 @@ def _gelu_tanh_triple(x: Any) -> MpfTriple:
     return x * s, s + x * g1, 2 * g1 + x * g2
 
 
+def _gelu_10(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 ClippedGELUActivation(min=-10, max=10): torch.clip(gelu(x), -10, 10)
+    f, d1, d2 = _gelu_exact_triple(x)
+    if f >= 10:
+        return mpf(10), Z, Z
+    return f, d1, d2  # gelu's minimum is -0.17: the lower clip never acts
+
+
+def _k_gelu_10(p: dict[str, Any]) -> KinkList:
+    with mp.workdps(DPS):
+        return [(mp.findroot(lambda t: _gelu_exact_triple(t)[0] - 10, mpf(10)), 1)]
+
+
 GELU_FAST_C = "0.7978845608"  # transformers 5.25.0 FastGELUActivation's literal
 
 
@@ -597,6 +610,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "mish": Elementwise(_mish),
     "gelu": Elementwise(_gelu, {"approximate": "none"}),
     "gelu_fast": Elementwise(_gelu_fast),
+    "gelu_10": Elementwise(_gelu_10, {}, _k_gelu_10),
     "elu": Elementwise(_elu, {"alpha": 1.0}, _k_elu),
     "selu": Elementwise(_selu, {}, _k_at(0.0, 1)),
     "celu": Elementwise(_celu, {"alpha": 1.0}, _k_at(0.0, 2)),

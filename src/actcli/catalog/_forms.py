@@ -143,6 +143,28 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\frac{x \\left(\\tanh{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)} + 1\\right)}{2}",
         "- \\frac{\\sqrt{2} x \\left(\\frac{26829 x^{2}}{200000} + 1\\right) \\left(\\tanh^{2}{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)} - 1\\right)}{2 \\sqrt{\\pi}} + \\frac{\\tanh{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)}}{2} + \\frac{1}{2}",
     ),
+    "gelu_10": (
+        "Min(10, Max(-10, x*(erf(sqrt(2)*x/2) + 1)/2))",
+        (
+            "⎛        2                 ⎞                                                   ↪\n"
+            "⎜      -x                  ⎟                                                   ↪\n"
+            "⎜      ────      ⎛√2⋅x⎞    ⎟                                               ⎛   ↪\n"
+            "⎜       2     erf⎜────⎟    ⎟                                               ⎜x⋅ ↪\n"
+            "⎜√2⋅x⋅ℯ          ⎝ 2  ⎠   1⎟                                               ⎜   ↪\n"
+            "⎜────────── + ───────── + ─⎟⋅θ(10 - Max(-10, x*(erf(sqrt(2)*x/2) + 1)/2))⋅θ⎜── ↪\n"
+            "⎝   2⋅√π          2       2⎠                                               ⎝   ↪\n"
+            "\n"
+            "↪                      \n"
+            "↪                      \n"
+            "↪ ⎛   ⎛√2⋅x⎞    ⎞     ⎞\n"
+            "↪ ⎜erf⎜────⎟ + 1⎟     ⎟\n"
+            "↪ ⎝   ⎝ 2  ⎠    ⎠     ⎟\n"
+            "↪ ─────────────── + 10⎟\n"
+            "↪       2             ⎠"
+        ),
+        "\\min\\left(10, \\max\\left(-10, \\frac{x \\left(\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)} + 1\\right)}{2}\\right)\\right)",
+        "\\left(\\frac{\\sqrt{2} x e^{- \\frac{x^{2}}{2}}}{2 \\sqrt{\\pi}} + \\frac{\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)}}{2} + \\frac{1}{2}\\right) \\theta\\left(10 - \\max\\left(-10, \\frac{x \\left(\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)} + 1\\right)}{2}\\right)\\right) \\theta\\left(\\frac{x \\left(\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)} + 1\\right)}{2} + 10\\right)",
+    ),
     "gelu_fast": (
         (
             "  ⎛    ⎛            ⎛      2    ⎞⎞    ⎞\n"

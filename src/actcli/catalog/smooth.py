@@ -667,6 +667,57 @@ def gelu(x: Array, approximate: str) -> Array:
     return np.where(x <= 0, q, x - q)
 
 
+# gelu(x) = 10 at x = 10 + 7.6e−22, whose nearest double is 10: gelu(10.0) = 10 − 7.6e−22, which
+# rounds to 10, and every double above 10 is clipped. f′ and f″ there are gelu′(10) and
+# gelu″(10) to far below an ULP.
+GELU_10_KINK = 10.0
+
+
+def _gelu_10_kinks() -> tuple[Kink, ...]:
+    x = np.array([GELU_10_KINK])
+    left = (float(_gelu_d1(x, "none")[0]), float(_gelu_d2(x, "none")[0]))
+    return (Kink(GELU_10_KINK, left, (0.0, 0.0), "left"),)
+
+
+def _above_kink(x: Array, inside: Array) -> Array:
+    return np.where(x > GELU_10_KINK, 0.0, inside)
+
+
+@elementwise(
+    family="smooth",
+    formula="gelu_10(x) = clip(x·Φ(x), −10, 10)",
+    latex=r"\operatorname{clip}\left(x \, \Phi(x), -10, 10\right)",
+    derivative="gelu_10′(x) = Φ(x) + x·φ(x) while x·Φ(x) < 10 (x ≤ 10), then 0",
+    sympy=lambda sp, x, p: sp.Min(
+        sp.Max(sp.Rational(1, 2) * x * (1 + sp.erf(x / sp.sqrt(2))), -10), 10
+    ),
+    image=span(closed(*GELU_MINIMUM["none"]), closed(10.0)),
+    uses="transformer feed-forward layers quantised to 8 bits (hidden_act: gelu_10): GELU with "
+    "its outputs clipped so that a fixed-point range covers them",
+    reference=(
+        f"{HF}: ACT2CLS['gelu_10'] = (ClippedGELUActivation, {{'min': -10, 'max': 10}}): "
+        "torch.clip(gelu(x), self.min, self.max), gelu = GELUActivation (nn.functional.gelu); "
+        "Wu et al. 2020, arXiv:2004.09602"
+    ),
+    d1=lambda x: _above_kink(x, _gelu_d1(x, "none")),
+    d2=lambda x: _above_kink(x, _gelu_d2(x, "none")),
+    limits=((0.0, 10.0), (0.0, 0.0), (0.0, 0.0)),
+    kinks=_gelu_10_kinks,
+)
+def gelu_10(x: Array) -> Array:
+    """Clipped GELU (transformers' gelu_10): the exact GELU clipped to [−10, 10].
+
+    GELU's minimum is −0.17, so only the upper clip acts: f is gelu(x) up to x = 10 (to the
+    double) and 10 beyond, with f′ dropping from 1 to 0 there. transformers' class takes any
+    [min, max]; the name gelu_10 is this one.
+
+    Examples:
+        >>> gelu_10(np.array([-1.0, 10.0, 11.0])).round(6).tolist()
+        [-0.158655, 10.0, 10.0]
+    """
+    return np.where(x > GELU_10_KINK, 10.0, gelu(x, "none"))
+
+
 FAST_GELU_C = nx.dd_from_decimal("0.7978845608")  # transformers' literal, √(2/π) to 10 digits
 GELU_FAST_MINIMUM = (-0.17004075057183596188601286, -0.75246142207342638054860052)
 

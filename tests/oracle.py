@@ -258,6 +258,20 @@ def _hard_silu(x: Any, p: dict[str, Any]) -> MpfTriple:
     return x * (x + 3) / 6, (2 * x + 3) / 6, ONE / 3
 
 
+def _laplace(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 LaplaceActivation: input = (input - mu).div(sigma * math.sqrt(2.0));
+    # return 0.5 * (1.0 + torch.erf(input))
+    mu, sigma = p["mu"], p["sigma"]
+    w = (x - mu) / (sigma * mp.sqrt(2))
+    f = _erfc(-w) / 2  # = (1 + erf(w))/2 without cancellation for w < 0
+    if w > 5:  # 1 − erfc(w)/2 told from 1: the subtraction with as many more digits as
+        tail = _erfc(w) / 2  # erfc(w) ≈ e^(−w²) has zeros (erfc itself at 60 digits)
+        with mp.workdps(DPS + min(int(w * w / 2.3), 5000) + 10):
+            f = 1 - tail
+    d1 = _exp(-w * w) / (sigma * mp.sqrt(2 * mp.pi))
+    return f, d1, -(x - mu) / (sigma * sigma) * d1
+
+
 def _hard_mish(x: Any, p: dict[str, Any]) -> MpfTriple:
     # timm 1.0.31 timm/layers/activations.py: 0.5 * x * (x + 2).clamp(min=0, max=2)
     if x <= -2:
@@ -594,6 +608,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "hard_tanh": Elementwise(_hard_tanh, {"min_val": -1.0, "max_val": 1.0}, _k_hard_tanh),
     "hard_sigmoid": Elementwise(_hard_sigmoid, {"slope": 1.0 / 6.0}, _k_hard_sigmoid),
     "hard_silu": Elementwise(_hard_silu, {}, lambda p: [(mpf(-3), 1), (mpf(3), 1)]),
+    "laplace": Elementwise(_laplace, {"mu": 0.707107, "sigma": 0.282095}),
     "hard_mish": Elementwise(_hard_mish, {}, lambda p: [(mpf(-2), 1), (Z, 2)]),
     "hard_shrink": Elementwise(_hard_shrink, {"lambd": 0.5}, _k_shrink(0)),
     "soft_shrink": Elementwise(_soft_shrink, {"lambd": 0.5}, _k_shrink(1)),

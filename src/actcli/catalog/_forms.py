@@ -250,6 +250,27 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\frac{x}{\\sqrt{\\alpha x^{2} + 1}}",
         "\\frac{1}{\\left(\\alpha x^{2} + 1\\right)^{\\frac{3}{2}}}",
     ),
+    "laplace": (
+        (
+            "   ⎛√2⋅(-μ + x)⎞    \n"
+            "erf⎜───────────⎟    \n"
+            "   ⎝    2⋅σ    ⎠   1\n"
+            "──────────────── + ─\n"
+            "       2           2"
+        ),
+        (
+            "            2 \n"
+            "    -(μ - x)  \n"
+            "    ──────────\n"
+            "          2   \n"
+            "       2⋅σ    \n"
+            "√2⋅ℯ          \n"
+            "──────────────\n"
+            "    2⋅√π⋅σ    "
+        ),
+        "\\frac{\\operatorname{erf}{\\left(\\frac{\\sqrt{2} \\left(- \\mu + x\\right)}{2 \\sigma} \\right)}}{2} + \\frac{1}{2}",
+        "\\frac{\\sqrt{2} e^{- \\frac{\\left(\\mu - x\\right)^{2}}{2 \\sigma^{2}}}}{2 \\sqrt{\\pi} \\sigma}",
+    ),
     "leaky_relu": (
         ("⎧ x   for x ≥ 0\n⎨              \n⎩α⋅x  otherwise"),
         ("⎧1  for x ≥ 0\n⎨            \n⎩α  otherwise"),

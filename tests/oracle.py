@@ -258,6 +258,19 @@ def _hard_silu(x: Any, p: dict[str, Any]) -> MpfTriple:
     return x * (x + 3) / 6, (2 * x + 3) / 6, ONE / 3
 
 
+def _xielu(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 XIELUActivation._xielu_python: torch.where(x > 0, alpha_p * x * x +
+    # self.beta * x, (torch.expm1(torch.min(x, self.eps)) - x) * alpha_n + self.beta * x)
+    ap, an, beta, eps = p["alpha_p"], p["alpha_n"], p["beta"], p["eps"]
+    if x > 0:
+        return ap * x * x + beta * x, 2 * ap * x + beta, 2 * ap
+    m = min(x, eps)
+    f = (mp.expm1(m) - x) * an + beta * x
+    if x < eps:
+        return f, an * mp.expm1(x) + beta, an * _exp(x)
+    return f, beta - an, Z
+
+
 def _laplace(x: Any, p: dict[str, Any]) -> MpfTriple:
     # transformers 5.25.0 LaplaceActivation: input = (input - mu).div(sigma * math.sqrt(2.0));
     # return 0.5 * (1.0 + torch.erf(input))
@@ -608,6 +621,11 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "hard_tanh": Elementwise(_hard_tanh, {"min_val": -1.0, "max_val": 1.0}, _k_hard_tanh),
     "hard_sigmoid": Elementwise(_hard_sigmoid, {"slope": 1.0 / 6.0}, _k_hard_sigmoid),
     "hard_silu": Elementwise(_hard_silu, {}, lambda p: [(mpf(-3), 1), (mpf(3), 1)]),
+    "xielu": Elementwise(
+        _xielu,
+        {"alpha_p": 0.8, "alpha_n": 0.8, "beta": 0.5, "eps": -1e-6},
+        lambda p: [(p["eps"], 1), (Z, 0)],
+    ),
     "laplace": Elementwise(_laplace, {"mu": 0.707107, "sigma": 0.282095}),
     "hard_mish": Elementwise(_hard_mish, {}, lambda p: [(mpf(-2), 1), (Z, 2)]),
     "hard_shrink": Elementwise(_hard_shrink, {"lambd": 0.5}, _k_shrink(0)),

@@ -554,4 +554,22 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\begin{cases} x & \\text{for}\\: \\theta < x \\\\v & \\text{otherwise} \\end{cases}",
         "\\begin{cases} 1 & \\text{for}\\: \\theta < x \\\\0 & \\text{otherwise} \\end{cases}",
     ),
+    "xielu": (
+        (
+            "⎧              2                            \n"
+            "⎪          αₚ⋅x  + β⋅x             for x > 0\n"
+            "⎨                                           \n"
+            "⎪   ⎛      Min(eps, x)    ⎞                 \n"
+            "⎩αₙ⋅⎝-x + ℯ            - 1⎠ + β⋅x  otherwise"
+        ),
+        (
+            "⎧             2⋅αₚ⋅x + β               for x > 0\n"
+            "⎪                                               \n"
+            "⎨   ⎛ Min(eps, x)               ⎞               \n"
+            "⎪αₙ⋅⎝ℯ           ⋅θ(eps - x) - 1⎠ + β  otherwise\n"
+            "⎩                                               "
+        ),
+        "\\begin{cases} \\alpha_{p} x^{2} + \\beta x & \\text{for}\\: x > 0 \\\\\\alpha_{n} \\left(- x + e^{\\min\\left(eps, x\\right)} - 1\\right) + \\beta x & \\text{otherwise} \\end{cases}",
+        "\\begin{cases} 2 \\alpha_{p} x + \\beta & \\text{for}\\: x > 0 \\\\\\alpha_{n} \\left(e^{\\min\\left(eps, x\\right)} \\theta\\left(eps - x\\right) - 1\\right) + \\beta & \\text{otherwise} \\end{cases}",
+    ),
 }

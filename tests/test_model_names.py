@@ -167,10 +167,31 @@ NAMES: dict[str, tuple[Fn, str]] = {
 
 # The keys of transformers 5.25.0's ACT2CLS, as read; sqrtsoftplus is not in the catalog yet.
 ACT2CLS = (
-    "gelu gelu_10 gelu_fast gelu_new gelu_python gelu_pytorch_tanh gelu_python_tanh "
-    "gelu_accurate hardswish laplace leaky_relu linear mish quick_gelu relu relu2 relu6 sigmoid "
-    "silu sqrtsoftplus swish tanh prelu xielu"
-).split()
+    "gelu",
+    "gelu_10",
+    "gelu_fast",
+    "gelu_new",
+    "gelu_python",
+    "gelu_pytorch_tanh",
+    "gelu_python_tanh",
+    "gelu_accurate",
+    "hardswish",
+    "laplace",
+    "leaky_relu",
+    "linear",
+    "mish",
+    "quick_gelu",
+    "relu",
+    "relu2",
+    "relu6",
+    "sigmoid",
+    "silu",
+    "sqrtsoftplus",
+    "swish",
+    "tanh",
+    "prelu",
+    "xielu",
+)
 NOT_YET = {"sqrtsoftplus"}
 
 
@@ -240,7 +261,9 @@ def test_presets_bind_their_parameters_in_every_dialect(name, approximate):
 
 
 def test_a_preset_refuses_other_values_of_its_parameters():
-    with pytest.raises(actcli.InvalidParameterError, match="gelu_new is gelu with approximate=tanh"):
+    with pytest.raises(
+        actcli.InvalidParameterError, match="gelu_new is gelu with approximate=tanh"
+    ):
         actcli.get("gelu_new", approximate="none")
 
 
@@ -271,7 +294,11 @@ def test_preset_names_are_searchable_and_suggested():
         ("gelu_python", _tanh_gelu, 1.0),
         ("gelu_10", _erf_gelu, 10.5),
         ("quick_gelu", _erf_gelu, 1.0),
-        ("laplace", lambda x: mpf("0.5") * mp.erfc(-(x - 1 / mp.sqrt(2)) * mp.sqrt(2 * mp.pi)), 1.0),
+        (
+            "laplace",
+            lambda x: mpf("0.5") * mp.erfc(-(x - 1 / mp.sqrt(2)) * mp.sqrt(2 * mp.pi)),
+            1.0,
+        ),
         ("xielu", lambda x: (mp.expm1(x) - x) * mpf(0.8) + mpf(0.5) * x, -5e-7),
     ],
 )

@@ -823,7 +823,7 @@ def _xielu_negative(x: Array, alpha_n: float, beta: float, eps: float) -> Array:
 def _xielu_d1(x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float) -> Array:
     # x ≤ 0: αn·(e^x − 1) + β below eps (cancelling at the minimum, in double-double), β − αn
     # between eps and 0
-    m, mh, ml = _xielu_left(np.minimum(x, 0.0), eps)
+    _, mh, ml = _xielu_left(np.minimum(x, 0.0), eps)
     ph, pl = nx.dd_mul(mh, ml, np.full_like(x, alpha_n), np.zeros_like(x))
     sh, sl = nx.two_sum(ph, np.full_like(x, beta))
     left = np.where(x < eps, sh + (sl + pl), beta - alpha_n)

@@ -430,7 +430,7 @@ GELU_PRESETS = (
         "gelu_pytorch_tanh",
         {"approximate": "tanh"},
         f"{HF}: ACT2CLS['gelu_pytorch_tanh'] = GELUTanh: "
-        "functools.partial(nn.functional.gelu, approximate=\"tanh\")",
+        'functools.partial(nn.functional.gelu, approximate="tanh")',
     ),
     Preset(
         "gelu_python_tanh",
@@ -730,7 +730,10 @@ GELU_FAST_MINIMUM = (-0.17004075057183596188601286, -0.7524614220734263805486005
     sympy=lambda sp, x, p: (
         sp.Rational(1, 2)
         * x
-        * (1 + sp.tanh(sp.Rational(7978845608, 10**10) * x * (1 + sp.Rational(44715, 10**6) * x**2)))
+        * (
+            1
+            + sp.tanh(sp.Rational(7978845608, 10**10) * x * (1 + sp.Rational(44715, 10**6) * x**2))
+        )
     ),
     image=span(closed(*GELU_FAST_MINIMUM), INF),
     uses="transformer feed-forward layers of models whose config says hidden_act: gelu_fast",

@@ -258,6 +258,14 @@ def _hard_silu(x: Any, p: dict[str, Any]) -> MpfTriple:
     return x * (x + 3) / 6, (2 * x + 3) / 6, ONE / 3
 
 
+def _sqrt_softplus(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 SqrtSoftplusActivation: nn.functional.softplus(input).sqrt()
+    s = _softplus(x)
+    s1, s2 = _sig(x), _sig(x) * _sig(-x)
+    r = mp.sqrt(s)
+    return r, s1 / (2 * r), (2 * s * s2 - s1 * s1) / (4 * s * r)
+
+
 def _xielu(x: Any, p: dict[str, Any]) -> MpfTriple:
     # transformers 5.25.0 XIELUActivation._xielu_python: torch.where(x > 0, alpha_p * x * x +
     # self.beta * x, (torch.expm1(torch.min(x, self.eps)) - x) * alpha_n + self.beta * x)
@@ -597,6 +605,8 @@ class Elementwise:
     defaults: dict[str, Any] = field(default_factory=dict)
     kinks: Callable[[dict[str, Any]], KinkList] = _k_none
     periodic_zeros: PeriodicZeros | None = None
+    # the limits at ±∞ are read at ±10**far (and ±10**(far/2)): √x needs more than 10**40
+    far: int = 40
 
 
 INF = float("inf")
@@ -621,6 +631,7 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "hard_tanh": Elementwise(_hard_tanh, {"min_val": -1.0, "max_val": 1.0}, _k_hard_tanh),
     "hard_sigmoid": Elementwise(_hard_sigmoid, {"slope": 1.0 / 6.0}, _k_hard_sigmoid),
     "hard_silu": Elementwise(_hard_silu, {}, lambda p: [(mpf(-3), 1), (mpf(3), 1)]),
+    "sqrt_softplus": Elementwise(_sqrt_softplus, far=100),
     "xielu": Elementwise(
         _xielu,
         {"alpha_p": 0.8, "alpha_n": 0.8, "beta": 0.5, "eps": -1e-6},
@@ -677,6 +688,7 @@ ALIASES: dict[str, str] = {
     "swish": "silu",
     "exp": "exponential",
     "logistic": "sigmoid",
+    "sqrtsoftplus": "sqrt_softplus",
 }
 
 
@@ -777,11 +789,11 @@ def kinks(name: str, order: int = 1, **params: Any) -> tuple[float, ...]:
 
 @functools.cache
 def _limit(name: str, key: tuple, order: int, sign: float) -> float:
-    fn = ELEMENTWISE[name].fn
+    fn, exponent = ELEMENTWISE[name].fn, ELEMENTWISE[name].far
     p = _thaw(key)
     with mp.workdps(DPS):
-        far = fn(sign * mpf(10) ** 40, p)[order]
-        near = fn(sign * mpf(10) ** 20, p)[order]
+        far = fn(sign * mpf(10) ** exponent, p)[order]
+        near = fn(sign * mpf(10) ** (exponent // 2), p)[order]
         if abs(far) > mpf(10) ** 30:
             return math.copysign(INF, float(far))
         if abs(far) < mpf(10) ** -30:

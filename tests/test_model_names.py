@@ -22,6 +22,7 @@ import pytest
 from mpmath import mp, mpf
 
 import actcli
+import oracle
 from actcli.catalog import registry
 
 Fn = Callable[[Any], Any]
@@ -68,6 +69,10 @@ def _xielu(x: Any) -> Any:
     if x > 0:
         return ap * x * x + beta * x
     return (mp.expm1(min(x, eps)) - x) * an + beta * x
+
+
+def _sqrt_softplus(x: Any) -> Any:  # nn.functional.softplus(input).sqrt()
+    return mp.sqrt(mp.log1p(mp.exp(x)))
 
 
 def _relu(x: Any) -> Any:
@@ -149,6 +154,7 @@ NAMES: dict[str, tuple[Fn, str]] = {
     "relu6": (_relu6, HF),
     "sigmoid": (_sigmoid, HF),
     "silu": (_silu, HF),
+    "sqrtsoftplus": (_sqrt_softplus, HF),
     "swish": (_silu, HF),  # nn.SiLU
     "tanh": (mp.tanh, HF),
     "prelu": (_leaky(0.25), HF),  # nn.PReLU(init=0.25)
@@ -165,7 +171,7 @@ NAMES: dict[str, tuple[Fn, str]] = {
     "identity": (lambda x: x, TIMM),  # nn.Identity
 }
 
-# The keys of transformers 5.25.0's ACT2CLS, as read; sqrtsoftplus is not in the catalog yet.
+# The keys of transformers 5.25.0's ACT2CLS, as read.
 ACT2CLS = (
     "gelu",
     "gelu_10",
@@ -192,11 +198,10 @@ ACT2CLS = (
     "prelu",
     "xielu",
 )
-NOT_YET = {"sqrtsoftplus"}
 
 
 def test_every_act2cls_name_is_checked_here():
-    assert set(ACT2CLS) - NOT_YET <= set(NAMES)
+    assert set(ACT2CLS) <= set(NAMES)
 
 
 # ---------------------------------------------------------------- the comparison
@@ -307,3 +312,34 @@ def test_a_wrong_alias_would_be_caught(name, other, x):
     y = float(actcli.get(name)(np.array(x)))
     with mp.workdps(40):
         assert not _close(y, other(mpf(x)), 8e-16, 1e-300)
+
+
+# ---------------------------------------------------------------- off the defaults
+
+# The new activations' parameters off their defaults, at the catalog's accuracy bar
+# (tests/test_accuracy.py): transformers' bfloat16 constants, and other models' values.
+OFF_DEFAULTS: list[tuple[str, dict[str, Any]]] = [
+    ("laplace", {"mu": 0.0, "sigma": 1.0}),
+    ("laplace", {"mu": -2.0, "sigma": 3.5}),
+    ("xielu", {"alpha_p": 0.80078125, "alpha_n": 0.80078125, "eps": -9.98377799987793e-07}),
+    ("xielu", {"alpha_p": 2.0, "alpha_n": 1.5, "beta": 0.25, "eps": -1e-3}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "params"), OFF_DEFAULTS, ids=lambda v: str(v))
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_off_default_parameters_meet_the_accuracy_bar(name, params, order):
+    import test_accuracy
+
+    out = test_accuracy.check_order(name, params, order)
+    assert not out.failures, test_accuracy._report(name, params, order, out.failures)
+    reported = {float(k) for k in actcli.get(name, **params).kinks}
+    assert set(oracle.kinks(name, 1, **params)) <= reported
+
+
+@pytest.mark.parametrize(("name", "params"), OFF_DEFAULTS, ids=lambda v: str(v))
+def test_off_default_ranges(name, params):
+    act = actcli.get(name, **params)
+    xs = np.linspace(-50.0, 50.0, 20001)
+    assert float(np.min(act(xs))) >= act.image.lower.value - 1e-15

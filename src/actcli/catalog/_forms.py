@@ -494,6 +494,19 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\begin{cases} 0 & \\text{for}\\: x \\leq -1 \\\\\\frac{x}{2} + \\frac{1}{2} & \\text{for}\\: x < 1 \\\\1 & \\text{otherwise} \\end{cases}",
         "\\begin{cases} 0 & \\text{for}\\: x \\leq -1 \\\\\\frac{1}{2} & \\text{for}\\: x < 1 \\\\0 & \\text{otherwise} \\end{cases}",
     ),
+    "sqrt_softplus": (
+        ("   _____________\n  ╱    ⎛ x    ⎞ \n╲╱  log⎝ℯ  + 1⎠ "),
+        (
+            "             x             \n"
+            "            ℯ              \n"
+            "───────────────────────────\n"
+            "              _____________\n"
+            "  ⎛ x    ⎞   ╱    ⎛ x    ⎞ \n"
+            "2⋅⎝ℯ  + 1⎠⋅╲╱  log⎝ℯ  + 1⎠ "
+        ),
+        "\\sqrt{\\log{\\left(e^{x} + 1 \\right)}}",
+        "\\frac{e^{x}}{2 \\left(e^{x} + 1\\right) \\sqrt{\\log{\\left(e^{x} + 1 \\right)}}}",
+    ),
     "squared_relu": (
         ("         2\nMax(0, x) "),
         "2⋅θ(x)⋅Max(0, x)",

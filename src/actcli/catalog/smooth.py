@@ -207,6 +207,57 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
     return y if threshold == INF else np.where(zh > threshold, x, y)
 
 
+_SQRT_SOFTPLUS_TAIL = -40.0  # below, softplus(x) = e^x·(1 − e^x/2 + …) is e^x to the last bit
+
+
+def _sqrt_softplus_parts(x: Array) -> tuple[Array, Array, NDArray[np.bool_]]:
+    xs = np.maximum(x, _SQRT_SOFTPLUS_TAIL)
+    return xs, nx.softplus(xs), x < _SQRT_SOFTPLUS_TAIL
+
+
+def _sqrt_softplus_d1(x: Array) -> Array:
+    xs, sp, tail = _sqrt_softplus_parts(x)  # σ(x)/(2√sp); e^(x/2)/2 in the tail
+    return np.where(tail, 0.5 * np.exp(0.5 * x), nx.sigmoid(xs) / (2.0 * np.sqrt(sp)))
+
+
+def _sqrt_softplus_d2(x: Array) -> Array:
+    xs, sp, tail = _sqrt_softplus_parts(x)  # (2·sp·σσ(−x) − σ²)/(4·sp^(3/2)); e^(x/2)/4 tail
+    s = nx.sigmoid(xs)
+    general = (2.0 * sp * nx.sigmoid_prime(xs) - s * s) / (4.0 * sp * np.sqrt(sp))
+    return np.where(tail, 0.25 * np.exp(0.5 * x), general)
+
+
+@elementwise(
+    family="smooth",
+    formula="sqrt_softplus(x) = √softplus(x) = √log(1 + e^x)",
+    latex=r"\sqrt{\log\left(1 + e^{x}\right)}",
+    derivative="sqrt_softplus′(x) = σ(x)/(2·√softplus(x))",
+    sympy=lambda sp, x, p: sp.sqrt(sym_softplus(sp, x)),
+    image=span(0.0, INF),
+    uses="the router scores of DeepSeek V4's mixture of experts (transformers' sqrtsoftplus)",
+    reference=(
+        "Hugging Face transformers 5.25.0, transformers/activations.py: ACT2CLS['sqrtsoftplus'] "
+        "= SqrtSoftplusActivation: nn.functional.softplus(input).sqrt()"
+    ),
+    d1=_sqrt_softplus_d1,
+    d2=_sqrt_softplus_d2,
+    limits=((0.0, INF), (0.0, 0.0), (0.0, 0.0)),
+    aliases=("sqrtsoftplus",),
+)
+def sqrt_softplus(x: Array) -> Array:
+    """Square root of softplus: e^(x/2) far left, √x far right; DeepSeek V4's router score.
+
+    Below x = −40 softplus(x) is e^x to the last bit, so the value is e^(x/2), still a
+    normal number down to x ≈ −1416 where softplus itself underflowed long before.
+
+    Examples:
+        >>> round(float(sqrt_softplus(np.array(0.0))), 6)
+        0.832555
+    """
+    xs, sp, tail = _sqrt_softplus_parts(x)
+    return np.where(tail, np.exp(0.5 * x), np.sqrt(sp))
+
+
 @elementwise(
     family="smooth",
     formula="squareplus(x) = (x + √(x² + b))/2",

@@ -223,7 +223,9 @@ def _sqrt_softplus_d1(x: Array) -> Array:
 def _sqrt_softplus_d2(x: Array) -> Array:
     xs, sp, tail = _sqrt_softplus_parts(x)  # (2·sp·σσ(−x) − σ²)/(4·sp^(3/2)); e^(x/2)/4 tail
     s = nx.sigmoid(xs)
-    general = (2.0 * sp * nx.sigmoid_prime(xs) - s * s) / (4.0 * sp * np.sqrt(sp))
+    # beyond x = 40, 2·sp·σσ(−x) ≈ 2x·e^(−x) is below an ULP of σ² = 1 (and inf·0 far out)
+    curve = np.where(xs < 40.0, 2.0 * sp * nx.sigmoid_prime(np.minimum(xs, 40.0)), 0.0)
+    general = (curve - s * s) / (4.0 * sp * np.sqrt(sp))
     return np.where(tail, 0.25 * np.exp(0.5 * x), general)
 
 

@@ -643,6 +643,12 @@ def squared_relu(x: Array) -> Array:
 def star_relu(x: Array, scale: float, bias: float) -> Array:
     """StarReLU: a scaled and shifted squared ReLU that keeps activations centred.
 
+    The defaults are the MetaFormer paper's (scale 0.8944, bias −0.4472). timm's StarReLU
+    (timm 1.0.31, timm/models/metaformer.py: StarReLU(scale_value=1.0, bias_value=0.0), both
+    learnable, forward ``self.scale * self.relu(x) ** 2 + self.bias``) starts at scale 1 and
+    bias 0, which is star_relu:scale=1,bias=0 (squared_relu); a trained model's values come
+    from its checkpoint. timm has no config name for it.
+
     Examples:
         >>> star_relu(np.array([-1.0, 2.0]), scale=0.5, bias=-1.0).tolist()
         [-1.0, 1.0]

@@ -256,7 +256,7 @@ def sqrt_softplus(x: Array) -> Array:
         >>> round(float(sqrt_softplus(np.array(0.0))), 6)
         0.832555
     """
-    xs, sp, tail = _sqrt_softplus_parts(x)
+    _, sp, tail = _sqrt_softplus_parts(x)
     return np.where(tail, np.exp(0.5 * x), np.sqrt(sp))
 
 

@@ -343,3 +343,13 @@ def test_off_default_ranges(name, params):
     act = actcli.get(name, **params)
     xs = np.linspace(-50.0, 50.0, 20001)
     assert float(np.min(act(xs))) >= act.image.lower.value - 1e-15
+
+
+def test_a_presets_legend_names_its_parameters():
+    from actcli.cli import specs
+
+    chosen = specs.members(["gelu_new", "gelu_python"], [], None)
+    assert [m.label.params for m in chosen] == [
+        (("approximate", "tanh"),),
+        (("approximate", "none"),),
+    ]

@@ -129,6 +129,35 @@ def _gelu_tanh_triple(x: Any) -> MpfTriple:
     return x * s, s + x * g1, 2 * g1 + x * g2
 
 
+def _gelu_10(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 ClippedGELUActivation(min=-10, max=10): torch.clip(gelu(x), -10, 10)
+    f, d1, d2 = _gelu_exact_triple(x)
+    if f >= 10:
+        return mpf(10), Z, Z
+    return f, d1, d2  # gelu's minimum is -0.17: the lower clip never acts
+
+
+def _k_gelu_10(p: dict[str, Any]) -> KinkList:
+    with mp.workdps(DPS):
+        return [(mp.findroot(lambda t: _gelu_exact_triple(t)[0] - 10, mpf(10)), 1)]
+
+
+GELU_FAST_C = "0.7978845608"  # transformers 5.25.0 FastGELUActivation's literal
+
+
+def _gelu_fast(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # 0.5 * input * (1.0 + torch.tanh(input * 0.7978845608 * (1.0 + 0.044715 * input * input)))
+    c, k = mpf(GELU_FAST_C), mpf(GELU_KAPPA)
+    u = c * x * (1 + k * x * x)
+    up = c * (1 + 3 * k * x * x)
+    upp = 6 * c * k * x
+    s, sm = _sig(2 * u), _sig(-2 * u)
+    q = s * sm
+    g1 = 2 * up * q
+    g2 = 2 * upp * q - 4 * up * up * q * _tanh(u)
+    return x * s, s + x * g1, 2 * g1 + x * g2
+
+
 def _is_tanh_approx(approximate: Any) -> bool:
     if isinstance(approximate, str):
         a = approximate.strip().lower()
@@ -227,6 +256,50 @@ def _hard_silu(x: Any, p: dict[str, Any]) -> MpfTriple:
     if x >= 3:
         return x, ONE, Z
     return x * (x + 3) / 6, (2 * x + 3) / 6, ONE / 3
+
+
+def _sqrt_softplus(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 SqrtSoftplusActivation: nn.functional.softplus(input).sqrt()
+    s = _softplus(x)
+    s1, s2 = _sig(x), _sig(x) * _sig(-x)
+    r = mp.sqrt(s)
+    return r, s1 / (2 * r), (2 * s * s2 - s1 * s1) / (4 * s * r)
+
+
+def _xielu(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 XIELUActivation._xielu_python: torch.where(x > 0, alpha_p * x * x +
+    # self.beta * x, (torch.expm1(torch.min(x, self.eps)) - x) * alpha_n + self.beta * x)
+    ap, an, beta, eps = p["alpha_p"], p["alpha_n"], p["beta"], p["eps"]
+    if x > 0:
+        return ap * x * x + beta * x, 2 * ap * x + beta, 2 * ap
+    m = min(x, eps)
+    f = (mp.expm1(m) - x) * an + beta * x
+    if x < eps:
+        return f, an * mp.expm1(x) + beta, an * _exp(x)
+    return f, beta - an, Z
+
+
+def _laplace(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # transformers 5.25.0 LaplaceActivation: input = (input - mu).div(sigma * math.sqrt(2.0));
+    # return 0.5 * (1.0 + torch.erf(input))
+    mu, sigma = p["mu"], p["sigma"]
+    w = (x - mu) / (sigma * mp.sqrt(2))
+    f = _erfc(-w) / 2  # = (1 + erf(w))/2 without cancellation for w < 0
+    if w > 5:  # 1 − erfc(w)/2 told from 1: the subtraction with as many more digits as
+        tail = _erfc(w) / 2  # erfc(w) ≈ e^(−w²) has zeros (erfc itself at 60 digits)
+        with mp.workdps(DPS + min(int(w * w / 2.3), 5000) + 10):
+            f = 1 - tail
+    d1 = _exp(-w * w) / (sigma * mp.sqrt(2 * mp.pi))
+    return f, d1, -(x - mu) / (sigma * sigma) * d1
+
+
+def _hard_mish(x: Any, p: dict[str, Any]) -> MpfTriple:
+    # timm 1.0.31 timm/layers/activations.py: 0.5 * x * (x + 2).clamp(min=0, max=2)
+    if x <= -2:
+        return Z, Z, Z
+    if x >= 0:
+        return x, ONE, Z
+    return x * (x + 2) / 2, x + 1, ONE
 
 
 def _hard_shrink(x: Any, p: dict[str, Any]) -> MpfTriple:
@@ -532,6 +605,8 @@ class Elementwise:
     defaults: dict[str, Any] = field(default_factory=dict)
     kinks: Callable[[dict[str, Any]], KinkList] = _k_none
     periodic_zeros: PeriodicZeros | None = None
+    # the limits at ±∞ are read at ±10**far (and ±10**(far/2)): √x needs more than 10**40
+    far: int = 40
 
 
 INF = float("inf")
@@ -556,6 +631,14 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "hard_tanh": Elementwise(_hard_tanh, {"min_val": -1.0, "max_val": 1.0}, _k_hard_tanh),
     "hard_sigmoid": Elementwise(_hard_sigmoid, {"slope": 1.0 / 6.0}, _k_hard_sigmoid),
     "hard_silu": Elementwise(_hard_silu, {}, lambda p: [(mpf(-3), 1), (mpf(3), 1)]),
+    "sqrt_softplus": Elementwise(_sqrt_softplus, far=100),
+    "xielu": Elementwise(
+        _xielu,
+        {"alpha_p": 0.8, "alpha_n": 0.8, "beta": 0.5, "eps": -1e-6},
+        lambda p: [(p["eps"], 1), (Z, 0)],
+    ),
+    "laplace": Elementwise(_laplace, {"mu": 0.707107, "sigma": 0.282095}),
+    "hard_mish": Elementwise(_hard_mish, {}, lambda p: [(mpf(-2), 1), (Z, 2)]),
     "hard_shrink": Elementwise(_hard_shrink, {"lambd": 0.5}, _k_shrink(0)),
     "soft_shrink": Elementwise(_soft_shrink, {"lambd": 0.5}, _k_shrink(1)),
     "tanh_shrink": Elementwise(_tanh_shrink),
@@ -570,6 +653,8 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "silu": Elementwise(_silu, {"beta": 1.0}),
     "mish": Elementwise(_mish),
     "gelu": Elementwise(_gelu, {"approximate": "none"}),
+    "gelu_fast": Elementwise(_gelu_fast),
+    "gelu_10": Elementwise(_gelu_10, {}, _k_gelu_10),
     "elu": Elementwise(_elu, {"alpha": 1.0}, _k_elu),
     "selu": Elementwise(_selu, {}, _k_at(0.0, 1)),
     "celu": Elementwise(_celu, {"alpha": 1.0}, _k_at(0.0, 2)),
@@ -603,6 +688,7 @@ ALIASES: dict[str, str] = {
     "swish": "silu",
     "exp": "exponential",
     "logistic": "sigmoid",
+    "sqrtsoftplus": "sqrt_softplus",
 }
 
 
@@ -703,11 +789,11 @@ def kinks(name: str, order: int = 1, **params: Any) -> tuple[float, ...]:
 
 @functools.cache
 def _limit(name: str, key: tuple, order: int, sign: float) -> float:
-    fn = ELEMENTWISE[name].fn
+    fn, exponent = ELEMENTWISE[name].fn, ELEMENTWISE[name].far
     p = _thaw(key)
     with mp.workdps(DPS):
-        far = fn(sign * mpf(10) ** 40, p)[order]
-        near = fn(sign * mpf(10) ** 20, p)[order]
+        far = fn(sign * mpf(10) ** exponent, p)[order]
+        near = fn(sign * mpf(10) ** (exponent // 2), p)[order]
         if abs(far) > mpf(10) ** 30:
             return math.copysign(INF, float(far))
         if abs(far) < mpf(10) ** -30:

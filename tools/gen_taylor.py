@@ -43,6 +43,13 @@ def gelu_tanh_d1(x):
     return sig(2 * u) + x * 2 * du * sig(2 * u) * sig(-2 * u)
 
 
+def gelu_fast_d1(x):
+    c = mp.mpf("0.7978845608")  # transformers' FastGELUActivation
+    u = c * x * (1 + K * x**2)
+    du = c * (1 + 3 * K * x**2)
+    return sig(2 * u) + x * 2 * du * sig(2 * u) * sig(-2 * u)
+
+
 # name: (f′, a starting guess for its zero)
 DERIVATIVES: dict[str, tuple[Callable, float]] = {
     "silu": (lambda z: sig(z) * (1 + z * sig(-z)), -1.28),
@@ -52,6 +59,7 @@ DERIVATIVES: dict[str, tuple[Callable, float]] = {
     ),
     "gelu": (lambda x: mp.ncdf(x) + x * mp.npdf(x), -0.75),
     "gelu_tanh": (gelu_tanh_d1, -0.75),
+    "gelu_fast": (gelu_fast_d1, -0.75),
     "elish": (lambda x: sig(x) * (mp.exp(x) + mp.expm1(x) * sig(-x)), -0.6),
     "serf": (
         lambda x: (

@@ -19,7 +19,8 @@ def _params(d: Definition) -> str:
 
 
 def _matches(d: Definition, needle: str) -> bool:
-    haystack = " ".join((d.name, *d.aliases, d.formula, d.family, d.summary)).lower()
+    names = (d.name, *d.aliases, *(p.name for p in d.presets))
+    haystack = " ".join((*names, d.formula, d.family, d.summary)).lower()
     return needle.lower() in haystack
 
 
@@ -37,7 +38,7 @@ def catalog_table(search: str | None = None) -> Table:
             [
                 d.name,
                 d.kind,
-                ", ".join(d.aliases),
+                ", ".join((*d.aliases, *(p.text for p in d.presets))),
                 _params(d),
                 d.formula,
                 d.range,

@@ -143,6 +143,73 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\frac{x \\left(\\tanh{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)} + 1\\right)}{2}",
         "- \\frac{\\sqrt{2} x \\left(\\frac{26829 x^{2}}{200000} + 1\\right) \\left(\\tanh^{2}{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)} - 1\\right)}{2 \\sqrt{\\pi}} + \\frac{\\tanh{\\left(\\frac{\\sqrt{2} \\left(\\frac{8943 x^{3}}{200000} + x\\right)}{\\sqrt{\\pi}} \\right)}}{2} + \\frac{1}{2}",
     ),
+    "gelu_10": (
+        "Min(10, Max(-10, x*(erf(sqrt(2)*x/2) + 1)/2))",
+        (
+            "⎛        2                 ⎞                                                   ↪\n"
+            "⎜      -x                  ⎟                                                   ↪\n"
+            "⎜      ────      ⎛√2⋅x⎞    ⎟                                               ⎛   ↪\n"
+            "⎜       2     erf⎜────⎟    ⎟                                               ⎜x⋅ ↪\n"
+            "⎜√2⋅x⋅ℯ          ⎝ 2  ⎠   1⎟                                               ⎜   ↪\n"
+            "⎜────────── + ───────── + ─⎟⋅θ(10 - Max(-10, x*(erf(sqrt(2)*x/2) + 1)/2))⋅θ⎜── ↪\n"
+            "⎝   2⋅√π          2       2⎠                                               ⎝   ↪\n"
+            "\n"
+            "↪                      \n"
+            "↪                      \n"
+            "↪ ⎛   ⎛√2⋅x⎞    ⎞     ⎞\n"
+            "↪ ⎜erf⎜────⎟ + 1⎟     ⎟\n"
+            "↪ ⎝   ⎝ 2  ⎠    ⎠     ⎟\n"
+            "↪ ─────────────── + 10⎟\n"
+            "↪       2             ⎠"
+        ),
+        "\\min\\left(10, \\max\\left(-10, \\frac{x \\left(\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)} + 1\\right)}{2}\\right)\\right)",
+        "\\left(\\frac{\\sqrt{2} x e^{- \\frac{x^{2}}{2}}}{2 \\sqrt{\\pi}} + \\frac{\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)}}{2} + \\frac{1}{2}\\right) \\theta\\left(10 - \\max\\left(-10, \\frac{x \\left(\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)} + 1\\right)}{2}\\right)\\right) \\theta\\left(\\frac{x \\left(\\operatorname{erf}{\\left(\\frac{\\sqrt{2} x}{2} \\right)} + 1\\right)}{2} + 10\\right)",
+    ),
+    "gelu_fast": (
+        (
+            "  ⎛    ⎛            ⎛      2    ⎞⎞    ⎞\n"
+            "  ⎜    ⎜            ⎜8943⋅x     ⎟⎟    ⎟\n"
+            "  ⎜    ⎜997355701⋅x⋅⎜─────── + 1⎟⎟    ⎟\n"
+            "  ⎜    ⎜            ⎝200000     ⎠⎟    ⎟\n"
+            "x⋅⎜tanh⎜─────────────────────────⎟ + 1⎟\n"
+            "  ⎝    ⎝       1250000000        ⎠    ⎠\n"
+            "───────────────────────────────────────\n"
+            "                   2                   "
+        ),
+        (
+            "                                                            ⎛            ⎛     ↪\n"
+            "                                                            ⎜997355701⋅x⋅⎝8943 ↪\n"
+            "                       ⎛       2         ⎞              tanh⎜───────────────── ↪\n"
+            "           997355701⋅x⋅⎝26829⋅x  + 200000⎠                  ⎝       2500000000 ↪\n"
+            "───────────────────────────────────────────────────── + ────────────────────── ↪\n"
+            "                     ⎛            ⎛      2         ⎞⎞                    2     ↪\n"
+            "                    2⎜997355701⋅x⋅⎝8943⋅x  + 200000⎠⎟                          ↪\n"
+            "500000000000000⋅cosh ⎜──────────────────────────────⎟                          ↪\n"
+            "                     ⎝       250000000000000        ⎠                          ↪\n"
+            "\n"
+            "↪   2         ⎞⎞    \n"
+            "↪ ⋅x  + 200000⎠⎟    \n"
+            "↪ ─────────────⎟    \n"
+            "↪ 00000        ⎠   1\n"
+            "↪ ────────────── + ─\n"
+            "↪                  2\n"
+            "↪                   \n"
+            "↪                   \n"
+            "↪                   "
+        ),
+        "\\frac{x \\left(\\tanh{\\left(\\frac{997355701 x \\left(\\frac{8943 x^{2}}{200000} + 1\\right)}{1250000000} \\right)} + 1\\right)}{2}",
+        "\\frac{997355701 x \\left(26829 x^{2} + 200000\\right)}{500000000000000 \\cosh^{2}{\\left(\\frac{997355701 x \\left(8943 x^{2} + 200000\\right)}{250000000000000} \\right)}} + \\frac{\\tanh{\\left(\\frac{997355701 x \\left(8943 x^{2} + 200000\\right)}{250000000000000} \\right)}}{2} + \\frac{1}{2}",
+    ),
+    "hard_mish": (
+        ("x⋅Min(2, Max(0, x + 2))\n───────────────────────\n           2           "),
+        (
+            "x⋅θ(2 - Max(0, x + 2))⋅θ(x + 2)   Min(2, Max(0, x + 2))\n"
+            "─────────────────────────────── + ─────────────────────\n"
+            "               2                            2          "
+        ),
+        "\\frac{x \\min\\left(2, \\max\\left(0, x + 2\\right)\\right)}{2}",
+        "\\frac{x \\theta\\left(2 - \\max\\left(0, x + 2\\right)\\right) \\theta\\left(x + 2\\right)}{2} + \\frac{\\min\\left(2, \\max\\left(0, x + 2\\right)\\right)}{2}",
+    ),
     "hard_shrink": (
         ("⎧x  for λ < │x│\n⎨              \n⎩0   otherwise "),
         ("⎧1  for λ < │x│\n⎨              \n⎩0   otherwise "),
@@ -182,6 +249,27 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         ("      1      \n─────────────\n          3/2\n⎛   2    ⎞   \n⎝α⋅x  + 1⎠   "),
         "\\frac{x}{\\sqrt{\\alpha x^{2} + 1}}",
         "\\frac{1}{\\left(\\alpha x^{2} + 1\\right)^{\\frac{3}{2}}}",
+    ),
+    "laplace": (
+        (
+            "   ⎛√2⋅(-μ + x)⎞    \n"
+            "erf⎜───────────⎟    \n"
+            "   ⎝    2⋅σ    ⎠   1\n"
+            "──────────────── + ─\n"
+            "       2           2"
+        ),
+        (
+            "            2 \n"
+            "    -(μ - x)  \n"
+            "    ──────────\n"
+            "          2   \n"
+            "       2⋅σ    \n"
+            "√2⋅ℯ          \n"
+            "──────────────\n"
+            "    2⋅√π⋅σ    "
+        ),
+        "\\frac{\\operatorname{erf}{\\left(\\frac{\\sqrt{2} \\left(- \\mu + x\\right)}{2 \\sigma} \\right)}}{2} + \\frac{1}{2}",
+        "\\frac{\\sqrt{2} e^{- \\frac{\\left(\\mu - x\\right)^{2}}{2 \\sigma^{2}}}}{2 \\sqrt{\\pi} \\sigma}",
     ),
     "leaky_relu": (
         ("⎧ x   for x ≥ 0\n⎨              \n⎩α⋅x  otherwise"),
@@ -406,6 +494,19 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "\\begin{cases} 0 & \\text{for}\\: x \\leq -1 \\\\\\frac{x}{2} + \\frac{1}{2} & \\text{for}\\: x < 1 \\\\1 & \\text{otherwise} \\end{cases}",
         "\\begin{cases} 0 & \\text{for}\\: x \\leq -1 \\\\\\frac{1}{2} & \\text{for}\\: x < 1 \\\\0 & \\text{otherwise} \\end{cases}",
     ),
+    "sqrt_softplus": (
+        ("   _____________\n  ╱    ⎛ x    ⎞ \n╲╱  log⎝ℯ  + 1⎠ "),
+        (
+            "             x             \n"
+            "            ℯ              \n"
+            "───────────────────────────\n"
+            "              _____________\n"
+            "  ⎛ x    ⎞   ╱    ⎛ x    ⎞ \n"
+            "2⋅⎝ℯ  + 1⎠⋅╲╱  log⎝ℯ  + 1⎠ "
+        ),
+        "\\sqrt{\\log{\\left(e^{x} + 1 \\right)}}",
+        "\\frac{e^{x}}{2 \\left(e^{x} + 1\\right) \\sqrt{\\log{\\left(e^{x} + 1 \\right)}}}",
+    ),
     "squared_relu": (
         ("         2\nMax(0, x) "),
         "2⋅θ(x)⋅Max(0, x)",
@@ -465,5 +566,23 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         ("⎧1  for θ < x\n⎨            \n⎩0  otherwise"),
         "\\begin{cases} x & \\text{for}\\: \\theta < x \\\\v & \\text{otherwise} \\end{cases}",
         "\\begin{cases} 1 & \\text{for}\\: \\theta < x \\\\0 & \\text{otherwise} \\end{cases}",
+    ),
+    "xielu": (
+        (
+            "⎧              2                            \n"
+            "⎪          αₚ⋅x  + β⋅x             for x > 0\n"
+            "⎨                                           \n"
+            "⎪   ⎛      Min(eps, x)    ⎞                 \n"
+            "⎩αₙ⋅⎝-x + ℯ            - 1⎠ + β⋅x  otherwise"
+        ),
+        (
+            "⎧             2⋅αₚ⋅x + β               for x > 0\n"
+            "⎪                                               \n"
+            "⎨   ⎛ Min(eps, x)               ⎞               \n"
+            "⎪αₙ⋅⎝ℯ           ⋅θ(eps - x) - 1⎠ + β  otherwise\n"
+            "⎩                                               "
+        ),
+        "\\begin{cases} \\alpha_{p} x^{2} + \\beta x & \\text{for}\\: x > 0 \\\\\\alpha_{n} \\left(- x + e^{\\min\\left(eps, x\\right)} - 1\\right) + \\beta x & \\text{otherwise} \\end{cases}",
+        "\\begin{cases} 2 \\alpha_{p} x + \\beta & \\text{for}\\: x > 0 \\\\\\alpha_{n} \\left(e^{\\min\\left(eps, x\\right)} \\theta\\left(eps - x\\right) - 1\\right) + \\beta & \\text{otherwise} \\end{cases}",
     ),
 }

@@ -25,7 +25,7 @@ from actcli.catalog.records import (
     Range,
     Side,
 )
-from actcli.catalog.registry import lookup
+from actcli.catalog.registry import lookup, preset
 from actcli.errors import InvalidParameterError, UnknownActivationError
 
 if TYPE_CHECKING:
@@ -331,6 +331,9 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     values: dict[str, ParamValue] = {
         p.name: dialects.default(dialect, d.name, p.name, p.default) for p in d.params
     }
+    fixed = preset(name)  # gelu_new: gelu with approximate=tanh, whatever the dialect
+    if fixed is not None:
+        values.update(fixed.params)
     chosen: dict[str, tuple[str, Param, object]] = {}  # name -> (key used, parameter, value)
     sources: tuple[Mapping[str, object], ...] = (params, written)
     for source in sources:  # the spec's own values last: they win
@@ -352,7 +355,13 @@ def get(spec: str, dialect: str | None = None, **params: object) -> Activation:
     for key, p, raw_value in chosen.values():
         if key != p.name:
             notes.append(f"{d.name}: parameter {key!r} read as {p.name!r}")
-        values[p.name] = p.coerce(d.name, raw_value)
+        value = p.coerce(d.name, raw_value)
+        if fixed is not None and p.name in fixed.params and value != fixed.params[p.name]:
+            raise InvalidParameterError(
+                f"{fixed.name} is {d.name} with {p.name}={_fmt(fixed.params[p.name])} "
+                f"({fixed.source.split(':')[0]}); for {p.name}={_fmt(value)} use {d.name}"
+            )
+        values[p.name] = value
     problem = d.check(**values)
     if problem:
         raise InvalidParameterError(f"{d.name}: {problem}")

@@ -355,6 +355,28 @@ SympyForm = Callable[[Any, Any, Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
+class Preset:
+    """A name another library uses for this activation at fixed parameter values.
+
+    ``gelu_new`` is gelu with approximate=tanh: looking the name up binds those values, and
+    giving one of them a different value is refused (it would no longer be that library's
+    function). ``source`` says where the name and its definition were read: library, version,
+    file, and the upstream line.
+    """
+
+    name: str
+    params: Mapping[str, ParamValue]
+    source: str
+
+    @property
+    def text(self) -> str:
+        """``gelu_new (approximate=tanh)``, or the name alone."""
+        if not self.params:
+            return self.name
+        return f"{self.name} ({', '.join(f'{k}={v}' for k, v in self.params.items())})"
+
+
+@dataclass(frozen=True)
 class Definition:
     """The static record of one activation. Built by the registry's decorators; never mutated."""
 
@@ -388,6 +410,9 @@ class Definition:
     examples: str = ""
     sympy: SympyForm | None = None  # elementwise catalog activations: f(x) for sympy
     image: Callable[..., Range] | None = None  # elementwise: the range, given the parameters
+    # names other libraries give this activation at fixed parameter values (gelu_new is gelu
+    # with approximate=tanh), each with where the name comes from
+    presets: tuple[Preset, ...] = ()
 
     def param(self, name: str) -> Param | None:
         for p in self.params:

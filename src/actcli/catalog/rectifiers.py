@@ -643,6 +643,12 @@ def squared_relu(x: Array) -> Array:
 def star_relu(x: Array, scale: float, bias: float) -> Array:
     """StarReLU: a scaled and shifted squared ReLU that keeps activations centred.
 
+    The defaults are the MetaFormer paper's (scale 0.8944, bias −0.4472). timm's StarReLU
+    (timm 1.0.31, timm/models/metaformer.py: StarReLU(scale_value=1.0, bias_value=0.0), both
+    learnable, forward ``self.scale * self.relu(x) ** 2 + self.bias``) starts at scale 1 and
+    bias 0, which is star_relu:scale=1,bias=0 (squared_relu); a trained model's values come
+    from its checkpoint. timm has no config name for it.
+
     Examples:
         >>> star_relu(np.array([-1.0, 2.0]), scale=0.5, bias=-1.0).tolist()
         [-1.0, 1.0]
@@ -793,3 +799,145 @@ def sparse_plus(x: Array) -> Array:
     """
     inner = np.clip(x, -1.0, 1.0) + 1.0
     return np.where(x >= 1, x, 0.25 * (inner * inner))
+
+
+# ---------------------------------------------------------------------------------- xIELU
+
+
+def _xielu_left(x: Array, eps: float) -> tuple[Array, Array, Array]:
+    """(m, expm1(m) as a double-double) for m = min(x, eps), x ≤ 0; e^m taken as 0 below −700
+    (beside 1 + |x| it is below any ULP)."""
+    m = np.minimum(x, eps)
+    deep = m < -700.0
+    eh, el = nx.exp_dd(np.where(deep, -700.0, m))
+    eh, el = np.where(deep, 0.0, eh), np.where(deep, 0.0, el)
+    mh, ml = nx.two_sum(eh, np.full_like(eh, -1.0))
+    return m, mh, ml + el
+
+
+def _xielu_negative(x: Array, alpha_n: float, beta: float, eps: float) -> Array:
+    """αn·(expm1(min(x, eps)) − x) + β·x in double-double: the two terms cancel at f's zero
+    (x ≈ −2.43 at the defaults) and their difference is needed to the last bit."""
+    _, mh, ml = _xielu_left(x, eps)
+    dh, dl = nx.dd_add(mh, ml, -x, np.zeros_like(x))
+    ph, pl = nx.dd_mul(dh, dl, np.full_like(x, alpha_n), np.zeros_like(x))
+    bh, bl = nx.two_prod(x, beta)
+    sh, sl = nx.dd_add(ph, pl, bh, bl)
+    return sh + sl
+
+
+def _xielu_d1(x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float) -> Array:
+    # x ≤ 0: αn·(e^x − 1) + β below eps (cancelling at the minimum, in double-double), β − αn
+    # between eps and 0
+    _, mh, ml = _xielu_left(np.minimum(x, 0.0), eps)
+    ph, pl = nx.dd_mul(mh, ml, np.full_like(x, alpha_n), np.zeros_like(x))
+    sh, sl = nx.two_sum(ph, np.full_like(x, beta))
+    left = np.where(x < eps, sh + (sl + pl), beta - alpha_n)
+    return np.where(x > 0, 2.0 * alpha_p * x + beta, left)
+
+
+def _xielu_d2(x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float) -> Array:
+    left = np.where(x < eps, alpha_n * np.exp(np.minimum(x, eps)), 0.0)
+    return np.where(x > 0, 2.0 * alpha_p, left)
+
+
+def _xielu_kinks(alpha_p: float, alpha_n: float, beta: float, eps: float) -> tuple[Kink, ...]:
+    below = (alpha_n * math.expm1(eps) + beta, alpha_n * math.exp(eps))
+    return (
+        # torch.min(x, eps) splits the gradient of a tie between its arguments: the mean
+        Kink(eps, below, (beta - alpha_n, 0.0), "mean"),
+        # torch.where(x > 0, …): x = 0 takes the negative branch; f jumps by −αn·expm1(eps)
+        Kink(0.0, (beta - alpha_n, 0.0), (beta, 2.0 * alpha_p), "left", jump=True),
+    )
+
+
+def _xielu_image(alpha_p: float, alpha_n: float, beta: float, eps: float) -> Range:
+    at = math.log1p(-beta / alpha_n)  # where αn·e^x + β − αn = 0: the minimum
+    if at < eps:
+        return span(closed(-beta - (alpha_n - beta) * at, at=at), INF)
+    return span(closed(alpha_n * math.expm1(eps), at=0.0), INF)  # decreasing up to 0
+
+
+def _xielu_check(alpha_p: float, alpha_n: float, beta: float, eps: float) -> str | None:
+    if not alpha_n > beta:
+        return f"alpha_n must exceed beta (xIELU's alpha_n = beta + softplus(·)), got {alpha_n}"
+    return None
+
+
+@elementwise(
+    family="rectifier",
+    formula=(
+        "xielu(x) = alpha_p·x² + beta·x if x > 0; "
+        "alpha_n·(expm1(min(x, eps)) − x) + beta·x if x ≤ 0"
+    ),
+    latex=(
+        r"\begin{cases} \alpha_p x^2 + \beta x & x > 0 \\ "
+        r"\alpha_n \left(e^{\min(x, \epsilon)} - 1 - x\right) + \beta x & x \le 0 \end{cases}"
+    ),
+    derivative=(
+        "xielu′(x) = 2·alpha_p·x + beta if x > 0; alpha_n·(e^x − 1) + beta if x < eps; "
+        "beta − alpha_n if eps < x ≤ 0"
+    ),
+    sympy=lambda sp, x, p: sp.Piecewise(
+        (p["alpha_p"] * x**2 + p["beta"] * x, x > 0),
+        (p["alpha_n"] * (sp.exp(sp.Min(x, p["eps"])) - 1 - x) + p["beta"] * x, True),
+    ),
+    image=_xielu_image,
+    uses="feed-forward layers of the Apertus LLMs (hidden_act: xielu), with trained alpha_p "
+    "and alpha_n per layer",
+    reference=(
+        "Huang & Schlag 2024, Deriving activation functions using integration (xIELU), "
+        "arXiv:2411.13010; Hugging Face transformers 5.25.0, transformers/activations.py: "
+        "ACT2CLS['xielu'] = XIELUActivation._xielu_python: torch.where(x > 0, alpha_p * x * x + "
+        "self.beta * x, (torch.expm1(torch.min(x, self.eps)) - x) * alpha_n + self.beta * x)"
+    ),
+    d1=_xielu_d1,
+    d2=_xielu_d2,
+    limits=lambda alpha_p, alpha_n, beta, eps: (
+        (INF, INF),
+        (beta - alpha_n, INF),
+        (0.0, 2.0 * alpha_p),
+    ),
+    kinks=_xielu_kinks,
+    check=_xielu_check,
+    params=(
+        positive(
+            "alpha_p",
+            0.8,
+            "x > 0 curvature (transformers: softplus of a trained parameter)",
+            aliases=("alpha_p_init",),
+        ),
+        real(
+            "alpha_n",
+            0.8,
+            "x ≤ 0 scale, > beta (transformers: beta + softplus of a trained parameter)",
+            aliases=("alpha_n_init",),
+        ),
+        positive("beta", 0.5, "slope at 0"),
+        Param(
+            "eps",
+            -1e-6,
+            "upper clamp of the exponential's argument",
+            "a finite number < 0",
+            lambda v: -math.inf < v < 0,
+        ),
+    ),
+)
+def xielu(x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float) -> Array:
+    """xIELU: a quadratic for x > 0 and an integrated ELU for x ≤ 0, as transformers runs it.
+
+    The defaults are transformers' XIELUActivation(alpha_p_init=0.8, alpha_n_init=0.8,
+    beta=0.5, eps=-1e-6); its alpha_p and alpha_n are softplus(·) and beta + softplus(·) of
+    trained parameters, so a model's values come from its checkpoint, and by default
+    (dtype=torch.bfloat16) the constants are stored in bfloat16: 0.8 as 0.80078125 and −1e−6
+    as −9.98377799987793e−07. Taken literally, the clamp min(x, eps) makes f linear with slope
+    beta − alpha_n on (eps, 0] and f jumps at 0 by −alpha_n·expm1(eps) ≈ 8e−7; both are
+    recorded as kinks. The negative branch is evaluated in double-double, since its two terms
+    cancel at f's zero.
+
+    Examples:
+        >>> xielu(np.array([-1.0, 1.0]), alpha_p=0.8, alpha_n=0.8, beta=0.5, eps=-1e-6).round(6).tolist()
+        [-0.205696, 1.3]
+    """
+    out = _xielu_negative(np.minimum(x, 0.0), alpha_n, beta, eps)
+    return np.where(x > 0, x * (alpha_p * x + beta), out)

@@ -24,6 +24,8 @@ from actcli.catalog.records import (
     Kind,
     Kink,
     Limits,
+    ParamValue,
+    Preset,
     Range,
     SympyForm,
 )
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 _REGISTRY: dict[str, Definition] = {}
 _LOOKUP: dict[str, str] = {}  # normalised name or alias -> canonical name
+_PRESETS: dict[str, Preset] = {}  # normalised preset name -> the preset (gelu_new)
 _LOADED = False  # whether every family module has been imported
 
 
@@ -47,12 +50,18 @@ def _normalise(name: str) -> str:
 
 
 def register(definition: Definition) -> Definition:
-    """Add a definition; its name and aliases must not collide with existing ones."""
-    for key in (definition.name, *definition.aliases):
+    """Add a definition; its name, aliases and presets must not collide with existing ones."""
+    presets = {_normalise(p.name): p for p in definition.presets}
+    for p in definition.presets:
+        for key in p.params:
+            if definition.param(key) is None:
+                raise ValueError(f"preset {p.name!r}: {definition.name} has no parameter {key!r}")
+    for key in (definition.name, *definition.aliases, *(p.name for p in definition.presets)):
         norm = _normalise(key)
         if _LOOKUP.get(norm, definition.name) != definition.name:
             raise ValueError(f"{key!r} is already registered for {_LOOKUP[norm]!r}")
         _LOOKUP[norm] = definition.name
+    _PRESETS.update(presets)
     _REGISTRY[definition.name] = definition
     return definition
 
@@ -83,6 +92,19 @@ def lookup(name: str) -> Definition:
     if canonical is None:
         raise UnknownActivationError(name, suggest(name))
     return defs[canonical]
+
+
+def preset(name: str) -> Preset | None:
+    """The preset a name stands for (``gelu_new``: gelu with approximate=tanh), or None for a
+    canonical name or a plain alias."""
+    definitions()
+    return _PRESETS.get(_normalise(name))
+
+
+def preset_params(name: str) -> dict[str, ParamValue]:
+    """The parameter values a name fixes (empty for a canonical name or a plain alias)."""
+    found = preset(name)
+    return dict(found.params) if found else {}
 
 
 def suggest(name: str, n: int = 3) -> list[str]:
@@ -132,6 +154,7 @@ if TYPE_CHECKING:
         range: NotRequired[str]  # elementwise: generated from ``image``
         params: NotRequired[tuple[Param, ...]]
         aliases: NotRequired[tuple[str, ...]]
+        presets: NotRequired[tuple[Preset, ...]]
         check: NotRequired[Callable[..., str | None]]
         code: NotRequired[Mapping[str, Code]]
         name: NotRequired[str]  # when the function's own name cannot be it (``lambda_``)
@@ -166,7 +189,7 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
             fn=fn,
             summary=summary.strip(),
             uses=uses,
-            notes=notes.strip(),
+            notes="\n\n".join(filter(None, (notes.strip(), _presets_note(fields)))),
             examples=examples.strip("\n").rstrip(),
             **fields,
         )
@@ -175,6 +198,12 @@ def _registering(kind: Kind, described: Described, **specific: Any) -> Decorator
         return fn
 
     return decorate
+
+
+def _presets_note(fields: Mapping[str, Any]) -> str:
+    """The notes' paragraph naming each preset and where its name comes from."""
+    presets: tuple[Preset, ...] = fields.get("presets", ())
+    return "\n\n".join(f"Also named {p.text}: {p.source}" for p in presets)
 
 
 def elementwise(
@@ -242,6 +271,7 @@ def anatomy(d: Definition) -> str:
                 f"convention: {k.rule}"
             )
     lines += ["", f"Range: {d.range}", "", "Reference:", f"    {d.reference}"]
+
     if d.notes:
         lines += ["", d.notes]
     if d.examples:

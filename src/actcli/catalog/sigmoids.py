@@ -485,6 +485,116 @@ def hard_silu(x: Array) -> Array:
     return np.where(x <= -3, 0.0, np.where(x >= 3, x, x * (x + 3.0) / 6.0))
 
 
+# ---------------------------------------------------------------------------------- Laplace
+
+_Z_CLIP = 1000.0  # Φ(z) is 0 or 1 to the last bit far before |z| = 1000
+
+
+def _laplace_z(x: Array, mu: float, sigma: float) -> tuple[Array, Array]:
+    """z = (x − μ)/σ as a double-double (clipped at ±1000): rounding z alone would cost
+    |z|²·2⁻⁵³ of Φ(z) in the tail (about 700 ULP at z = −37)."""
+    dh, dl = nx.two_sum(x, np.full_like(x, -mu))
+    with np.errstate(over="ignore"):
+        qh = dh / sigma
+    inside = np.abs(qh) < _Z_CLIP
+    qs, ds = np.where(inside, qh, 0.0), np.where(inside, dh, 0.0)
+    p, e = nx.two_prod(qs, sigma)
+    ql = np.where(inside, (((ds - p) - e) + dl) / sigma, 0.0)
+    return np.clip(qh, -_Z_CLIP, _Z_CLIP), ql
+
+
+def _laplace_gauss(zh: Array, zl: Array, factor: Array | float) -> Array:
+    """e^(−z²/2)·factor for z = zh + zl (the low part to first order)."""
+    return nx.exp_neg_square(zh, half=True, factor=factor * (1.0 - zh * zl))
+
+
+def _laplace_d1(x: Array, mu: float, sigma: float) -> Array:
+    zh, zl = _laplace_z(x, mu, sigma)
+    return _laplace_gauss(zh, zl, nx.INV_SQRT_2PI / sigma)
+
+
+def _laplace_d2(x: Array, mu: float, sigma: float) -> Array:
+    zh, zl = _laplace_z(x, mu, sigma)
+    return _laplace_gauss(zh, zl, -(zh + zl) * (nx.INV_SQRT_2PI / sigma) / sigma)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="laplace(x) = ½(1 + erf((x − mu)/(sigma·√2))) = Φ((x − mu)/sigma)",
+    latex=r"\frac{1}{2}\left(1 + \operatorname{erf}\left(\frac{x - \mu}{\sigma \sqrt{2}}\right)\right)",
+    derivative="laplace′(x) = φ(z)/sigma, z = (x − mu)/sigma;  laplace″(x) = −z·φ(z)/sigma²",
+    sympy=lambda sp, x, p: (1 + sp.erf((x - p["mu"]) / (p["sigma"] * sp.sqrt(2)))) / 2,
+    image=span(0.0, 1.0),
+    uses="attention weights of MEGA (hidden_act: laplace): a bounded stand-in for squared ReLU "
+    "with a bounded gradient",
+    reference=(
+        "Hugging Face transformers 5.25.0, transformers/activations.py: ACT2CLS['laplace'] = "
+        "LaplaceActivation: forward(input, mu=0.707107, sigma=0.282095): input = (input - "
+        "mu).div(sigma * math.sqrt(2.0)); return 0.5 * (1.0 + torch.erf(input)); Ma et al. "
+        "2022, Mega, arXiv:2209.10655"
+    ),
+    d1=_laplace_d1,
+    d2=_laplace_d2,
+    limits=SIGMOID_LIKE,
+    params=(
+        real("mu", 0.707107, "centre: laplace(mu) = ½ (transformers: 0.707107 ≈ 1/√2)"),
+        positive("sigma", 0.282095, "width (transformers: 0.282095 ≈ 1/(2√π))"),
+    ),
+)
+def laplace(x: Array, mu: float, sigma: float) -> Array:
+    """Laplace activation (MEGA): the Gaussian CDF of (x − μ)/σ, a smooth bounded step at μ.
+
+    Its name is from Laplace's error function; it is a normal CDF, not a Laplace
+    distribution's. transformers writes μ and σ as the decimals 0.707107 and 0.282095 (the
+    doubles nearest them are the defaults here), chosen so that it matches relu² near
+    x = √2/2 (Ma et al. 2022). Evaluated as P(z)·e^(−z²/2) with z in double-double (P the
+    Mills-ratio fit, as for GELU), reflected above μ.
+
+    Examples:
+        >>> round(float(laplace(np.array(1.0), mu=0.707107, sigma=0.282095)), 6)
+        0.850449
+    """
+    zh, zl = _laplace_z(x, mu, sigma)
+    low = _laplace_gauss(-np.abs(zh), np.where(zh <= 0, zl, -zl), nx.mills(-np.abs(zh)))
+    return np.where(zh <= 0, low, 1.0 - low)
+
+
+@elementwise(
+    family="sigmoid",
+    formula="hard_mish(x) = ½x·clamp(x + 2, 0, 2)",
+    latex=r"\tfrac{1}{2} x \operatorname{clip}(x + 2, 0, 2)",
+    derivative="hard_mish′(x) = 0 if x < −2; x + 1 if −2 < x < 0; 1 if x > 0",
+    sympy=lambda sp, x, p: x * sp.Min(sp.Max(x + 2, 0), 2) / 2,
+    image=span(closed(-0.5, at=-1.0), INF),
+    uses="hidden layers of timm's convolutional nets: Mish's shape without exponentials",
+    reference=(
+        "timm 1.0.31, timm/layers/activations.py: hard_mish: 0.5 * x * (x + 2).clamp(min=0, "
+        "max=2) (after notes by D. Misra, github.com/digantamisra98/H-Mish)"
+    ),
+    d1=lambda x: np.where(x < -2, 0.0, np.where(x > 0, 1.0, x + 1.0)),
+    d2=lambda x: np.where((x > -2) & (x < 0), 1.0, 0.0),
+    limits=RELU_LIKE,
+    aliases=("hardmish",),
+    # timm's default layer (HardMishMe, hard_mish_bwd) and autodiff of the clamp (which passes
+    # the gradient at its bounds) agree: x + 1 on [−2, 0], so −1 at −2 and 1 at 0
+    kinks=lambda: (
+        Kink(-2.0, (0.0, 0.0), (-1.0, 1.0), "right"),
+        Kink(0.0, (1.0, 1.0), (1.0, 0.0), "left"),
+    ),
+)
+def hard_mish(x: Array) -> Array:
+    """Hard Mish: x times a piecewise-linear gate, timm's cheap stand-in for Mish.
+
+    On (−2, 0) it is the parabola ½x(x + 2), with its minimum −½ at x = −1; it is x from 0
+    on and 0 below −2. timm's name is ``hard_mish`` (create_act's ``_ACT_FN_DEFAULT``).
+
+    Examples:
+        >>> hard_mish(np.array([-3.0, -1.0, 0.0, 2.0])).tolist()
+        [0.0, -0.5, 0.0, 2.0]
+    """
+    return np.where(x <= -2, 0.0, np.where(x >= 0, x, 0.5 * x * (x + 2.0)))
+
+
 @elementwise(
     family="sigmoid",
     formula="sparse_sigmoid(x) = 0 if x ≤ −1; (x + 1)/2 if −1 < x < 1; 1 if x ≥ 1",

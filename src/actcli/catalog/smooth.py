@@ -23,6 +23,7 @@ from actcli.catalog.records import (
     Constant,
     Kink,
     Param,
+    Preset,
     Range,
     Template,
     choice,
@@ -204,6 +205,59 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
         pos = x + nx.softplus_dd(-zh, -zl) / beta
         y = np.where(zh > 0, pos, nx.softplus_dd(zh, zl) / beta)
     return y if threshold == INF else np.where(zh > threshold, x, y)
+
+
+_SQRT_SOFTPLUS_TAIL = -40.0  # below, softplus(x) = e^x·(1 − e^x/2 + …) is e^x to the last bit
+
+
+def _sqrt_softplus_parts(x: Array) -> tuple[Array, Array, NDArray[np.bool_]]:
+    xs = np.maximum(x, _SQRT_SOFTPLUS_TAIL)
+    return xs, nx.softplus(xs), x < _SQRT_SOFTPLUS_TAIL
+
+
+def _sqrt_softplus_d1(x: Array) -> Array:
+    xs, sp, tail = _sqrt_softplus_parts(x)  # σ(x)/(2√sp); e^(x/2)/2 in the tail
+    return np.where(tail, 0.5 * np.exp(0.5 * x), nx.sigmoid(xs) / (2.0 * np.sqrt(sp)))
+
+
+def _sqrt_softplus_d2(x: Array) -> Array:
+    xs, sp, tail = _sqrt_softplus_parts(x)  # (2·sp·σσ(−x) − σ²)/(4·sp^(3/2)); e^(x/2)/4 tail
+    s = nx.sigmoid(xs)
+    # beyond x = 40, 2·sp·σσ(−x) ≈ 2x·e^(−x) is below an ULP of σ² = 1 (and inf·0 far out)
+    curve = np.where(xs < 40.0, 2.0 * sp * nx.sigmoid_prime(np.minimum(xs, 40.0)), 0.0)
+    general = (curve - s * s) / (4.0 * sp * np.sqrt(sp))
+    return np.where(tail, 0.25 * np.exp(0.5 * x), general)
+
+
+@elementwise(
+    family="smooth",
+    formula="sqrt_softplus(x) = √softplus(x) = √log(1 + e^x)",
+    latex=r"\sqrt{\log\left(1 + e^{x}\right)}",
+    derivative="sqrt_softplus′(x) = σ(x)/(2·√softplus(x))",
+    sympy=lambda sp, x, p: sp.sqrt(sym_softplus(sp, x)),
+    image=span(0.0, INF),
+    uses="the router scores of DeepSeek V4's mixture of experts (transformers' sqrtsoftplus)",
+    reference=(
+        "Hugging Face transformers 5.25.0, transformers/activations.py: ACT2CLS['sqrtsoftplus'] "
+        "= SqrtSoftplusActivation: nn.functional.softplus(input).sqrt()"
+    ),
+    d1=_sqrt_softplus_d1,
+    d2=_sqrt_softplus_d2,
+    limits=((0.0, INF), (0.0, 0.0), (0.0, 0.0)),
+    aliases=("sqrtsoftplus",),
+)
+def sqrt_softplus(x: Array) -> Array:
+    """Square root of softplus: e^(x/2) far left, √x far right; DeepSeek V4's router score.
+
+    Below x = −40 softplus(x) is e^x to the last bit, so the value is e^(x/2), still a
+    normal number down to x ≈ −1416 where softplus itself underflowed long before.
+
+    Examples:
+        >>> round(float(sqrt_softplus(np.array(0.0))), 6)
+        0.832555
+    """
+    _, sp, tail = _sqrt_softplus_parts(x)
+    return np.where(tail, np.exp(0.5 * x), np.sqrt(sp))
 
 
 @elementwise(
@@ -415,31 +469,78 @@ def mish(x: Array) -> Array:
 
 # ---------------------------------------------------------------------------------- GELU
 
+# Where the names models use come from (read from the wheels' sources, not from memory).
+HF = "Hugging Face transformers 5.25.0, transformers/activations.py"
+TIMM = "timm 1.0.31, timm/layers/create_act.py and timm/layers/activations.py"
+_HF_TANH = "0.5 * input * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (input + 0.044715 * torch.pow(input, 3.0))))"
+GELU_PRESETS = (
+    Preset(
+        "gelu_new",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_new'] = NewGELUActivation: {_HF_TANH}",
+    ),
+    Preset(
+        "gelu_pytorch_tanh",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_pytorch_tanh'] = GELUTanh: "
+        'functools.partial(nn.functional.gelu, approximate="tanh")',
+    ),
+    Preset(
+        "gelu_python_tanh",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_python_tanh'] = (GELUTanh, {{'use_gelu_tanh_python': True}}): "
+        "input * 0.5 * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (input + 0.044715 * "
+        "torch.pow(input, 3.0))))",
+    ),
+    Preset(
+        "gelu_accurate",
+        {"approximate": "tanh"},
+        f"{HF}: ACT2CLS['gelu_accurate'] = AccurateGELUActivation: 0.5 * input * (1 + "
+        "torch.tanh(self.precomputed_constant * (input + 0.044715 * torch.pow(input, 3)))), "
+        "precomputed_constant = math.sqrt(2 / math.pi)",
+    ),
+    Preset(
+        "gelu_python",
+        {"approximate": "none"},
+        f"{HF}: ACT2CLS['gelu_python'] = (GELUActivation, {{'use_gelu_python': True}}): "
+        "input * 0.5 * (1.0 + torch.erf(input / math.sqrt(2.0)))",
+    ),
+    Preset(
+        "gelu_tanh",
+        {"approximate": "tanh"},
+        f"{TIMM}: _ACT_FN_DEFAULT['gelu_tanh'] = gelu_tanh: F.gelu(x, approximate='tanh')",
+    ),
+)
+
 SQRT_2_OVER_PI = nx.dd_from_decimal("0.79788456080286535587989211986876373695171726232987")
 KAPPA = nx.dd_from_decimal("0.044715")
 _GELU_TANH_CUT = 50.0  # beyond ±50 the tanh form is x or −0.0 to the last bit
 
 
-def _gelu_u(x: Array) -> tuple[Array, Array]:
-    """u = √(2/π)·(x + 0.044715x³) as a double-double (x within ±50)."""
+Pair = tuple[float, float]
+
+
+def _gelu_u(x: Array, c: Pair = SQRT_2_OVER_PI) -> tuple[Array, Array]:
+    """u = c·(x + 0.044715x³) as a double-double (x within ±50), c = √(2/π) (gelu_fast:
+    0.7978845608)."""
     sh, sl = nx.two_prod(x, x)
     kh, kl = nx.dd_mul(sh, sl, np.full_like(x, KAPPA[0]), np.full_like(x, KAPPA[1]))
     ah, al = nx.dd_add(np.ones_like(x), np.zeros_like(x), kh, kl)
     bh, bl = nx.dd_mul(x, np.zeros_like(x), ah, al)
-    c = SQRT_2_OVER_PI
     return nx.dd_mul(bh, bl, np.full_like(x, c[0]), np.full_like(x, c[1]))
 
 
-def _gelu_du(x: Array) -> Array:
-    """u′ = √(2/π)·(1 + 3·0.044715·x²)."""
-    return SQRT_2_OVER_PI[0] * (1.0 + 3.0 * KAPPA[0] * x * x)
+def _gelu_du(x: Array, c: Pair = SQRT_2_OVER_PI) -> Array:
+    """u′ = c·(1 + 3·0.044715·x²)."""
+    return c[0] * (1.0 + 3.0 * KAPPA[0] * x * x)
 
 
-def _gelu_tanh_parts(x: Array) -> tuple[Array, Array, Array, Array]:
+def _gelu_tanh_parts(x: Array, c: Pair = SQRT_2_OVER_PI) -> tuple[Array, Array, Array, Array]:
     """(clipped x, σ(2u), σ(−2u), u′) for the tanh approximation."""
     xc = np.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
-    uh, ul = _gelu_u(xc)
-    return xc, nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul), _gelu_du(xc)
+    uh, ul = _gelu_u(xc, c)
+    sig, sigm = nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul)
+    return xc, sig, sigm, _gelu_du(xc, c)
 
 
 def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) -> Array:
@@ -482,11 +583,13 @@ def _far_left(
 _TANH_DEEP = -10.0  # below, 2u < −87 and σ(2u) = e^(2u)·(1 − e^(2u)) is e^(2u) to the last bit
 
 
-def _tanh_tail(x: Array, factor: Callable[[Array, Array], Array]) -> Array:
-    """e^(−2|u|)·factor(x, u′) for |x| > −_TANH_DEEP, exact where e^(−2|u|) is subnormal."""
-    uh, ul = _gelu_u(x)
+def _tanh_tail(
+    x: Array, factor: Callable[[Array, Array, float], Array], c: Pair = SQRT_2_OVER_PI
+) -> Array:
+    """e^(−2|u|)·factor(x, u′, c) for |x| > −_TANH_DEEP, exact where e^(−2|u|) is subnormal."""
+    uh, ul = _gelu_u(x, c)
     sign = np.sign(x)
-    return nx.exp_mul(-2.0 * sign * uh, (1.0 - 2.0 * sign * ul) * factor(x, _gelu_du(x)))
+    return nx.exp_mul(-2.0 * sign * uh, (1.0 - 2.0 * sign * ul) * factor(x, _gelu_du(x, c), c[0]))
 
 
 def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
@@ -494,35 +597,51 @@ def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
     return (ax > -_TANH_DEEP) & (ax <= _GELU_TANH_CUT)
 
 
+def _tanh_form_d1(x: Array, c: Pair, root: str) -> Array:
+    """f′ of ½x(1 + tanh(c(x + 0.044715x³))), with its Taylor series ``root`` near its zero."""
+    xc, s, sm, du = _gelu_tanh_parts(x, c)
+    general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
+    general = _patch(x, general, _tanh_deep(x), lambda t: _tanh_tail(t, _d1_factor, c))
+    return _near_root(root, x, general)
+
+
+def _tanh_form_d2(x: Array, c: Pair) -> Array:
+    xc, s, sm, du = _gelu_tanh_parts(x, c)
+    d2u = 6.0 * c[0] * KAPPA[0] * xc
+    inner = 4.0 * du + 2.0 * xc * d2u + xc * (2.0 * du) ** 2 * (sm - s)
+    general = _outside_cut(x, s * sm * inner, 0.0, 0.0)
+    return _patch(x, general, _tanh_deep(x, both=True), lambda t: _tanh_tail(t, _d2_factor, c))
+
+
+def _tanh_form(x: Array, c: Pair) -> Array:
+    """½x(1 + tanh(c(x + 0.044715x³))) = x·σ(2u), u in double-double."""
+    xc, s, _, _ = _gelu_tanh_parts(x, c)
+    y = _outside_cut(x, xc * s, x, -0.0)
+    return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _, __: t, c))
+
+
 def _gelu_d1(x: Array, approximate: str) -> Array:
     if approximate == "tanh":
-        xc, s, sm, du = _gelu_tanh_parts(x)
-        general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
-        general = _patch(x, general, _tanh_deep(x), lambda t: _tanh_tail(t, _d1_factor))
-        return _near_root("gelu_tanh", x, general)
+        return _tanh_form_d1(x, SQRT_2_OVER_PI, "gelu_tanh")
     # gelu′(x) = Φ(x) + xφ(x) = e^(−x²/2)·(P(x) + x/√(2π)) for x ≤ 0, and 1 − gelu′(−x)
     ax = np.abs(x)
     low = nx.exp_neg_square(x, half=True, factor=nx.mills(-ax) - ax * nx.INV_SQRT_2PI)
     return _near_root("gelu", x, np.where(x <= 0, low, 1.0 - low))
 
 
-def _d1_factor(x: Array, du: Array) -> Array:
+def _d1_factor(x: Array, du: Array, c: float) -> Array:
     return 1.0 + x * 2.0 * du
 
 
-def _d2_factor(x: Array, du: Array) -> Array:
-    d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * x
+def _d2_factor(x: Array, du: Array, c: float) -> Array:
+    d2u = 6.0 * c * KAPPA[0] * x
     # σ(−2u) − σ(2u) is exactly −sign(x) out here
     return 4.0 * du + 2.0 * x * d2u - np.sign(x) * x * (2.0 * du) ** 2
 
 
 def _gelu_d2(x: Array, approximate: str) -> Array:
     if approximate == "tanh":
-        xc, s, sm, du = _gelu_tanh_parts(x)
-        d2u = 6.0 * SQRT_2_OVER_PI[0] * KAPPA[0] * xc
-        inner = 4.0 * du + 2.0 * xc * d2u + xc * (2.0 * du) ** 2 * (sm - s)
-        general = _outside_cut(x, s * sm * inner, 0.0, 0.0)
-        return _patch(x, general, _tanh_deep(x, both=True), lambda t: _tanh_tail(t, _d2_factor))
+        return _tanh_form_d2(x, SQRT_2_OVER_PI)
     xc = np.clip(x, -40.0, 40.0)  # φ(x) is exactly 0 beyond ±40
     return nx.std_normal_pdf(xc, factor=2.0 - xc * xc)
 
@@ -546,6 +665,7 @@ def _gelu_sympy(sp: Any, x: Any, p: Mapping[str, Any]) -> Any:
         "inputs by their Gaussian CDF"
     ),
     reference="Hendrycks & Gimpel 2016, Gaussian error linear units, arXiv:1606.08415",
+    presets=GELU_PRESETS,
     d1=_gelu_d1,
     d2=_gelu_d2,
     limits=RELU_LIKE,
@@ -593,13 +713,109 @@ def gelu(x: Array, approximate: str) -> Array:
         0.841345
     """
     if approximate == "tanh":
-        xc, s, _, _ = _gelu_tanh_parts(x)
-        y = _outside_cut(x, xc * s, x, -0.0)
-        return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _: t))
+        return _tanh_form(x, SQRT_2_OVER_PI)
     # x·Φ(x) = x·P(x)·e^(−x²/2) for x ≤ 0 (the factor goes in before any underflow), and
     # x·Φ(x) = x + gelu(−x) above.
     q = nx.exp_neg_square(x, half=True, factor=x * nx.mills(-np.abs(x)))
     return np.where(x <= 0, q, x - q)
+
+
+# gelu(x) = 10 at x = 10 + 7.6e−22, whose nearest double is 10: gelu(10.0) = 10 − 7.6e−22, which
+# rounds to 10, and every double above 10 is clipped. f′ and f″ there are gelu′(10) and
+# gelu″(10) to far below an ULP.
+GELU_10_KINK = 10.0
+
+
+def _gelu_10_kinks() -> tuple[Kink, ...]:
+    x = np.array([GELU_10_KINK])
+    left = (float(_gelu_d1(x, "none")[0]), float(_gelu_d2(x, "none")[0]))
+    return (Kink(GELU_10_KINK, left, (0.0, 0.0), "left"),)
+
+
+def _above_kink(x: Array, inside: Array) -> Array:
+    return np.where(x > GELU_10_KINK, 0.0, inside)
+
+
+@elementwise(
+    family="smooth",
+    formula="gelu_10(x) = clip(x·Φ(x), −10, 10)",
+    latex=r"\operatorname{clip}\left(x \, \Phi(x), -10, 10\right)",
+    derivative="gelu_10′(x) = Φ(x) + x·φ(x) while x·Φ(x) < 10 (x ≤ 10), then 0",
+    sympy=lambda sp, x, p: sp.Min(
+        sp.Max(sp.Rational(1, 2) * x * (1 + sp.erf(x / sp.sqrt(2))), -10), 10
+    ),
+    image=span(closed(*GELU_MINIMUM["none"]), closed(10.0)),
+    uses="transformer feed-forward layers quantised to 8 bits (hidden_act: gelu_10): GELU with "
+    "its outputs clipped so that a fixed-point range covers them",
+    reference=(
+        f"{HF}: ACT2CLS['gelu_10'] = (ClippedGELUActivation, {{'min': -10, 'max': 10}}): "
+        "torch.clip(gelu(x), self.min, self.max), gelu = GELUActivation (nn.functional.gelu); "
+        "Wu et al. 2020, arXiv:2004.09602"
+    ),
+    d1=lambda x: _above_kink(x, _gelu_d1(x, "none")),
+    d2=lambda x: _above_kink(x, _gelu_d2(x, "none")),
+    limits=((0.0, 10.0), (0.0, 0.0), (0.0, 0.0)),
+    kinks=_gelu_10_kinks,
+)
+def gelu_10(x: Array) -> Array:
+    """Clipped GELU (transformers' gelu_10): the exact GELU clipped to [−10, 10].
+
+    GELU's minimum is −0.17, so only the upper clip acts: f is gelu(x) up to x = 10 (to the
+    double) and 10 beyond, with f′ dropping from 1 to 0 there. transformers' class takes any
+    [min, max]; the name gelu_10 is this one.
+
+    Examples:
+        >>> gelu_10(np.array([-1.0, 10.0, 11.0])).round(6).tolist()
+        [-0.158655, 10.0, 10.0]
+    """
+    return np.where(x > GELU_10_KINK, 10.0, gelu(x, "none"))
+
+
+FAST_GELU_C = nx.dd_from_decimal("0.7978845608")  # transformers' literal, √(2/π) to 10 digits
+GELU_FAST_MINIMUM = (-0.17004075057183596188601286, -0.75246142207342638054860052)
+
+
+@elementwise(
+    family="smooth",
+    formula="gelu_fast(x) = ½x(1 + tanh(0.7978845608·x·(1 + 0.044715x²)))",
+    latex=r"\tfrac{1}{2} x \left(1 + \tanh\left(0.7978845608\, x (1 + 0.044715 x^{2})\right)\right)",
+    derivative="gelu_fast′(x) = σ(2u) + 2x·u′·σ(2u)·σ(−2u), u = 0.7978845608·x·(1 + 0.044715x²)",
+    sympy=lambda sp, x, p: (
+        sp.Rational(1, 2)
+        * x
+        * (
+            1
+            + sp.tanh(sp.Rational(7978845608, 10**10) * x * (1 + sp.Rational(44715, 10**6) * x**2))
+        )
+    ),
+    image=span(closed(*GELU_FAST_MINIMUM), INF),
+    uses="transformer feed-forward layers of models whose config says hidden_act: gelu_fast",
+    reference=(
+        f"{HF}: ACT2CLS['gelu_fast'] = FastGELUActivation: 0.5 * input * (1.0 + torch.tanh(input "
+        "* 0.7978845608 * (1.0 + 0.044715 * input * input)))"
+    ),
+    d1=lambda x: _tanh_form_d1(x, FAST_GELU_C, "gelu_fast"),
+    d2=lambda x: _tanh_form_d2(x, FAST_GELU_C),
+    limits=RELU_LIKE,
+    constants=(
+        Constant("c", "0.7978845608", "transformers' literal; √(2/π) = 0.79788456080286535588…"),
+        Constant("κ", "0.044715", "Hendrycks & Gimpel"),
+    ),
+)
+def gelu_fast(x: Array) -> Array:
+    """FastGELU (transformers): the tanh GELU with √(2/π) cut to 0.7978845608.
+
+    Not gelu:approximate=tanh: the constant is √(2/π) truncated to ten digits (2.9e−12 low),
+    so the two differ by up to 6e−11 relative, thousands of float64 ULP (gelu_new,
+    gelu_pytorch_tanh and gelu_accurate are gelu:approximate=tanh exactly). Its own factoring
+    x·c·(1 + 0.044715x²) is c·(x + 0.044715x³), the same real number; it is evaluated as
+    gelu's tanh form is, x·σ(2u) with u in double-double.
+
+    Examples:
+        >>> round(float(gelu_fast(np.array(1.0))), 6)
+        0.841192
+    """
+    return _tanh_form(x, FAST_GELU_C)
 
 
 # ---------------------------------------------------------------------------------- ELU family

@@ -151,8 +151,11 @@ def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:
 
 
 def _written(name: str) -> list[str]:
+    """The parameters NAME sets: after its colon, and those a preset fixes (gelu_new's
+    approximate=tanh, so that its legend does not read as plain gelu)."""
     from actcli.catalog.binding import parse_spec
+    from actcli.catalog.registry import preset_params
 
-    written = parse_spec(name)[1]
+    bare, written = parse_spec(name)
     written.pop("dialect", None)
-    return list(written)
+    return [*written, *(k for k in preset_params(bare) if k not in written)]

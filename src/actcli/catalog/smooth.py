@@ -778,7 +778,7 @@ GELU_FAST_MINIMUM = (-0.17004075057183596188601286, -0.7524614220734263805486005
 @elementwise(
     family="smooth",
     formula="gelu_fast(x) = ½x(1 + tanh(0.7978845608·x·(1 + 0.044715x²)))",
-    latex=r"\tfrac{1}{2} x \left(1 + \tanh\left(0.7978845608\, x (1 + 0.044715 x^{2})\right)\right)",
+    latex=r"\frac{1}{2} x \left(1 + \tanh\left(0.7978845608\, x (1 + 0.044715 x^{2})\right)\right)",
     derivative="gelu_fast′(x) = σ(2u) + 2x·u′·σ(2u)·σ(−2u), u = 0.7978845608·x·(1 + 0.044715x²)",
     sympy=lambda sp, x, p: (
         sp.Rational(1, 2)

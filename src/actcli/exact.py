@@ -28,15 +28,15 @@ if TYPE_CHECKING:
 # is this near a boundary of the narrow type, 2^-21 of float32 results for f′)
 SLACK = (2.0**8, 2.0**12, 2.0**16)
 
-# Bits of working precision evalf may use to decide one sign: tanh_shrink(2050) − 2049 is
-# 2e−4100, which needs about 6,000.
-MAX_BITS = 20_000
+# Digits of working precision evalf may use to decide one sign (its ``maxn``):
+# tanh_shrink(2050) − 2049 is 5e−1781, which needs about 1,800.
+MAX_DIGITS = 20_000
 
 
 def side(act: Activation, order: int, x: float, boundary: float) -> int | None:
     """The sign of f⁽ᵒʳᵈᵉʳ⁾(x) − boundary (−1, 0 or 1) for an elementwise activation, or
     None when it cannot be known exactly: no exact form, a kink (where the dialect's
-    convention, not a formula, gives f′), or more precision than MAX_BITS."""
+    convention, not a formula, gives f′), or more precision than MAX_DIGITS."""
     if x in act.kinks:
         return None
     key = (_key(act), order)
@@ -55,13 +55,9 @@ def side(act: Activation, order: int, x: float, boundary: float) -> int | None:
         difference = form.subs(_X, at) - sp.Rational(boundary)
         if difference.is_Rational:
             return int(sp.sign(difference))
-        value = difference.evalf(15, maxn=MAX_BITS, strict=True)
-    except (ValueError, TypeError, ArithmeticError, sp.SympifyError):
+        value = difference.evalf(15, maxn=MAX_DIGITS, strict=True)
+    except (ValueError, TypeError, ArithmeticError, sp.SympifyError):  # (PrecisionExhausted too)
         return None
-    except Exception as exc:  # sympy's PrecisionExhausted (its own class, not ArithmeticError)
-        if type(exc).__name__ == "PrecisionExhausted":
-            return None
-        raise
     if not value.is_real or not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
     return int(sp.sign(value))

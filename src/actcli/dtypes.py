@@ -209,12 +209,6 @@ def round_correctly(
     return narrow
 
 
-def is_exact(values: np.ndarray, name: str) -> bool:
-    """Every value is one of ``name``'s (nan included)."""
-    back = rounded(values, name)
-    return bool(np.array_equal(back, values, equal_nan=True))
-
-
 def to_bits(values: Any, name: str) -> np.ndarray:
     """The bit patterns of ``values`` rounded to ``name``, as unsigned integers."""
     t = lookup(name)

@@ -110,15 +110,13 @@ def _round(
     """values rounded to dtype, with the counts of new infinities and of flushes to zero;
     correctly, with ``exact`` = (the activation, the derivative's order, x): the few results
     too near a rounding boundary for float64's error are decided exactly
-    (dtypes.round_correctly, exact.side)."""
+    (exact.rounded)."""
     if exact is None:
         narrow = dtypes.round_to(values, dtype)
     else:
         from actcli import exact as reference
 
-        act, order, x = exact
-        decide = reference.decider(act, order, x)
-        narrow = dtypes.round_correctly(values, dtype, reference.SLACK[order], decide)
+        narrow = reference.rounded(*exact, values, dtype)
     with np.errstate(invalid="ignore"):  # (nan, where a type without inf overflows)
         wide = narrow.astype(np.float64)
     finite = np.isfinite(values)

@@ -15,7 +15,7 @@ sympy is imported only when a result needs deciding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,10 +63,16 @@ def side(act: Activation, order: int, x: float, boundary: float) -> int | None:
     return int(sp.sign(value))
 
 
-def decider(act: Activation, order: int, x: np.ndarray) -> Callable[[int, float], int | None]:
-    """:func:`side` for the i-th of the inputs ``x``, as :func:`dtypes.round_correctly`
-    asks it."""
-    return lambda i, boundary: side(act, order, float(x[i]), boundary)
+def rounded(act: Activation, order: int, x: np.ndarray, y: np.ndarray, name: str) -> np.ndarray:
+    """f⁽ᵒʳᵈᵉʳ⁾'s float64 results ``y`` at ``x`` (flat arrays) rounded correctly to the float
+    type ``name``: :func:`dtypes.round_correctly` with this order's error bound, the rare
+    results near a rounding boundary decided by :func:`side`."""
+    from actcli import dtypes
+
+    def decide(i: int, boundary: float) -> int | None:
+        return side(act, order, float(x[i]), boundary)
+
+    return dtypes.round_correctly(y, name, SLACK[order], decide)
 
 
 _X: Any = None  # the symbol x, once sympy is imported

@@ -130,7 +130,7 @@ def write(
 
 _POLARS_MIN_ROWS = 50_000  # below this, polars' import costs more than it saves
 STREAMING = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.jsonl)
-_JSON_PIECE = 1 << 16  # rows spelled as text at a time (JSON, narrow floats)
+_TEXT_PIECE = 1 << 16  # rows spelled as text at a time (polars' CSV and JSON)
 
 
 def rows(block: list[np.ndarray]) -> Iterator[tuple[Any, ...]]:
@@ -190,14 +190,13 @@ class BlockWriter:
         large = bool(block) and len(block[0]) >= _POLARS_MIN_ROWS and self.precision is None
         if not large:
             self.write_rows(rows(block))
-        elif self.fmt in (OutputFormat.csv, OutputFormat.tsv):
-            # narrow floats are spelled as Python strings: a piece at a time, as for JSON
-            narrow = any((t := dtypes.of(c)) is not None and t.narrow for c in block)
-            step = _JSON_PIECE if narrow else len(block[0])
-            for start in range(0, len(block[0]), step):
-                self._polars_csv([c[start : start + step] for c in block])
-        else:
-            self._polars_json(block)
+        else:  # a piece at a time: the texts of a whole block would be several copies of it
+            for start in range(0, len(block[0]), _TEXT_PIECE):
+                piece = [c[start : start + _TEXT_PIECE] for c in block]
+                if self.fmt in (OutputFormat.csv, OutputFormat.tsv):
+                    self._polars_csv(piece)
+                else:
+                    self._polars_json(piece)
 
     def write_rows(self, table_rows: Iterable[Sequence[Any]]) -> None:
         """Rows of Python values (or numpy scalars)."""
@@ -254,11 +253,6 @@ class BlockWriter:
         )
 
     def _polars_json(self, block: list[np.ndarray]) -> None:
-        # a piece at a time: the texts of a whole block would be several copies of it
-        for start in range(0, len(block[0]), _JSON_PIECE):
-            self._polars_json_piece([c[start : start + _JSON_PIECE] for c in block])
-
-    def _polars_json_piece(self, block: list[np.ndarray]) -> None:
         import polars as pl
 
         parts: list[Any] = []

@@ -261,11 +261,8 @@ def _evaluate(
             from actcli import exact as reference
 
             act, order = exact
-            flat = a64.reshape(-1)
-            decide = reference.decider(act, order, flat)
-            slack = reference.SLACK[order]
-            out = dtypes.round_correctly(out.reshape(-1), target.name, slack, decide)
-            out = out.reshape(arr.shape)
+            flat = reference.rounded(act, order, a64.reshape(-1), out.reshape(-1), target.name)
+            out = flat.reshape(arr.shape)
     return out[()] if out.ndim == 0 else out
 
 

@@ -120,8 +120,7 @@ def _deviations(
     if doubt.size:
         from actcli import exact
 
-        decide = exact.decider(act, order, x[doubt])
-        right = dtypes.round_correctly(ref[doubt], dtype, exact.SLACK[order], decide)
+        right = exact.rounded(act, order, x[doubt], ref[doubt], dtype)
         correct = right.astype(np.float64) == y[doubt]
         ulps[doubt] = np.where(
             correct, np.minimum(ulps[doubt], 0.5), np.maximum(ulps[doubt], np.nextafter(0.5, 1))

@@ -278,7 +278,7 @@ _POLARS_F32_ODD = ((0.99999e-6, 1.00001e-5), (0.99999e13, 1.00001e16))
 
 def spell_column(values: np.ndarray, precision: int | None = None) -> list[str]:
     """:func:`spell` for every value of a column of one float type, vectorised: float32 by
-    polars (fixing the magnitudes where its spelling differs), float16 and bfloat16 by
+    polars (fixing the magnitudes where its spelling differs), the 16- and 8-bit types by
     spelling each distinct value once (there are at most 65,536)."""
     t = of(values)
     if t is None or precision is not None or values.size < _POLARS_MIN:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from actcli import elementary as el
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -132,7 +134,7 @@ def sigmoid_pair(z: Array) -> tuple[Array, Array]:
     otherwise: full relative accuracy down to the subnormal range (σ(−710) = 4.47e−309,
     where 1/(1 + e^710) gives 0).
     """
-    e = np.exp(-np.abs(z))
+    e = el.exp(-np.abs(z))
     r = 1.0 / (1.0 + e)
     small = e * r
     up = z >= 0
@@ -141,7 +143,7 @@ def sigmoid_pair(z: Array) -> tuple[Array, Array]:
 
 def sigmoid(z: Array) -> Array:
     """σ(z) = 1/(1 + e^(−z)) (see :func:`sigmoid_pair`)."""
-    e = np.exp(-np.abs(z))
+    e = el.exp(-np.abs(z))
     r = 1.0 / (1.0 + e)
     return np.where(z >= 0, r, e * r)
 
@@ -191,9 +193,9 @@ def exp_mul(y: Array, factor: Array | float, lo: Array | None = None) -> Array:
     """
     deep = y < -600.0
     if not deep.any():
-        out = np.exp(y) * factor
+        out = el.exp(y) * factor
     else:
-        out = np.exp(np.where(deep, y + 128.0, y)) * factor
+        out = el.exp(np.where(deep, y + 128.0, y)) * factor
         out = np.where(deep, out * _EXP_M128, out)
     return out if lo is None else np.where(out == 0, out, out + out * lo)  # keeps −0
 
@@ -241,18 +243,18 @@ def exp_dd(x: Array) -> tuple[Array, Array]:
     th, tl = rh * 0.125, rl * 0.125  # |t| ≤ 0.044
     t2h, t2l = dd_mul(th, tl, th, tl)
     t3h, t3l = dd_mul(t2h, t2l, th, tl)
-    tail = th**4 * horner(_EXP_TAIL, th)  # Σ_{k≥4} t^k/k!, 2⁻⁵³ of ≤ 2⁻²² is enough
+    tail = (t2h * t2h) * horner(_EXP_TAIL, th)  # Σ_{k≥4} t^k/k!, 2⁻⁵³ of ≤ 2⁻²² is enough
     sixth = _dd_rational(1, 6)
     c3h, c3l = dd_mul(t3h, t3l, np.full_like(th, sixth[0]), np.full_like(th, sixth[1]))
     ah, al = dd_add(0.5 * t2h, 0.5 * t2l, c3h, c3l + tail)
     ah, al = dd_add(th, tl, ah, al)
-    eh, el = dd_add(np.ones_like(th), np.zeros_like(th), ah, al)
-    eh, el = two_sum(eh, el)  # renormalised: the squares drop el²
+    eh, elo = dd_add(np.ones_like(th), np.zeros_like(th), ah, al)
+    eh, elo = two_sum(eh, elo)  # renormalised: the squares drop el²
     for _ in range(3):
-        eh, el = dd_mul(eh, el, eh, el)
-        eh, el = two_sum(eh, el)
+        eh, elo = dd_mul(eh, elo, eh, elo)
+        eh, elo = two_sum(eh, elo)
     k = n.astype(np.int64)
-    return np.ldexp(eh, k), np.ldexp(el, k)
+    return np.ldexp(eh, k), np.ldexp(elo, k)
 
 
 def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
@@ -474,8 +476,9 @@ def tanh_shrink(x: Array) -> Array:
     acc = np.zeros_like(xs)
     for k in range(_TANH_SHRINK_TERMS, 0, -1):
         acc = acc * x2 + (2 * k) / math.factorial(2 * k + 1)
-    series = xs * (x2 * acc) / np.cosh(xs)
-    return np.where(small, series, x - np.tanh(x))
+    e = el.exp(np.abs(xs))  # |x|: cosh is even to the last bit
+    series = xs * (x2 * acc) / (0.5 * e + 0.5 / e)  # cosh, |xs| < 2
+    return np.where(small, series, x - el.tanh(x))
 
 
 _TANH_SHRINK_TERMS = 16  # (2k)·2^(2k+1)/(2k+1)! < 1e-22 at k = 16, |x| = 2

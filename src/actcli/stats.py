@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actcli import elementary as el
 from actcli.catalog.binding import Activation
 from actcli.errors import DataError, UsageError
 from actcli.formats import Table
@@ -75,7 +76,7 @@ def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _gauss_weights(u: np.ndarray) -> np.ndarray:
-    density: np.ndarray = np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
+    density: np.ndarray = el.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
     return density
 
 

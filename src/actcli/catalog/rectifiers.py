@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actcli import elementary as el
 from actcli import numerics as nx
 from actcli.catalog.records import (
     IDENTITY_LIKE,
@@ -809,10 +810,10 @@ def _xielu_left(x: Array, eps: float) -> tuple[Array, Array, Array]:
     (beside 1 + |x| it is below any ULP)."""
     m = np.minimum(x, eps)
     deep = m < -700.0
-    eh, el = nx.exp_dd(np.where(deep, -700.0, m))
-    eh, el = np.where(deep, 0.0, eh), np.where(deep, 0.0, el)
+    eh, elo = nx.exp_dd(np.where(deep, -700.0, m))
+    eh, elo = np.where(deep, 0.0, eh), np.where(deep, 0.0, elo)
     mh, ml = nx.two_sum(eh, np.full_like(eh, -1.0))
-    return m, mh, ml + el
+    return m, mh, ml + elo
 
 
 def _xielu_negative(x: Array, alpha_n: float, beta: float, eps: float) -> Array:
@@ -837,7 +838,7 @@ def _xielu_d1(x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float)
 
 
 def _xielu_d2(x: Array, alpha_p: float, alpha_n: float, beta: float, eps: float) -> Array:
-    left = np.where(x < eps, alpha_n * np.exp(np.minimum(x, eps)), 0.0)
+    left = np.where(x < eps, alpha_n * el.exp(np.minimum(x, eps)), 0.0)
     return np.where(x > 0, 2.0 * alpha_p, left)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actcli import elementary as el
 from actcli import numerics as nx
 from actcli.catalog.records import (
     REALS,
@@ -62,7 +63,7 @@ def _clip_note(fn: str, fixed: str) -> str:
     ),
     reference="Verhulst's logistic function; Rumelhart, Hinton & Williams 1986",
     d1=lambda x: nx.sigmoid_prime(x),
-    d2=lambda x: -nx.sigmoid_prime(x) * np.tanh(0.5 * x),
+    d2=lambda x: -nx.sigmoid_prime(x) * el.tanh(0.5 * x),
     limits=SIGMOID_LIKE,
     aliases=("logistic", "expit"),
     code={
@@ -130,7 +131,7 @@ def log_sigmoid(x: Array) -> Array:
     ),
     reference="LeCun et al. 1998, Efficient BackProp",
     d1=lambda x: nx.tanh_prime(x),
-    d2=lambda x: -2.0 * np.tanh(x) * nx.tanh_prime(x),
+    d2=lambda x: -2.0 * el.tanh(x) * nx.tanh_prime(x),
     limits=((-1.0, 1.0), (0.0, 0.0), (0.0, 0.0)),
     code={
         "torch": Code(function="torch.tanh(x)", layer="torch.nn.Tanh()"),
@@ -147,7 +148,7 @@ def tanh(x: Array) -> Array:
         >>> round(float(tanh(np.array(1.0))), 6)
         0.761594
     """
-    return np.tanh(x)
+    return el.tanh(x)
 
 
 @elementwise(
@@ -162,8 +163,8 @@ def tanh(x: Array) -> Array:
         "around 0"
     ),
     reference="torch.nn.Tanhshrink; keras.activations.tanh_shrink",
-    d1=lambda x: np.tanh(x) ** 2,
-    d2=lambda x: 2.0 * np.tanh(x) * nx.tanh_prime(x),
+    d1=lambda x: el.tanh(x) ** 2,
+    d2=lambda x: 2.0 * el.tanh(x) * nx.tanh_prime(x),
     limits=((-INF, INF), (1.0, 1.0), (0.0, 0.0)),
     aliases=("tanhshrink",),
     code={

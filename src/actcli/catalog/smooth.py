@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actcli import elementary as el
 from actcli import numerics as nx
 from actcli.catalog._taylor import RADIUS, SERIES
 from actcli.catalog.records import (
@@ -217,7 +218,7 @@ def _sqrt_softplus_parts(x: Array) -> tuple[Array, Array, NDArray[np.bool_]]:
 
 def _sqrt_softplus_d1(x: Array) -> Array:
     xs, sp, tail = _sqrt_softplus_parts(x)  # σ(x)/(2√sp); e^(x/2)/2 in the tail
-    return np.where(tail, 0.5 * np.exp(0.5 * x), nx.sigmoid(xs) / (2.0 * np.sqrt(sp)))
+    return np.where(tail, 0.5 * el.exp(0.5 * x), nx.sigmoid(xs) / (2.0 * np.sqrt(sp)))
 
 
 def _sqrt_softplus_d2(x: Array) -> Array:
@@ -226,7 +227,7 @@ def _sqrt_softplus_d2(x: Array) -> Array:
     # beyond x = 40, 2·sp·σσ(−x) ≈ 2x·e^(−x) is below an ULP of σ² = 1 (and inf·0 far out)
     curve = np.where(xs < 40.0, 2.0 * sp * nx.sigmoid_prime(np.minimum(xs, 40.0)), 0.0)
     general = (curve - s * s) / (4.0 * sp * np.sqrt(sp))
-    return np.where(tail, 0.25 * np.exp(0.5 * x), general)
+    return np.where(tail, 0.25 * el.exp(0.5 * x), general)
 
 
 @elementwise(
@@ -257,7 +258,7 @@ def sqrt_softplus(x: Array) -> Array:
         0.832555
     """
     _, sp, tail = _sqrt_softplus_parts(x)
-    return np.where(tail, np.exp(0.5 * x), np.sqrt(sp))
+    return np.where(tail, el.exp(0.5 * x), np.sqrt(sp))
 
 
 @elementwise(
@@ -331,7 +332,7 @@ def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
 
 def _swish_d2(x: Array, c: tuple[float, float]) -> Array:
     z = np.clip(c[0] * x, -_Z, _Z)
-    return _far_left(x, c[0] * nx.sigmoid_prime(z) * (2.0 - z * np.tanh(0.5 * z)), 2, c)
+    return _far_left(x, c[0] * nx.sigmoid_prime(z) * (2.0 - z * el.tanh(0.5 * z)), 2, c)
 
 
 @elementwise(
@@ -424,7 +425,7 @@ def quick_gelu(x: Array) -> Array:
 
 def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
     sp = nx.softplus(x)
-    return np.tanh(sp), nx.tanh_prime(sp), nx.sigmoid(x)
+    return el.tanh(sp), nx.tanh_prime(sp), nx.sigmoid(x)
 
 
 def _mish_d1(x: Array) -> Array:
@@ -464,7 +465,7 @@ def mish(x: Array) -> Array:
         >>> round(float(mish(np.array(1.0))), 6)
         0.865098
     """
-    return _far_left(x, x * np.tanh(nx.softplus(x)), 0)
+    return _far_left(x, x * el.tanh(nx.softplus(x)), 0)
 
 
 # ---------------------------------------------------------------------------------- GELU
@@ -867,8 +868,8 @@ def _elu_kink(alpha: float) -> tuple[Kink, ...]:
         "learning"
     ),
     reference="Clevert, Unterthiner & Hochreiter 2015, arXiv:1511.07289",
-    d1=lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0))),
-    d2=lambda x, alpha: np.where(x > 0, 0.0, alpha * np.exp(np.minimum(x, 0.0))),
+    d1=lambda x, alpha: np.where(x > 0, 1.0, alpha * el.exp(np.minimum(x, 0.0))),
+    d2=lambda x, alpha: np.where(x > 0, 0.0, alpha * el.exp(np.minimum(x, 0.0))),
     limits=lambda alpha: ((-alpha, INF), (0.0, 1.0), (0.0, 0.0)),
     params=(real("alpha", 1.0, "saturation value −alpha for x → −∞"),),
     kinks=_elu_kink,
@@ -900,7 +901,7 @@ def elu(x: Array, alpha: float) -> Array:
         >>> round(float(elu(np.array(-1.0), alpha=1.0)), 6)
         -0.632121
     """
-    return np.where(x > 0, x, alpha * np.expm1(_nonpositive(x)))
+    return np.where(x > 0, x, alpha * el.expm1(_nonpositive(x)))
 
 
 @elementwise(
@@ -917,8 +918,8 @@ def elu(x: Array, alpha: float) -> Array:
         "initialisation and alpha dropout)"
     ),
     reference="Klambauer et al. 2017, Self-normalizing neural networks, arXiv:1706.02515",
-    d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
-    d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * np.exp(np.minimum(x, 0.0))),
+    d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * el.exp(np.minimum(x, 0.0))),
+    d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * el.exp(np.minimum(x, 0.0))),
     limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
     kinks=lambda: (Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),),
     code={
@@ -948,7 +949,7 @@ def selu(x: Array) -> Array:
         >>> round(float(selu(np.array(1.0))), 6)
         1.050701
     """
-    return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * np.expm1(_nonpositive(x)))
+    return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * el.expm1(_nonpositive(x)))
 
 
 @elementwise(
@@ -981,9 +982,9 @@ def celu(x: Array, alpha: float) -> Array:
         -1.264241
     """
     qh, ql = _celu_quotient(x, alpha)
-    em = np.expm1(qh)
+    em = el.expm1(qh)
     # expm1(qh + ql) = expm1(qh) + e^qh·ql; the zero test keeps expm1(−0) = −0
-    corr = np.exp(qh) * ql
+    corr = el.exp(qh) * ql
     return np.where(x > 0, x, alpha * np.where(corr == 0, em, em + corr))
 
 
@@ -999,8 +1000,8 @@ def celu(x: Array, alpha: float) -> Array:
         "(it overflows)"
     ),
     reference="keras.activations.exponential",
-    d1=lambda x: np.exp(x),
-    d2=lambda x: np.exp(x),
+    d1=lambda x: el.exp(x),
+    d2=lambda x: el.exp(x),
     limits=((0.0, INF), (0.0, INF), (0.0, INF)),
     aliases=("exp",),
     code={
@@ -1018,7 +1019,7 @@ def exponential(x: Array) -> Array:
         >>> exponential(np.array([0.0])).tolist()
         [1.0]
     """
-    return np.exp(x)
+    return el.exp(x)
 
 
 @elementwise(
@@ -1048,22 +1049,22 @@ def elish(x: Array) -> Array:
         -0.170003
     """
     xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
-    y = np.where(x >= 0, xp * nx.sigmoid(xp), np.expm1(xn) * nx.sigmoid(xn))
+    y = np.where(x >= 0, xp * nx.sigmoid(xp), el.expm1(xn) * nx.sigmoid(xn))
     return np.where(x == 0, 0.5 * x, y)  # elish(−0) = −0
 
 
 def _elish_d1(x: Array) -> Array:
     xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
     pos = nx.sigmoid(xp) * (1.0 + xp * nx.sigmoid(-xp))
-    neg = nx.sigmoid(xn) * (np.exp(xn) + np.expm1(xn) * nx.sigmoid(-xn))
+    neg = nx.sigmoid(xn) * (el.exp(xn) + el.expm1(xn) * nx.sigmoid(-xn))
     return np.where(x >= 0, pos, neg)
 
 
 def _elish_d2(x: Array) -> Array:
     xp, xn = np.minimum(np.maximum(x, 0.0), _Z), np.minimum(x, 0.0)
-    pos = nx.sigmoid_prime(xp) * (2.0 - xp * np.tanh(0.5 * xp))
-    e, g, s, ds = np.exp(xn), np.expm1(xn), nx.sigmoid(xn), nx.sigmoid_prime(xn)
-    neg = e * s + 2.0 * e * ds - g * ds * np.tanh(0.5 * xn)
+    pos = nx.sigmoid_prime(xp) * (2.0 - xp * el.tanh(0.5 * xp))
+    e, g, s, ds = el.exp(xn), el.expm1(xn), nx.sigmoid(xn), nx.sigmoid_prime(xn)
+    neg = e * s + 2.0 * e * ds - g * ds * el.tanh(0.5 * xn)
     return np.where(x >= 0, pos, neg)
 
 
@@ -1082,8 +1083,8 @@ def _elish_d2(x: Array) -> Array:
         "give positive outputs"
     ),
     reference="Roy et al. 2019, LiSHT: non-parametric linearly scaled hyperbolic tangent, arXiv:1901.05894",
-    d1=lambda x: np.tanh(x) + x * nx.tanh_prime(x),
-    d2=lambda x: 2.0 * nx.tanh_prime(x) * (1.0 - x * np.tanh(x)),
+    d1=lambda x: el.tanh(x) + x * nx.tanh_prime(x),
+    d2=lambda x: 2.0 * nx.tanh_prime(x) * (1.0 - x * el.tanh(x)),
     limits=((INF, INF), (-1.0, 1.0), (0.0, 0.0)),
 )
 def lisht(x: Array) -> Array:
@@ -1093,12 +1094,12 @@ def lisht(x: Array) -> Array:
         >>> round(float(lisht(np.array(-1.0))), 6)
         0.761594
     """
-    return x * np.tanh(x)
+    return x * el.tanh(x)
 
 
 def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:
-    e = np.exp(np.minimum(x, 20.0))  # tanh(e^20) is exactly 1: nothing changes beyond
-    return e, np.tanh(e), nx.tanh_prime(e)
+    e = el.exp(np.minimum(x, 20.0))  # tanh(e^20) is exactly 1: nothing changes beyond
+    return e, el.tanh(e), nx.tanh_prime(e)
 
 
 def _tanh_exp_d1(x: Array) -> Array:
@@ -1120,11 +1121,11 @@ def _tanh_exp_d2_right(x: Array) -> Array:
     alone is subnormal from x ≈ 5.9 on while the product is not: e is taken as a
     double-double and the whole factor applied before any underflow (numerics.exp_mul).
     """
-    eh, el = nx.exp_dd(x)
+    eh, elo = nx.exp_dd(x)
     ah, al = nx.two_sum(x, -2.0 * eh)
-    t = np.tanh(eh)
-    factor = 4.0 / (1.0 + np.exp(-2.0 * eh)) ** 2 * (2.0 + x - 2.0 * x * eh * t)
-    return nx.exp_mul(ah, factor, al - 2.0 * el)
+    t = el.tanh(eh)
+    factor = 4.0 / (1.0 + el.exp(-2.0 * eh)) ** 2 * (2.0 + x - 2.0 * x * eh * t)
+    return nx.exp_mul(ah, factor, al - 2.0 * elo)
 
 
 @elementwise(

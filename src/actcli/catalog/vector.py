@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from actcli import elementary as el
 from actcli import numerics as nx
 from actcli.catalog import registry
 from actcli.catalog.binding import get
@@ -165,7 +166,7 @@ def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> 
     if special.any():  # such rows are computed as zeros, then overwritten
         z = np.where(special, 0.0, z)
     qh, ql = _shifted(z, np.where(special, 0.0, m), float(temperature))
-    e = np.exp(qh)
+    e = el.exp(qh)
     e += e * ql
     top = np.argmax(z, axis=-1)[..., None]
     others = e.copy()
@@ -179,7 +180,7 @@ def _softmax_core(z: Array, temperature: float, inf_policy: str, parts: str) -> 
         p = e / th
         p -= p * (tl / th)
     if "logp" in parts:
-        logp = qh - np.log1p(rh)
+        logp = qh - el.log1p(rh)
         logp += ql - rl / th
     if "q" in parts:
         q = 1.0 - p
@@ -202,7 +203,7 @@ def _special_rows(
         if p.size:
             p = np.where(special, p_lim, p)
         if logp.size:
-            logp_lim = np.where(pos_row, np.where(pos, -np.log(k), -np.inf), -np.log(n))
+            logp_lim = np.where(pos_row, np.where(pos, -el.log(k), -np.inf), -el.log(n))
             logp = np.where(special, logp_lim, logp)
         if q.size:
             q = np.where(special, 1.0 - p_lim, q)  # exact fractions: nothing to cancel
@@ -723,7 +724,7 @@ def _norm_parts(x: Array, p: float, eps: float) -> _Norm:
     if p == 2.0:
         w, w_err = nx.two_square(s)
     else:
-        w, w_err = (s if p == 1.0 else s**p), np.zeros_like(s)
+        w, w_err = (s if p == 1.0 else el.power(s, p)), np.zeros_like(s)
     wh, wl = nx.sum_dd(w)
     wh, wl = wh[..., None], wl[..., None] + np.sum(w_err, axis=-1, keepdims=True)
     top = np.argmax(a, axis=-1)[..., None]
@@ -739,7 +740,7 @@ def _norm_parts(x: Array, p: float, eps: float) -> _Norm:
         root = np.sqrt(wh)
         ns = root + wl / (2.0 * np.where(root > 0, root, 1.0))
     else:
-        root = np.cbrt(wh) if p == 3.0 else wh ** (1.0 / p)
+        root = el.power(wh, 1.0 / p)
         ns = root + root * (wl / (p * np.where(wh > 0, wh, 1.0)))
     with np.errstate(over="ignore"):  # eps far above the row: the floor is active
         floor = ns <= np.ldexp(eps, -k)
@@ -755,7 +756,8 @@ def _normalize_jacobian(x: Array, p: float, eps: float) -> Array:
     nm = _norm_parts(x, p, eps)
     n = x.shape[-1]
     y = nm.zs / nm.ns
-    grad = np.sign(nm.z) * (np.abs(nm.zs) / nm.ns) ** (p - 1.0)
+    ratio = np.abs(nm.zs) / nm.ns
+    grad = np.sign(nm.z) * (ratio if p == 2.0 else el.power(ratio, p - 1.0))
     jac = -y[..., :, None] * grad[..., None, :]
     idx = np.arange(n)
     jac[..., idx, idx] = nm.rest / nm.wh

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from actcli import elementary as el
 from actcli.catalog.binding import Activation
 from actcli.errors import DataError, UsageError
 from actcli.train import datasets
@@ -230,9 +231,9 @@ class _Loss:
         if self.output == "sigmoid":
             sign = 2.0 * target - 1.0
             log_p = np.asarray(self.log(sign * z))
-            return float(-np.mean(log_p)), sign * np.expm1(log_p) / n
+            return float(-np.mean(log_p)), sign * el.expm1(log_p) / n
         log_p = np.asarray(self.log(z, axis=-1))
-        return float(-np.sum(target * log_p) / n), (np.exp(log_p) - target) / n
+        return float(-np.sum(target * log_p) / n), (el.exp(log_p) - target) / n
 
 
 def decide(output: str, z: np.ndarray) -> np.ndarray:

@@ -36,8 +36,8 @@ def ok(*args: str, stdin: bytes = b"") -> str:
 
 def test_a_single_column_with_a_header():
     assert ok("eval", "sigmoid", stdin=b"logit\n1\n-2\n") == (
-        "x,sigmoid\n1.0,0.7310585786300049\n-2.0,0.11920292202211755\n"
-    )
+        "x,sigmoid\n1.0,0.7310585786300049\n-2.0,0.11920292202211756\n"
+    )  # σ(−2) correctly rounded (…755 was 0.66 ULP off)
     assert ok("eval", "relu", stdin=b"1\n-2\n") == "x,relu\n1.0,1.0\n-2.0,0.0\n"  # data
 
 

@@ -108,7 +108,9 @@ def test_compare_json_and_csv(runner):
     assert doc["properties"]["gelu"]["smoothness"] == "C∞"
     csv = run(runner, "compare", "relu", "sigmoid", "-n", "3", "-f", "csv").stdout
     s5 = format_number(float(actcli.get("sigmoid")(-5.0)))
-    assert csv == f"x,relu,sigmoid\n-5.0,0.0,{s5}\n0.0,0.0,0.5\n5.0,5.0,0.9933071490757153\n"
+    assert (
+        csv == f"x,relu,sigmoid\n-5.0,0.0,{s5}\n0.0,0.0,0.5\n5.0,5.0,0.9933071490757152\n"
+    )  # σ(5), correctly rounded
 
 
 @pytest.mark.slow

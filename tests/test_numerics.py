@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -43,11 +44,10 @@ def test_sigmoid_keeps_relative_accuracy_into_the_subnormal_range():
 
 
 def test_exp_mul_avoids_the_intermediate_underflow():
-    y = np.array([-720.0])
-    exact = Fraction(math.exp(-720.0 + 128.0)) * Fraction(1e10) * Fraction(nx._EXP_M128)
-    got = nx.exp_mul(y, 1e10)[0]
+    got = nx.exp_mul(np.array([-720.0]), 1e10)[0]
     assert got > 1e-303
-    assert abs(Fraction(got) - exact) <= Fraction(math.ulp(got)) * 2
+    with mpmath.workprec(200):  # one rounding: e^(−720) and 1e10 multiplied exactly
+        assert abs(mpmath.mpf(float(got)) - mpmath.exp(-720) * 1e10) <= 0.502 * math.ulp(got)
 
 
 def test_dd_constants():
@@ -68,7 +68,8 @@ def test_sin_dd_matches_a_long_series():
 
 def test_mills_ratio_joins_its_pieces_smoothly():
     x = np.array([-3.0, np.nextafter(-3.0, 0), -7.0, np.nextafter(-7.0, 0), 0.0])
-    p = nx.mills(x)
+    hi, lo = nx.mills(x)
+    p = hi + lo
     assert p[-1] == 0.5
     np.testing.assert_allclose(p[0], p[1], rtol=1e-15)
     np.testing.assert_allclose(p[2], p[3], rtol=1e-15)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     Array = NDArray[np.float64]
+    Pair = tuple[Array, Array]  # a double-double: hi + lo
 
 SQRT1_2 = 0.7071067811865476  # 1/√2, correctly rounded (M_SQRT1_2)
 INV_SQRT_2PI = 0.3989422804014327  # 1/√(2π), correctly rounded
@@ -127,39 +128,55 @@ def scaled(x: Array, c: tuple[float, float]) -> tuple[Array, Array]:
 # --------------------------------------------------------------------------- logistic family
 
 
-def sigmoid_pair(z: Array) -> tuple[Array, Array]:
-    """(σ(z), σ(−z)) from one exponential, split by sign so that exp never overflows.
+def logistic(zh: Array, zl: Array | None = None) -> tuple[Pair, Pair]:
+    """(σ(z), σ(−z)) for z = zh + zl, each as a double-double (about 2⁻⁶⁰ relative).
 
-    With e = e^(−|z|) ≤ 1 and r = 1/(1 + e), the pair is (r, e·r) for z ≥ 0 and (e·r, r)
-    otherwise: full relative accuracy down to the subnormal range (σ(−710) = 4.47e−309,
-    where 1/(1 + e^710) gives 0).
+    With E = e^(−|z|) ≤ 1 (elementary.exp_pair, the argument's low part to first order) and
+    r = 1/(1 + E) divided with its remainder, the pair is (r, E·r) for z ≥ 0 and (E·r, r)
+    otherwise: nothing overflows, and the small one keeps its relative accuracy down to the
+    subnormal range (σ(−710) = 4.47e−309, where 1/(1 + e^710) gives 0).
     """
-    e = el.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    small = e * r
-    up = z >= 0
-    return np.where(up, r, small), np.where(up, small, r)
+    eh, elo = el.exp_pair(-np.abs(zh))
+    if zl is not None:
+        elo = elo - eh * np.where(zh >= 0, zl, -zl)
+    dh = 1.0 + eh
+    dl = ((1.0 - dh) + eh) + elo  # Fast2Sum: 1 ≥ E
+    rh = 1.0 / dh
+    ph, pl = two_prod(rh, dh)
+    rl = (((1.0 - ph) - pl) - rh * dl) / dh
+    sh, sl = two_prod(eh, rh)
+    sl += eh * rl + elo * rh
+    up = zh >= 0
+    return (
+        (np.where(up, rh, sh), np.where(up, rl, sl)),
+        (np.where(up, sh, rh), np.where(up, sl, rl)),
+    )
+
+
+def sigmoid_pair(z: Array) -> tuple[Array, Array]:
+    """(σ(z), σ(−z)), each rounded once (see :func:`logistic`)."""
+    (sh, sl), (mh, ml) = logistic(z)
+    return sh + sl, mh + ml
 
 
 def sigmoid(z: Array) -> Array:
-    """σ(z) = 1/(1 + e^(−z)) (see :func:`sigmoid_pair`)."""
-    e = el.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
+    """σ(z) = 1/(1 + e^(−z)), rounded once (see :func:`logistic`)."""
+    (sh, sl), _ = logistic(z)
+    return sh + sl
 
 
 def sigmoid_dd(zh: Array, zl: Array | None) -> Array:
-    """σ(zh + zl) for a double-double argument: σ(zh)·(1 + σ(−zh)·zl)."""
-    if zl is None:
-        return sigmoid(zh)
-    s, sm = sigmoid_pair(zh)
-    return s * (1.0 + sm * zl)
+    """σ(zh + zl) for a double-double argument, rounded once."""
+    (sh, sl), _ = logistic(zh, zl)
+    return sh + sl
 
 
 def sigmoid_prime(z: Array) -> Array:
-    """σ'(z) = σ(z)·σ(−z); the form y(1 − y) loses every digit for z ≳ 36."""
-    s, sm = sigmoid_pair(z)
-    return s * sm
+    """σ'(z) = σ(z)·σ(−z), the product of the two double-doubles rounded once; the form
+    y(1 − y) loses every digit for z ≳ 36."""
+    (sh, sl), (mh, ml) = logistic(z)
+    ph, pl = two_prod(sh, mh)
+    return ph + (pl + sh * ml + sl * mh)
 
 
 def softplus(z: Array) -> Array:
@@ -182,45 +199,70 @@ def tanh_prime(x: Array) -> Array:
 # --------------------------------------------------------------------------- Gaussian family
 
 
-def exp_mul(y: Array, factor: Array | float, lo: Array | None = None) -> Array:
-    """exp(y + lo)·factor, without losing digits when exp(y) alone would be subnormal.
+def exp_mul(
+    y: Array,
+    factor: Array | float,
+    lo: Array | None = None,
+    factor_lo: Array | float | None = None,
+) -> Array:
+    """e^(y + lo)·(factor + factor_lo), rounded once, without losing digits when e^y alone
+    would be subnormal.
 
-    For y < −708, exp(y) has fewer than 53 significant bits, though exp(y)·factor may be a
-    normal number again (gelu′(−37.7) ≈ −7.5e−308). There we compute
-    (exp(y + 128)·factor)·e^(−128); y + 128 is exact for −1024 < y < −256. ``lo`` (optional)
-    is the low part of a double-double argument, applied to first order as p + p·lo (a
-    rounded 1 + lo would cost half an ULP).
+    e^y comes as a double-double (elementary.exp_pair) and the product is carried as one,
+    with ``lo`` (the low part of a double-double argument) applied to first order: the only
+    rounding is the last. For y < −600, e^y may have fewer than 53 significant bits though the
+    product is a normal number again (gelu′(−37.7) ≈ −7.5e−308): there e^(y + 128) is taken
+    (y + 128 is exact for −1024 < y < −256) and the product scaled by e^(−128) as a
+    double-double.
     """
     deep = y < -600.0
-    if not deep.any():
-        out = el.exp(y) * factor
-    else:
-        out = el.exp(np.where(deep, y + 128.0, y)) * factor
-        out = np.where(deep, out * _EXP_M128, out)
-    return out if lo is None else np.where(out == 0, out, out + out * lo)  # keeps −0
+    any_deep = bool(deep.any())
+    eh, elo = el.exp_pair(np.where(deep, y + 128.0, y) if any_deep else y)
+    ph, pl = two_prod(eh, factor)
+    pl = pl + elo * factor
+    if factor_lo is not None:
+        pl += eh * factor_lo
+    if lo is not None:
+        pl += ph * lo
+    if any_deep:
+        qh, ql = two_prod(ph, _EXP_M128[0])
+        ql += ph * _EXP_M128[1] + pl * _EXP_M128[0]
+        ph, pl = np.where(deep, qh, ph), np.where(deep, ql, pl)
+    with np.errstate(invalid="ignore"):  # inf + NaN only where e^y or factor is not finite
+        out = ph + pl
+    return np.where(ph == 0, ph, np.where(np.isfinite(ph), out, ph))  # keeps −0 and ±inf
 
 
-_EXP_M128 = 2.572209372642415e-56  # e^(−128), correctly rounded
+_EXP_M128 = (2.572209372642415e-56, 1.513636755305348e-73)  # e^(−128) as a double-double
 
 
-def exp_neg_square(x: Array, half: bool = False, factor: Array | float = 1.0) -> Array:
-    """exp(−x²)·factor (or exp(−x²/2)·factor with ``half``) with x² split exactly.
+def exp_neg_square(
+    x: Array,
+    half: bool = False,
+    factor: Array | float = 1.0,
+    factor_lo: Array | float | None = None,
+    lo: Array | None = None,
+) -> Array:
+    """e^(−x² + lo)·(factor + factor_lo) (e^(−x²/2 + lo)·… with ``half``), x² split exactly.
 
     Rounding x² first would cost up to x² ULP of the result (≈ 700 ULP near x = 26); with
-    x² = hi + lo exactly, exp(−hi)·(1 − lo) is good to about 1 ULP. ``factor`` is applied
-    before any underflow (see :func:`exp_mul`); it may be as large as a power of x, not more:
-    beyond |x| = 40 the result is 0.
+    x² = hi + lo exactly, e^(−hi) and the rest in double-double (:func:`exp_mul`), the result
+    is rounded once. ``factor`` is applied before any underflow; it may be as large as a
+    power of x, not more: beyond |x| = 40 the result is 0. ``lo`` is a small extra term of
+    the argument (a double-double x's −x·x_lo).
     """
     inside = np.abs(x) < 40.0  # beyond, e^(−800)·poly(x) underflows to 0
     everywhere = bool(inside.all())
     xs = x if everywhere else np.where(inside, x, 0.0)
-    hi, lo = two_square(xs)
+    hi, sq_lo = two_square(xs)
     if half:
         hi *= 0.5
-        lo *= 0.5
+        sq_lo *= 0.5
     if not everywhere:
         factor = np.where(inside, factor, 0.0)
-    return exp_mul(-hi, factor, -lo)
+        if factor_lo is not None:
+            factor_lo = np.where(inside, factor_lo, 0.0)
+    return exp_mul(-hi, factor, -sq_lo if lo is None else lo - sq_lo, factor_lo)
 
 
 LN2_DD = (0.6931471805599453, 2.3190468138462996e-17)  # ln 2 as a double-double
@@ -257,9 +299,13 @@ def exp_dd(x: Array) -> tuple[Array, Array]:
     return np.ldexp(eh, k), np.ldexp(elo, k)
 
 
+INV_SQRT_2PI_DD = (0.3989422804014327, -2.49232720227773e-17)  # 1/√(2π)
+
+
 def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
-    """φ(x)·factor = e^(−x²/2)/√(2π)·factor."""
-    return exp_neg_square(x, half=True, factor=INV_SQRT_2PI * factor)
+    """φ(x)·factor = e^(−x²/2)/√(2π)·factor, rounded once (1/√(2π)·factor carried exactly)."""
+    fh, fl = two_prod(np.asarray(factor, dtype=np.float64) + np.zeros_like(x), INV_SQRT_2PI_DD[0])
+    return exp_neg_square(x, half=True, factor=fh, factor_lo=fl + factor * INV_SQRT_2PI_DD[1])
 
 
 def horner(coefficients: tuple[float, ...], s: Array) -> Array:
@@ -271,37 +317,61 @@ def horner(coefficients: tuple[float, ...], s: Array) -> Array:
     return acc
 
 
+def horner_pair(coefficients: tuple[float, ...], s: Array) -> tuple[Array, Array]:
+    """Σ cₖ sᵏ as hi + lo: the last step c₀ + s·(…) with its rounding error kept, which is
+    most of Horner's error where the sum hardly varies (|s·(…)| ≪ |c₀|)."""
+    t = horner(coefficients[1:], s) * s
+    return two_sum(np.full_like(s, coefficients[0]), t)
+
+
+def dd_div(nh: Array, nl: Array, dh: Array, dl: Array) -> tuple[Array, Array]:
+    """(nh + nl)/(dh + dl) as hi + lo, the quotient's remainder from Dekker's product."""
+    q = nh / dh
+    ph, pl = two_prod(q, dh)
+    return q, (((nh - ph) - pl) + nl - q * dl) / dh
+
+
 def _on(interval: tuple[float, float], v: Array) -> Array:
     """v mapped from ``interval`` onto [−1, 1]."""
     a, b = interval
     return (2.0 * v - (a + b)) / (b - a)
 
 
-def mills(x: Array) -> Array:
-    """P(x) = Φ(x)/(√(2π)·φ(x)) for x ≤ 0, from the polynomial fits in ``_mills``.
+def mills(x: Array) -> tuple[Array, Array]:
+    """P(x) = Φ(x)/(√(2π)·φ(x)) for x ≤ 0 as hi + lo, from the polynomial fits in ``_mills``.
 
     Φ(x) = P(x)·e^(−x²/2): the Gaussian factor carries the tail, P varies slowly (½ at 0,
-    ~1/(√(2π)|x|) far out). scipy's erfc and erfcx are 4–7 ULP off in places.
+    ~1/(√(2π)|x|) far out). scipy's erfc and erfcx are 4–7 ULP off in places. The fit's
+    last Horner step, the division by 1 − x (or |x|) and 1/√(2π) are carried as
+    double-doubles, so the fit itself (about 8e−17) is the error left.
     """
     from actcli import _mills as m
 
-    out = np.empty_like(x)
+    hi, lo = np.empty_like(x), np.empty_like(x)
     near = x >= m.NEAR_INTERVAL[0]
     tail = x < m.MID_INTERVAL[0]
     mid = ~(near | tail)
     for mask, piece, interval in ((near, m.NEAR, m.NEAR_INTERVAL), (mid, m.MID, m.MID_INTERVAL)):
         xs = x[mask]
-        out[mask] = horner(piece, _on(interval, xs)) / (1.0 - xs)
+        ph, pl = horner_pair(piece, _on(interval, xs))
+        dh, dl = two_sum(np.ones_like(xs), -xs)
+        hi[mask], lo[mask] = dd_div(ph, pl, dh, dl)
     xt = x[tail]
     w = 1.0 / (xt * xt)
-    out[tail] = horner(m.TAIL, _on(m.TAIL_INTERVAL, w)) * INV_SQRT_2PI / -xt
-    out[x == 0] = 0.5  # P(0) = ½ exactly, so that gelu′(0) = Φ(0) = ½ to the bit
-    return out
+    sh, sl = horner_pair(m.TAIL, _on(m.TAIL_INTERVAL, w))
+    sh, sl = dd_mul(
+        sh, sl, np.full_like(sh, INV_SQRT_2PI_DD[0]), np.full_like(sh, INV_SQRT_2PI_DD[1])
+    )
+    hi[tail], lo[tail] = dd_div(sh, sl, -xt, np.zeros_like(xt))
+    zero = x == 0  # P(0) = ½ exactly, so that gelu′(0) = Φ(0) = ½ to the bit
+    hi[zero], lo[zero] = 0.5, 0.0
+    return hi, lo
 
 
 def std_normal_cdf(x: Array) -> Array:
-    """Φ(x) to a few ULP over the whole range: P(−|x|)·e^(−x²/2), reflected for x > 0."""
-    low = mills(-np.abs(x)) * exp_neg_square(x, half=True)
+    """Φ(x) to about an ULP over the whole range: P(−|x|)·e^(−x²/2), reflected for x > 0."""
+    ph, pl = mills(-np.abs(x))
+    low = exp_neg_square(x, half=True, factor=ph, factor_lo=pl)
     return np.where(x <= 0, low, 1.0 - low)
 
 

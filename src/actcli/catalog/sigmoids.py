@@ -504,19 +504,31 @@ def _laplace_z(x: Array, mu: float, sigma: float) -> tuple[Array, Array]:
     return np.clip(qh, -_Z_CLIP, _Z_CLIP), ql
 
 
-def _laplace_gauss(zh: Array, zl: Array, factor: Array | float) -> Array:
-    """e^(−z²/2)·factor for z = zh + zl (the low part to first order)."""
-    return nx.exp_neg_square(zh, half=True, factor=factor * (1.0 - zh * zl))
+def _laplace_gauss(
+    zh: Array, zl: Array, factor: Array | float, factor_lo: Array | float | None = None
+) -> Array:
+    """e^(−z²/2)·(factor + factor_lo) for z = zh + zl (the low part to first order)."""
+    return nx.exp_neg_square(zh, half=True, factor=factor, factor_lo=factor_lo, lo=-zh * zl)
+
+
+def _density_scale(like: Array, sigma: float) -> tuple[Array, Array]:
+    """1/(√(2π)·σ) as a double-double, shaped like ``like``."""
+    c = nx.INV_SQRT_2PI_DD
+    return nx.div_dd(np.full_like(like, c[0]), np.full_like(like, c[1]), sigma)
 
 
 def _laplace_d1(x: Array, mu: float, sigma: float) -> Array:
     zh, zl = _laplace_z(x, mu, sigma)
-    return _laplace_gauss(zh, zl, nx.INV_SQRT_2PI / sigma)
+    fh, fl = _density_scale(zh, sigma)
+    return _laplace_gauss(zh, zl, fh, fl)
 
 
 def _laplace_d2(x: Array, mu: float, sigma: float) -> Array:
     zh, zl = _laplace_z(x, mu, sigma)
-    return _laplace_gauss(zh, zl, -(zh + zl) * (nx.INV_SQRT_2PI / sigma) / sigma)
+    fh, fl = _density_scale(zh, sigma)
+    fh, fl = nx.div_dd(fh, fl, sigma)
+    ph, pl = nx.two_prod(zh, fh)
+    return _laplace_gauss(zh, zl, -ph, -(pl + zh * fl + zl * fh))
 
 
 @elementwise(
@@ -556,7 +568,8 @@ def laplace(x: Array, mu: float, sigma: float) -> Array:
         0.85043
     """
     zh, zl = _laplace_z(x, mu, sigma)
-    low = _laplace_gauss(-np.abs(zh), np.where(zh <= 0, zl, -zl), nx.mills(-np.abs(zh)))
+    ph, pl = nx.mills(-np.abs(zh))
+    low = _laplace_gauss(-np.abs(zh), np.where(zh <= 0, zl, -zl), ph, pl)
     return np.where(zh <= 0, low, 1.0 - low)
 
 

@@ -312,7 +312,9 @@ QUICK_GELU = nx.dd_from_decimal("1.702")
 
 def _swish(x: Array, c: tuple[float, float]) -> Array:
     zh, zl = _times(x, c)
-    return _far_left(x, x * nx.sigmoid_dd(zh, zl), 0, c)
+    (sh, sl), _ = nx.logistic(zh, zl)
+    ph, pl = nx.two_prod(x, sh)
+    return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * sl)), 0, c)  # keeps −0
 
 
 def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
@@ -322,11 +324,15 @@ def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> 
 
 def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
     zh, zl = _times(x, c)
-    if zl is None:
-        s, sm = nx.sigmoid_pair(zh)
-    else:
-        s, sm = nx.sigmoid_dd(zh, zl), nx.sigmoid_dd(-zh, -zl)
-    general = s * (1.0 + np.clip(zh, -_Z, _Z) * sm)
+    (sh, sl), (mh, ml) = nx.logistic(zh, zl)
+    # σ(z)·(1 + z·σ(−z)), the inner sum and the product in double-double, rounded once
+    z = np.clip(zh, -_Z, _Z)
+    th, tl = nx.two_prod(z, mh)
+    tl += z * ml + (0.0 if zl is None else np.where(np.abs(zh) < _Z, zl, 0.0)) * mh
+    uh, ul = nx.two_sum(np.ones_like(th), th)
+    ul += tl
+    ph, pl = nx.two_prod(sh, uh)
+    general = ph + (pl + sh * ul + sl * uh)
     return _far_left(x, _near_root("silu", zh, general, 0.0 if zl is None else zl), 1, c)
 
 
@@ -626,7 +632,11 @@ def _gelu_d1(x: Array, approximate: str) -> Array:
         return _tanh_form_d1(x, SQRT_2_OVER_PI, "gelu_tanh")
     # gelu′(x) = Φ(x) + xφ(x) = e^(−x²/2)·(P(x) + x/√(2π)) for x ≤ 0, and 1 − gelu′(−x)
     ax = np.abs(x)
-    low = nx.exp_neg_square(x, half=True, factor=nx.mills(-ax) - ax * nx.INV_SQRT_2PI)
+    ph, pl = nx.mills(-ax)
+    ch, cl = nx.two_prod(ax, nx.INV_SQRT_2PI_DD[0])
+    fh, fl = nx.two_sum(ph, -ch)
+    fl += pl - (cl + ax * nx.INV_SQRT_2PI_DD[1])
+    low = nx.exp_neg_square(x, half=True, factor=fh, factor_lo=fl)
     return _near_root("gelu", x, np.where(x <= 0, low, 1.0 - low))
 
 
@@ -717,7 +727,9 @@ def gelu(x: Array, approximate: str) -> Array:
         return _tanh_form(x, SQRT_2_OVER_PI)
     # x·Φ(x) = x·P(x)·e^(−x²/2) for x ≤ 0 (the factor goes in before any underflow), and
     # x·Φ(x) = x + gelu(−x) above.
-    q = nx.exp_neg_square(x, half=True, factor=x * nx.mills(-np.abs(x)))
+    ph, pl = nx.mills(-np.abs(x))
+    fh, fl = nx.two_prod(x, ph)
+    q = nx.exp_neg_square(x, half=True, factor=fh, factor_lo=fl + x * pl)
     return np.where(x <= 0, q, x - q)
 
 

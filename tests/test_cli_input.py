@@ -152,7 +152,7 @@ def test_numpy_files_in_and_out(tmp_path):
     np.save(tmp_path / "x.npy", x)
     assert (
         ok("eval", "gelu", "--input", str(tmp_path / "x.npy")).splitlines()[1]
-        == "-3.0,-0.004049694094890283"
+        == "-3.0,-0.0040496940948902835"  # correctly rounded
     )
     del y
 

@@ -6,12 +6,12 @@ rendered artists' bounding boxes; bad options go through the installed ``actcli`
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
@@ -288,10 +288,9 @@ def test_a_family_of_a_formula(tmp_path):
     assert out.returncode == 0, out.stderr
     header, *rows = out.stdout.decode().splitlines()
     assert header == "x,x*sigmoid(b*x):b=1,x*sigmoid(b*x):b=2"
-    assert rows[1].split(",")[1:] == [
-        repr(1 / (1 + math.exp(-1.0))),
-        repr(1 / (1 + math.exp(-2.0))),
-    ]
+    with mpmath.workprec(200):  # σ(1), σ(2) correctly rounded (the naive form is 1 ULP off)
+        expected = [repr(float(1 / (1 + mpmath.exp(-b)))) for b in (1, 2)]
+    assert rows[1].split(",")[1:] == expected
 
 
 def test_a_family_in_csv_is_one_column_per_value():

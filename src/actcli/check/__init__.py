@@ -14,6 +14,7 @@
 - :mod:`~actcli.check.bands`: the bands of x and each row's band
 - :mod:`~actcli.check.quantiles`: exact streaming medians and 99th percentiles
 - :mod:`~actcli.check.findings`: non-monotonic steps, wrong signs, flush to zero, ...
+- :mod:`~actcli.check.flush`: the hardware's flush modes (DAZ, FTZ) in the reference
 - :mod:`~actcli.check.report`: :class:`Report`, its tables, text and JSON document
 - :mod:`~actcli.check.figure`: the error figure (matplotlib; imported only by ``-o``)
 """
@@ -53,6 +54,8 @@ def check(
     bands: Sequence[float] | None = None,
     x_column: str | None = None,
     y_column: str | None = None,
+    daz: bool = False,
+    ftz: bool = False,
 ) -> Report:
     """How far the values ``y`` at ``x`` are from the activation's (``order`` 1 or 2: its
     derivative's), in ULP of ``dtype`` (x and y are rounded to it first).
@@ -61,11 +64,14 @@ def check(
     .npz; ``"-"``: standard input) with ``x_column`` and ``y_column``, or a callable that
     reads (x, y) blocks anew at each call. A row passes within ``tol`` ULP or, with ``atol``
     or ``rtol``, when ``|y − ref| <= atol + rtol·|ref|``. ``bands``: edges in x, ascending
-    (default: by sign and binade of |x|).
+    (default: by sign and binade of |x|). ``daz``/``ftz``: the kernel's hardware reads
+    subnormal inputs as ±0 / writes subnormal results as ±0 (subnormal in ``dtype``), and the
+    reference does the same (:mod:`actcli.check.flush`).
     """
     from actcli import dtypes, inputs
     from actcli.catalog.binding import get
     from actcli.check.compute import check_pairs
+    from actcli.check.flush import Flush
 
     act = get(activation) if isinstance(activation, str) else activation
     if act.kind != "elementwise":
@@ -95,7 +101,8 @@ def check(
         pairs = x
     else:
         raise TypeError("check takes x and y, a file, or a callable reading (x, y) blocks")
-    return check_pairs(act, pairs, order, dtype, tol, atol=atol, rtol=rtol, edges=edges)
+    flush = Flush(dtype, daz=daz, ftz=ftz)
+    return check_pairs(act, pairs, order, dtype, tol, atol=atol, rtol=rtol, edges=edges, flush=flush)
 
 
 class _Callable(types.ModuleType):

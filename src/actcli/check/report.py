@@ -50,6 +50,8 @@ class Report:
     activation: str = ""  # the activation's name, its spec (with parameters), its dialect
     spec: str = ""
     dialect: str = ""
+    daz: bool = False  # the reference models hardware reading subnormal inputs as ±0 ...
+    ftz: bool = False  # ... and writing subnormal results as ±0 (see check/flush.py)
     order: int = 0  # 0: the values; 1, 2: the derivative checked
     reread: Blocks | None = field(default=None, repr=False, compare=False)
 
@@ -68,9 +70,11 @@ class Report:
     def title(self) -> str:
         """One line: the activation (′ for a derivative), its dialect and the errors."""
         quantity = ("", "′", "″")[self.order]
+        modes = "+".join(m for m, on in (("DAZ", self.daz), ("FTZ", self.ftz)) if on)
         return (
             f"{self.spec}{quantity} · dialect {self.dialect}: max {self.max_ulp:.3g} ULP "
-            f"({self.dtype}), median {self.median_ulp:.3g}, max rel {self.max_rel:.3g}"
+            f"({self.dtype}{' ' + modes if modes else ''}), median {self.median_ulp:.3g}, "
+            f"max rel {self.max_rel:.3g}"
         )
 
     def document(self) -> dict[str, object]:
@@ -81,6 +85,8 @@ class Report:
             "dialect": self.dialect,
             "derivative": self.order,
             "dtype": self.dtype,
+            "daz": self.daz,
+            "ftz": self.ftz,
             "tolerance": self.tolerance,
             "atol": self.atol,
             "rtol": self.rtol,

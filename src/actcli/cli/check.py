@@ -75,6 +75,22 @@ BandsOption = Annotated[
         help="Band edges in x, ascending (--bands=-6,-5,-4). Default: by sign and binade of |x|.",
     ),
 ]
+DazOption = Annotated[
+    bool,
+    typer.Option(
+        "--daz",
+        help="The kernel's hardware reads subnormal inputs (of --dtype) as ±0: so does the "
+        "reference.",
+    ),
+]
+FtzOption = Annotated[
+    bool,
+    typer.Option(
+        "--ftz",
+        help="The kernel's hardware writes subnormal results (of --dtype) as ±0: so does the "
+        "reference.",
+    ),
+]
 
 
 def check_command(
@@ -86,6 +102,8 @@ def check_command(
     atol: AtolOption = None,
     rtol: RtolOption = None,
     bands: BandsOption = None,
+    daz: DazOption = False,
+    ftz: FtzOption = False,
     x_column: XOption = None,
     y_column: YOption = None,
     figure: OutputOption = None,
@@ -142,6 +160,8 @@ def check_command(
         bands=edges,
         x_column=x_column,
         y_column=y_column,
+        daz=daz,
+        ftz=ftz,
     )
     if figure is not None and look is not None:
         from actcli.check.figure import figure as error_figure

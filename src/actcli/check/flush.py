@@ -40,7 +40,8 @@ class Flush:
     def subnormal(self, x: np.ndarray) -> np.ndarray:
         """Where ``x`` (values of the dtype) is subnormal."""
         with np.errstate(invalid="ignore"):
-            return (np.abs(x) < self.tiny) & (x != 0)
+            sub: np.ndarray = (np.abs(x) < self.tiny) & (x != 0)
+        return sub
 
     def inputs(self, x: np.ndarray) -> np.ndarray:
         """What the kernel computes at: ``x`` with its subnormals as ±0 (``daz``)."""
@@ -109,11 +110,15 @@ class Causes:
             return
         xs = x[failing]
         for mode, cause in self.causes.items():
-            changed = self.model.subnormal(xs) if mode == "daz" else self.model.flushed(ref[failing])
+            changed = (
+                self.model.subnormal(xs) if mode == "daz" else self.model.flushed(ref[failing])
+            )
             rows = failing[changed]
             if not rows.size:
                 continue
-            model = replace(self.model, **{mode: True})
+            model = (
+                replace(self.model, daz=True) if mode == "daz" else replace(self.model, ftz=True)
+            )
             explained = rows[self.judge(model, x[rows], y[rows])]
             cause.add(x[explained], y[explained], ref[explained])
 
@@ -128,7 +133,9 @@ class Causes:
             elif c.signs == {True, False}:
                 span = "±" + span
             what = "inputs" if mode == "daz" else "results"
-            tail = "" if mode == "daz" else f", where the reference is subnormal in {self.model.dtype}"
+            tail = (
+                "" if mode == "daz" else f", where the reference is subnormal in {self.model.dtype}"
+            )
             out.append(
                 {
                     "kind": f"subnormal_{what}_flushed",

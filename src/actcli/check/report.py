@@ -12,12 +12,15 @@ import math
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from actcli import dtypes
 from actcli.formats import Table
+
+if TYPE_CHECKING:
+    from actcli.check.budget import Judgement
 
 # ULP errors under this are shown as such: their digits tell a reader nothing
 ULP_FLOOR = 0.001
@@ -53,11 +56,13 @@ class Report:
     daz: bool = False  # the reference models hardware reading subnormal inputs as ±0 ...
     ftz: bool = False  # ... and writing subnormal results as ±0 (see check/flush.py)
     order: int = 0  # 0: the values; 1, 2: the derivative checked
+    budget: Judgement | None = None  # the run against its entry of a budget file
     reread: Blocks | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
-        return self.failed == 0
+        """No row over the tolerance, and within the budget if there is one."""
+        return self.failed == 0 and (self.budget is None or self.budget.passed)
 
     def blocks(self) -> Iterator[list[np.ndarray]]:
         """Every row again, in blocks of the columns x, y (both as ``dtype`` numbers),
@@ -102,6 +107,7 @@ class Report:
             "worst": self.worst,
             "findings": self.findings,
             "narrower_dtype": self.narrower_dtype,
+            "budget": None if self.budget is None else self.budget.document(),
         }
 
     def tables(self, precision: int | None = None) -> list[Table]:
@@ -159,12 +165,14 @@ class Report:
             )
             + self.verdict
             + "\n"
+            + ("" if self.budget is None else self.budget.line + "\n")
         )
 
     @property
     def verdict(self) -> str:
+        """The rows' verdict (a budget's and the special values' are lines of their own)."""
         allclose = "" if self.atol is None and self.rtol is None else " or allclose"
-        if self.passed:
+        if self.failed == 0:
             return f"passed: all {self.rows:,} rows within {self.tolerance:g} ULP{allclose}"
         return (
             f"FAILED: {self.failed:,} of {self.rows:,} rows over {self.tolerance:g} "

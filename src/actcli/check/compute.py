@@ -33,6 +33,7 @@ from actcli.check.findings import Flushes, Narrower, Rows, Specials, Steps, exam
 from actcli.check.flush import Causes, Flush
 from actcli.check.quantiles import Again, Quantiles, Sample, Window, group_order
 from actcli.check.report import Report
+from actcli.check.specials import SpecialValues
 from actcli.errors import DataError
 from actcli.inputs.spool import Spool
 
@@ -81,7 +82,10 @@ def check_pairs(
 
     def again() -> Iterator[tuple[np.ndarray, np.ndarray]]:  # each row's band and ULP error
         for _, x, y, ref in _values(act, pairs, order, dtype, model):
-            yield layout.groups(x), _deviations(act, order, x, y, ref, dtype, model)[0]
+            errors = _deviations(act, order, x, y, ref, dtype, model)
+            keep = _finite(errors)
+            groups = layout.groups(x)
+            yield (groups, errors[0]) if keep is None else (groups[keep], errors[0][keep])
 
     report = tally.report(atol, rtol, again)
     report.activation, report.spec, report.dialect = act.name, act.spec, act.dialect
@@ -175,13 +179,25 @@ def _scan(
                 y = whole[taken]
             tags = x[taken].copy()  # (a view would hold on to the whole block)
             ref = _reference(act, tags, order, model)
-            sample.add(tags, _deviations(act, order, tags, y, ref, dtype, model)[0])
+            errors = _deviations(act, order, tags, y, ref, dtype, model)
+            keep = _finite(errors)  # (as the ULP statistics: finite rows)
+            sample.add(*((tags, errors[0]) if keep is None else (tags[keep], errors[0][keep])))
             scan.add(x)
     except BaseException:
         if spool is not None:
             spool.close()
         raise
     return scan, sample, pairs if spool is None else spool
+
+
+def _finite(errors: Deviations) -> np.ndarray | None:
+    """The rows where the value given and the reference are finite (None: every row)."""
+    odd = errors[3]
+    if not odd.size:
+        return None
+    keep = np.ones(errors[0].size, dtype=bool)
+    keep[odd] = False
+    return keep
 
 
 def _largest(values: np.ndarray, k: int) -> list[int]:
@@ -227,6 +243,7 @@ class _Tally:
         self.specials = Specials()
         self.narrower = Narrower(dtype)
         self.causes: Causes | None = None  # failing rows a flush mode would pass
+        self.values = SpecialValues(dtype)
 
     def add(
         self,
@@ -238,15 +255,9 @@ class _Tally:
         passes: np.ndarray,
         groups: np.ndarray,
     ) -> None:
-        ulps, diff, rel, odd = errors
-        present, starts, in_order, columns = group_order(groups, ulps, rel, diff)
-        self.count[present] += np.diff(np.append(starts, ulps.size))
-        for j, column in enumerate(columns):
-            reduced = np.maximum.reduceat(column, starts)
-            self.largest[j, present] = np.maximum(self.largest[j, present], reduced)
-        self.failed += np.bincount(groups[~passes], minlength=self.count.size)
-        self.order.add(present, starts, in_order, columns[0])
-        self._add_worst(start, x, y, ref, ulps)
+        ulps, _, _, odd = errors
+        self.values.add(x, y, ref, odd)
+        self._add_errors(start, x, y, ref, errors, passes, groups)
         data = (x, y, ref)
         if odd.size or not self.scan.finite:  # the monotonicity scan takes finite rows only
             ok = np.isfinite(x)
@@ -269,15 +280,62 @@ class _Tally:
         if self.causes is not None:
             self.causes.add(x, y, ref, passes)
 
+    def _add_errors(
+        self,
+        start: int,
+        x: np.ndarray,
+        y: np.ndarray,
+        ref: np.ndarray,
+        errors: Deviations,
+        passes: np.ndarray,
+        groups: np.ndarray,
+    ) -> None:
+        """The ULP statistics: over the rows where the value and the reference are finite
+        (inf and nan are the special values' verdict)."""
+        ulps, diff, rel, _ = errors
+        keep = _finite(errors)
+        if keep is not None:
+            x, y, ref, ulps, diff, rel = (
+                x[keep],
+                y[keep],
+                ref[keep],
+                ulps[keep],
+                diff[keep],
+                rel[keep],
+            )
+            passes, groups = passes[keep], groups[keep]
+            if not ulps.size:
+                return
+        present, starts, in_order, columns = group_order(groups, ulps, rel, diff)
+        self.count[present] += np.diff(np.append(starts, ulps.size))
+        for j, column in enumerate(columns):
+            reduced = np.maximum.reduceat(column, starts)
+            self.largest[j, present] = np.maximum(self.largest[j, present], reduced)
+        self.failed += np.bincount(groups[~passes], minlength=self.count.size)
+        self.order.add(present, starts, in_order, columns[0])
+        self._add_worst(start, x, y, ref, ulps, keep)
+
     def _add_worst(
-        self, start: int, x: np.ndarray, y: np.ndarray, ref: np.ndarray, ulps: np.ndarray
+        self,
+        start: int,
+        x: np.ndarray,
+        y: np.ndarray,
+        ref: np.ndarray,
+        ulps: np.ndarray,
+        kept: np.ndarray | None,
     ) -> None:
         """The 5 largest errors so far (the first of equal ones first); rows under the 5th
-        largest so far cannot be among them."""
+        largest so far cannot be among them. ``kept``: the rows of the block given (None:
+        all), for the row numbers."""
         floor = self.worst[-1][0] if len(self.worst) == 5 else 0.0
         rows = np.flatnonzero(ulps > floor)  # only errors > 0 are reported
+        number = np.arange(ulps.size) if kept is None else np.flatnonzero(kept)
         candidates = [
-            (float(ulps[i]), start + int(i), example(x, y, ref, int(i)) | {"ulp": float(ulps[i])})
+            (
+                float(ulps[i]),
+                start + int(number[i]),
+                example(x, y, ref, int(i)) | {"ulp": float(ulps[i])},
+            )
             for i in rows[_largest(ulps[rows], 5)]
         ]
         self.worst = sorted(self.worst + candidates, key=lambda w: (-w[0], w[1]))[:5]
@@ -293,7 +351,10 @@ class _Tally:
                 self.steps.add(xs[rows].astype(np.float64), ys[rows].astype(np.float64), rs[rows])
             self.unordered = []
         kept = [g for g in range(1, self.count.size) if self.count[g]]
-        medians, p99s = self.order.quantiles(self.count, kept, again)
+        if self.count.sum():
+            medians, p99s = self.order.quantiles(self.count, kept, again)
+        else:  # every row is inf or nan: the special values' verdict alone
+            medians, p99s = {None: 0.0}, {None: 0.0}
         largest = self.largest.max(axis=1)
 
         def summary(g: int | None) -> dict[str, float]:
@@ -334,4 +395,5 @@ class _Tally:
         found += [self.broken.finding(self.dtype), *self.specials.findings()]
         found += self.causes.findings() if self.causes is not None else []
         report.findings = [f for f in found if f is not None]
+        report.special_values = self.values
         return report

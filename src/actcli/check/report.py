@@ -21,6 +21,7 @@ from actcli.formats import Table
 
 if TYPE_CHECKING:
     from actcli.check.budget import Judgement
+    from actcli.check.specials import SpecialValues
 
 # ULP errors under this are shown as such: their digits tell a reader nothing
 ULP_FLOOR = 0.001
@@ -56,13 +57,19 @@ class Report:
     daz: bool = False  # the reference models hardware reading subnormal inputs as ±0 ...
     ftz: bool = False  # ... and writing subnormal results as ±0 (see check/flush.py)
     order: int = 0  # 0: the values; 1, 2: the derivative checked
+    special_values: SpecialValues | None = None  # the sign of zero, ±inf, nan: a verdict
     budget: Judgement | None = None  # the run against its entry of a budget file
     reread: Blocks | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
-        """No row over the tolerance, and within the budget if there is one."""
-        return self.failed == 0 and (self.budget is None or self.budget.passed)
+        """No row over the tolerance, the special values right, and within the budget if
+        there is one."""
+        return (
+            self.failed == 0
+            and (self.special_values is None or self.special_values.passed)
+            and (self.budget is None or self.budget.passed)
+        )
 
     def blocks(self) -> Iterator[list[np.ndarray]]:
         """Every row again, in blocks of the columns x, y (both as ``dtype`` numbers),
@@ -107,6 +114,9 @@ class Report:
             "worst": self.worst,
             "findings": self.findings,
             "narrower_dtype": self.narrower_dtype,
+            "special_values": None
+            if self.special_values is None
+            else self.special_values.document(),
             "budget": None if self.budget is None else self.budget.document(),
         }
 
@@ -136,6 +146,15 @@ class Report:
                 title=self.title,
             )
         ]
+        values = self.special_values
+        if values is not None and not values.passed:  # (right, they are a line of the text)
+            found.append(
+                Table(
+                    ["special values", "rows", "wrong", "first wrong"],
+                    values.table_rows(),
+                    title="special values",
+                )
+            )
         if self.worst:
             # x and the value given are values of the type: its shortest spelling; the
             # reference is not, and gets the digits that tell the type's values apart
@@ -163,10 +182,17 @@ class Report:
                 textwrap.fill(m, width, initial_indent="- ", subsequent_indent="  ") + "\n"
                 for m in lines
             )
+            + "".join(line + "\n" for line in self._lines())
             + self.verdict
             + "\n"
-            + ("" if self.budget is None else self.budget.line + "\n")
         )
+
+    def _lines(self) -> list[str]:
+        """The special values' and the budget's verdicts, when they have one (the rows'
+        verdict comes last)."""
+        lines = [] if self.special_values is None else [self.special_values.line]
+        lines += [] if self.budget is None else [self.budget.line]
+        return [line for line in lines if line]
 
     @property
     def verdict(self) -> str:

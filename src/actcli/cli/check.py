@@ -263,6 +263,8 @@ def _settings(
 def _failure(report: Report) -> str:
     if report.budget is not None and not report.budget.passed:
         return report.budget.line
+    if report.failed == 0 and report.special_values is not None:
+        return report.special_values.line
     if report.atol is None and report.rtol is None:
         return f"max error {report.max_ulp:.3g} ULP exceeds --tol {report.tolerance:g}"
     return (

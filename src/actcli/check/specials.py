@@ -88,8 +88,8 @@ class SpecialValues:
         what = "sign of zero differs" if name == "zero" else f"{CLASSES[name]} wrong"
         count = f" ({c.wrong:,} rows)" if c.wrong > 1 else ""
         return (
-            f"{what} at x = {dtypes.spell(e['x'], d)}: kernel {_signed(e['given'], d)}, exact "
-            f"{_signed(dtypes.rounded(np.array([e['reference']]), d)[0], d)}{count}"
+            f"{what} at x = {dtypes.spell(e['x'], d)}: kernel {_signed(e['given'])}, exact "
+            f"{_signed(dtypes.rounded(np.array([e['reference']]), d)[0])}{count}"
         )
 
     def document(self) -> dict[str, Any]:
@@ -130,7 +130,7 @@ class SpecialValues:
         ]
 
 
-def _signed(value: float, dtype: str) -> str:
-    """A value with its sign always shown: +0, -0, +inf, 1.5."""
-    text = dtypes.spell(float(value), dtype)
+def _signed(value: float) -> str:
+    """A value to 3 digits, the sign of zero and inf always shown: +0, -0, +inf, 1.5."""
+    text = dtypes.format_number(float(value), 3)
     return "+" + text if (value == 0 and not np.signbit(value)) or value == np.inf else text

@@ -117,7 +117,7 @@ class SpecialValues:
             counts = ", ".join(
                 f"{CLASSES[n]} {c.rows:,}" for n, c in self.classes.items() if c.rows
             )
-            return f"special values right: {counts} rows"
+            return f"special values right (rows: {counts})"
         wrong = "; ".join(self._message(n) for n, c in self.classes.items() if c.wrong)
         return f"special values WRONG: {wrong}"
 

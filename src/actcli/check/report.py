@@ -182,7 +182,7 @@ class Report:
                 textwrap.fill(m, width, initial_indent="- ", subsequent_indent="  ") + "\n"
                 for m in lines
             )
-            + "".join(line + "\n" for line in self._lines())
+            + "".join(textwrap.fill(v, width, subsequent_indent="  ") + "\n" for v in self._lines())
             + self.verdict
             + "\n"
         )

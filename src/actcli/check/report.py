@@ -182,7 +182,17 @@ class Report:
                 textwrap.fill(m, width, initial_indent="- ", subsequent_indent="  ") + "\n"
                 for m in lines
             )
-            + "".join(textwrap.fill(v, width, subsequent_indent="  ") + "\n" for v in self._lines())
+            + "".join(
+                textwrap.fill(
+                    v,
+                    width,
+                    subsequent_indent="  ",
+                    break_long_words=False,  # (a file's path stays whole)
+                    break_on_hyphens=False,
+                )
+                + "\n"
+                for v in self._lines()
+            )
             + self.verdict
             + "\n"
         )

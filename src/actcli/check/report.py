@@ -150,7 +150,7 @@ class Report:
         if values is not None and not values.passed:  # (right, they are a line of the text)
             found.append(
                 Table(
-                    ["special values", "rows", "wrong", "first wrong"],
+                    ["class", "rows", "wrong", "first wrong"],
                     values.table_rows(),
                     title="special values",
                 )

@@ -167,9 +167,19 @@ def check_command(
     (numpy allclose; either test suffices). Prints, by band of x, the rows, the max, median
     and 99th-percentile ULP, the max relative and absolute error; the worst inputs; and the
     findings: non-monotonic steps, wrong signs, flush to zero, inf/nan, and the values at ±0,
-    ±inf and nan. Exit status 3 when a row fails. -o FILE draws the errors (.png/.svg/.pdf;
-    --size, --dpi, --style, --font and --title as for plot).
+    ±inf and nan; and the special values' verdict (the sign of zero, ±inf, nan), apart from
+    the ULP statistics. Exit status 3 when a row fails, a special value is wrong, or the run
+    is over its --budget. -o FILE draws the errors (.png/.svg/.pdf; --size, --dpi, --style,
+    --font and --title as for plot).
     --format json is the whole report; csv, tsv and jsonl every row with its error.
+
+    --daz / --ftz model a kernel's hardware in the reference: subnormal inputs (of --dtype)
+    read as ±0, subnormal results written as ±0. Without them, the findings name the failing
+    rows they would pass.
+
+    --budget FILE judges the run by its entry in a TOML file ([gelu.float32.value] with
+    max_ulp and p99_ulp; derivative / second_derivative for -d / -dd); --write-budget FILE
+    writes the measured max and p99 ULP times --margin (1.25) there, keeping other entries.
 
     Examples:
 
@@ -180,6 +190,12 @@ def check_command(
       actcli check gelu k.csv --x input --y out --dtype float32 --rtol 1e-3
 
       actcli diff silu --range -8 8 | actcli check silu - -d --bands=-4,0,4
+
+      actcli check elu jax_elu.npy --dtype float32 --daz
+
+      actcli check gelu k.npy --dtype float32 --write-budget budgets.toml
+
+      actcli check gelu k.npy --dtype float32 --budget budgets.toml
     """
     from actcli import check
 

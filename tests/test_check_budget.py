@@ -279,3 +279,23 @@ def test_the_real_command_writes_its_command_and_exits_by_the_budget(tmp_path):
     assert over.returncode == 3 and over.stderr.startswith(
         "error: over budget [gelu.float32.value]"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "[gelu]\nfloat32.value.max_ulp = 1\n",
+            "its entry gelu.float32.value is not a [gelu.float32.value] table of its own",
+        ),
+        ("[gelu.float32.value\n", "is not valid TOML"),
+        ("[gelux.float32.value]\nmax_ulp = 1\n", "unknown activation 'gelux'"),
+    ],
+)
+def test_a_file_that_cannot_be_updated_is_left_as_it_was(runner, tmp_path, content, message):
+    table, book = kernel(tmp_path / "k.npy"), tmp_path / "b.toml"
+    book.write_text(content)
+    result = run(runner, "gelu", table, "--dtype", "float32", "--write-budget", str(book))
+    assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert book.read_text() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.toml", "k.npy"]  # no temporary

@@ -276,7 +276,11 @@ def record(
     text = _read(where) if os.path.exists(where) else ""
     _entries(where, _parse(where, text))  # the file is sound before it is touched
     updated = _merged(text, key, block)
-    if load_text(where, updated).get(key) != limit:  # a layout the merge cannot follow
+    try:
+        merged = load_text(where, updated).get(key) == limit
+    except DataError:
+        merged = False
+    if not merged:  # a layout the merge cannot follow
         raise DataError(
             f"cannot update {where}: its entry {limit.name} is not a [{limit.name}] table of "
             "its own"

@@ -255,16 +255,17 @@ def record(
     today: datetime.date | None = None,
 ) -> Limit:
     """Write the run's budget into the file at ``path`` (created if missing): its max and
-    99th-percentile ULP times ``margin`` (default :data:`MARGIN`), rounded up to 3 digits, under a comment with the
-    date, the margin, the errors measured and ``command``. An entry of the same activation,
-    dtype and quantity is replaced, every other line kept. Returns the entry written."""
+    99th-percentile ULP times ``margin`` (default :data:`MARGIN`), rounded up to 3 digits,
+    under a comment with the date (``today``, default today in UTC), the margin, the errors
+    measured and ``command``. An entry of the same activation, dtype and quantity is
+    replaced, every other line kept. Returns the entry written."""
     margin = checked_margin(margin)
     where = os.fspath(path)
     key = (report.spec, report.dtype, QUANTITIES[report.order])
     if not math.isfinite(report.max_ulp):
         raise DataError(
             f"cannot write a budget to {where}: the largest error is {report.max_ulp} ULP "
-            "(a non-finite value where the reference is finite, or the reverse)"
+            "(a value too far from its reference to count in ULP)"
         )
     limit = Limit(key, _up(report.max_ulp * margin), _up(report.p99_ulp * margin))
     day = (today or datetime.datetime.now(datetime.timezone.utc).date()).isoformat()
@@ -274,7 +275,7 @@ def record(
         f"[{limit.name}]\nmax_ulp = {limit.max_ulp!r}\np99_ulp = {limit.p99_ulp!r}\n"
     )
     text = _read(where) if os.path.exists(where) else ""
-    _entries(where, _parse(where, text))  # the file is sound before it is touched
+    load_text(where, text)  # the file is sound before it is touched
     updated = _merged(text, key, block)
     try:
         merged = load_text(where, updated).get(key) == limit

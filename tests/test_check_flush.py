@@ -68,8 +68,8 @@ def test_a_kernel_reading_subnormal_inputs_as_zero_is_named_and_passes_with_daz(
     assert report.failed == 40  # |x| >= 2^-146: over 4 ULP of the subnormal spacing
     messages = [f["message"] for f in report.findings if f["kind"].startswith("subnormal")]
     assert messages == [
-        "subnormal inputs flushed: 40 rows (x in ±[1.1e-44, 5.9e-39]); within tolerance if --daz",
-        "subnormal results flushed: 40 rows (x in ±[1.1e-44, 5.9e-39]), where the reference "
+        "subnormal inputs flushed: 40 rows (x in ±[1.12e-44, 5.88e-39]); within tolerance if --daz",
+        "subnormal results flushed: 40 rows (x in ±[1.12e-44, 5.88e-39]), where the reference "
         "is subnormal in float32; within tolerance if --ftz",
     ]
     modelled = actcli.check("elu", x, y, dtype="float32", daz=True, tol=0.5)
@@ -103,7 +103,9 @@ def test_daz_and_ftz_on_the_command_line(runner, tmp_path):
     np.save(path, np.stack([x, y], axis=1).astype(F32))
     plain = runner.invoke(app, ["check", "elu", str(path), "--dtype", "float32"])
     assert plain.exit_code == 3
-    assert "- subnormal inputs flushed: 40 rows (x in ±[1.1e-44, 5.9e-39]); within" in plain.stdout
+    assert (
+        "- subnormal inputs flushed: 40 rows (x in ±[1.12e-44, 5.88e-39]); within" in plain.stdout
+    )
     both = runner.invoke(
         app, ["check", "elu", str(path), "--dtype", "float32", "--daz", "--ftz", "-f", "json"]
     )
@@ -135,3 +137,23 @@ def test_daz_in_float64_flushes_float64_subnormals():
     assert not actcli.check("silu", x, y).passed
     assert actcli.check("silu", x, y, daz=True).passed
     assert not actcli.check("silu", np.array([1e-39]), np.array([0.0]), daz=True).passed
+
+
+def test_jax_flushes_the_subnormal_results_of_exp_in_float64():
+    """Recorded from JAX on CPU (tests/data/parity/jax.json, float64): its only failure in
+    exponential, sigmoid and softplus is e^-710, a float64 subnormal, given as 0."""
+    from pathlib import Path
+
+    recorded = json.loads((Path(__file__).parent / "data" / "parity" / "jax.json").read_text())
+    x = np.array([float(v) for v in recorded["grid"]])
+    for name in ("exponential", "sigmoid", "softplus"):
+        y = np.array([float(v) for v in recorded["elementwise"][name]["y"]])
+        act = actcli.get(name, dialect="jax")
+        plain = actcli.check(act, x, y)
+        assert plain.failed == 1, name
+        (found,) = [f for f in plain.findings if f["kind"].startswith("subnormal")]
+        assert found["message"] == (
+            "subnormal results flushed: 1 row (x = -710), where the reference is subnormal in "
+            "float64; within tolerance if --ftz"
+        )
+        assert actcli.check(act, x, y, ftz=True).passed, name

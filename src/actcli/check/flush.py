@@ -127,11 +127,13 @@ class Causes:
         for mode, c in self.causes.items():
             if not c.count:
                 continue
-            span = f"[{_num(c.lo)}, {_num(c.hi)}]"
+            span = f" in [{_num(c.lo)}, {_num(c.hi)}]"
             if c.signs == {True}:
-                span = f"[{_num(-c.hi)}, {_num(-c.lo)}]"
+                span = f" in [{_num(-c.hi)}, {_num(-c.lo)}]"
             elif c.signs == {True, False}:
-                span = "±" + span
+                span = " in ±" + span[4:]
+            if c.lo == c.hi and len(c.signs) == 1:  # one x
+                span = f" = {_num(-c.lo if True in c.signs else c.lo)}"
             what = "inputs" if mode == "daz" else "results"
             tail = (
                 "" if mode == "daz" else f", where the reference is subnormal in {self.model.dtype}"
@@ -144,7 +146,8 @@ class Causes:
                     "x_max": c.hi if False in c.signs else -c.lo,
                     "example": c.first,
                     "option": mode,
-                    "message": f"subnormal {what} flushed: {c.count:,} rows (x in {span}){tail}; "
+                    "message": f"subnormal {what} flushed: {c.count:,} row{'s' * (c.count > 1)} "
+                    f"(x{span}){tail}; "
                     f"within tolerance if --{mode}",
                 }
             )
@@ -152,4 +155,4 @@ class Causes:
 
 
 def _num(value: float) -> str:
-    return dtypes.format_number(float(value), 2)
+    return dtypes.format_number(float(value), 3)

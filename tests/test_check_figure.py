@@ -184,9 +184,28 @@ def test_shading_covers_only_what_it_is_about(reports):
 
 
 @pytest.mark.slow
-def test_a_flushing_kernel_is_not_shaded_where_the_reference_is_not_0(reports):
-    fig, _ = drawn(reports["flushing_elu"], "default")
-    assert len(fig.axes[0].patches) == 0  # its findings are none: the failures say it all
+def test_a_flushing_kernel_is_shaded_where_it_flushes_only(reports):
+    """Its findings name the cause, over the subnormal x alone (not where the reference is
+    not 0), and the hardware model passes it."""
+    report = reports["flushing_elu"]
+    kinds = [f["kind"] for f in report.findings]
+    assert kinds == ["subnormal_inputs_flushed", "subnormal_results_flushed"]
+    fig, renderer = drawn(report, "default")
+    ax = fig.axes[0]
+    tiny = float(np.finfo(np.float32).tiny)
+    lo, hi = ax.transData.transform([[-tiny, 1.0], [tiny, 1.0]])[:, 0]
+    for prefix in ("subnormal inputs flushed", "subnormal results flushed"):
+        (patch,) = spans(ax, prefix)
+        box = patch.get_window_extent(renderer)
+        assert lo - 1 <= box.x0 <= box.x1 <= hi + 1, prefix
+    assert len(ax.patches) == 2
+    x, y = flushing_elu()
+    modelled = actcli.check("elu", x, y, dtype="float32", daz=True, ftz=True)
+    assert modelled.failed == 0 and modelled.max_ulp <= 0.5 and not modelled.findings
+    # (its flush writes +0 for negative x, where hardware keeps the sign)
+    assert modelled.special_values.line.startswith(
+        "special values WRONG: sign of zero differs at x = -1.1574864e-38: kernel +0, exact -0"
+    )
 
 
 def test_zero_runs():

@@ -14,6 +14,8 @@
 - :mod:`~actcli.check.bands`: the bands of x and each row's band
 - :mod:`~actcli.check.quantiles`: exact streaming medians and 99th percentiles
 - :mod:`~actcli.check.findings`: non-monotonic steps, wrong signs, flush to zero, ...
+- :mod:`~actcli.check.flush`: the hardware's flush modes (DAZ, FTZ) in the reference
+- :mod:`~actcli.check.budget`: budget files: read, judged against, written
 - :mod:`~actcli.check.report`: :class:`Report`, its tables, text and JSON document
 - :mod:`~actcli.check.figure`: the error figure (matplotlib; imported only by ``-o``)
 """
@@ -47,12 +49,15 @@ def check(
     *,
     dtype: str = "float64",
     order: int = 0,
-    tol: float = 4.0,
+    tol: float | None = None,
     atol: float | None = None,
     rtol: float | None = None,
     bands: Sequence[float] | None = None,
     x_column: str | None = None,
     y_column: str | None = None,
+    daz: bool = False,
+    ftz: bool = False,
+    budget: str | os.PathLike[str] | None = None,
 ) -> Report:
     """How far the values ``y`` at ``x`` are from the activation's (``order`` 1 or 2: its
     derivative's), in ULP of ``dtype`` (x and y are rounded to it first).
@@ -60,12 +65,17 @@ def check(
     ``x`` and ``y``: arrays of one size; or ``x`` alone, a file (CSV/TSV/whitespace, .npy,
     .npz; ``"-"``: standard input) with ``x_column`` and ``y_column``, or a callable that
     reads (x, y) blocks anew at each call. A row passes within ``tol`` ULP or, with ``atol``
-    or ``rtol``, when ``|y − ref| <= atol + rtol·|ref|``. ``bands``: edges in x, ascending
-    (default: by sign and binade of |x|).
+    or ``rtol``, when ``|y − ref| <= atol + rtol·|ref|`` (``tol`` default: 4, or the
+    budget's ``max_ulp``). ``bands``: edges in x, ascending
+    (default: by sign and binade of |x|). ``daz``/``ftz``: the kernel's hardware reads
+    subnormal inputs as ±0 / writes subnormal results as ±0 (subnormal in ``dtype``), and the
+    reference does the same (:mod:`actcli.check.flush`). ``budget``: a budget file, whose
+    entry for this activation, dtype and quantity judges the run (:mod:`actcli.check.budget`).
     """
     from actcli import dtypes, inputs
     from actcli.catalog.binding import get
     from actcli.check.compute import check_pairs
+    from actcli.check.flush import Flush
 
     act = get(activation) if isinstance(activation, str) else activation
     if act.kind != "elementwise":
@@ -73,6 +83,19 @@ def check(
     if order not in (0, 1, 2):
         raise UsageError(f"order must be 0, 1 or 2, got {order}")
     dtypes.lookup(dtype)
+    budgets = limit = None
+    if budget is not None:
+        from actcli.check import budget as budgeting
+
+        if tol is not None:
+            raise UsageError(
+                "{0} and {1}: give one; the budget's max_ulp is the tolerance",
+                option=("tol", "budget"),
+            )
+        budgets = budgeting.load(budget)
+        limit = budgets.limit(act.spec, dtype, order)
+        tol = limit.max_ulp
+    tol = 4.0 if tol is None else tol
     for name, value in (("tol", tol), ("atol", atol), ("rtol", rtol)):
         if value is not None and not (value >= 0 and math.isfinite(value)):
             raise UsageError(f"{name} must be a finite number >= 0, got {value}")
@@ -95,7 +118,13 @@ def check(
         pairs = x
     else:
         raise TypeError("check takes x and y, a file, or a callable reading (x, y) blocks")
-    return check_pairs(act, pairs, order, dtype, tol, atol=atol, rtol=rtol, edges=edges)
+    flush = Flush(dtype, daz=daz, ftz=ftz)
+    report = check_pairs(
+        act, pairs, order, dtype, tol, atol=atol, rtol=rtol, edges=edges, flush=flush
+    )
+    if budgets is not None and limit is not None:
+        report.budget = budgeting.judge(report, budgets, limit)
+    return report
 
 
 class _Callable(types.ModuleType):

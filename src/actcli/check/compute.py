@@ -30,8 +30,10 @@ from actcli import dtypes
 from actcli.check import bands as banding
 from actcli.check.deviations import Deviations, deviations, passes, received
 from actcli.check.findings import Flushes, Narrower, Rows, Specials, Steps, example
+from actcli.check.flush import Causes, Flush
 from actcli.check.quantiles import Again, Quantiles, Sample, Window, group_order
 from actcli.check.report import Report
+from actcli.check.specials import SpecialValues
 from actcli.errors import DataError
 from actcli.inputs.spool import Spool
 
@@ -56,49 +58,69 @@ def check_pairs(
     atol: float | None = None,
     rtol: float | None = None,
     edges: list[float] | None = None,
+    flush: Flush | None = None,
 ) -> Report:
-    """The report on the rows that ``pairs`` reads, block by block (see the module's doc)."""
-    scan, sample, pairs = _scan(pairs, dtype, edges is None, act, order)
+    """The report on the rows that ``pairs`` reads, block by block (see the module's doc);
+    ``flush``: the hardware's flush modes, modelled in the reference."""
+    model = flush or Flush(dtype)
+    scan, sample, pairs = _scan(pairs, dtype, edges is None, act, order, model)
     if not scan.rows:
         raise DataError("no rows to check")
     layout = banding.layout(scan, edges)
     tally = _Tally(scan, layout, dtype, tolerance, sample.guesses(layout.groups))
-    for start, x, y, ref in _values(act, pairs, order, dtype):
-        errors = _deviations(act, order, x, y, ref, dtype)
+
+    def judge(alternative: Flush, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ref = _reference(act, x, order, alternative)
+        errors = _deviations(act, order, x, y, ref, dtype, alternative)
+        return passes(errors, ref, tolerance, atol, rtol)
+
+    tally.causes = Causes(model, judge)
+    for start, x, y, ref in _values(act, pairs, order, dtype, model):
+        errors = _deviations(act, order, x, y, ref, dtype, model)
         ok = passes(errors, ref, tolerance, atol, rtol)
         tally.add(start, x, y, ref, errors, ok, layout.groups(x))
 
     def again() -> Iterator[tuple[np.ndarray, np.ndarray]]:  # each row's band and ULP error
-        for _, x, y, ref in _values(act, pairs, order, dtype):
-            yield layout.groups(x), _deviations(act, order, x, y, ref, dtype)[0]
+        for _, x, y, ref in _values(act, pairs, order, dtype, model):
+            errors = _deviations(act, order, x, y, ref, dtype, model)
+            keep = _finite(errors)
+            groups = layout.groups(x)
+            yield (groups, errors[0]) if keep is None else (groups[keep], errors[0][keep])
 
     report = tally.report(atol, rtol, again)
     report.activation, report.spec, report.dialect = act.name, act.spec, act.dialect
-    report.order, report.reread = order, functools.partial(rows, act, pairs, order, dtype)
+    report.daz, report.ftz = model.daz, model.ftz
+    report.order, report.reread = order, functools.partial(rows, act, pairs, order, dtype, model)
     return report
 
 
-def rows(act: Activation, pairs: PairBlocks, order: int, dtype: str) -> Iterator[list[np.ndarray]]:
+def rows(
+    act: Activation, pairs: PairBlocks, order: int, dtype: str, model: Flush
+) -> Iterator[list[np.ndarray]]:
     """Blocks of the columns x, y (both as ``dtype`` numbers), reference and ULP error."""
-    for _, x, y, ref in _values(act, pairs, order, dtype):
-        yield [x, y, ref, _deviations(act, order, x, y, ref, dtype)[0]]
+    for _, x, y, ref in _values(act, pairs, order, dtype, model):
+        yield [x, y, ref, _deviations(act, order, x, y, ref, dtype, model)[0]]
 
 
 def _values(
-    act: Activation, pairs: PairBlocks, order: int, dtype: str
+    act: Activation, pairs: PairBlocks, order: int, dtype: str, model: Flush
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Each piece's first row number, x and y rounded to ``dtype``, and the reference."""
     kind, start = dtypes.numpy_dtype(dtype), 0
     for xs, ys in pairs():
         x, y = received(xs, kind, dtype), received(ys, kind, dtype)
-        ref = _reference(act, x, order)
+        ref = _reference(act, x, order, model)
         for at in range(0, x.size, PIECE):
             yield start + at, x[at : at + PIECE], y[at : at + PIECE], ref[at : at + PIECE]
         start += x.size
 
 
-def _reference(act: Activation, x: np.ndarray, order: int) -> np.ndarray:
-    return np.asarray(act(x) if order == 0 else act.derivative(x, order), dtype=np.float64)
+def _reference(act: Activation, x: np.ndarray, order: int, model: Flush) -> np.ndarray:
+    """What the kernel should give at ``x``: the activation (or its derivative) at the
+    input its hardware reads, written as its hardware writes it (``model``)."""
+    x = model.inputs(x)
+    ref = np.asarray(act(x) if order == 0 else act.derivative(x, order), dtype=np.float64)
+    return model.results(ref)
 
 
 # Errors this near half an ULP are decided exactly: a correctly rounded y is within it, a
@@ -108,10 +130,17 @@ HALF_ULP_DOUBT = 2.0**-20
 
 
 def _deviations(
-    act: Activation, order: int, x: np.ndarray, y: np.ndarray, ref: np.ndarray, dtype: str
+    act: Activation,
+    order: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    ref: np.ndarray,
+    dtype: str,
+    model: Flush,
 ) -> Deviations:
     """:func:`deviations`, with the errors of a narrow type near half an ULP settled: at most
-    0.5 where y is the exact value correctly rounded, over 0.5 where it is not."""
+    0.5 where y is the exact value correctly rounded (at the input ``model`` reads, written
+    as it writes), over 0.5 where it is not."""
     errors = deviations(y, ref, dtype)
     if not dtypes.lookup(dtype).narrow:
         return errors
@@ -120,8 +149,8 @@ def _deviations(
     if doubt.size:
         from actcli import exact
 
-        right = exact.rounded(act, order, x[doubt], ref[doubt], dtype)
-        correct = right.astype(np.float64) == y[doubt]
+        right = exact.rounded(act, order, model.inputs(x[doubt]), ref[doubt], dtype)
+        correct = model.results(right.astype(np.float64)) == y[doubt]
         ulps[doubt] = np.where(
             correct, np.minimum(ulps[doubt], 0.5), np.maximum(ulps[doubt], np.nextafter(0.5, 1))
         )
@@ -129,7 +158,7 @@ def _deviations(
 
 
 def _scan(
-    pairs: PairBlocks, dtype: str, by_units: bool, act: Activation, order: int
+    pairs: PairBlocks, dtype: str, by_units: bool, act: Activation, order: int, model: Flush
 ) -> tuple[banding.Scan, Sample, PairBlocks]:
     """The first pass: x, and a sample of the errors; and the pairs to read again. Pairs that
     can be read once (``once``: standard input, text) are kept in a :class:`Spool` as they
@@ -149,14 +178,26 @@ def _scan(
                 spool.write(x, whole)
                 y = whole[taken]
             tags = x[taken].copy()  # (a view would hold on to the whole block)
-            ref = _reference(act, tags, order)
-            sample.add(tags, _deviations(act, order, tags, y, ref, dtype)[0])
+            ref = _reference(act, tags, order, model)
+            errors = _deviations(act, order, tags, y, ref, dtype, model)
+            keep = _finite(errors)  # (as the ULP statistics: finite rows)
+            sample.add(*((tags, errors[0]) if keep is None else (tags[keep], errors[0][keep])))
             scan.add(x)
     except BaseException:
         if spool is not None:
             spool.close()
         raise
     return scan, sample, pairs if spool is None else spool
+
+
+def _finite(errors: Deviations) -> np.ndarray | None:
+    """The rows where the value given and the reference are finite (None: every row)."""
+    odd = errors[3]
+    if not odd.size:
+        return None
+    keep = np.ones(errors[0].size, dtype=bool)
+    keep[odd] = False
+    return keep
 
 
 def _largest(values: np.ndarray, k: int) -> list[int]:
@@ -201,6 +242,8 @@ class _Tally:
         self.flushes = Flushes(dtype)
         self.specials = Specials()
         self.narrower = Narrower(dtype)
+        self.causes: Causes | None = None  # failing rows a flush mode would pass
+        self.values = SpecialValues(dtype)
 
     def add(
         self,
@@ -212,15 +255,9 @@ class _Tally:
         passes: np.ndarray,
         groups: np.ndarray,
     ) -> None:
-        ulps, diff, rel, odd = errors
-        present, starts, in_order, columns = group_order(groups, ulps, rel, diff)
-        self.count[present] += np.diff(np.append(starts, ulps.size))
-        for j, column in enumerate(columns):
-            reduced = np.maximum.reduceat(column, starts)
-            self.largest[j, present] = np.maximum(self.largest[j, present], reduced)
-        self.failed += np.bincount(groups[~passes], minlength=self.count.size)
-        self.order.add(present, starts, in_order, columns[0])
-        self._add_worst(start, x, y, ref, ulps)
+        ulps, _, _, odd = errors
+        self.values.add(x, y, ref, odd)
+        self._add_errors(start, x, y, ref, errors, passes, groups)
         data = (x, y, ref)
         if odd.size or not self.scan.finite:  # the monotonicity scan takes finite rows only
             ok = np.isfinite(x)
@@ -240,16 +277,65 @@ class _Tally:
         if self.scan.special:
             self.specials.add(x, y, ref, passes)
         self.narrower.add(y, ref)
+        if self.causes is not None:
+            self.causes.add(x, y, ref, passes)
+
+    def _add_errors(
+        self,
+        start: int,
+        x: np.ndarray,
+        y: np.ndarray,
+        ref: np.ndarray,
+        errors: Deviations,
+        passes: np.ndarray,
+        groups: np.ndarray,
+    ) -> None:
+        """The ULP statistics: over the rows where the value and the reference are finite
+        (inf and nan are the special values' verdict)."""
+        ulps, diff, rel, _ = errors
+        keep = _finite(errors)
+        if keep is not None:
+            x, y, ref, ulps, diff, rel = (
+                x[keep],
+                y[keep],
+                ref[keep],
+                ulps[keep],
+                diff[keep],
+                rel[keep],
+            )
+            passes, groups = passes[keep], groups[keep]
+            if not ulps.size:
+                return
+        present, starts, in_order, columns = group_order(groups, ulps, rel, diff)
+        self.count[present] += np.diff(np.append(starts, ulps.size))
+        for j, column in enumerate(columns):
+            reduced = np.maximum.reduceat(column, starts)
+            self.largest[j, present] = np.maximum(self.largest[j, present], reduced)
+        self.failed += np.bincount(groups[~passes], minlength=self.count.size)
+        self.order.add(present, starts, in_order, columns[0])
+        self._add_worst(start, x, y, ref, ulps, keep)
 
     def _add_worst(
-        self, start: int, x: np.ndarray, y: np.ndarray, ref: np.ndarray, ulps: np.ndarray
+        self,
+        start: int,
+        x: np.ndarray,
+        y: np.ndarray,
+        ref: np.ndarray,
+        ulps: np.ndarray,
+        kept: np.ndarray | None,
     ) -> None:
         """The 5 largest errors so far (the first of equal ones first); rows under the 5th
-        largest so far cannot be among them."""
+        largest so far cannot be among them. ``kept``: the rows of the block given (None:
+        all), for the row numbers."""
         floor = self.worst[-1][0] if len(self.worst) == 5 else 0.0
         rows = np.flatnonzero(ulps > floor)  # only errors > 0 are reported
+        number = np.arange(ulps.size) if kept is None else np.flatnonzero(kept)
         candidates = [
-            (float(ulps[i]), start + int(i), example(x, y, ref, int(i)) | {"ulp": float(ulps[i])})
+            (
+                float(ulps[i]),
+                start + int(number[i]),
+                example(x, y, ref, int(i)) | {"ulp": float(ulps[i])},
+            )
             for i in rows[_largest(ulps[rows], 5)]
         ]
         self.worst = sorted(self.worst + candidates, key=lambda w: (-w[0], w[1]))[:5]
@@ -265,7 +351,10 @@ class _Tally:
                 self.steps.add(xs[rows].astype(np.float64), ys[rows].astype(np.float64), rs[rows])
             self.unordered = []
         kept = [g for g in range(1, self.count.size) if self.count[g]]
-        medians, p99s = self.order.quantiles(self.count, kept, again)
+        if self.count.sum():
+            medians, p99s = self.order.quantiles(self.count, kept, again)
+        else:  # every row is inf or nan: the special values' verdict alone
+            medians, p99s = {None: 0.0}, {None: 0.0}
         largest = self.largest.max(axis=1)
 
         def summary(g: int | None) -> dict[str, float]:
@@ -304,5 +393,7 @@ class _Tally:
         found = [self.steps.finding(), self.signs.finding(self.dtype)]
         found += self.flushes.findings()
         found += [self.broken.finding(self.dtype), *self.specials.findings()]
+        found += self.causes.findings() if self.causes is not None else []
         report.findings = [f for f in found if f is not None]
+        report.special_values = self.values
         return report

@@ -38,6 +38,8 @@ MARK_COLOURS = {
     "sign_error": "#D55E00",
     "flush_to_zero": "#E69F00",
     "non_finite": "#D55E00",
+    "subnormal_inputs_flushed": "#0072B2",
+    "subnormal_results_flushed": "#56B4E9",
 }
 FAILED_COLOUR = "#D55E00"
 # decades between labelled ticks on a log or symlog x axis, the first whose labels do not

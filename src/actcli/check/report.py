@@ -12,12 +12,16 @@ import math
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from actcli import dtypes
 from actcli.formats import Table
+
+if TYPE_CHECKING:
+    from actcli.check.budget import Judgement
+    from actcli.check.specials import SpecialValues
 
 # ULP errors under this are shown as such: their digits tell a reader nothing
 ULP_FLOOR = 0.001
@@ -50,12 +54,22 @@ class Report:
     activation: str = ""  # the activation's name, its spec (with parameters), its dialect
     spec: str = ""
     dialect: str = ""
+    daz: bool = False  # the reference models hardware reading subnormal inputs as ±0 ...
+    ftz: bool = False  # ... and writing subnormal results as ±0 (see check/flush.py)
     order: int = 0  # 0: the values; 1, 2: the derivative checked
+    special_values: SpecialValues | None = None  # the sign of zero, ±inf, nan: a verdict
+    budget: Judgement | None = None  # the run against its entry of a budget file
     reread: Blocks | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
-        return self.failed == 0
+        """No row over the tolerance, the special values right, and within the budget if
+        there is one."""
+        return (
+            self.failed == 0
+            and (self.special_values is None or self.special_values.passed)
+            and (self.budget is None or self.budget.passed)
+        )
 
     def blocks(self) -> Iterator[list[np.ndarray]]:
         """Every row again, in blocks of the columns x, y (both as ``dtype`` numbers),
@@ -68,9 +82,11 @@ class Report:
     def title(self) -> str:
         """One line: the activation (′ for a derivative), its dialect and the errors."""
         quantity = ("", "′", "″")[self.order]
+        modes = "+".join(m for m, on in (("DAZ", self.daz), ("FTZ", self.ftz)) if on)
         return (
             f"{self.spec}{quantity} · dialect {self.dialect}: max {self.max_ulp:.3g} ULP "
-            f"({self.dtype}), median {self.median_ulp:.3g}, max rel {self.max_rel:.3g}"
+            f"({self.dtype}{' ' + modes if modes else ''}), median {self.median_ulp:.3g}, "
+            f"max rel {self.max_rel:.3g}"
         )
 
     def document(self) -> dict[str, object]:
@@ -81,6 +97,8 @@ class Report:
             "dialect": self.dialect,
             "derivative": self.order,
             "dtype": self.dtype,
+            "daz": self.daz,
+            "ftz": self.ftz,
             "tolerance": self.tolerance,
             "atol": self.atol,
             "rtol": self.rtol,
@@ -96,6 +114,10 @@ class Report:
             "worst": self.worst,
             "findings": self.findings,
             "narrower_dtype": self.narrower_dtype,
+            "special_values": None
+            if self.special_values is None
+            else self.special_values.document(),
+            "budget": None if self.budget is None else self.budget.document(),
         }
 
     def tables(self, precision: int | None = None) -> list[Table]:
@@ -124,6 +146,15 @@ class Report:
                 title=self.title,
             )
         ]
+        values = self.special_values
+        if values is not None and not values.passed:  # (right, they are a line of the text)
+            found.append(
+                Table(
+                    ["class", "rows", "wrong", "first wrong"],
+                    values.table_rows(),
+                    title="special values",
+                )
+            )
         if self.worst:
             # x and the value given are values of the type: its shortest spelling; the
             # reference is not, and gets the digits that tell the type's values apart
@@ -151,14 +182,33 @@ class Report:
                 textwrap.fill(m, width, initial_indent="- ", subsequent_indent="  ") + "\n"
                 for m in lines
             )
+            + "".join(
+                textwrap.fill(
+                    v,
+                    width,
+                    subsequent_indent="  ",
+                    break_long_words=False,  # (a file's path stays whole)
+                    break_on_hyphens=False,
+                )
+                + "\n"
+                for v in self._lines()
+            )
             + self.verdict
             + "\n"
         )
 
+    def _lines(self) -> list[str]:
+        """The special values' and the budget's verdicts, when they have one (the rows'
+        verdict comes last)."""
+        lines = [] if self.special_values is None else [self.special_values.line]
+        lines += [] if self.budget is None else [self.budget.line]
+        return [line for line in lines if line]
+
     @property
     def verdict(self) -> str:
+        """The rows' verdict (a budget's and the special values' are lines of their own)."""
         allclose = "" if self.atol is None and self.rtol is None else " or allclose"
-        if self.passed:
+        if self.failed == 0:
             return f"passed: all {self.rows:,} rows within {self.tolerance:g} ULP{allclose}"
         return (
             f"FAILED: {self.failed:,} of {self.rows:,} rows over {self.tolerance:g} "

@@ -44,6 +44,8 @@ FLAGS = {
     "show": "--show",
     "dtype": "--dtype",
     "tol": "--tol",
+    "budget": "--budget",
+    "margin": "--margin",
     "data": "--data",
     "samples": "--samples",
     "noise": "--noise",

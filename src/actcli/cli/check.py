@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import shlex
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,7 +60,14 @@ YOption = Annotated[
         help="The column of the values checked. Default: the column named y, else the second.",
     ),
 ]
-TolOption = Annotated[float, typer.Option("--tol", help="Largest acceptable error, in ULP.")]
+TolOption = Annotated[
+    float | None,
+    typer.Option(
+        "--tol",
+        help="Largest acceptable error, in ULP. Default: 4, or the --budget's max_ulp.",
+        show_default=False,
+    ),
+]
 AtolOption = Annotated[
     float | None,
     typer.Option("--atol", metavar="A", help="Also pass rows with |y − ref| ≤ A + R·|ref|."),
@@ -75,6 +83,50 @@ BandsOption = Annotated[
         help="Band edges in x, ascending (--bands=-6,-5,-4). Default: by sign and binade of |x|.",
     ),
 ]
+DazOption = Annotated[
+    bool,
+    typer.Option(
+        "--daz",
+        help="The kernel's hardware reads subnormal inputs (of --dtype) as ±0: so does the "
+        "reference.",
+    ),
+]
+FtzOption = Annotated[
+    bool,
+    typer.Option(
+        "--ftz",
+        help="The kernel's hardware writes subnormal results (of --dtype) as ±0: so does the "
+        "reference.",
+    ),
+]
+BudgetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--budget",
+        metavar="FILE",
+        help="Judge the run by its entry in this TOML budget file ([NAME.DTYPE.value] "
+        "max_ulp, p99_ulp): max_ulp is the tolerance, and the 99th percentile must not exceed "
+        "p99_ulp.",
+    ),
+]
+WriteBudgetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--write-budget",
+        metavar="FILE",
+        help="Write this run's max and p99 ULP times --margin into a TOML budget file (other "
+        "entries kept), whatever the verdict.",
+    ),
+]
+MarginOption = Annotated[
+    float | None,
+    typer.Option(
+        "--margin",
+        metavar="M",
+        help="The factor --write-budget applies (>= 1). Default: 1.25.",
+        show_default=False,
+    ),
+]
 
 
 def check_command(
@@ -82,10 +134,15 @@ def check_command(
     file: FileArg,
     derivative: DerivativeOption = 0,
     dtype: DtypeOption = Dtype.float64,
-    tol: TolOption = 4.0,
+    tol: TolOption = None,
     atol: AtolOption = None,
     rtol: RtolOption = None,
     bands: BandsOption = None,
+    daz: DazOption = False,
+    ftz: FtzOption = False,
+    budget: BudgetOption = None,
+    write_budget: WriteBudgetOption = None,
+    margin: MarginOption = None,
     x_column: XOption = None,
     y_column: YOption = None,
     figure: OutputOption = None,
@@ -110,9 +167,19 @@ def check_command(
     (numpy allclose; either test suffices). Prints, by band of x, the rows, the max, median
     and 99th-percentile ULP, the max relative and absolute error; the worst inputs; and the
     findings: non-monotonic steps, wrong signs, flush to zero, inf/nan, and the values at ±0,
-    ±inf and nan. Exit status 3 when a row fails. -o FILE draws the errors (.png/.svg/.pdf;
-    --size, --dpi, --style, --font and --title as for plot).
+    ±inf and nan; and the special values' verdict (the sign of zero, ±inf, nan), apart from
+    the ULP statistics. Exit status 3 when a row fails, a special value is wrong, or the run
+    is over its --budget. -o FILE draws the errors (.png/.svg/.pdf; --size, --dpi, --style,
+    --font and --title as for plot).
     --format json is the whole report; csv, tsv and jsonl every row with its error.
+
+    --daz / --ftz model a kernel's hardware in the reference: subnormal inputs (of --dtype)
+    read as ±0, subnormal results written as ±0. Without them, the findings name the failing
+    rows they would pass.
+
+    --budget FILE judges the run by its entry in a TOML file ([gelu.float32.value] with
+    max_ulp and p99_ulp; derivative / second_derivative for -d / -dd); --write-budget FILE
+    writes the measured max and p99 ULP times --margin (1.25) there, keeping other entries.
 
     Examples:
 
@@ -123,11 +190,23 @@ def check_command(
       actcli check gelu k.csv --x input --y out --dtype float32 --rtol 1e-3
 
       actcli diff silu --range -8 8 | actcli check silu - -d --bands=-4,0,4
+
+      actcli check elu jax_elu.npy --dtype float32 --daz
+
+      actcli check gelu k.npy --dtype float32 --write-budget budgets.toml
+
+      actcli check gelu k.npy --dtype float32 --budget budgets.toml
     """
     from actcli import check
 
     act = specs.activation(name, params, dialect)
     edges = _settings(tol, atol, rtol, bands)
+    if margin is not None and write_budget is None:
+        raise UsageError("--margin: only with --write-budget")
+    if write_budget is not None:
+        from actcli.check.budget import checked_margin
+
+        checked_margin(margin)  # before the work, not after it
     look = figures.beside_a_report(
         figure, "8x4.8", size=size, dpi=dpi, style=style, font=font, title=figure_title
     )
@@ -142,7 +221,19 @@ def check_command(
         bands=edges,
         x_column=x_column,
         y_column=y_column,
+        daz=daz,
+        ftz=ftz,
+        budget=budget,
     )
+    if write_budget is not None:
+        from actcli.check import budget as budgeting
+
+        command = shlex.join(["actcli", *sys.argv[1:]])
+        written = budgeting.record(write_budget, report, command, margin)
+        output.note(
+            f"note: wrote [{written.name}] max_ulp = {written.max_ulp:g}, p99_ulp = "
+            f"{written.p99_ulp:g} to {write_budget}"
+        )
     if figure is not None and look is not None:
         from actcli.check.figure import figure as error_figure
 
@@ -157,10 +248,12 @@ def check_command(
                 f"as one: --dtype {report.narrower_dtype}"
             )
         raise CheckFailed(_failure(report))
+    if report.budget is not None and report.budget.beaten and write_budget is None:
+        output.note("note: the run beats its budget: --write-budget would tighten it")
 
 
 def _settings(
-    tol: float, atol: float | None, rtol: float | None, bands: str | None
+    tol: float | None, atol: float | None, rtol: float | None, bands: str | None
 ) -> list[float] | None:
     """The tolerances checked (before any work); the band edges."""
     for flag, value in (("--tol", tol), ("--atol", atol), ("--rtol", rtol)):
@@ -184,6 +277,10 @@ def _settings(
 
 
 def _failure(report: Report) -> str:
+    if report.budget is not None and not report.budget.passed:
+        return report.budget.line
+    if report.failed == 0 and report.special_values is not None:
+        return report.special_values.line
     if report.atol is None and report.rtol is None:
         return f"max error {report.max_ulp:.3g} ULP exceeds --tol {report.tolerance:g}"
     return (

@@ -44,6 +44,7 @@ FLAGS = {
     "show": "--show",
     "dtype": "--dtype",
     "tol": "--tol",
+    "framework": "FRAMEWORK",
     "data": "--data",
     "samples": "--samples",
     "noise": "--noise",

@@ -1,0 +1,171 @@
+"""``actcli audit``: an installed framework's own kernels against actcli's reference, one card."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from actcli.cli import output
+from actcli.cli.options import FormatOption, NoColorOption, PrecisionOption
+from actcli.errors import CheckFailed, UsageError
+from actcli.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from actcli.audit import AuditCard
+
+FrameworkArg = Annotated[
+    str,
+    typer.Argument(
+        help="torch, jax, tensorflow (tf), keras or keras2 (tf_keras).",
+        metavar="FRAMEWORK",
+        show_default=False,
+    ),
+]
+NamesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Activations (name:key=value for parameters). Default: every elementwise one the "
+        "framework has.",
+        metavar="[NAME]...",
+        show_default=False,
+    ),
+]
+DtypesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dtype",
+        metavar="D",
+        help="bfloat16, float16, float32 (repeat for several). Default: bfloat16 and float16, "
+        "and float32 with --range or --all-float32.",
+        show_default=False,
+    ),
+]
+BandOption = Annotated[
+    tuple[float, float] | None,
+    typer.Option("--range", "-r", metavar="A B", help="The float32 band: every float32 in [A, B]."),
+]
+AllFloat32Option = Annotated[
+    bool,
+    typer.Option("--all-float32", help="Every float32 value (4.3 billion per cell: hours)."),
+]
+DerivativeFlag = Annotated[
+    bool, typer.Option("--derivative", "-d", help="Also the autodiff derivative f′.")
+]
+TolOption = Annotated[
+    float, typer.Option("--tol", help="Largest acceptable error, in ULP (as check).")
+]
+CardFileOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the card to FILE instead."),
+]
+
+FORMATS = (
+    OutputFormat.auto,
+    OutputFormat.table,
+    OutputFormat.csv,
+    OutputFormat.tsv,
+    OutputFormat.json,
+)
+
+
+def audit_command(
+    framework: FrameworkArg,
+    names: NamesArg = None,
+    dtype: DtypesOption = None,
+    band: BandOption = None,
+    all_float32: AllFloat32Option = False,
+    derivative: DerivativeFlag = False,
+    tol: TolOption = 4.0,
+    fmt: FormatOption = OutputFormat.auto,
+    precision: PrecisionOption = None,
+    output_file: CardFileOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Audit an installed framework's own kernels against the reference: one report card.
+
+    Runs FRAMEWORK's functions (torch.nn.functional on CPU, and CUDA when present; jax.nn;
+    tf.nn; keras.activations on its backend) in its own dtypes over every bfloat16 and float16
+    input (±inf and nan too) and, with --range A B, every float32 in [A, B] (--all-float32:
+    every float32), the values and with -d the autodiff derivative f′. Each activation × dtype
+    × (f, f′) is one check against actcli's reference in the framework's dialect (its defaults
+    and kink conventions): rows, max and 99th-percentile ULP, rows over --tol, and whether
+    every row meets the tolerance the framework documents for its own tests
+    (torch.testing.assert_close's defaults: rtol 1.6e-2 bfloat16, 1e-3 float16, 1.3e-6
+    float32; atol 1e-5); then check's findings. The framework is imported only here;
+    without it, a line says what to install (exit 2). Exit status 3 when a row is over --tol.
+    --format json is the whole card, csv one row per cell; -o FILE writes it to FILE.
+
+    Examples:
+
+      actcli audit torch
+
+      actcli audit torch gelu silu -d --range -8 8
+
+      actcli audit jax gelu gelu:approximate=none --dtype bfloat16
+
+      actcli audit torch --format json -o torch_card.json
+    """
+    from actcli.audit import audit
+
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"audit writes a table, csv, tsv or json, not {fmt.value}", option="format"
+        )
+    card = audit(
+        framework,
+        names or (),
+        dtypes=dtype,
+        span=band,
+        all_float32=all_float32,
+        derivative=derivative,
+        tol=tol,
+    )
+    with _destination(output_file):
+        _print(card, fmt, precision, no_color)
+    if output_file is not None:
+        output.note(f"note: wrote {output_file}")
+    if not card.passed:
+        raise CheckFailed(card.verdict)
+
+
+def _print(card: AuditCard, fmt: OutputFormat, precision: int | None, no_color: bool) -> None:
+    """The card as a table and its text (also in a pipe, as check's report), CSV/TSV rows or
+    the JSON document."""
+    if fmt is OutputFormat.json:
+        output.write_json(card.document())
+    elif fmt in (OutputFormat.csv, OutputFormat.tsv):
+        output.emit(card.data(), fmt, precision=precision)
+    else:
+        output.emit(card.table(precision), OutputFormat.table, no_color=no_color)
+        sys.stdout.write(card.text())
+    sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def _destination(path: Path | None) -> Iterator[None]:
+    """stdout, or FILE written whole or not at all (a temporary file renamed at the end)."""
+    if path is None:
+        yield
+        return
+    folder = path.parent if str(path.parent) else Path()
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    saved = sys.stdout
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            sys.stdout = stream
+            try:
+                yield
+            finally:
+                sys.stdout = saved
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -43,6 +43,9 @@ def test_the_calls_are_the_catalogs_with_each_frameworks_defaults():
     assert torch["gelu"] == "F.gelu(x, approximate='none')"
     assert torch["leaky_relu"] == "F.leaky_relu(x, negative_slope=0.01)"
     assert "softmax" not in torch and "identity" not in torch  # vector; no function form
+    # torch's own default where actcli's departs on purpose (its threshold is inf)
+    assert torch["softplus"] == "F.softplus(x, beta=1.0, threshold=20.0)"
+    assert frameworks.bind("softplus:threshold=inf", frameworks.lookup("torch")).spec == "softplus"
     assert frameworks.table(frameworks.lookup("jax"))["gelu"] == "jax.nn.gelu(x, approximate=True)"
     assert frameworks.table(frameworks.lookup("tensorflow"))["gelu"] == (
         "tf.nn.gelu(x, approximate=False)"

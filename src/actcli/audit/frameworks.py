@@ -40,6 +40,15 @@ ASSERT_CLOSE: Mapping[str, tuple[float, float]] = {
 }
 
 
+# Where actcli's default departs on purpose from the framework's function, the framework's:
+# audit drives the framework as its users call it. torch 2.13.0's F.softplus is
+# softplus(input, beta=1, threshold=20) (its docstring; torch.nn.Softplus.__init__ the same),
+# recorded in tests/data/parity/torch.json as spec softplus:threshold=20; actcli's is inf.
+CALL_DEFAULTS: Mapping[str, Mapping[str, Mapping[str, object]]] = {
+    "torch": {"softplus": {"threshold": 20.0}},
+}
+
+
 @dataclass(frozen=True)
 class Framework:
     """One framework: ``name`` is its actcli dialect (the key of the records' ``code``),
@@ -71,6 +80,22 @@ def lookup(name: str) -> Framework:
     return FRAMEWORKS[key]
 
 
+def bind(spec: str, framework: Framework) -> Activation:
+    """The activation ``spec`` in the framework's dialect, at the framework's defaults
+    (:data:`CALL_DEFAULTS`) where the spec does not set them."""
+    import actcli
+    from actcli.catalog.binding import parse_spec
+    from actcli.catalog.registry import lookup as definition
+
+    name, _ = parse_spec(spec)
+    try:
+        canonical = definition(name).name
+    except UsageError:  # not in the catalog (a formula): actcli.get says what it is
+        canonical = name
+    defaults = CALL_DEFAULTS.get(framework.name, {}).get(canonical, {})
+    return actcli.get(spec, dialect=framework.name, **defaults)
+
+
 def call(act: Activation, framework: Framework) -> str:
     """The framework's expression for ``act`` with its parameters (in x), "" when it has none."""
     from actcli import snippets
@@ -87,9 +112,7 @@ def table(framework: Framework) -> dict[str, str]:
     actcli name -> the framework's call (the default NAME list of ``audit``)."""
     import actcli
 
-    calls = {
-        name: call(actcli.get(name, dialect=framework.name), framework) for name in actcli.names()
-    }
+    calls = {name: call(bind(name, framework), framework) for name in actcli.names()}
     return {name: text for name, text in calls.items() if text}
 
 

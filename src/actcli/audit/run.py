@@ -111,14 +111,12 @@ def _dtypes(
 
 def _activations(fw: frameworks.Framework, names: Sequence[str]) -> list[tuple[Activation, str]]:
     """Each activation bound in the framework's dialect, with the framework's call for it."""
-    import actcli
-
     if not names:
         table = frameworks.table(fw)
-        return [(actcli.get(name, dialect=fw.name), table[name]) for name in table]
+        return [(frameworks.bind(name, fw), table[name]) for name in table]
     out = []
     for name in names:
-        act = actcli.get(name, dialect=fw.name)
+        act = frameworks.bind(name, fw)
         if act.kind != "elementwise":
             raise UsageError(f"audit takes elementwise activations; {act.name} is a vector one")
         expression = frameworks.call(act, fw)

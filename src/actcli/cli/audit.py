@@ -88,7 +88,7 @@ def audit_command(
     output_file: CardFileOption = None,
     no_color: NoColorOption = False,
 ) -> None:
-    """Audit an installed framework's own kernels against the reference: one report card.
+    """Audit a framework's own kernels against the reference, in ULP.
 
     Runs FRAMEWORK's functions (torch.nn.functional on CPU, and CUDA when present; jax.nn;
     tf.nn; keras.activations on its backend) in its own dtypes over every bfloat16 and float16

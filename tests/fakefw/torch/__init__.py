@@ -12,7 +12,7 @@ from scipy.special import expit
 __version__ = "0.0+fake"
 
 
-class dtype:  # noqa: N801 (torch's spelling)
+class dtype:  # (torch spells it so)
     def __init__(self, name, kind):
         self.name, self.kind = name, np.dtype(kind)
 

@@ -6,13 +6,14 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from actcli.cli import output
+from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import FormatOption, NoColorOption, PrecisionOption
 from actcli.errors import CheckFailed, UsageError
 from actcli.formats import OutputFormat
@@ -118,15 +119,21 @@ def audit_command(
         raise UsageError(
             f"audit writes a table, csv, tsv or json, not {fmt.value}", option="format"
         )
-    card = audit(
-        framework,
-        names or (),
-        dtypes=dtype,
-        span=band,
-        all_float32=all_float32,
-        derivative=derivative,
-        tol=tol,
-    )
+    terminal = sys.stderr.isatty()
+    try:
+        card = audit(
+            framework,
+            names or (),
+            dtypes=dtype,
+            span=band,
+            all_float32=all_float32,
+            derivative=derivative,
+            tol=tol,
+            progress=_progress() if terminal else None,
+        )
+    finally:
+        if terminal:
+            sys.stderr.write("\r\x1b[K")  # the progress line gone, whatever happened
     with _destination(output_file):
         _print(card, fmt, precision, no_color)
     if output_file is not None:
@@ -135,17 +142,32 @@ def audit_command(
         raise CheckFailed(card.verdict)
 
 
+def _progress() -> Callable[[str], None]:
+    """On a terminal, one line on stderr saying which cell runs (a float32 band takes long)."""
+
+    def say(label: str) -> None:
+        sys.stderr.write(f"\r\x1b[Kauditing {label} …")
+        sys.stderr.flush()
+
+    return say
+
+
 def _print(card: AuditCard, fmt: OutputFormat, precision: int | None, no_color: bool) -> None:
     """The card as a table and its text (also in a pipe, as check's report), CSV/TSV rows or
     the JSON document."""
-    if fmt is OutputFormat.json:
-        output.write_json(card.document())
-    elif fmt in (OutputFormat.csv, OutputFormat.tsv):
-        output.emit(card.data(), fmt, precision=precision)
-    else:
-        output.emit(card.table(precision), OutputFormat.table, no_color=no_color)
-        sys.stdout.write(card.text())
-    sys.stdout.flush()
+    try:
+        if fmt is OutputFormat.json:
+            output.write_json(card.document())
+        elif fmt in (OutputFormat.csv, OutputFormat.tsv):
+            output.emit(card.data(), fmt, precision=precision)
+        else:
+            output.emit(card.table(precision), OutputFormat.table, no_color=no_color)
+            sys.stdout.write(card.text())
+        sys.stdout.flush()
+    except OSError as exc:  # `| head` may stop reading: the verdict still decides, as check's
+        if not closed_pipe(exc):
+            raise
+        silence_stdout()
 
 
 @contextlib.contextmanager

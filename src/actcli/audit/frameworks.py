@@ -64,8 +64,8 @@ FRAMEWORKS: Mapping[str, Framework] = {
     "torch": Framework("torch", "PyTorch", "torch", "pip install torch"),
     "jax": Framework("jax", "JAX", "jax", "pip install jax"),
     "tf": Framework("tf", "TensorFlow", "tensorflow", "pip install tensorflow"),
-    "keras": Framework("keras", "Keras 3", "keras", "pip install keras tensorflow"),
-    "keras2": Framework("keras2", "Keras 2", "tf_keras", "pip install tf_keras"),
+    "keras": Framework("keras", "Keras", "keras", "pip install keras tensorflow"),
+    "keras2": Framework("keras2", "tf_keras", "tf_keras", "pip install tf_keras"),
 }
 _ALIASES = {"pytorch": "torch", "tensorflow": "tf", "keras3": "keras", "tf_keras": "keras2"}
 

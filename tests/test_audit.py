@@ -28,6 +28,14 @@ def fake_torch(monkeypatch):
 
 
 @pytest.fixture
+def fake_jax(monkeypatch):
+    monkeypatch.syspath_prepend(str(FAKE))
+    yield
+    for name in [m for m in sys.modules if m == "jax" or m.startswith("jax.")]:
+        del sys.modules[name]
+
+
+@pytest.fixture
 def no_torch(monkeypatch):
     """torch not importable, even where a real one is installed."""
     for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")]:
@@ -132,6 +140,7 @@ def test_the_card_in_each_format(fake_torch, runner, tmp_path):
     assert gelu32["assert_close"]["meets"] is False and gelu32["failed_count"] == 8389
 
 
+@pytest.mark.slow
 def test_default_names_skip_what_the_installed_version_lacks(fake_torch):
     card = audit("torch", dtypes=["bfloat16"])
     assert [c.spec for c in card.cells] == ["gelu", "relu", "sigmoid", "silu", "step", "tanh"]
@@ -146,6 +155,19 @@ def test_a_framework_error_is_a_cell_not_a_crash(fake_torch):
     assert slope.error == "RuntimeError: derivative for aten::heaviside is not implemented"
     assert card.passed and card.verdict == "passed: all 1 cells within 4 ULP; 1 could not run"
     assert "- step float16 f′: RuntimeError: derivative for aten::heaviside" in card.text()
+
+
+def test_jax_through_vjp(fake_jax):
+    card = audit("jax", ["relu", "sigmoid"], dtypes=["float16"], derivative=True)
+    assert [(c.call, c.order) for c in card.cells] == [
+        ("jax.nn.relu(x)", 0),
+        ("jax.nn.relu(x)", 1),
+        ("jax.nn.sigmoid(x)", 0),
+        ("jax.nn.sigmoid(x)", 1),
+    ]
+    assert card.passed and all(c.meets for c in card.cells)
+    assert card.heading.startswith("JAX 0.0+fake (cpu) against actcli, dialect jax")
+    assert max(c.report.max_ulp for c in card.cells) <= 0.5  # rounded once: correctly
 
 
 def test_float32_needs_a_band():

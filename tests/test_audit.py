@@ -213,6 +213,13 @@ def test_bad_requests_are_one_line_and_exit_2(fake_torch, runner, args, message)
     assert message in result.stderr
 
 
+def test_an_unwritable_card_file_is_refused_before_the_run(fake_torch, runner, tmp_path):
+    result = runner.invoke(app, ["audit", "torch", "relu", "-o", str(tmp_path / "no" / "c.txt")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"error: cannot write {tmp_path}/no/c.txt: no directory {tmp_path}/no\n"
+    assert "torch" not in sys.modules
+
+
 def test_the_framework_is_imported_only_by_the_command(fake_torch, runner):
     assert "torch" not in sys.modules
     import actcli.audit

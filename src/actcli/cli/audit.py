@@ -15,7 +15,7 @@ import typer
 from actcli.cli import output
 from actcli.cli.boundary import closed_pipe, silence_stdout
 from actcli.cli.options import FormatOption, NoColorOption, PrecisionOption
-from actcli.errors import CheckFailed, UsageError
+from actcli.errors import CheckFailed, DataError, UsageError
 from actcli.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ def audit_command(
         raise UsageError(
             f"audit writes a table, csv, tsv or json, not {fmt.value}", option="format"
         )
+    if output_file is not None and not output_file.parent.is_dir():  # before the long run
+        raise DataError(f"cannot write {output_file}: no directory {output_file.parent}")
     terminal = sys.stderr.isatty()
     try:
         card = audit(
@@ -176,8 +178,12 @@ def _destination(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
-    folder = path.parent if str(path.parent) else Path()
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise DataError(f"cannot write {path}: {exc.strerror or exc}") from None
     saved = sys.stdout
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -202,7 +202,7 @@ def test_a_missing_framework_says_what_to_install(no_torch, runner):
         (["torch", "--range", "0", "1", "--all-float32"], "--range: give a float32 band or"),
         (["torch", "--range", "0"], "Option '--range' requires 2 arguments"),
         (["torch", "--tol", "-1"], "--tol: must be a finite number >= 0"),
-        (["torch", "-f", "jsonl"], "--format: audit writes a table, csv, tsv or json"),
+        (["torch", "-f", "jsonl"], "'jsonl' is not one of 'table', 'csv', 'tsv', 'json'"),
     ],
 )
 def test_bad_requests_are_one_line_and_exit_2(fake_torch, runner, args, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import sys
 import tempfile
@@ -14,8 +15,8 @@ import typer
 
 from actcli.cli import output
 from actcli.cli.boundary import closed_pipe, silence_stdout
-from actcli.cli.options import FormatOption, NoColorOption, PrecisionOption
-from actcli.errors import CheckFailed, DataError, UsageError
+from actcli.cli.options import NoColorOption, PrecisionOption
+from actcli.errors import CheckFailed, DataError
 from actcli.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -67,13 +68,26 @@ CardFileOption = Annotated[
     typer.Option("--output", "-o", metavar="FILE", help="Write the card to FILE instead."),
 ]
 
-FORMATS = (
-    OutputFormat.auto,
-    OutputFormat.table,
-    OutputFormat.csv,
-    OutputFormat.tsv,
-    OutputFormat.json,
-)
+
+class CardFormat(str, enum.Enum):
+    """What the card is written as: a table with its text (in a pipe too, as check's
+    report), one CSV/TSV row per cell, or the JSON document."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+CardFormatOption = Annotated[
+    CardFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (in a pipe too), csv or tsv (a row per cell), json (the whole card).",
+        case_sensitive=False,
+    ),
+]
 
 
 def audit_command(
@@ -84,7 +98,7 @@ def audit_command(
     all_float32: AllFloat32Option = False,
     derivative: DerivativeFlag = False,
     tol: TolOption = 4.0,
-    fmt: FormatOption = OutputFormat.auto,
+    fmt: CardFormatOption = CardFormat.table,
     precision: PrecisionOption = None,
     output_file: CardFileOption = None,
     no_color: NoColorOption = False,
@@ -115,10 +129,6 @@ def audit_command(
     """
     from actcli.audit import audit
 
-    if fmt not in FORMATS:
-        raise UsageError(
-            f"audit writes a table, csv, tsv or json, not {fmt.value}", option="format"
-        )
     if output_file is not None and not output_file.parent.is_dir():  # before the long run
         raise DataError(f"cannot write {output_file}: no directory {output_file.parent}")
     terminal = sys.stderr.isatty()
@@ -154,14 +164,14 @@ def _progress() -> Callable[[str], None]:
     return say
 
 
-def _print(card: AuditCard, fmt: OutputFormat, precision: int | None, no_color: bool) -> None:
+def _print(card: AuditCard, fmt: CardFormat, precision: int | None, no_color: bool) -> None:
     """The card as a table and its text (also in a pipe, as check's report), CSV/TSV rows or
     the JSON document."""
     try:
-        if fmt is OutputFormat.json:
+        if fmt is CardFormat.json:
             output.write_json(card.document())
-        elif fmt in (OutputFormat.csv, OutputFormat.tsv):
-            output.emit(card.data(), fmt, precision=precision)
+        elif fmt is not CardFormat.table:
+            output.emit(card.data(), OutputFormat(fmt.value), precision=precision)
         else:
             output.emit(card.table(precision), OutputFormat.table, no_color=no_color)
             sys.stdout.write(card.text())

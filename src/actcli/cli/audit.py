@@ -115,7 +115,7 @@ def audit_command(
     (torch.testing.assert_close's defaults: rtol 1.6e-2 bfloat16, 1e-3 float16, 1.3e-6
     float32; atol 1e-5); then check's findings. The framework is imported only here;
     without it, a line says what to install (exit 2). Exit status 3 when a row is over --tol.
-    --format json is the whole card, csv one row per cell; -o FILE writes it to FILE.
+    --format json is the whole card, csv or tsv one row per cell; -o FILE writes it there.
 
     Examples:
 

@@ -157,6 +157,18 @@ def test_a_framework_error_is_a_cell_not_a_crash(fake_torch):
     assert "- step float16 f′: RuntimeError: derivative for aten::heaviside" in card.text()
 
 
+def test_a_gpu_adds_cuda_cells_and_a_device_column(fake_torch, monkeypatch):
+    import torch  # the fake one
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    card = audit("torch", ["relu"], dtypes=["float16"])
+    assert [c.device for c in card.cells] == ["cpu", "cuda"]
+    table = card.table()
+    assert table.columns[:4] == ["activation", "device", "dtype", "of"] and table.inputs == 4
+    assert table.rows[1][:4] == ["relu", "cuda", "float16", "f"]
+    assert card.heading.startswith("PyTorch 0.0+fake (cpu, cuda) against actcli")
+
+
 def test_jax_through_vjp(fake_jax):
     card = audit("jax", ["relu", "sigmoid"], dtypes=["float16"], derivative=True)
     assert [(c.call, c.order) for c in card.cells] == [

@@ -107,7 +107,7 @@ class AuditCard:
         )
 
     @property
-    def inputs(self) -> str:
+    def sent(self) -> str:
         """Which x were sent: every narrow value, and the float32 ones audited."""
         if self.all_float32:
             float32 = "every float32 value, ±inf and nan"
@@ -140,19 +140,9 @@ class AuditCard:
             "notes": self.notes,
         }
 
-    def _columns(self) -> list[str]:
-        device = ["device"] if len(self.devices) > 1 else []
-        return [
-            "activation",
-            *device,
-            "dtype",
-            "of",
-            "rows",
-            "max ULP",
-            "p99",
-            "failed",
-            "assert_close",
-        ]
+    def _lead_columns(self) -> list[str]:
+        """The columns naming a cell (its device only when there are several)."""
+        return ["activation", *(["device"] if len(self.devices) > 1 else []), "dtype", "of"]
 
     def _lead(self, c: Cell) -> list[Any]:
         device = [c.device] if len(self.devices) > 1 else []
@@ -178,12 +168,9 @@ class AuditCard:
                     meets,
                 ]
             )
-        return Table(
-            self._columns(),
-            rows,
-            title=self.heading,
-            inputs=len(self._lead(Cell("", "", "", "float32", 0))),
-        )
+        lead = self._lead_columns()
+        numbers = ["rows", "max ULP", "p99", "failed", "assert_close"]
+        return Table([*lead, *numbers], rows, title=self.heading, inputs=len(lead))
 
     def data(self) -> Table:
         """The card's numbers for CSV: each cell's row with full-precision errors."""
@@ -229,7 +216,7 @@ class AuditCard:
         )
         rtols = ", ".join(f"{d} rtol {r:g}" for d, (r, _) in ASSERT_CLOSE.items())
         return (
-            textwrap.fill(self.inputs, width)
+            textwrap.fill(self.sent, width)
             + "\n"
             + textwrap.fill(f"assert_close: {TOLERANCE_NAME} ({rtols}; atol 1e-05)", width)
             + "\n"

@@ -62,12 +62,22 @@ def test_the_calls_are_the_catalogs_with_each_frameworks_defaults():
     assert keras["leaky_relu"] == "keras.activations.leaky_relu(x, negative_slope=0.2)"
 
 
-def test_assert_close_tolerances_are_torchs():
-    assert frameworks.ASSERT_CLOSE == {
-        "float32": (1.3e-6, 1e-5),
-        "float16": (1e-3, 1e-5),
+def test_each_frameworks_own_tolerance():
+    own = {name: t.rtol_atol for name, t in frameworks.TOLERANCES.items()}
+    assert own["torch"] == {
         "bfloat16": (1.6e-2, 1e-5),
+        "float16": (1e-3, 1e-5),
+        "float32": (1.3e-6, 1e-5),
     }
+    assert (
+        own["jax"]
+        == own["tensorflow"]
+        == {
+            "bfloat16": (1e-2, 1e-2),
+            "float16": (1e-3, 1e-3),
+            "float32": (1e-6, 1e-6),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------- the card
@@ -124,7 +134,7 @@ def test_the_card_in_each_format(fake_torch, runner, tmp_path):
     rows = runner.invoke(app, [*args, "-f", "csv"]).stdout.splitlines()
     assert rows[0] == (
         "activation,device,dtype,derivative,rows,max_ulp,p99_ulp,failed,"
-        "assert_close_failed,meets_assert_close,error"
+        "own_tol_failed,meets_own_tol,error"
     )
     assert rows[1] == "relu,cpu,float16,0,63491,0.0,0.0,0,0,True,"
     assert len(rows) == 9
@@ -137,7 +147,14 @@ def test_the_card_in_each_format(fake_torch, runner, tmp_path):
     assert doc["framework"] == "torch" and doc["float32_band"] == [1.0, 1.001]
     gelu32 = next(c for c in doc["cells"] if c["activation"] == "gelu" and c["dtype"] == "float32")
     assert gelu32["call"] == "F.gelu(x, approximate='none')"
-    assert gelu32["assert_close"]["meets"] is False and gelu32["failed_count"] == 8389
+    assert doc["own_tolerance"]["name"] == "torch.testing.assert_close defaults"
+    assert gelu32["own_tolerance"] == {
+        "rtol": 1.3e-6,
+        "atol": 1e-5,
+        "failed_count": 8389,
+        "meets": False,
+    }
+    assert gelu32["own_tolerance"]["meets"] is False and gelu32["failed_count"] == 8389
 
 
 @pytest.mark.slow

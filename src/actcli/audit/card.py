@@ -9,12 +9,11 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from actcli.audit.frameworks import ASSERT_CLOSE
+from actcli.audit.frameworks import TOLERANCES, Tolerance
 from actcli.check import Report
 from actcli.check.report import ULP_FLOOR, compact
 from actcli.formats import Table
 
-TOLERANCE_NAME = "torch.testing.assert_close defaults"
 QUANTITIES = ("f", "f′")
 
 
@@ -39,7 +38,7 @@ class Cell:
 
     @property
     def meets(self) -> bool | None:
-        """Whether every row passes assert_close's default test (None: no report)."""
+        """Whether every row meets the framework's documented tolerance (None: no report)."""
         return None if self.report is None else self.outside == 0
 
     @property
@@ -52,9 +51,9 @@ class Cell:
             return []
         return [f for f in self.report.findings if f["kind"] != "special" or not f["passed"]]
 
-    def document(self) -> dict[str, Any]:
+    def document(self, own: Tolerance) -> dict[str, Any]:
         r = self.report
-        rtol, atol = ASSERT_CLOSE[self.dtype]
+        rtol, atol = own.rtol_atol[self.dtype]
         return {
             "activation": self.spec,
             "call": self.call,
@@ -67,7 +66,7 @@ class Cell:
             "median_ulp": None if r is None else r.median_ulp,
             "failed_count": None if r is None else r.failed,
             "passed": None if r is None else r.passed,
-            "assert_close": {
+            "own_tolerance": {
                 "rtol": rtol,
                 "atol": atol,
                 "failed_count": None if r is None else self.outside,
@@ -90,6 +89,7 @@ class AuditCard:
     band: tuple[float, float] | None = None
     all_float32: bool = False
     devices: list[str] = field(default_factory=lambda: ["cpu"])
+    own: Tolerance = TOLERANCES["torch"]  # the framework's documented tolerance
     cells: list[Cell] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was left out, and why
 
@@ -129,14 +129,14 @@ class AuditCard:
             "dialect": self.framework,
             "devices": self.devices,
             "tolerance": self.tolerance,
-            "framework_tolerance": {
-                "name": TOLERANCE_NAME,
-                "rtol_atol": {d: list(t) for d, t in ASSERT_CLOSE.items()},
+            "own_tolerance": {
+                "name": self.own.name,
+                "rtol_atol": {d: list(t) for d, t in self.own.rtol_atol.items()},
             },
             "float32_band": None if self.band is None else list(self.band),
             "all_float32": self.all_float32,
             "passed": self.passed,
-            "cells": [c.document() for c in self.cells],
+            "cells": [c.document(self.own) for c in self.cells],
             "notes": self.notes,
         }
 
@@ -169,7 +169,7 @@ class AuditCard:
                 ]
             )
         lead = self._lead_columns()
-        numbers = ["rows", "max ULP", "p99", "failed", "assert_close"]
+        numbers = ["rows", "max ULP", "p99", "failed", "own tol"]
         return Table([*lead, *numbers], rows, title=self.heading, inputs=len(lead))
 
     def data(self) -> Table:
@@ -183,8 +183,8 @@ class AuditCard:
             "max_ulp",
             "p99_ulp",
             "failed",
-            "assert_close_failed",
-            "meets_assert_close",
+            "own_tol_failed",
+            "meets_own_tol",
             "error",
         ]
         rows = []
@@ -214,11 +214,15 @@ class AuditCard:
             textwrap.fill(n, width, initial_indent="note: ", subsequent_indent="  ") + "\n"
             for n in self.notes
         )
-        rtols = ", ".join(f"{d} rtol {r:g}" for d, (r, _) in ASSERT_CLOSE.items())
+        audited = {c.dtype for c in self.cells}
+        tolerances = "; ".join(
+            f"{d} {r:g}, {a:g}" for d, (r, a) in self.own.rtol_atol.items() if d in audited
+        )
+        own = f"own tol: {self.own.name}, rtol and atol: {tolerances}"
         return (
             textwrap.fill(self.sent, width)
             + "\n"
-            + textwrap.fill(f"assert_close: {TOLERANCE_NAME} ({rtols}; atol 1e-05)", width)
+            + textwrap.fill(own, width)
             + "\n"
             + "findings:\n"
             + wrap

@@ -30,13 +30,39 @@ Kernel = Callable[[Any], Any]  # a framework's tensor in, its tensor out
 
 DTYPES = ("bfloat16", "float16", "float32")  # what the frameworks compute in, narrowest first
 
-# torch.testing.assert_close's default (rtol, atol) per dtype, the tolerance PyTorch documents
-# for its own tests: torch 2.13.0, torch/testing/_comparison.py, _DTYPE_PRECISIONS (lines
-# 83-91; assert_close's docstring prints the same table). It passes |y − ref| ≤ atol + rtol·|ref|.
-ASSERT_CLOSE: Mapping[str, tuple[float, float]] = {
-    "float32": (1.3e-6, 1e-5),
-    "float16": (1e-3, 1e-5),
-    "bfloat16": (1.6e-2, 1e-5),
+
+@dataclass(frozen=True)
+class Tolerance:
+    """The tolerance a framework documents for testing its own results: ``name`` its test,
+    ``rtol_atol`` per dtype; a row meets it when |y − ref| ≤ atol + rtol·|ref| (nan matching
+    nan, as check counts errors)."""
+
+    name: str
+    rtol_atol: Mapping[str, tuple[float, float]]
+
+
+# Each read from the framework's source, with the version and file:
+TOLERANCES: Mapping[str, Tolerance] = {
+    # torch 2.13.0, torch/testing/_comparison.py, _DTYPE_PRECISIONS (lines 83-91), the defaults
+    # of torch.testing.assert_close (its docstring prints the same table)
+    "torch": Tolerance(
+        "torch.testing.assert_close defaults",
+        {"bfloat16": (1.6e-2, 1e-5), "float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5)},
+    ),
+    # jax 0.10.2, jax/_src/public_test_util.py, _default_tolerance (lines 46-76), rtol = atol =
+    # that value in jax.test_util's check_jvp/check_vjp (via check_close; it also multiplies
+    # both by the array's size, which would pass anything over 65,536 rows: not done here)
+    "jax": Tolerance(
+        "jax.test_util default tolerance",
+        {"bfloat16": (1e-2, 1e-2), "float16": (1e-3, 1e-3), "float32": (1e-6, 1e-6)},
+    ),
+    # tensorflow 2.21.0, tensorflow/python/framework/test_util.py, the defaults of
+    # tf.test.TestCase.assertAllCloseAccordingToType (lines 3386-3397); Keras on TensorFlow
+    # and tf_keras are audited by the same
+    "tensorflow": Tolerance(
+        "tf.test.TestCase.assertAllCloseAccordingToType defaults",
+        {"bfloat16": (1e-2, 1e-2), "float16": (1e-3, 1e-3), "float32": (1e-6, 1e-6)},
+    ),
 }
 
 
@@ -124,8 +150,13 @@ class Backend:
     """A framework's tensors and autodiff: x (float64 holding values of ``dtype``) in, the
     kernel's values or elementwise derivative (float64, exact) out."""
 
-    name = ""
+    name = ""  # the key of TOLERANCES: torch, jax, tensorflow
     version = ""
+
+    @property
+    def tolerance(self) -> Tolerance:
+        """The framework's documented tolerance (Keras: its backend's)."""
+        return TOLERANCES[self.name]
 
     def devices(self) -> list[str]:
         return ["cpu"]

@@ -57,6 +57,7 @@ def audit(
         band=None if all_float32 or "float32" not in kinds else span,
         all_float32=all_float32 and "float32" in kinds,
         devices=backend.devices(),
+        own=backend.tolerance,
     )
     if dtypes is None and "float32" not in kinds:
         card.notes.append("float32 not audited: give a band, --range A B, or --all-float32")
@@ -159,7 +160,7 @@ def _cell(
     try:
         report = check.check(act, pairs, dtype=dtype, order=order, tol=card.tolerance)
         # the framework's documented tolerance: the allclose test alone (tolerance 0 ULP)
-        rtol, atol = frameworks.ASSERT_CLOSE[dtype]
+        rtol, atol = card.own.rtol_atol[dtype]
         outside = 0
         for _, y, ref, _ in report.blocks():
             errors = deviations(y, ref, dtype)

@@ -111,9 +111,9 @@ def audit_command(
     every float32), the values and with -d the autodiff derivative f′. Each activation × dtype
     × (f, f′) is one check against actcli's reference in the framework's dialect (its defaults
     and kink conventions): rows, max and 99th-percentile ULP, rows over --tol, and whether
-    every row meets the tolerance the framework documents for its own tests
-    (torch.testing.assert_close's defaults: rtol 1.6e-2 bfloat16, 1e-3 float16, 1.3e-6
-    float32; atol 1e-5); then check's findings. The framework is imported only here;
+    every row meets the tolerance the framework documents for testing its own results ("own
+    tol": torch.testing.assert_close's defaults, jax.test_util's, TensorFlow's
+    assertAllCloseAccordingToType; |y − ref| ≤ atol + rtol·|ref|); then check's findings. The framework is imported only here;
     without it, a line says what to install (exit 2). Exit status 3 when a row is over --tol.
     --format json is the whole card, csv or tsv one row per cell; -o FILE writes it there.
 

@@ -229,6 +229,8 @@ def test_a_missing_framework_says_what_to_install(no_torch, runner):
         (["torch", "--range", "2", "1"], "--range: expected finite A < B, got 2 1"),
         (["torch", "--range", "-inf", "1"], "--range: expected finite A < B"),
         (["torch", "--range", "0", "1", "--all-float32"], "--range: give a float32 band or"),
+        (["torch", "--dtype", "float16", "--range", "0", "1"], "--range: the float32 band, and"),
+        (["torch", "--dtype", "bfloat16", "--all-float32"], "--all-float32: the float32 band"),
         (["torch", "--range", "0"], "Option '--range' requires 2 arguments"),
         (["torch", "--tol", "-1"], "--tol: must be a finite number >= 0"),
         (["torch", "-f", "jsonl"], "'jsonl' is not one of 'table', 'csv', 'tsv', 'json'"),

@@ -102,6 +102,11 @@ def _dtypes(
             )
         if name not in kinds:
             kinds.append(name)
+    if "float32" not in kinds and (span is not None or all_float32):
+        raise UsageError(
+            "the float32 band, and --dtype leaves float32 out (the narrow types are audited whole)",
+            option="all_float32" if all_float32 else "range",
+        )
     if "float32" in kinds and span is None and not all_float32:
         raise UsageError(
             "float32 takes a band of x: --range A B (every float32 in it) or --all-float32",

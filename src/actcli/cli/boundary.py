@@ -44,7 +44,7 @@ FLAGS = {
     "show": "--show",
     "dtype": "--dtype",
     "tol": "--tol",
-    "framework": "FRAMEWORK",
+    "all_float32": "--all-float32",
     "data": "--data",
     "samples": "--samples",
     "noise": "--noise",

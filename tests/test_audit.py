@@ -18,28 +18,36 @@ from actcli.errors import UsageError
 FAKE = Path(__file__).parent / "fakefw"
 
 
-@pytest.fixture
-def fake_torch(monkeypatch):
-    """The fake torch importable, and forgotten afterwards (no later test may find it)."""
+def _forget(monkeypatch, root):
+    """Modules ``root`` and ``root.*`` gone from sys.modules for this test (a real framework
+    imported elsewhere is put back afterwards, a fake one imported here is not)."""
+    for name in [m for m in sys.modules if m == root or m.startswith(root + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def _fake(monkeypatch, root):
+    _forget(monkeypatch, root)
     monkeypatch.syspath_prepend(str(FAKE))
     yield
-    for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")]:
+    for name in [m for m in sys.modules if m == root or m.startswith(root + ".")]:
         del sys.modules[name]
+
+
+@pytest.fixture
+def fake_torch(monkeypatch):
+    """The fake torch importable (before a real one), and forgotten afterwards."""
+    yield from _fake(monkeypatch, "torch")
 
 
 @pytest.fixture
 def fake_jax(monkeypatch):
-    monkeypatch.syspath_prepend(str(FAKE))
-    yield
-    for name in [m for m in sys.modules if m == "jax" or m.startswith("jax.")]:
-        del sys.modules[name]
+    yield from _fake(monkeypatch, "jax")
 
 
 @pytest.fixture
 def no_torch(monkeypatch):
     """torch not importable, even where a real one is installed."""
-    for name in [m for m in sys.modules if m == "torch" or m.startswith("torch.")]:
-        monkeypatch.delitem(sys.modules, name)
+    _forget(monkeypatch, "torch")
     monkeypatch.setitem(sys.modules, "torch", None)
 
 

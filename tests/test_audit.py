@@ -236,6 +236,7 @@ def test_a_missing_framework_says_what_to_install(no_torch, runner):
         (["torch", "--dtype", "float32"], "--dtype: float32 takes a band of x: --range A B"),
         (["torch", "--range", "2", "1"], "--range: expected finite A < B, got 2 1"),
         (["torch", "--range", "-inf", "1"], "--range: expected finite A < B"),
+        (["torch", "--range", "1.00000001", "1.00000002"], "--range: no float32 lies in [1.0"),
         (["torch", "--range", "0", "1", "--all-float32"], "--range: give a float32 band or"),
         (["torch", "--dtype", "float16", "--range", "0", "1"], "--range: the float32 band, and"),
         (["torch", "--dtype", "bfloat16", "--all-float32"], "--all-float32: the float32 band"),

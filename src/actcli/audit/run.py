@@ -91,6 +91,10 @@ def _dtypes(
         a, b = span
         if not (math.isfinite(a) and math.isfinite(b) and a < b):
             raise UsageError(f"expected finite A < B, got {a:g} {b:g}", option="range")
+        from actcli.inputs import every_count
+
+        if not every_count("float32", span):
+            raise UsageError(f"no float32 lies in [{a!r}, {b!r}]", option="range")
     if asked is None:
         banded = span is not None or all_float32
         return [d for d in frameworks.DTYPES if d != "float32" or banded]

@@ -35,6 +35,11 @@ _IMPORTS = (
     ("jnp", "import jax.numpy as jnp"),
 )
 _DENSE = {"keras": "keras.layers.Dense", "keras2": "tf_keras.layers.Dense"}
+# each name a snippet may use -> the module it stands for (``import a.b as c``: c -> a.b)
+MODULES = {
+    line.rpartition(" as ")[2] if " as " in line else line.split()[1]: line.split()[1]
+    for _, line in _IMPORTS
+}
 _FIELD = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
 
 
@@ -80,6 +85,12 @@ def fill(template: Template, params: dict[str, ParamValue]) -> str:
     return _FIELD.sub(lambda m: literal(params[m.group(1)], m.group(2) or ""), template)
 
 
+def names_used(code: str) -> list[str]:
+    """The module names of :data:`MODULES` that ``code`` uses (``F.gelu(x)``: ``F``)."""
+    used = set(re.findall(r"(?<![\w.])(\w+)\.", code))
+    return [name for name in MODULES if name in used]
+
+
 def snippet(framework: str, form: str, code: str) -> str:
     """The runnable text of one form: its imports (read off the names it uses), the template's
     comment, then ``y = ...`` (function), ``layer = ...; y = layer(x)`` or ``layer = Dense(...)``."""
@@ -90,8 +101,8 @@ def snippet(framework: str, form: str, code: str) -> str:
         lines = [f"layer = {body}", "y = layer(x)"]
     else:
         lines = [f'layer = {_DENSE[framework]}(64, activation="{body}")']
-    used = set(re.findall(r"(?<![\w.])(\w+)\.", "\n".join(lines)))
-    head = [line for name, line in _IMPORTS if name in used]
+    imports = dict(_IMPORTS)
+    head = [imports[name] for name in names_used("\n".join(lines))]
     notes = [f"# {note}" for note in comment.split("; ")] if comment else []
     return "\n".join([*head, *notes, *lines])
 

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("stats", "stats_command"),
     "check": ("check", "check_command"),
     "train": ("train", "train_command"),
+    "audit": ("audit", "audit_command"),
 }
 
 

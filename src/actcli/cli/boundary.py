@@ -46,6 +46,7 @@ FLAGS = {
     "tol": "--tol",
     "budget": "--budget",
     "margin": "--margin",
+    "all_float32": "--all-float32",
     "data": "--data",
     "samples": "--samples",
     "noise": "--noise",

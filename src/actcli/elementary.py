@@ -171,14 +171,15 @@ def tanh(x: Array) -> Array:
     dh = 1.0 + eh
     dl = ((1.0 - dh) + eh) + el
     q = nh / dh
-    ph, pl = _two_prod(q, dh)
+    ph, pl = two_prod(q, dh)
     t = q + (((nh - ph) - pl) + nl - q * dl) / dh
     _on_subset(a < _TANH_SERIES, t, lambda v: v + v * (v * v) * _horner(_TANH_TAYLOR, v * v), a)
     return np.copysign(t, x)
 
 
-def _two_prod(a: Array, b: Array) -> tuple[Array, Array]:
-    """a·b = p + e exactly (Dekker), for |a|, |b| < 2⁹⁰ (here: 0 ≤ a ≤ 1, 1 ≤ b ≤ 2)."""
+def two_prod(a: Array, b: Array) -> tuple[Array, Array]:
+    """a·b = p + e exactly (Dekker), without numerics.two_prod's guards: for finite a, b whose
+    halves' products neither overflow nor underflow (here both within 2^±60 of 1, say)."""
     ca = 134217729.0 * a  # 2**27 + 1
     ah = ca - (ca - a)
     al = a - ah
@@ -208,7 +209,7 @@ def _log_pair(uh: Array, ul: Array) -> tuple[Array, Array]:
     d = m + 1.0
     dl = _two_sum_error(m, 1.0, d) + ml
     s = n / d
-    ph, pl = _two_prod(s, d)
+    ph, pl = two_prod(s, d)
     sl = (((n - ph) - pl) + nl - s * dl) / d
     s2 = s * s
     series = s * (s2 * _horner(_ATANH_TAYLOR, s2))
@@ -276,4 +277,4 @@ def power(x: Array, y: float) -> Array:
 
 def _two_prod_wide(a: Array, b: float) -> tuple[Array, Array]:
     """a·b = p + e exactly for |a| < 2⁹⁰ and any b below 2⁹⁰: here a = ln x ≤ 745."""
-    return _two_prod(a, np.full_like(a, b))
+    return two_prod(a, np.full_like(a, b))

@@ -142,9 +142,9 @@ def logistic(zh: Array, zl: Array | None = None) -> tuple[Pair, Pair]:
     dh = 1.0 + eh
     dl = ((1.0 - dh) + eh) + elo  # Fast2Sum: 1 ≥ E
     rh = 1.0 / dh
-    ph, pl = two_prod(rh, dh)
+    ph, pl = el.two_prod(rh, dh)  # ½ ≤ r ≤ 1 ≤ 1 + E ≤ 2: no guard needed
     rl = (((1.0 - ph) - pl) - rh * dl) / dh
-    sh, sl = two_prod(eh, rh)
+    sh, sl = el.two_prod(eh, rh)  # E ≤ 1 (a subnormal E's error term is below its ULP)
     sl += eh * rl + elo * rh
     up = zh >= 0
     return (

@@ -317,9 +317,14 @@ def _swish(x: Array, c: tuple[float, float]) -> Array:
     return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * sl)), 0, c)  # keeps −0
 
 
+# The general formulas of these derivatives are double-doubles rounded once: they cancel only
+# within a few hundredths of their zero, where the series takes over (elsewhere: RADIUS).
+_DD_ROOTS = {"silu": 0.05, "gelu_tanh": 0.05, "gelu_fast": 0.05}
+
+
 def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
     """f′ from its Taylor series near its zero, where the general formula cancels."""
-    return nx.near_root(x, xl, SERIES[name], RADIUS, general)
+    return nx.near_root(x, xl, SERIES[name], _DD_ROOTS.get(name, RADIUS), general)
 
 
 def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
@@ -544,10 +549,25 @@ def _gelu_du(x: Array, c: Pair = SQRT_2_OVER_PI) -> Array:
 
 def _gelu_tanh_parts(x: Array, c: Pair = SQRT_2_OVER_PI) -> tuple[Array, Array, Array, Array]:
     """(clipped x, σ(2u), σ(−2u), u′) for the tanh approximation."""
+    xc, (sh, sl), (mh, ml) = _gelu_tanh_logistic(x, c)
+    return xc, sh + sl, mh + ml, _gelu_du(xc, c)
+
+
+def _gelu_tanh_logistic(x: Array, c: Pair) -> tuple[Array, nx.Pair, nx.Pair]:
+    """(clipped x, σ(2u), σ(−2u)), the two as double-doubles."""
     xc = np.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
     uh, ul = _gelu_u(xc, c)
-    sig, sigm = nx.sigmoid_dd(2.0 * uh, 2.0 * ul), nx.sigmoid_dd(-2.0 * uh, -2.0 * ul)
-    return xc, sig, sigm, _gelu_du(xc, c)
+    s, sm = nx.logistic(2.0 * uh, 2.0 * ul)
+    return xc, s, sm
+
+
+def _gelu_du_pair(x: Array, c: Pair) -> nx.Pair:
+    """u′ = c·(1 + 3·0.044715·x²) as a double-double."""
+    sh, sl = nx.two_square(x)
+    three_kappa = (np.full_like(x, 3.0 * KAPPA[0]), np.full_like(x, 3.0 * KAPPA[1]))
+    kh, kl = nx.dd_mul(sh, sl, *three_kappa)
+    ah, al = nx.dd_add(np.ones_like(x), np.zeros_like(x), kh, kl)
+    return nx.dd_mul(ah, al, np.full_like(x, c[0]), np.full_like(x, c[1]))
 
 
 def _outside_cut(x: Array, inside: Array, above: float | Array, below: float) -> Array:
@@ -591,12 +611,16 @@ _TANH_DEEP = -10.0  # below, 2u < −87 and σ(2u) = e^(2u)·(1 − e^(2u)) is e
 
 
 def _tanh_tail(
-    x: Array, factor: Callable[[Array, Array, float], Array], c: Pair = SQRT_2_OVER_PI
+    x: Array,
+    factor: Callable[[Array, Array, Pair], Array | nx.Pair],
+    c: Pair = SQRT_2_OVER_PI,
 ) -> Array:
     """e^(−2|u|)·factor(x, u′, c) for |x| > −_TANH_DEEP, exact where e^(−2|u|) is subnormal."""
     uh, ul = _gelu_u(x, c)
     sign = np.sign(x)
-    return nx.exp_mul(-2.0 * sign * uh, (1.0 - 2.0 * sign * ul) * factor(x, _gelu_du(x, c), c[0]))
+    f = factor(x, _gelu_du(x, c), c)
+    fh, fl = f if isinstance(f, tuple) else (f, None)
+    return nx.exp_mul(-2.0 * sign * uh, fh, lo=-2.0 * sign * ul, factor_lo=fl)
 
 
 def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
@@ -606,8 +630,14 @@ def _tanh_deep(x: Array, both: bool = False) -> NDArray[np.bool_]:
 
 def _tanh_form_d1(x: Array, c: Pair, root: str) -> Array:
     """f′ of ½x(1 + tanh(c(x + 0.044715x³))), with its Taylor series ``root`` near its zero."""
-    xc, s, sm, du = _gelu_tanh_parts(x, c)
-    general = _outside_cut(x, s + xc * 2.0 * du * s * sm, 1.0, 0.0)
+    # σ(2u) + 2x·u′·σ(2u)·σ(−2u), every product and the sum in double-double, rounded once
+    xc, (sh, sl), (mh, ml) = _gelu_tanh_logistic(x, c)
+    dh, dl = _gelu_du_pair(xc, c)
+    ph, pl = nx.dd_mul(sh, sl, mh, ml)
+    ph, pl = nx.dd_mul(ph, pl, dh, dl)
+    ph, pl = nx.dd_mul(ph, pl, 2.0 * xc, np.zeros_like(xc))
+    th, tl = nx.dd_add(sh, sl, ph, pl)
+    general = _outside_cut(x, th + tl, 1.0, 0.0)
     general = _patch(x, general, _tanh_deep(x), lambda t: _tanh_tail(t, _d1_factor, c))
     return _near_root(root, x, general)
 
@@ -622,8 +652,9 @@ def _tanh_form_d2(x: Array, c: Pair) -> Array:
 
 def _tanh_form(x: Array, c: Pair) -> Array:
     """½x(1 + tanh(c(x + 0.044715x³))) = x·σ(2u), u in double-double."""
-    xc, s, _, _ = _gelu_tanh_parts(x, c)
-    y = _outside_cut(x, xc * s, x, -0.0)
+    xc, (sh, sl), _ = _gelu_tanh_logistic(x, c)
+    ph, pl = nx.two_prod(xc, sh)
+    y = _outside_cut(x, np.where(ph == 0, ph, ph + (pl + xc * sl)), x, -0.0)  # keeps −0
     return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _, __: t, c))
 
 
@@ -640,12 +671,16 @@ def _gelu_d1(x: Array, approximate: str) -> Array:
     return _near_root("gelu", x, np.where(x <= 0, low, 1.0 - low))
 
 
-def _d1_factor(x: Array, du: Array, c: float) -> Array:
-    return 1.0 + x * 2.0 * du
+def _d1_factor(x: Array, du: Array, c: Pair) -> nx.Pair:
+    """1 + 2x·u′ as a double-double (u′ itself to its last bit: :func:`_gelu_du_pair`)."""
+    dh, dl = _gelu_du_pair(x, c)
+    ph, pl = nx.two_prod(2.0 * x, dh)
+    sh, sl = nx.two_sum(np.ones_like(ph), ph)
+    return sh, sl + (pl + 2.0 * x * dl)
 
 
-def _d2_factor(x: Array, du: Array, c: float) -> Array:
-    d2u = 6.0 * c * KAPPA[0] * x
+def _d2_factor(x: Array, du: Array, c: Pair) -> Array:
+    d2u = 6.0 * c[0] * KAPPA[0] * x
     # σ(−2u) − σ(2u) is exactly −sign(x) out here
     return 4.0 * du + 2.0 * x * d2u - np.sign(x) * x * (2.0 * du) ** 2
 

@@ -319,7 +319,7 @@ def _swish(x: Array, c: tuple[float, float]) -> Array:
 
 # The general formulas of these derivatives are double-doubles rounded once: they cancel only
 # within a few hundredths of their zero, where the series takes over (elsewhere: RADIUS).
-_DD_ROOTS = {"silu": 0.05, "gelu_tanh": 0.05, "gelu_fast": 0.05}
+_DD_ROOTS = {"silu": 0.05, "gelu_tanh": 0.05, "gelu_fast": 0.05, "mish": 0.05}
 
 
 def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
@@ -439,9 +439,32 @@ def _mish_parts(x: Array) -> tuple[Array, Array, Array]:
     return el.tanh(sp), nx.tanh_prime(sp), nx.sigmoid(x)
 
 
+def _mish_tanh(x: Array) -> tuple[nx.Pair, nx.Pair]:
+    """(tanh(softplus x), 1 − tanh(softplus x)) as double-doubles, from F = e^(−|x|) ≤ 1:
+    tanh(log(1 + e^x)) = (e^2x + 2e^x)/(e^2x + 2e^x + 2), i.e. (F² + 2F)/(F² + 2F + 2) for
+    x ≤ 0 and (1 + 2F)/(1 + 2F + 2F²) above; the complements are 2/(…) and 2F²/(…)."""
+    fh, fl = el.exp_pair(-np.minimum(np.abs(x), 750.0))
+    qh, ql = nx.dd_mul(fh, fl, fh, fl)  # F²
+    up = x > 0
+    one = np.ones_like(x)
+    zero = np.zeros_like(x)
+    # numerator: F² + 2F below, 1 + 2F above; denominator: numerator + 2 or + 2F²
+    nh, nl = nx.dd_add(np.where(up, one, qh), np.where(up, zero, ql), 2.0 * fh, 2.0 * fl)
+    ch, cl = np.where(up, 2.0 * qh, 2.0), np.where(up, 2.0 * ql, 0.0)  # the complement's top
+    dh, dl = nx.dd_add(nh, nl, ch, cl)
+    return nx.dd_div(nh, nl, dh, dl), nx.dd_div(ch, cl, dh, dl)
+
+
 def _mish_d1(x: Array) -> Array:
-    t, sech2, s = _mish_parts(x)
-    return _far_left(x, _near_root("mish", x, t + x * s * sech2), 1)
+    # t + x·σ(x)·(1 − t)(1 + t), the products and the sum in double-double, rounded once
+    (th, tl), (oh, ol) = _mish_tanh(x)
+    (sh, sl), _ = nx.logistic(x)
+    ph, pl = nx.dd_add(np.ones_like(x), np.zeros_like(x), th, tl)  # 1 + t
+    ph, pl = nx.dd_mul(ph, pl, oh, ol)
+    ph, pl = nx.dd_mul(ph, pl, sh, sl)
+    ph, pl = nx.dd_mul(ph, pl, x, np.zeros_like(x))
+    gh, gl = nx.dd_add(th, tl, ph, pl)
+    return _far_left(x, _near_root("mish", x, gh + gl), 1)
 
 
 def _mish_d2(x: Array) -> Array:
@@ -476,7 +499,9 @@ def mish(x: Array) -> Array:
         >>> round(float(mish(np.array(1.0))), 6)
         0.865098
     """
-    return _far_left(x, x * el.tanh(nx.softplus(x)), 0)
+    (th, tl), _ = _mish_tanh(x)
+    ph, pl = nx.two_prod(x, th)
+    return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * tl)), 0)  # keeps −0
 
 
 # ---------------------------------------------------------------------------------- GELU

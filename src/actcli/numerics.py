@@ -324,6 +324,16 @@ def horner_pair(coefficients: tuple[float, ...], s: Array) -> tuple[Array, Array
     return two_sum(np.full_like(s, coefficients[0]), t)
 
 
+def dd_rsqrt(uh: Array, ul: Array) -> tuple[Array, Array]:
+    """1/√(uh + ul) as hi + lo for uh > 0 (normal, and u·r² in range): one Newton step
+    r₀ + r₀·(1 − u·r₀²)/2 with the residual in double-double."""
+    r = 1.0 / np.sqrt(uh)
+    qh, ql = two_square(r)
+    ph, pl = dd_mul(uh, ul, qh, ql)
+    eh, el_ = two_sum(np.ones_like(ph), -ph)
+    return r, r * (0.5 * (eh + (el_ - pl)))
+
+
 def dd_div(nh: Array, nl: Array, dh: Array, dl: Array) -> tuple[Array, Array]:
     """(nh + nl)/(dh + dl) as hi + lo, the quotient's remainder from Dekker's product."""
     q = nh / dh

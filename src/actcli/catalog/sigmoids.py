@@ -242,9 +242,37 @@ def _softsign_d(x: Array, order: int) -> Array:
     return np.asarray(-2.0 * np.sign(x) * np.ldexp(d1 * inv, -3 * k), dtype=np.float64)
 
 
+def _isru_parts(x: Array, alpha: float) -> tuple[nx.Pair, nx.Pair, NDArray[np.bool_]]:
+    """(r, s, big) in double-double: r = 1/√(1 + αx²) for |x| ≤ 1; for |x| > 1 (where αx²
+    may overflow) r = 1/√(1/x² + α) and s = 1/|x|, so that 1/√(1 + αx²) = r·s there."""
+    big = np.abs(x) > 1.0
+    a = np.abs(np.where(big, x, 1.0))
+    one, zero = np.ones_like(x), np.zeros_like(x)
+    sh = 1.0 / a  # 1/|x| with its remainder: a is at most 2¹⁰²⁴, 1/a not subnormal for a < 2¹⁰²²
+    ph, pl = nx.two_prod(sh, a)
+    sl = ((1.0 - ph) - pl) / a
+    sm = np.where(big, 0.0, x)  # |x| ≤ 1: the square of x itself
+    th, tl = nx.dd_mul(
+        np.where(big, sh, sm),
+        np.where(big, sl, zero),
+        np.where(big, sh, sm),
+        np.where(big, sl, zero),
+    )
+    kh, kl = nx.two_prod(th, np.where(big, 1.0, alpha))
+    kl += tl * np.where(big, 1.0, alpha)
+    uh, ul = nx.dd_add(np.where(big, alpha, one), zero, kh, kl)
+    return nx.dd_rsqrt(uh, ul), (sh, sl), big
+
+
 def _isru_d1(x: Array, alpha: float) -> Array:
-    r = 1.0 / np.sqrt(1.0 + alpha * x * x)
-    return r * r * r
+    """(1 + αx²)^(−3/2) = r³ (times 1/|x|³ beyond |x| = 1), rounded once."""
+    (rh, rl), (sh, sl), big = _isru_parts(x, alpha)
+    ph, pl = nx.dd_mul(rh, rl, rh, rl)
+    ph, pl = nx.dd_mul(ph, pl, rh, rl)
+    for _ in range(3):
+        qh, ql = nx.dd_mul(ph, pl, sh, sl)
+        ph, pl = np.where(big, qh, ph), np.where(big, ql, pl)
+    return ph + pl
 
 
 @elementwise(
@@ -271,10 +299,11 @@ def isru(x: Array, alpha: float) -> Array:
         >>> isru(np.array([0.0, 2.0]), alpha=0.75).tolist()
         [0.0, 1.0]
     """
-    big = np.abs(x) > 1.0
-    inv = 1.0 / np.where(big, x, 1.0)  # for |x| > 1: x/√(1 + αx²) = sign(x)/√(1/x² + α)
-    large = np.sign(x) / np.sqrt(inv * inv + alpha)
-    return np.where(big, large, x / np.sqrt(1.0 + alpha * x * x))
+    # x·r for |x| ≤ 1, sign(x)·r beyond (r from the scaled form), rounded once
+    (rh, rl), _, big = _isru_parts(x, alpha)
+    ph, pl = nx.two_prod(np.where(big, np.sign(x), x), rh)
+    pl += np.where(big, np.sign(x), x) * rl
+    return np.where(ph == 0, ph, ph + pl)  # keeps −0
 
 
 # ---------------------------------------------------------------------------------- hard ones

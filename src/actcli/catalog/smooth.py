@@ -295,14 +295,42 @@ def squareplus(x: Array, b: float) -> Array:
     # For x < 0 the sum x + h cancels; (x + h)/2 = b/(2(h − x)), halved again against overflow.
     xn = np.minimum(x, 0.0)
     # ½x + ½h: each half exact, so no overflow unless the result itself overflows.
-    return np.where(x >= 0, 0.5 * x + 0.5 * h, 0.25 * b / (0.5 * h - 0.5 * xn))
+    far = np.where(x >= 0, 0.5 * x + 0.5 * h, 0.25 * b / (0.5 * h - 0.5 * xn))
+    # where x² is in range: h = √(x² + b) and both forms in double-double, rounded once
+    xs, (hh, hl), near = _squareplus_h(x, b)
+    ph, pl = nx.two_sum(xs, hh)  # x ≥ 0: x + h
+    mh, ml = nx.two_sum(hh, -np.minimum(xs, 0.0))  # x < 0: h − x
+    qh, ql = nx.dd_div(np.full_like(xs, b), np.zeros_like(xs), mh, ml + hl)
+    y = np.where(xs >= 0, 0.5 * (ph + (pl + hl)), 0.5 * (qh + ql))
+    return np.where(near, y, far)
+
+
+def _squareplus_h(x: Array, b: float) -> tuple[Array, nx.Pair, NDArray[np.bool_]]:
+    """(x where |x| < 1e150 else 0, √(x² + b) there as a double-double, that mask)."""
+    near = np.abs(x) < 1e150
+    xs = np.where(near, x, 0.0)
+    sh, sl = nx.two_square(xs)
+    uh, ul = nx.two_sum(sh, np.full_like(xs, b))
+    ul += sl
+    hh = np.sqrt(uh)
+    qh, ql = nx.two_square(hh)
+    return xs, (hh, ((uh - qh) - ql + ul) / (2.0 * hh)), near
 
 
 def _squareplus_d1(x: Array, b: float) -> Array:
     h = np.hypot(x, math.sqrt(b))
     xn = np.minimum(x, 0.0)
     # ½(1 + x/h) cancels for x < 0; there it equals b/(2h(h − x)).
-    return np.where(x >= 0, 0.5 * (1.0 + x / h), (0.5 * b / h) / (h - xn))
+    far = np.where(x >= 0, 0.5 * (1.0 + x / h), (0.5 * b / h) / (h - xn))
+    xs, (hh, hl), near = _squareplus_h(x, b)
+    zero = np.zeros_like(xs)
+    rh, rl = nx.dd_div(xs, zero, hh, hl)  # x/h
+    ph, pl = nx.two_sum(np.ones_like(xs), rh)  # x ≥ 0: 1 + x/h
+    mh, ml = nx.two_sum(hh, -np.minimum(xs, 0.0))  # x < 0: b/(h(h − x))
+    dh, dl = nx.dd_mul(hh, hl, mh, ml + hl)
+    qh, ql = nx.dd_div(np.full_like(xs, b), zero, dh, dl)
+    y = np.where(xs >= 0, 0.5 * (ph + (pl + rl)), 0.5 * (qh + ql))
+    return np.where(near, y, far)
 
 
 # ---------------------------------------------------------------------------------- SiLU family

@@ -206,8 +206,8 @@ _ATANH_TAYLOR = tuple(2.0 / (2 * k + 1) for k in range(1, 13))
 _SQRT_HALF = 0.7071067811865476
 
 
-def _log_pair(uh: Array, ul: Array) -> tuple[Array, Array]:
-    """log(uh + ul) as hi + lo for uh > 0 finite, |ul| ≤ ulp(uh): 2^e·m with m in [√½, √2), then
+def log_pair(uh: Array, ul: Array) -> tuple[Array, Array]:
+    """ln(uh + ul) as hi + lo (about 2⁻⁶² relative) for uh > 0 finite, |ul| ≤ ulp(uh): 2^e·m with m in [√½, √2), then
     log m = 2·atanh((m − 1)/(m + 1)), the quotient carried with its remainder."""
     m, e = np.frexp(uh)  # m in [½, 1)
     low = m < _SQRT_HALF
@@ -254,7 +254,7 @@ def log(x: Array) -> Array:
     x = np.asarray(x, dtype=np.float64)
     ok = (x > 0) & (x < np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):
-        y, _ = _log_pair(np.where(ok, x, 1.0), np.zeros_like(x))
+        y, _ = log_pair(np.where(ok, x, 1.0), np.zeros_like(x))
         return np.where(ok, y, np.log(x))  # only 0, negatives, inf, NaN: fixed by IEEE
 
 
@@ -266,7 +266,7 @@ def log1p(x: Array) -> Array:
         uh = 1.0 + x
         ul = _two_sum_error(x, 1.0, uh)
         ok = (uh > 0) & (uh < np.inf)
-        y, _ = _log_pair(np.where(ok, uh, 1.0), np.where(ok, ul, 0.0))
+        y, _ = log_pair(np.where(ok, uh, 1.0), np.where(ok, ul, 0.0))
         y = np.where(ok, y, np.log(uh))  # only 0, negatives, inf, NaN: fixed by IEEE
     return np.where(tiny, x, y)
 
@@ -276,7 +276,7 @@ def power(x: Array, y: float) -> Array:
     product with y carried as double-doubles (0 → 0, inf → inf, NaN kept)."""
     x = np.asarray(x, dtype=np.float64)
     ok = (x > 0) & (x < np.inf)
-    lh, ll = _log_pair(np.where(ok, x, 1.0), np.zeros_like(x))
+    lh, ll = log_pair(np.where(ok, x, 1.0), np.zeros_like(x))
     ph, pl = _two_prod_wide(lh, y)
     pl += ll * y
     eh, el = exp_pair(ph)

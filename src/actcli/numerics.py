@@ -179,16 +179,37 @@ def sigmoid_prime(z: Array) -> Array:
     return ph + (pl + sh * ml + sl * mh)
 
 
+def softplus_pair(zh: Array, zl: Array | None = None) -> Pair:
+    """softplus(zh + zl) = max(z, 0) + ln(1 + e^(−|z|)) as a double-double, for finite zh.
+
+    E = e^(−|z|) ≤ 1 from elementary.exp_pair (the argument's low part to first order), the
+    logarithm of 1 + E carried exactly (elementary.log_pair): nothing overflows, and both
+    tails keep every digit (softplus(−740) = e^(−740), softplus(40) = 40 + e^(−40)).
+    """
+    up = zh > 0
+    eh, elo = el.exp_pair(-np.abs(zh))
+    if zl is not None:
+        elo = elo - eh * np.where(up, zl, -zl)
+    uh = 1.0 + eh
+    ul = ((1.0 - uh) + eh) + elo  # Fast2Sum: 1 ≥ E
+    lh, ll = el.log_pair(uh, ul)
+    sh, sl = two_sum(np.maximum(zh, 0.0), lh)
+    sl += ll
+    if zl is not None:
+        sl += np.where(up, zl, 0.0)
+    return sh, sl
+
+
 def softplus(z: Array) -> Array:
-    """ln(1 + e^z), computed as logaddexp(z, 0): exact in both tails."""
-    return np.logaddexp(z, 0.0)
+    """ln(1 + e^z), rounded once (see :func:`softplus_pair`)."""
+    sh, sl = softplus_pair(z)
+    return sh + sl
 
 
 def softplus_dd(zh: Array, zl: Array | None) -> Array:
-    """softplus(zh + zl) ≈ softplus(zh) + σ(zh)·zl."""
-    if zl is None:
-        return softplus(zh)
-    return softplus(zh) + sigmoid(zh) * zl
+    """softplus(zh + zl), rounded once."""
+    sh, sl = softplus_pair(zh, zl)
+    return sh + sl
 
 
 def tanh_prime(x: Array) -> Array:

@@ -199,12 +199,16 @@ def softplus(x: Array, beta: float, threshold: float) -> Array:
         0.693147
     """
     zh, zl = _softplus_parts(x, beta)
-    if zl is None:  # beta = 1: logaddexp(x, 0) is already exact everywhere
+    if zl is None:  # beta = 1
         y = nx.softplus(x)
     else:
-        # For z > 0, softplus(z) = z + softplus(−z): both terms positive, and z/beta is x.
-        pos = x + nx.softplus_dd(-zh, -zl) / beta
-        y = np.where(zh > 0, pos, nx.softplus_dd(zh, zl) / beta)
+        # For z > 0, softplus(z) = z + softplus(−z) and z/beta is x: x + softplus(−z)/beta;
+        # below, softplus(z)/beta; the quotient and the sum in double-double, rounded once.
+        up = zh > 0
+        sh, sl = nx.softplus_pair(np.where(up, -zh, zh), np.where(up, -zl, zl))
+        qh, ql = nx.div_dd(sh, sl, beta)
+        ph, pl = nx.two_sum(np.where(up, x, 0.0), qh)
+        y = ph + (pl + ql)
     return y if threshold == INF else np.where(zh > threshold, x, y)
 
 

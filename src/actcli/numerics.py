@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     Array = NDArray[np.float64]
     Pair = tuple[Array, Array]  # a double-double: hi + lo
 
+SQRT2 = 1.4142135623730951  # √2, correctly rounded
 SQRT1_2 = 0.7071067811865476  # 1/√2, correctly rounded (M_SQRT1_2)
 INV_SQRT_2PI = 0.3989422804014327  # 1/√(2π), correctly rounded
 TWO_OVER_SQRT_PI = 1.1283791670955126  # 2/√π (M_2_SQRTPI)
@@ -236,6 +237,19 @@ def exp_mul(
     (y + 128 is exact for −1024 < y < −256) and the product scaled by e^(−128) as a
     double-double.
     """
+    ph, pl = exp_mul_pair(y, factor, lo, factor_lo)
+    with np.errstate(invalid="ignore"):  # inf + NaN only where e^y or factor is not finite
+        out = ph + pl
+    return np.where(ph == 0, ph, np.where(np.isfinite(ph), out, ph))  # keeps −0 and ±inf
+
+
+def exp_mul_pair(
+    y: Array,
+    factor: Array | float,
+    lo: Array | None = None,
+    factor_lo: Array | float | None = None,
+) -> Pair:
+    """:func:`exp_mul` before its rounding: the double-double (hi, lo)."""
     deep = y < -600.0
     any_deep = bool(deep.any())
     eh, elo = el.exp_pair(np.where(deep, y + 128.0, y) if any_deep else y)
@@ -249,9 +263,7 @@ def exp_mul(
         qh, ql = two_prod(ph, _EXP_M128[0])
         ql += ph * _EXP_M128[1] + pl * _EXP_M128[0]
         ph, pl = np.where(deep, qh, ph), np.where(deep, ql, pl)
-    with np.errstate(invalid="ignore"):  # inf + NaN only where e^y or factor is not finite
-        out = ph + pl
-    return np.where(ph == 0, ph, np.where(np.isfinite(ph), out, ph))  # keeps −0 and ±inf
+    return ph, pl
 
 
 _EXP_M128 = (2.572209372642415e-56, 1.513636755305348e-73)  # e^(−128) as a double-double
@@ -272,6 +284,29 @@ def exp_neg_square(
     power of x, not more: beyond |x| = 40 the result is 0. ``lo`` is a small extra term of
     the argument (a double-double x's −x·x_lo).
     """
+    return exp_mul(*_neg_square_args(x, half, factor, factor_lo, lo))
+
+
+def exp_neg_square_pair(
+    x: Array,
+    half: bool = False,
+    factor: Array | float = 1.0,
+    factor_lo: Array | float | None = None,
+    lo: Array | None = None,
+) -> Pair:
+    """:func:`exp_neg_square` before its rounding: the double-double (hi, lo)."""
+    return exp_mul_pair(*_neg_square_args(x, half, factor, factor_lo, lo))
+
+
+def _neg_square_args(
+    x: Array,
+    half: bool,
+    factor: Array | float,
+    factor_lo: Array | float | None,
+    lo: Array | None,
+) -> tuple[Array, Array | float, Array, Array | float | None]:
+    """exp_mul's arguments for e^(−x² + lo)·factor (or −x²/2): x² split exactly, and the
+    factor zeroed beyond |x| = 40."""
     inside = np.abs(x) < 40.0  # beyond, e^(−800)·poly(x) underflows to 0
     everywhere = bool(inside.all())
     xs = x if everywhere else np.where(inside, x, 0.0)
@@ -283,7 +318,7 @@ def exp_neg_square(
         factor = np.where(inside, factor, 0.0)
         if factor_lo is not None:
             factor_lo = np.where(inside, factor_lo, 0.0)
-    return exp_mul(-hi, factor, -sq_lo if lo is None else lo - sq_lo, factor_lo)
+    return -hi, factor, -sq_lo if lo is None else lo - sq_lo, factor_lo
 
 
 LN2_DD = (0.6931471805599453, 2.3190468138462996e-17)  # ln 2 as a double-double
@@ -404,6 +439,30 @@ def std_normal_cdf(x: Array) -> Array:
     ph, pl = mills(-np.abs(x))
     low = exp_neg_square(x, half=True, factor=ph, factor_lo=pl)
     return np.where(x <= 0, low, 1.0 - low)
+
+
+TWO_OVER_SQRT_PI_DD = (1.1283791670955126, 1.533545961316588e-17)  # 2/√π
+# erf s = (2/√π)·s·Σ (−1)ⁿ s²ⁿ/(n!(2n + 1)) below 1; the s⁴⁸ term is below 2⁻⁶⁰ there
+_ERF_SERIES = 1.0
+_ERF_TAYLOR = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(1, 25))
+
+
+def erf_pair(s: Array) -> Pair:
+    """erf s for s ≥ 0 (finite) as a double-double: (2/√π)·s·(1 + s²·(…)) below 1, and
+    1 − erfc s above, erfc s = 2Φ(−s√2) = 2·P(−s√2)·e^(−s²) rounded once (P the Mills
+    ratio fit, e^(−s²) with s² split exactly): within about an ULP, without scipy's libm."""
+    small = s < _ERF_SERIES
+    ss = np.where(small, s, 0.0)
+    t = ss * ss
+    th, tl = two_sum(np.ones_like(ss), t * horner(_ERF_TAYLOR, t))
+    c = TWO_OVER_SQRT_PI_DD
+    ph, pl = dd_mul(ss, np.zeros_like(ss), np.full_like(ss, c[0]), np.full_like(ss, c[1]))
+    ph, pl = dd_mul(ph, pl, th, tl)
+    sb = np.where(small, 1.0, s)
+    mh, ml = mills(-np.minimum(sb * SQRT2, 40.0))  # beyond, erfc underflows: P is moot
+    erfc = exp_neg_square(sb, factor=2.0 * mh, factor_lo=2.0 * ml)
+    qh, ql = two_sum(np.ones_like(sb), -erfc)
+    return np.where(small, ph, qh), np.where(small, pl, ql)
 
 
 # --------------------------------------------------------------------------- trigonometric

@@ -1257,15 +1257,32 @@ def tanh_exp(x: Array) -> Array:
 
 
 def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:
-    from scipy.special import erf
+    (eh, el_), (sh, sl), g = _serf_erf(x)
+    return sh + sl, eh + el_, g, nx.sigmoid(x)
 
-    s = nx.softplus(x)
-    return s, np.asarray(erf(s)), nx.TWO_OVER_SQRT_PI * nx.exp_neg_square(s), nx.sigmoid(x)
+
+def _serf_erf(x: Array) -> tuple[nx.Pair, nx.Pair, Array]:
+    """(erf(softplus x), softplus x, (2/√π)·e^(−softplus(x)²)), the first two as
+    double-doubles: the
+    softplus' low part applied to first order through erf′ = (2/√π)·e^(−s²)."""
+    sh, sl = nx.softplus_pair(x)
+    c = nx.TWO_OVER_SQRT_PI_DD
+    g = nx.exp_neg_square(sh, factor=c[0], factor_lo=c[1])
+    eh, el_ = nx.erf_pair(sh)
+    return (eh, el_ + g * sl), (sh, sl), g
 
 
 def _serf_d1(x: Array) -> Array:
-    _, erf_sp, g, sig = _serf_parts(x)
-    return _far_left(x, erf_sp + x * (g * sig), 1, scale=nx.TWO_OVER_SQRT_PI)
+    # erf(sp) + x·g·σ(x), g = (2/√π)·e^(−sp²), the product and the sum in double-double
+    (eh, el_), (ph, pl), _ = _serf_erf(x)
+    (sh, sl), _ = nx.logistic(x)
+    c = nx.TWO_OVER_SQRT_PI_DD
+    lo = -2.0 * np.minimum(ph, 40.0) * pl  # e^(−s²) is 0 beyond s = 40 anyway
+    gh, gl = nx.exp_neg_square_pair(ph, factor=c[0], factor_lo=c[1], lo=lo)
+    ph, pl = nx.dd_mul(gh, gl, sh, sl)
+    ph, pl = nx.dd_mul(ph, pl, x, np.zeros_like(x))
+    th, tl = nx.dd_add(eh, el_, ph, pl)
+    return _far_left(x, th + tl, 1, scale=nx.TWO_OVER_SQRT_PI)
 
 
 def _serf_d2(x: Array) -> Array:
@@ -1295,7 +1312,10 @@ def serf(x: Array) -> Array:
         >>> round(float(serf(np.array(1.0))), 6)
         0.936722
     """
-    return _far_left(x, x * _serf_parts(x)[1], 0, scale=nx.TWO_OVER_SQRT_PI)
+    (eh, el_), _, _ = _serf_erf(x)
+    ph, pl = nx.two_prod(x, eh)
+    y = np.where(ph == 0, ph, ph + (pl + x * el_))  # keeps −0
+    return _far_left(x, y, 0, scale=nx.TWO_OVER_SQRT_PI)
 
 
 # ---------------------------------------------------------------------------------- periodic

@@ -13,7 +13,7 @@ Two techniques recur:
   error-free transformations of Dekker and Knuth, evaluate at ``hi`` and correct to first order
   with the derivative: ``f(hi + lo) ≈ f(hi) + f'(hi)·lo``.
 
-scipy is imported lazily and only for the error functions, so ``import actcli`` stays light.
+Nothing here calls scipy or a CPU-dispatched numpy function (see :mod:`actcli.elementary`).
 """
 
 from __future__ import annotations

@@ -928,6 +928,27 @@ def gelu_fast(x: Array) -> Array:
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 SELU_SCALE_ALPHA = 1.7580993408473768599402175208123  # λα correctly rounded (TF's literal)
+# the exact reals λ and λα (the product of the two decimals) as double-doubles
+_SELU_SCALE_DD = nx.dd_from_decimal("1.0507009873554804934193349852946")
+_SELU_SCALE_ALPHA_DD = nx.dd_from_decimal(  # λ·α, exactly
+    "1.75809934084737685994021752081231934206024580891220830977098"
+)
+
+
+def _selu_left(x: Array, order: int) -> Array:
+    """λα·(e^x − 1) (order 0) or λα·e^x for x ≤ 0, the constant a double-double, rounded once."""
+    xn = _nonpositive(x)
+    ch, cl = _SELU_SCALE_ALPHA_DD
+    if order:
+        return nx.exp_mul(xn, ch, factor_lo=cl)
+    eh, elo = el.expm1_pair(xn)
+    ph, pl = nx.two_prod(eh, np.full_like(eh, ch))
+    return np.where(xn == 0, xn * ch, ph + (pl + eh * cl + elo * ch))  # keeps −0
+
+
+def _selu_right(x: Array) -> Array:
+    ph, pl = nx.two_prod(x, np.full_like(x, _SELU_SCALE_DD[0]))
+    return ph + (pl + x * _SELU_SCALE_DD[1])
 
 
 def _nonpositive(x: Array) -> Array:
@@ -1022,8 +1043,8 @@ def elu(x: Array, alpha: float) -> Array:
         "initialisation and alpha dropout)"
     ),
     reference="Klambauer et al. 2017, Self-normalizing neural networks, arXiv:1706.02515",
-    d1=lambda x: np.where(x > 0, SELU_SCALE, SELU_SCALE_ALPHA * el.exp(np.minimum(x, 0.0))),
-    d2=lambda x: np.where(x > 0, 0.0, SELU_SCALE_ALPHA * el.exp(np.minimum(x, 0.0))),
+    d1=lambda x: np.where(x > 0, SELU_SCALE, _selu_left(x, 1)),
+    d2=lambda x: np.where(x > 0, 0.0, _selu_left(x, 2)),
     limits=((-SELU_SCALE_ALPHA, INF), (0.0, SELU_SCALE), (0.0, 0.0)),
     kinks=lambda: (Kink(0.0, (SELU_SCALE_ALPHA, SELU_SCALE_ALPHA), (SELU_SCALE, 0.0), "left"),),
     code={
@@ -1053,7 +1074,7 @@ def selu(x: Array) -> Array:
         >>> round(float(selu(np.array(1.0))), 6)
         1.050701
     """
-    return np.where(x > 0, SELU_SCALE * x, SELU_SCALE_ALPHA * el.expm1(_nonpositive(x)))
+    return np.where(x > 0, _selu_right(x), _selu_left(_nonpositive(x), 0))
 
 
 @elementwise(

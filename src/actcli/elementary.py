@@ -158,9 +158,9 @@ def expm1(x: Array) -> Array:
 
 
 def tanh_pair(x: Array) -> tuple[Array, Array]:
-    """tanh x as hi + lo (about 2⁻⁶⁰ relative) for |x| ≥ 1/32: (1 − E)/(1 + E) with
-    E = e^(−2|x|) a double-double, divided with its remainder. Below 1/32 (where 1 − E
-    cancels) lo is 0 and hi is :func:`tanh`'s series, good to half an ULP."""
+    """tanh x as hi + lo (about 2⁻⁶⁰ relative): (1 − E)/(1 + E) with E = e^(−2|x|) a
+    double-double, divided with its remainder; below 1/32 (where 1 − E cancels) x and the
+    rest of the Taylor series."""
     x = np.asarray(x, dtype=np.float64)
     a = np.minimum(np.abs(x), _TANH_ONE)  # NaN stays NaN
     eh, el = exp_pair(-2.0 * a)  # 0 < E ≤ 1
@@ -173,9 +173,9 @@ def tanh_pair(x: Array) -> tuple[Array, Array]:
     r = (((nh - ph) - pl) + nl - q * dl) / dh
     hi = q + r
     lo = (q - hi) + r
-    series = a < _TANH_SERIES
-    _on_subset(series, hi, lambda v: v + v * (v * v) * _horner(_TANH_TAYLOR, v * v), a)
-    _on_subset(series, lo, np.zeros_like, a)
+    series = a < _TANH_SERIES  # there (a, a³·(…)) is the pair: a exact, the rest tiny
+    _on_subset(series, hi, lambda v: v, a)
+    _on_subset(series, lo, lambda v: v * (v * v) * _horner(_TANH_TAYLOR, v * v), a)
     negative = np.signbit(x)  # tanh is odd: −0 → −0
     return np.where(negative, -hi, hi), np.where(negative, -lo, lo)
 
@@ -183,8 +183,8 @@ def tanh_pair(x: Array) -> tuple[Array, Array]:
 def tanh(x: Array) -> Array:
     """tanh x, within 0.51 ULP (see :func:`tanh_pair`); ±0, ±inf (→ ±1) and NaN as IEEE
     says."""
-    hi, _ = tanh_pair(x)
-    return hi
+    hi, lo = tanh_pair(x)
+    return np.where(hi == 0, hi, hi + lo)  # keeps −0
 
 
 def two_prod(a: Array, b: Array) -> tuple[Array, Array]:

@@ -351,7 +351,7 @@ def _swish(x: Array, c: tuple[float, float]) -> Array:
 
 # The general formulas of these derivatives are double-doubles rounded once: they cancel only
 # within a few hundredths of their zero, where the series takes over (elsewhere: RADIUS).
-_DD_ROOTS = {"silu": 0.05, "gelu_tanh": 0.05, "gelu_fast": 0.05, "mish": 0.05}
+_DD_ROOTS = {"silu": 0.05, "gelu_tanh": 0.05, "gelu_fast": 0.05, "mish": 0.05, "tanh_exp": 0.05}
 
 
 def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
@@ -1227,9 +1227,23 @@ def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:
     return e, el.tanh(e), nx.tanh_prime(e)
 
 
+def _tanh_exp_pairs(x: Array) -> tuple[nx.Pair, nx.Pair, nx.Pair]:
+    """(E = e^x, tanh E, sech² E = 4σ(2E)σ(−2E)) as double-doubles, x ≤ 20 (above, tanh E
+    is 1 to the last bit): E's low part applied to first order through tanh′."""
+    eh, elo = el.exp_pair(np.minimum(x, 20.0))
+    th, tl = el.tanh_pair(eh)
+    (ph, pl), (mh, ml) = nx.logistic(2.0 * eh, 2.0 * elo)  # sech² E = 4σ(2E)σ(−2E)
+    sh, sl = nx.dd_mul(4.0 * ph, 4.0 * pl, mh, ml)
+    return (eh, elo), (th, tl + sh * elo), (sh, sl)
+
+
 def _tanh_exp_d1(x: Array) -> Array:
-    e, t, sech2 = _tanh_exp_parts(x)
-    return _far_left(x, t + x * (e * sech2), 1)
+    # tanh E + x·E·sech² E, the products and the sum in double-double, rounded once
+    (eh, elo), (th, tl), (sh, sl) = _tanh_exp_pairs(x)
+    ph, pl = nx.dd_mul(eh, elo, sh, sl)
+    ph, pl = nx.dd_mul(ph, pl, x, np.zeros_like(x))
+    gh, gl = nx.dd_add(th, tl, ph, pl)
+    return _far_left(x, gh + gl, 1)
 
 
 def _tanh_exp_d2(x: Array) -> Array:
@@ -1274,7 +1288,9 @@ def tanh_exp(x: Array) -> Array:
         >>> round(float(tanh_exp(np.array(1.0))), 6)
         0.991329
     """
-    return _far_left(x, x * _tanh_exp_parts(x)[1], 0)
+    _, (th, tl), _ = _tanh_exp_pairs(x)
+    ph, pl = nx.two_prod(x, th)
+    return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * tl)), 0)  # keeps −0
 
 
 def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:

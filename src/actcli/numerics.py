@@ -218,6 +218,12 @@ def tanh_prime(x: Array) -> Array:
     return 4.0 * sigmoid_prime(2.0 * x)
 
 
+def tanh_prime_pair(x: Array) -> Pair:
+    """1 − tanh²(x) = 4σ(2x)σ(−2x) as a double-double."""
+    (sh, sl), (mh, ml) = logistic(2.0 * x)
+    return dd_mul(4.0 * sh, 4.0 * sl, mh, ml)
+
+
 # --------------------------------------------------------------------------- Gaussian family
 
 

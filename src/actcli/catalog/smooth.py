@@ -1196,6 +1196,15 @@ def _elish_d2(x: Array) -> Array:
 # ---------------------------------------------------------------------------------- tanh-based
 
 
+def _lisht_d1(x: Array) -> Array:
+    """tanh x + x·sech² x, the product and the sum in double-double, rounded once."""
+    th, tl = el.tanh_pair(x)
+    sh, sl = nx.tanh_prime_pair(x)
+    ph, pl = nx.dd_mul(sh, sl, x, np.zeros_like(x))
+    gh, gl = nx.dd_add(th, tl, ph, pl)
+    return np.where(gh == 0, gh, gh + gl)  # keeps −0
+
+
 @elementwise(
     family="smooth",
     formula="lisht(x) = x·tanh(x)",
@@ -1208,7 +1217,7 @@ def _elish_d2(x: Array) -> Array:
         "give positive outputs"
     ),
     reference="Roy et al. 2019, LiSHT: non-parametric linearly scaled hyperbolic tangent, arXiv:1901.05894",
-    d1=lambda x: el.tanh(x) + x * nx.tanh_prime(x),
+    d1=lambda x: _lisht_d1(x),
     d2=lambda x: 2.0 * nx.tanh_prime(x) * (1.0 - x * el.tanh(x)),
     limits=((INF, INF), (-1.0, 1.0), (0.0, 0.0)),
 )
@@ -1219,7 +1228,9 @@ def lisht(x: Array) -> Array:
         >>> round(float(lisht(np.array(-1.0))), 6)
         0.761594
     """
-    return x * el.tanh(x)
+    th, tl = el.tanh_pair(x)
+    ph, pl = nx.two_prod(x, th)
+    return np.where(ph == 0, ph, ph + (pl + x * tl))  # rounded once; +0 at ±0 as x·tanh x
 
 
 def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:

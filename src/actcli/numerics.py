@@ -646,7 +646,7 @@ def tanh_shrink(x: Array) -> Array:
     lead_h, lead_l = two_sum(np.full_like(xs, b[0]), rest)
     ch, cl = dd_mul(xs, np.zeros_like(xs), sh, sl)  # x³
     ph, pl = dd_mul(ch, cl, lead_h, lead_l + b[1])
-    series = ph + pl
+    series = np.where(ph == 0, ph, ph + pl)  # keeps −0 (and an underflowed x³'s sign)
     # above, x − tanh x with tanh a double-double: x − th is exact (Sterbenz, or x ≥ 2th),
     # and what cancels is at most 1 − x³/3x: 2⁻⁶⁰ of tanh stays below 0.1 ULP of the result
     th, tl = el.tanh_pair(np.where(small, 1.0, x))

@@ -369,7 +369,7 @@ def _swish_d1(x: Array, c: tuple[float, float]) -> Array:
     uh, ul = nx.two_sum(np.ones_like(th), th)
     ul += tl
     ph, pl = nx.two_prod(sh, uh)
-    general = ph + (pl + sh * ul + sl * uh)
+    general = np.where(ph == 0, ph, ph + (pl + sh * ul + sl * uh))  # σ(z) = 0: keeps −0
     return _far_left(x, _near_root("silu", zh, general, 0.0 if zl is None else zl), 1, c)
 
 

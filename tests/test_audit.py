@@ -113,7 +113,8 @@ def test_card_numbers_are_checks_on_the_same_data(fake_torch, runner, tmp_path):
     doc = json.loads(result.stdout)
     r = sloppy.report
     assert (doc["row_count"], doc["failed_count"]) == (r.rows, r.failed) == (65283, 311)
-    assert doc["max_ulp"] == "inf" and r.max_ulp == np.inf
+    # the kernel's inf and nan rows go to the special-values verdict, not the ULP maximum
+    assert doc["max_ulp"] == r.max_ulp > 100
     assert (doc["p99_ulp"], doc["median_ulp"]) == (r.p99_ulp, r.median_ulp)
     assert doc["findings"] == json.loads(json.dumps(actcli.formats.json_safe(r.findings)))
     # assert_close's test by hand: |y − ref| ≤ atol + rtol·|ref|, nan matching nan

@@ -226,12 +226,16 @@ for name in actcli.names():
         else:
             y = a(v) if order == 0 else a.derivative(v, order)
         h.update(name.encode()); h.update(np.ascontiguousarray(y, dtype=np.float64).tobytes())
+for formula in ("x*tanh(log(1+exp(x)))", "0.5*x*(1+erf(x/sqrt(2)))", "x*sigmoid(1.702*x)"):
+    a = actcli.get(formula)
+    for y in (a(x), a.derivative(x)):
+        h.update(formula.encode()); h.update(np.ascontiguousarray(y, dtype=np.float64).tobytes())
 print(h.hexdigest())
 """
 
 
 @pytest.mark.slow
-def test_every_activation_gives_the_same_bytes_with_numpy_dispatch_on_and_off() -> None:
+def test_every_activation_and_formula_gives_the_same_bytes_with_numpy_dispatch_on_and_off() -> None:
     features = _all_dispatch_features()
     if not features:
         pytest.skip("this numpy build dispatches to no optional CPU feature: nothing to switch")

@@ -26,6 +26,7 @@ def test_the_common_activations_need_no_scipy():
 
 
 @pytest.mark.slow
-def test_scipy_is_loaded_only_when_a_function_needs_it():
-    assert "scipy" not in _loaded_after("import actcli; actcli.get('serf')")
-    assert "scipy" in _loaded_after("import actcli; actcli.get('serf')([1.0])")
+def test_the_catalog_needs_no_scipy():
+    # erf, erfc and the rest come from actcli's own kernels (the same bytes on every CPU)
+    assert "scipy" not in _loaded_after("import actcli; actcli.get('serf')([1.0])")
+    assert "scipy" not in _loaded_after("import actcli; actcli.get('gelu').derivative([1.0], 2)")

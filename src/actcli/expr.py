@@ -282,6 +282,16 @@ def _catalog_name(function: str) -> str:
     return function[:-3] if function.endswith(("_d1", "_d2")) else function
 
 
+def _elementary() -> dict[Any, Callable[..., Any]]:
+    """sympy's exp, log, tanh and erf → actcli.elementary / numerics (IEEE operations only)."""
+    import sympy as sp
+
+    from actcli import elementary as el
+    from actcli import numerics as nx
+
+    return {sp.exp: el.exp, sp.log: el.log, sp.tanh: el.tanh, sp.erf: nx.erf}
+
+
 def _numeric(
     expr: Any, params: dict[str, float], functions: set[str], dialect: str
 ) -> Callable[..., Any]:
@@ -303,6 +313,12 @@ def _numeric(
         table[name] = (lambda a, act=act: act(a)) if order == 0 else (
             lambda a, act=act, order=order: act.derivative(a, order)
         )  # fmt: skip
+    # e^x, ln x, tanh x and erf x from actcli's own kernels, not numpy's CPU-dispatched ones:
+    # a formula gives the same bytes on every CPU where it uses only these and + − × ÷
+    for function, kernel in _elementary().items():
+        stand_in = sp.Function(f"_actcli_{kernel.__name__}")
+        bound = bound.replace(function, stand_in)
+        table[str(stand_in)] = kernel
     fn = sp.lambdify(x, bound, modules=[table, "numpy", "scipy"])
     formula = str(expr)
 

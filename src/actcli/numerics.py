@@ -471,6 +471,16 @@ def erf_pair(s: Array) -> Pair:
     return np.where(small, ph, qh), np.where(small, pl, ql)
 
 
+def erf(x: Array) -> Array:
+    """erf x for any x (odd: from :func:`erf_pair` at |x|), rounded once; ±inf → ±1."""
+    x = np.asarray(x, dtype=np.float64)
+    a = np.abs(x)
+    finite = np.isfinite(a)
+    hi, lo = erf_pair(np.where(finite, a, 0.0))
+    y = np.where(finite, hi + lo, np.where(np.isnan(a), a, 1.0))
+    return np.where(np.signbit(x), -y, y)
+
+
 # --------------------------------------------------------------------------- trigonometric
 
 

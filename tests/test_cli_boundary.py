@@ -90,11 +90,39 @@ def test_each_exception_gives_its_status_and_one_line(exc, status, line):
     assert result.stderr == ("" if line is None else line + "\n")
 
 
-def test_debug_lets_actcli_errors_and_bugs_through(monkeypatch):
+def test_debug_adds_the_traceback_and_keeps_the_status(monkeypatch):
     monkeypatch.setattr(boundary, "DEBUG", True)
-    for exc in (DataError("bad"), ZeroDivisionError("bug")):
+    for exc, status in (
+        (DataError("bad"), ExitStatus.DATA_ERROR),
+        (UsageError("wrong"), ExitStatus.USAGE_ERROR),
+        (ZeroDivisionError("bug"), ExitStatus.DATA_ERROR),
+    ):
         result = CliRunner().invoke(_raising(exc), ["boom"])
-        assert result.exception is exc
+        assert result.exit_code == status  # ACTCLI_DEBUG never changes the status
+        assert "Traceback" in result.stderr
+        assert result.stderr.splitlines()[-1].startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eval", "gelu", "--dialect", "torch", "--dialect", "jax", "1"],
+        ["eval", "gelu", "--dialect=torch", "--dialect", "jax", "1"],
+        ["eval", "relu", "--range", "0", "1", "--range", "2", "3"],
+        ["plot", "relu", "-o", "a.png", "--output", "b.png"],
+    ],
+)
+def test_a_single_valued_option_given_twice_is_refused(argv):
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert "is given more than once" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_flags_and_counted_options_may_repeat(tmp_path):
+    figure = str(tmp_path / "f.png")
+    result = CliRunner().invoke(app, ["plot", "relu", "-d", "-d", "--grid", "--grid", "-o", figure])
+    assert result.exit_code == 0, result.stderr
 
 
 def test_usage_errors_of_the_parser_are_one_line_with_a_hint():

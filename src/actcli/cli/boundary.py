@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from actcli.errors import ActcliError, ExitStatus, Terminated
+from actcli.errors import ActcliError, ExitStatus, Terminated, UsageError
 
 DEBUG = bool(os.environ.get("ACTCLI_DEBUG"))
 
@@ -132,7 +132,9 @@ def outcome(exc: BaseException) -> tuple[int, str | None]:
 def fail(exc: BaseException) -> NoReturn:
     """Say what went wrong in one line on stderr and exit with its status."""
     if DEBUG and not isinstance(exc, (typer.TyperException, typer.Abort)):
-        raise exc
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)  # where it came from; the status stays
     status, message = outcome(exc)
     if message is not None:
         from actcli import render
@@ -173,6 +175,12 @@ class Boundary(QuietHelp, TyperGroup):
             fail(exc)
         sys.exit(code if isinstance(code, int) else ExitStatus.OK)
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            refuse_repeats(command, rest)
+        return name, command, rest
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -180,3 +188,26 @@ class Boundary(QuietHelp, TyperGroup):
             raise
         except (Exception, KeyboardInterrupt, Terminated) as exc:  # typer: EPIPE would be exit 1
             fail(exc)
+
+
+def refuse_repeats(command: Any, args: Sequence[str]) -> None:
+    """A single-valued option given twice is a usage error (click keeps the last silently:
+    ``--dialect torch --dialect jax`` would quietly be jax). Flags and counted options (-dd)
+    may repeat."""
+    seen: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for param in command.params:  # typer's own click: options by their type name
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        if not (param.multiple or getattr(param, "count", False) or param.is_flag):
+            for opt in param.opts:
+                names[opt] = max(param.opts, key=len)
+    for arg in args:
+        if arg == "--":
+            break
+        opt = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if opt in names:
+            key = names[opt]
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                raise UsageError(f"{key} is given more than once: give it once")

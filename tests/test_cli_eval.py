@@ -298,12 +298,13 @@ def test_huge_ranges_and_vectors(runner):
     assert run(runner, "eval", "softmax", input="").stdout == "x,softmax\n"
 
 
-def test_debug_lets_the_traceback_through(runner, monkeypatch):
+def test_debug_shows_the_traceback_and_keeps_the_status(runner, monkeypatch):
     from actcli.cli import boundary
 
     monkeypatch.setattr(boundary, "DEBUG", True)  # what ACTCLI_DEBUG=1 sets, read at import
     result = run(runner, "eval", "nosuch", "1")
-    assert isinstance(result.exception, actcli.UnknownActivationError)
+    assert result.exit_code == 2  # a usage error stays one
+    assert "Traceback" in result.stderr and "UnknownActivationError" in result.stderr
 
 
 def test_no_input_at_a_terminal_is_a_usage_error(runner, monkeypatch):

@@ -107,6 +107,16 @@ def preset_params(name: str) -> dict[str, ParamValue]:
     return dict(found.params) if found else {}
 
 
+def spellings() -> dict[str, str]:
+    """Every name a user may type, as declared (canonical names, aliases, presets), mapped to
+    its canonical name: what shell completion offers."""
+    out: dict[str, str] = {}
+    for d in definitions().values():
+        for key in (d.name, *d.aliases, *(p.name for p in d.presets)):
+            out.setdefault(key, d.name)
+    return dict(sorted(out.items()))
+
+
 def suggest(name: str, n: int = 3) -> list[str]:
     """Close matches among names and aliases, reported as canonical names."""
     definitions()

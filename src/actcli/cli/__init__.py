@@ -90,7 +90,7 @@ def build(names: Iterable[str] = COMMANDS) -> typer.Typer:
     app = typer.Typer(
         name="actcli",
         cls=Boundary,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from actcli.cli import completion
 from actcli.errors import UsageError
 from actcli.formats import OutputFormat
 
@@ -77,6 +78,7 @@ NameArg = Annotated[
         "or a formula in x.",
         metavar="NAME",
         show_default=False,
+        autocompletion=completion.names,
     ),
 ]
 NamesArg = Annotated[
@@ -85,6 +87,7 @@ NamesArg = Annotated[
         help="Activations (names, aliases, name:k=v, formulas).",
         metavar="NAMES...",
         show_default=False,
+        autocompletion=completion.names,
     ),
 ]
 ParamOption = Annotated[
@@ -99,7 +102,9 @@ ParamOption = Annotated[
 DialectOption = Annotated[
     str | None,
     typer.Option(
-        "--dialect", help="Framework defaults and kink rules: torch, keras, keras2, jax, tf."
+        "--dialect",
+        help="Framework defaults and kink rules: torch, keras, keras2, jax, tf.",
+        autocompletion=completion.dialects,
     ),
 ]
 DtypeOption = Annotated[

@@ -48,7 +48,7 @@ NAMES = (
     _n("Elu", "elu", "Elu-22 (alpha = 1.0f)"),
     _n("Celu", "celu", "Celu-28 (alpha = 1.0f): max(0,x) + min(0,alpha*(exp(x/alpha)-1))"),
     _n("Mish", "mish", "Mish-22: Y = Mul (X, Tanh (Softplus (X)))"),
-    _n("Gelu", "gelu", 'Gelu-20 (approximate = "none")', args={"approximate": "none"}),
+    _n("Gelu", "gelu", 'Gelu-20 (approximate = "none"): Y = Mul (Mul (Half, X), Sum (One, Erf (Div (X, Sqrt (Two)))))', args={"approximate": "none"}),
     _n(
         "Gelu",
         "gelu:approximate=tanh",

@@ -53,7 +53,9 @@ def test_every_transformers_key_and_every_timm_name_is_recorded():
     hf = {e.name for e in libraries.entries() if e.library == "transformers"}
     assert set(test_model_names.ACT2CLS) == hf
     timm = {k for e in libraries.entries() if e.library == "timm" for k in (e.name, *e.aliases)}
-    assert {k for k, (_, src) in test_model_names.NAMES.items() if src == test_model_names.TIMM} <= timm
+    assert {
+        k for k, (_, src) in test_model_names.NAMES.items() if src == test_model_names.TIMM
+    } <= timm
 
 
 def test_the_registry_presets_agree_with_the_tables():
@@ -86,11 +88,16 @@ def test_split_args(text, name, args):
 
 
 def test_find_by_any_spelling():
-    assert [e.library for e in libraries.find("torch.nn.functional.gelu_new")] == ["transformers", "vllm"]
+    assert [e.library for e in libraries.find("torch.nn.functional.gelu_new")] == [
+        "transformers",
+        "vllm",
+    ]
     assert [e.spelled for e in libraries.find("nn.gelu_approx")] == ["gelu_approx"]
     assert [e.spec for e in libraries.find("GGML_GLU_OP_GEGLU")] == ["gelu:approximate=tanh"]
     assert [e.spec for e in libraries.find("GeluAndMul")] == ["gelu"]  # approximate="none"
-    assert [e.spec for e in libraries.find("GeluAndMul(approximate='tanh')")] == ["gelu:approximate=tanh"]
+    assert [e.spec for e in libraries.find("GeluAndMul(approximate='tanh')")] == [
+        "gelu:approximate=tanh"
+    ]
     assert [e.spec for e in libraries.find("Gelu", "onnx")] == ["gelu"]
     assert libraries.find("GeluAndMul(approximate='fast')") == []
     assert {e.spec for e in libraries.find("gelu", "flax")} == {"gelu:approximate=tanh"}

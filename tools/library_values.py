@@ -24,7 +24,14 @@ X = [-6.0, -3.5, -2.5, -1.25, -1.0, -0.5, -1e-3, 0.0, 1e-3, 0.5, 1.0, 1.25, 2.5,
 
 def _case(library: str, name: str, framework: str, dtype: str, ys: Any) -> dict[str, Any]:
     y = [float(v) for v in ys]
-    return {"library": library, "name": name, "framework": framework, "dtype": dtype, "x": X, "y": y}
+    return {
+        "library": library,
+        "name": name,
+        "framework": framework,
+        "dtype": dtype,
+        "x": X,
+        "y": y,
+    }
 
 
 def transformers_cases() -> list[dict[str, Any]]:
@@ -61,13 +68,25 @@ def vllm_cases() -> list[dict[str, Any]]:
     g, up = x[..., ::2], x[..., 1::2]
     g = g.clamp(min=None, max=7.0)
     up = up.clamp(min=-7.0, max=7.0)
-    out.append(_case("vllm", "SwigluOAIAndMul(alpha=1.702, limit=7.0)", fw, "float64", ((up + 1) * (g * torch.sigmoid(g * 1.702))).tolist()))
+    out.append(
+        _case(
+            "vllm",
+            "SwigluOAIAndMul(alpha=1.702, limit=7.0)",
+            fw,
+            "float64",
+            ((up + 1) * (g * torch.sigmoid(g * 1.702))).tolist(),
+        )
+    )
     x = torch.cat([gate, one])  # first half the gate
     d = x.shape[-1] // 2
-    out.append(_case("vllm", "SiluAndMul", fw, "float64", (F.silu(x[..., :d]) * x[..., d:]).tolist()))
+    out.append(
+        _case("vllm", "SiluAndMul", fw, "float64", (F.silu(x[..., :d]) * x[..., d:]).tolist())
+    )
     for approximate in ("none", "tanh"):
         y = F.gelu(x[..., :d], approximate=approximate) * x[..., d:]
-        out.append(_case("vllm", f"GeluAndMul(approximate={approximate})", fw, "float64", y.tolist()))
+        out.append(
+            _case("vllm", f"GeluAndMul(approximate={approximate})", fw, "float64", y.tolist())
+        )
     g, u = x.chunk(2, dim=-1)
     y = F.silu(g).clamp(max=7.0) * u.clamp(min=-7.0, max=7.0)
     out.append(_case("vllm", "SwigluStepAndMul(limit=7.0)", fw, "float64", y.tolist()))
@@ -93,9 +112,25 @@ def flax_cases() -> list[dict[str, Any]]:
         _case("flax", "gelu(approximate=false)", fw, "float64", nnx.gelu(x, approximate=False)),
         _case("flax", "PReLU", fw, "float64", nnx.PReLU(param_dtype=jnp.float64)(x)),
     ]
-    for name in ("relu", "relu6", "leaky_relu", "elu", "celu", "selu", "silu", "swish", "sigmoid",
-                 "log_sigmoid", "soft_sign", "softplus", "hard_sigmoid", "hard_silu", "hard_tanh",
-                 "identity", "tanh"):
+    for name in (
+        "relu",
+        "relu6",
+        "leaky_relu",
+        "elu",
+        "celu",
+        "selu",
+        "silu",
+        "swish",
+        "sigmoid",
+        "log_sigmoid",
+        "soft_sign",
+        "softplus",
+        "hard_sigmoid",
+        "hard_silu",
+        "hard_tanh",
+        "identity",
+        "tanh",
+    ):
         out.append(_case("flax", name, fw, "float64", getattr(nnx, name)(x)))
     return out
 
@@ -133,7 +168,9 @@ def onnx_cases() -> list[dict[str, Any]]:
         dtype = TensorProto.FLOAT if op == "Celu" else TensorProto.DOUBLE  # Celu-12: float only
         node = helper.make_node(op, ["X"], ["Y"], **attrs)
         graph = helper.make_graph(
-            [node], "g", [helper.make_tensor_value_info("X", dtype, [len(X)])],
+            [node],
+            "g",
+            [helper.make_tensor_value_info("X", dtype, [len(X)])],
             [helper.make_tensor_value_info("Y", dtype, [len(X)])],
         )
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
@@ -150,13 +187,36 @@ def mlx_cases() -> list[dict[str, Any]]:
     fw = f"mlx {mx.__version__} (CPU)"
     x = mx.array(X, dtype=mx.float32)
     out = []
-    for name in ("gelu", "gelu_approx", "gelu_fast_approx", "sigmoid", "relu", "relu2", "relu6",
-                 "leaky_relu", "elu", "softplus", "softsign", "softshrink", "celu", "silu",
-                 "log_sigmoid", "step", "selu", "mish", "hardswish", "hard_tanh", "hard_shrink", "tanh"):
+    for name in (
+        "gelu",
+        "gelu_approx",
+        "gelu_fast_approx",
+        "sigmoid",
+        "relu",
+        "relu2",
+        "relu6",
+        "leaky_relu",
+        "elu",
+        "softplus",
+        "softsign",
+        "softshrink",
+        "celu",
+        "silu",
+        "log_sigmoid",
+        "step",
+        "selu",
+        "mish",
+        "hardswish",
+        "hard_tanh",
+        "hard_shrink",
+        "tanh",
+    ):
         out.append(_case("mlx", name, fw, "float32", getattr(nn, name)(x).tolist()))
     out.append(_case("mlx", "prelu", fw, "float32", nn.PReLU()(x).tolist()))
     for approx in ("precise", "tanh", "fast"):
-        out.append(_case("mlx", f"GELU(approx={approx})", fw, "float32", nn.GELU(approx)(x).tolist()))
+        out.append(
+            _case("mlx", f"GELU(approx={approx})", fw, "float32", nn.GELU(approx)(x).tolist())
+        )
     return out
 
 

@@ -48,13 +48,19 @@ NAMES = (
     _n("Elu", "elu", "Elu-22 (alpha = 1.0f)"),
     _n("Celu", "celu", "Celu-28 (alpha = 1.0f): max(0,x) + min(0,alpha*(exp(x/alpha)-1))"),
     _n("Mish", "mish", "Mish-22: Y = Mul (X, Tanh (Softplus (X)))"),
-    _n("Gelu", "gelu", 'Gelu-20 (approximate = "none"): Y = Mul (Mul (Half, X), Sum (One, Erf (Div (X, Sqrt (Two)))))', args={"approximate": "none"}),
+    _n(
+        "Gelu",
+        "gelu",
+        'Gelu-20 (approximate = "none"): Y = Mul (Mul (Half, X), Sum (One, Erf (Div (X, Sqrt (Two)))))',
+        args={"approximate": "none"},
+    ),
     _n(
         "Gelu",
         "gelu:approximate=tanh",
-        'Gelu-20 (approximate = "tanh")',
+        'Gelu-20 (approximate = "tanh"): TwoOverPi = Constant <value = float {0.63661977236}>; C0 = Constant <value = float {0.044715}>; Y = Mul (Mul (Half, X), Sum (One, Tanh (Mul (Sqrt (TwoOverPi), Sum (X, Mul (C0, Pow (X, 3)))))))',
         args={"approximate": "tanh"},
         default=False,
+        differs="its function body's constants are float32 (0.044715f; 2/π as 0.63661977236f, then Sqrt), cast to the input's type",
     ),
     _n("Swish", "silu", "Swish-24 (alpha = 1.0f): Y = Mul (X, Sigmoid (Mul (alpha, X)))"),
     _n(

@@ -15,6 +15,7 @@ what the command prints.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -347,6 +348,7 @@ def _bind(spec: str, dialect: str = "torch") -> Activation:
     return actcli.get(spec, dialect=dialect)
 
 
+@functools.cache
 def _maths(spec: str) -> str:
     """A key equal for equal maths: the catalog's canonical spec, or the formula's text."""
     from actcli.catalog import registry
@@ -359,6 +361,7 @@ def _maths(spec: str) -> str:
     return _bind(spec).spec
 
 
+@functools.cache
 def _name_of(spec: str, kin: str = "") -> str:
     """The catalog activation a spec is (or stands beside, for a formula)."""
     from actcli.catalog import registry
@@ -442,6 +445,7 @@ def _family(name: str) -> frozenset[str]:
     return out
 
 
+@functools.cache
 def _grid() -> np.ndarray:
     from actcli.inputs.every import every_value
 

@@ -33,7 +33,7 @@ def identify_command(
     precision: PrecisionOption = None,
     no_color: NoColorOption = False,
 ) -> None:
-    """Say what a model library's activation name is in actcli, and what it is easily taken for.
+    """Identify a library's activation name: its maths and look-alikes.
 
     For every library that uses the name (Hugging Face transformers, timm, vLLM, llama.cpp's
     ggml, MLX, ONNX, flax; each recorded from its source, named in the table) it prints the

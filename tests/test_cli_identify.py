@@ -44,7 +44,9 @@ def test_table_at_80_columns_keeps_numbers_whole(runner):
 
 
 def test_a_model_directory(runner, tmp_path):
-    (tmp_path / "config.json").write_text('{"text_config": {"hidden_activation": "gelu_pytorch_tanh"}}')
+    (tmp_path / "config.json").write_text(
+        '{"text_config": {"hidden_activation": "gelu_pytorch_tanh"}}'
+    )
     result = runner.invoke(app, ["identify", str(tmp_path), "--from", "vllm", "-f", "json"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)

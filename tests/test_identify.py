@@ -144,7 +144,7 @@ def test_bad_configs(tmp_path, content, message):
 def test_missing_and_unreadable_configs(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         ident.identify(str(tmp_path / "nope.json"))
-    with pytest.raises(DataError, match="directory without a config.json"):
+    with pytest.raises(DataError, match=r"directory without a config\.json"):
         ident.identify(str(tmp_path))
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(DataError, match="cannot be read"):

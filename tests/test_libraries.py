@@ -176,7 +176,9 @@ def test_a_lookalike_is_not_taken_for_the_entry(library, name, other, x):
 _A, _C, _Q = 0.044715, 0.79788456080286535587989211986876, -1.702
 GGML = {
     "GGML_UNARY_OP_GELU": lambda x: 0.5 * x * (1.0 + np.tanh(_C * x * (1.0 + _A * x * x))),
-    "GGML_UNARY_OP_GELU_ERF": lambda x: 0.5 * x * (1.0 + scipy_erf(x * 0.70710678118654752440084436210484)),
+    "GGML_UNARY_OP_GELU_ERF": lambda x: (
+        0.5 * x * (1.0 + scipy_erf(x * 0.70710678118654752440084436210484))
+    ),
     "GGML_UNARY_OP_GELU_QUICK": lambda x: x * (1.0 / (1.0 + np.exp(_Q * x))),
     "GGML_UNARY_OP_SILU": lambda x: x / (1.0 + np.exp(-x)),
     "GGML_UNARY_OP_RELU": lambda x: np.where(x > 0, x, 0.0),
@@ -186,7 +188,9 @@ GGML = {
     "GGML_UNARY_OP_STEP": lambda x: np.where(x > 0, 1.0, 0.0),
     "GGML_UNARY_OP_HARDSWISH": lambda x: x * np.fmin(1.0, np.fmax(0.0, (x + 3.0) / 6.0)),
     "GGML_UNARY_OP_HARDSIGMOID": lambda x: np.fmin(1.0, np.fmax(0.0, (x + 3.0) / 6.0)),
-    "GGML_UNARY_OP_SOFTPLUS": lambda x: np.where(x > 20.0, x, np.log(1.0 + np.exp(np.minimum(x, 20.0)))),
+    "GGML_UNARY_OP_SOFTPLUS": lambda x: np.where(
+        x > 20.0, x, np.log(1.0 + np.exp(np.minimum(x, 20.0)))
+    ),
     "GGML_UNARY_OP_XIELU": lambda x: np.where(
         x > 0, 0.8 * x * x + 0.5 * x, (np.expm1(np.fmin(x, -1e-6)) - x) * 0.8 + 0.5 * x
     ),
@@ -194,9 +198,12 @@ GGML = {
     "GGML_GLU_OP_REGLU": lambda x: np.where(x > 0, x, 0.0),
     "GGML_GLU_OP_GEGLU": lambda x: 0.5 * x * (1.0 + np.tanh(_C * x * (1.0 + _A * x * x))),
     "GGML_GLU_OP_SWIGLU": lambda x: x / (1.0 + np.exp(-x)),
-    "GGML_GLU_OP_SWIGLU_OAI(alpha=1.702, limit=7.0)": lambda x: np.minimum(x, 7.0)
-    / (1.0 + np.exp(1.702 * -np.minimum(x, 7.0))),
-    "GGML_GLU_OP_GEGLU_ERF": lambda x: 0.5 * x * (1.0 + scipy_erf(x * 0.70710678118654752440084436210484)),
+    "GGML_GLU_OP_SWIGLU_OAI(alpha=1.702, limit=7.0)": lambda x: (
+        np.minimum(x, 7.0) / (1.0 + np.exp(1.702 * -np.minimum(x, 7.0)))
+    ),
+    "GGML_GLU_OP_GEGLU_ERF": lambda x: (
+        0.5 * x * (1.0 + scipy_erf(x * 0.70710678118654752440084436210484))
+    ),
     "GGML_GLU_OP_GEGLU_QUICK": lambda x: x * (1.0 / (1.0 + np.exp(_Q * x))),
     "GGML_GLU_OP_SWIGLU_CLAMP": lambda x: x / (1.0 + np.exp(-x)),  # below the model's limit
 }
@@ -220,3 +227,16 @@ def test_the_spec_computes_what_ggmls_c_line_says(name):
     want = GGML[name](x)
     # the C lines in float64 lose digits where they cancel (1 + tanh(u), 1 + erf near −6)
     assert np.allclose(got, want, rtol=1e-9, atol=1e-12), (x, got - want)
+
+
+def test_every_catalog_preset_means_what_the_library_means_by_it():
+    """A preset actcli resolves by itself (gelu_approx, gelu_quick, ...) is that library's maths."""
+    from actcli.catalog import registry
+
+    checked = 0
+    for d in registry.definitions().values():
+        for p in d.presets:
+            for e in libraries.find(p.name):
+                assert actcli.get(p.name).spec == actcli.get(e.spec).spec, (p.name, e.library)
+                checked += 1
+    assert checked >= 12

@@ -200,9 +200,10 @@ def explain(act: Activation) -> dict[str, Any]:
                 "domain": ", ".join(p.choices) if p.choices else p.domain,
                 "meaning": p.doc,
                 "defaults": {
-                    dialect: dialects.default(dialect, act.name, p.name, p.default)
+                    dialect: dialects.framework_default(dialect, act.name, p.name, p.default)
                     for dialect in dialects.DIALECTS
                 },
+                **_kept(act.name, p.name),
             }
             for p in d.params
         ],
@@ -221,6 +222,12 @@ def explain(act: Activation) -> dict[str, Any]:
         doc["kinks"] = _kinks(act)
         doc["problems"] = _problems(act, props)
     return doc
+
+
+def _kept(activation: str, param: str) -> dict[str, Any]:
+    """A framework default actcli does not take, said as a difference (torch's softplus)."""
+    why = dialects.kept(activation, param)
+    return {"not_taken": why} if why else {}
 
 
 def table(doc: dict[str, Any]) -> Table:

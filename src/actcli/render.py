@@ -272,6 +272,9 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
                 for p in doc["parameters"]
             ],
         )
+        for p in doc["parameters"]:
+            for dialect, why in p.get("not_taken", {}).items():
+                out.print(Text(f"{dialect}'s {p['name']} default is not actcli's: {why}", "dim"))
     if doc.get("constants"):
         section("constants")
         for c in doc["constants"]:

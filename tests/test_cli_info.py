@@ -248,3 +248,16 @@ def test_a_framework_default_actcli_does_not_take_is_said_not_hidden(runner):
         }
     text = runner.invoke(app, ["info", "softplus", "--format", "table"], env={"COLUMNS": "100"})
     assert "torch's threshold default is not actcli's" in text.stdout
+
+
+def test_info_names_the_libraries_of_the_maths_and_where_the_name_is_other_maths(runner):
+    doc = info(runner, "gelu")
+    names = doc["libraries"]
+    assert "transformers gelu_python" in names["same_maths"]
+    assert "onnx Gelu(approximate=none)" in names["same_maths"]
+    means = {m["actcli"]: m["names"] for m in names["name_means"]}
+    assert "flax gelu(approximate=true)" in means["gelu:approximate=tanh"]
+    tanh = info(runner, "gelu_new")["libraries"]
+    assert "transformers gelu_new" in tanh["same_maths"]
+    assert "transformers gelu" in {m["actcli"]: m["names"] for m in tanh["name_means"]}["gelu"]
+    assert info(runner, "serf")["libraries"] == {"same_maths": [], "name": "serf", "name_means": []}

@@ -33,6 +33,7 @@ LABELS = {
     "problems": "known problems",
     "framework_errors": "where the frameworks are off (recorded, shown against mpmath)",
     "frameworks": "in code",
+    "libraries": "in model libraries (actcli identify NAME says more)",
     "reference": "reference",
     "at": "at",
     "jump_order": "jumps",
@@ -215,6 +216,10 @@ def explain(act: Activation) -> dict[str, Any]:
         "framework_errors": framework_errors(act),
         "frameworks": snippets.frameworks(act),
     }
+    if act.kind == "elementwise" and act.name in _catalog_names():
+        from actcli.identify import library_names
+
+        doc["libraries"] = library_names(act)
     if act.kind == "elementwise":
         doc["sympy"] = comparison.available(lambda: symbolic.forms(act))
         props = comparison.properties(act, GRID)
@@ -222,6 +227,12 @@ def explain(act: Activation) -> dict[str, Any]:
         doc["kinks"] = _kinks(act)
         doc["problems"] = _problems(act, props)
     return doc
+
+
+def _catalog_names() -> list[str]:
+    from actcli.catalog.registry import names
+
+    return names()
 
 
 def _kept(activation: str, param: str) -> dict[str, Any]:

@@ -339,6 +339,25 @@ def _catalog(text: str) -> Activation | None:
         return None
 
 
+def library_names(act: Activation) -> dict[str, Any]:
+    """For ``info``: the library names of ``act``'s maths, and, when some library's
+    ``act.name`` is other maths (flax's ``gelu`` is the tanh form), what that name is where."""
+    mine = act.spec
+    same = [
+        f"{e.library} {e.spelled}"
+        for e in libraries.entries()
+        if not e.gated and _maths(e.spec) == mine
+    ]
+    named = [e for e in libraries.find(act.name) if not e.gated]
+    meanings: dict[str, list[str]] = {}
+    for e in named:
+        meanings.setdefault(_maths(e.spec), []).append(f"{e.library} {e.spelled}")
+    if set(meanings) <= {mine}:
+        meanings = {}
+    means = [{"actcli": spec, "names": names} for spec, names in meanings.items()]
+    return {"same_maths": same, "name": act.name, "name_means": means}
+
+
 # --------------------------------------------------------------------------------- maths
 
 

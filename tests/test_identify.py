@@ -168,3 +168,14 @@ def test_tables_show_every_part():
     assert titles[1] == "where each was read"
     assert titles[2].startswith("look-alikes")
     assert titles[3].startswith("confusables: gaps from quick_gelu (quick_gelu) over the")
+
+
+def test_a_config_naming_two_maths_is_noted(tmp_path):
+    cfg = {"hidden_act": "gelu", "hidden_activation": "gelu_pytorch_tanh"}  # Gemma's config.json
+    (tmp_path / "config.json").write_text(json.dumps(cfg))
+    result = ident.identify(str(tmp_path), "transformers")
+    (note,) = result.notes()
+    assert "hidden_act = gelu (gelu)" in note
+    assert "hidden_activation = gelu_pytorch_tanh (gelu:approximate=tanh)" in note
+    assert result.document()["notes"] == [note]
+    assert ident.identify("gelu_new").notes() == []

@@ -145,6 +145,17 @@ class Identification:
     readings: list[Reading]
     config: str = ""  # the config.json read, if one was
 
+    def notes(self) -> list[str]:
+        """What a porter must not miss: a config whose fields name different maths (Gemma's
+        hidden_act "gelu" beside hidden_activation "gelu_pytorch_tanh")."""
+        seen: dict[str, list[str]] = {}
+        for r in self.readings:
+            seen.setdefault(_maths(r.matches[0].spec), []).append(f"{r.where} = {r.text}")
+        if len(seen) < 2:
+            return []
+        parts = "; ".join(f"{', '.join(w)} ({spec})" for spec, w in seen.items())
+        return [f"note: the config's activation fields are not one maths: {parts}"]
+
     def document(self) -> dict[str, Any]:
         lo, hi = -GRID, GRID
         return {
@@ -152,6 +163,7 @@ class Identification:
             "config": self.config or None,
             "readings": [r.document() for r in self.readings],
             "gaps_over": {"dtype": GAP_DTYPE, "range": [lo, hi], "count": _grid().size},
+            "notes": self.notes(),
         }
 
     def tables(self) -> list[Table]:

@@ -61,6 +61,8 @@ def identify_command(
     from actcli.identify import identify
 
     result = identify(query, source)
+    for text in result.notes():
+        output.note(text)
     if output.resolve(fmt) is OutputFormat.json:
         output.write_json(result.document())
         return

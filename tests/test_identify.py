@@ -41,6 +41,7 @@ def test_gelu_new_is_tanh_gelu_with_its_sources():
     assert not any("GeluAndMul" in n for n in same)  # a gated unit is not the same maths
 
 
+@pytest.mark.slow
 def test_the_gaps_are_measured_not_written():
     gaps = {g.spec: g for g in _first("gelu_new").confusables}
     assert set(gaps) >= {"gelu", "gelu_fast", "quick_gelu", "silu", "gelu_10"}
@@ -162,6 +163,7 @@ def test_unknown_names_say_what_is_close():
         ident.identify("gelu", "keras")
 
 
+@pytest.mark.slow
 def test_tables_show_every_part():
     titles = [t.title for t in ident.identify("quick_gelu").tables()]
     assert titles[0] == "what quick_gelu is"

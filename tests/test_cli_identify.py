@@ -64,6 +64,7 @@ def test_a_model_directory(runner, tmp_path):
         (["{dir}/missing.json"], 1, "no such file"),
         (["{dir}/bad.json"], 1, "not JSON"),
         (["{dir}/empty.json"], 1, "no activation field"),
+        ([" "], 2, "NAME_OR_CONFIG is empty"),
     ],
 )
 def test_bad_input_is_one_line(runner, tmp_path, args, status, words):

@@ -234,6 +234,8 @@ def _notes(m: Match) -> str:
 def identify(query: str, only: str | None = None) -> Identification:
     """What ``query`` is: a name, ``NAME(arg=value)``, ``key: value`` or a config.json path
     (a directory holding one too). ``only`` restricts the libraries (``--from``)."""
+    if not query.strip():
+        raise UsageError("NAME_OR_CONFIG is empty: give a name (gelu_new) or a config.json")
     lib = libraries.library(only).key if only else None
     path = Path(query)
     if query.endswith(".json") or _exists(path):

@@ -181,3 +181,11 @@ def test_a_config_naming_two_maths_is_noted(tmp_path):
     assert "hidden_activation = gelu_pytorch_tanh (gelu:approximate=tanh)" in note
     assert result.document()["notes"] == [note]
     assert ident.identify("gelu_new").notes() == []
+
+
+def test_a_file_named_like_an_activation_does_not_hide_the_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gelu_new").write_text("not a config")
+    assert _first("gelu_new").matches[0].spec == "gelu:approximate=tanh"
+    (tmp_path / "my_config").write_text('{"hidden_act": "silu"}')
+    assert _first("my_config").where == "hidden_act"

@@ -238,7 +238,7 @@ def identify(query: str, only: str | None = None) -> Identification:
         raise UsageError("NAME_OR_CONFIG is empty: give a name (gelu_new) or a config.json")
     lib = libraries.library(only).key if only else None
     path = Path(query)
-    if query.endswith(".json") or _exists(path):
+    if query.endswith(".json") or _is_dir(path) or (_exists(path) and not _known(query)):
         file, fields = read_config(path)
         readings = [_reading(value, lib, where) for where, value in fields]
         return Identification(query, readings, str(file))
@@ -246,6 +246,18 @@ def identify(query: str, only: str | None = None) -> Identification:
     if line and _CONFIG_KEY.match(line.group(1).split(".")[-1]):
         return Identification(query, [_reading(line.group(2), lib, line.group(1))])
     return Identification(query, [_reading(query.strip(), lib, "")])
+
+
+def _known(text: str) -> bool:
+    """Whether a text is a name (a file of that name in the directory does not hide it)."""
+    return bool(libraries.variants(text)) or _catalog(text) is not None
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _exists(path: Path) -> bool:

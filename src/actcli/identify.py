@@ -100,6 +100,8 @@ class Gap:
     at: float
     narrow_differ: int  # inputs whose bfloat16 results differ
     narrow_max_ulp: float
+    float32_differ: int  # and their float32 results
+    float32_max_ulp: float
 
     def document(self) -> dict[str, Any]:
         return {
@@ -110,6 +112,8 @@ class Gap:
             "at_x": self.at,
             f"{GAP_DTYPE}_inputs_differing": self.narrow_differ,
             f"{GAP_DTYPE}_max_ulp": self.narrow_max_ulp,
+            "float32_inputs_differing": self.float32_differ,
+            "float32_max_ulp": self.float32_max_ulp,
         }
 
 
@@ -195,7 +199,17 @@ class Identification:
                 first = r.matches[0]
                 out.append(
                     Table(
-                        ["name", "actcli", "why", "max |Δ|", "at x", f"{GAP_DTYPE} ≠", "ULP"],
+                        [
+                            "name",
+                            "actcli",
+                            "why",
+                            "max |Δ|",
+                            "at x",
+                            f"{GAP_DTYPE} ≠",
+                            "ULP",
+                            "float32 ≠",
+                            "float32 ULP",
+                        ],
                         [
                             [
                                 g.name,
@@ -205,6 +219,8 @@ class Identification:
                                 g.at,
                                 g.narrow_differ,
                                 g.narrow_max_ulp,
+                                g.float32_differ,
+                                g.float32_max_ulp,
                             ]
                             for g in r.confusables
                         ],
@@ -212,8 +228,9 @@ class Identification:
                             f"confusables: gaps from {first.name} ({first.spec}) over the "
                             f"{_grid().size:,} {GAP_DTYPE} x in [{-GRID:g}, {GRID:g}]"
                             + (" (gate activations)" if first.gated else "")
-                            + f": max |Δ| in float64; {GAP_DTYPE} ≠: inputs whose {GAP_DTYPE} "
-                            "results differ; ULP: the most, in ULP of the larger result"
+                            + f": max |Δ| in float64; {GAP_DTYPE} ≠ (float32 ≠): inputs whose "
+                            f"{GAP_DTYPE} (float32) results differ; ULP: the most, in ULP of the "
+                            "larger result"
                         ),
                     )
                 )
@@ -498,21 +515,29 @@ def _grid() -> np.ndarray:
 
 
 def _gap(name: str, spec: str, why: str, x: np.ndarray, ref: np.ndarray) -> Gap:
-    from actcli import dtypes
-
     other = np.asarray(_bind(spec)(x), dtype=np.float64)
     diff = np.abs(other - ref)
     worst = int(np.argmax(diff))
-    a, b = dtypes.rounded(ref, GAP_DTYPE), dtypes.rounded(other, GAP_DTYPE)
-    # in ULP of the larger of the two results: a tail where one rounds to 0 and the other to
-    # a subnormal counts as about 2^precision, not as a multiple of the smallest subnormal
-    ulps = np.abs(b - a) / dtypes.ulp(np.maximum(np.abs(a), np.abs(b)), GAP_DTYPE)
+    narrow = _apart(ref, other, GAP_DTYPE)
+    wide = _apart(ref, other, "float32")
     return Gap(
         name,
         spec,
         why,
         float(diff[worst]),
         float(x[worst]),
-        int(np.count_nonzero(a != b)),
-        float(np.max(ulps)),
+        *narrow,
+        *wide,
     )
+
+
+def _apart(ref: np.ndarray, other: np.ndarray, dtype: str) -> tuple[int, float]:
+    """How many results differ once each is rounded to ``dtype`` (once, to nearest), and the
+    most ULP apart, in ULP of the larger of the two: a tail where one rounds to 0 and the
+    other to a subnormal counts as about 2^precision, not as a multiple of the smallest
+    subnormal."""
+    from actcli import dtypes
+
+    a, b = dtypes.rounded(ref, dtype), dtypes.rounded(other, dtype)
+    ulps = np.abs(b - a) / dtypes.ulp(np.maximum(np.abs(a), np.abs(b)), dtype)
+    return int(np.count_nonzero(a != b)), float(np.max(ulps))

@@ -41,7 +41,7 @@ def identify_command(
     layout, clamps, float32 constants); then the other names of the same maths (look-alikes),
     and the activations it is easily mistaken for (the same name elsewhere, its other variants,
     its family) with the gap measured over every bfloat16 input in [-16, 16]: max |difference|
-    in float64, and how many inputs give another bfloat16 result, by how many ULP. A
+    in float64, and how many inputs give another bfloat16 (float32) result, by how many ULP. A
     config.json is read for hidden_act, hidden_activation, activation_function and every key
     ending in _act or _activation, at any depth. An unknown name is a usage error (exit 2) with
     close matches; an unreadable config or one without an activation field exits 1.

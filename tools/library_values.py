@@ -90,6 +90,13 @@ def vllm_cases() -> list[dict[str, Any]]:
     g, u = x.chunk(2, dim=-1)
     y = F.silu(g).clamp(max=7.0) * u.clamp(min=-7.0, max=7.0)
     out.append(_case("vllm", "SwigluStepAndMul(limit=7.0)", fw, "float64", y.tolist()))
+    g, u = x[..., :d].float(), x[..., d:].float()  # SituAndMul: in float32, beta = 1.0
+    y = (1.0 * torch.tanh(g / 1.0) * torch.sigmoid(g)) * u
+    out.append(_case("vllm", "SituAndMul(beta=1.0)", fw, "float32", y.tolist()))
+    g = torch.clamp(x[..., :d], max=100.0)  # SiluAndMulWithClamp(swiglu_limit=100.0): below it
+    u = torch.clamp(x[..., d:], min=-100.0, max=100.0)
+    y = g * torch.sigmoid(1.0 * g) * (u + 0.0)
+    out.append(_case("vllm", "SiluAndMulWithClamp(alpha=1.0, beta=0.0)", fw, "float64", y.tolist()))
     y = F.threshold(x[..., :d], 0.0, 0.0) * x[..., d:]
     out.append(_case("vllm", "FatreluAndMul(threshold=0.0)", fw, "float64", y.tolist()))
     y = 0.5 * gate * (1.0 + torch.tanh(gate * 0.7978845608 * (1.0 + 0.044715 * gate * gate)))

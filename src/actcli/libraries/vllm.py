@@ -103,6 +103,25 @@ NAMES = (
         kin="silu",
     ),
     _n(
+        "SiluAndMulWithClamp",
+        "silu",
+        "gate = torch.clamp(x[..., :d], max=self.swiglu_limit); up = torch.clamp(x[..., d:], min=-self.swiglu_limit, max=self.swiglu_limit); gate * torch.sigmoid(self.alpha * gate) * (up + self.beta)",
+        args={"alpha": "1.0", "beta": "0.0"},
+        aliases=("silu_and_mul_with_clamp",),
+        gated=FIRST_HALF + "; gate clamped above and up to [-swiglu_limit, swiglu_limit]",
+        differs="swiglu_limit has no default (the model gives it); the spec is the gate below it",
+    ),
+    _n(
+        "SituAndMul",
+        "tanh(x)*sigmoid(x)",
+        "gate = self.beta * torch.tanh(gate / self.beta) * torch.sigmoid(gate); (gate * up).to(x.dtype), in float32",
+        args={"beta": "1.0"},
+        aliases=("situ_and_mul",),
+        gated=FIRST_HALF
+        + "; computed in float32 (x[..., :d].float()); linear_beta=None leaves up as it is",
+        kin="silu",
+    ),
+    _n(
         "FatreluAndMul",
         "threshold",
         "x1 = F.threshold(x[..., :d], self.threshold, 0.0); x1 * x[..., d:]",

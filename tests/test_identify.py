@@ -190,3 +190,13 @@ def test_a_file_named_like_an_activation_does_not_hide_the_name(tmp_path, monkey
     assert _first("gelu_new").matches[0].spec == "gelu:approximate=tanh"
     (tmp_path / "my_config").write_text('{"hidden_act": "silu"}')
     assert _first("my_config").where == "hidden_act"
+
+
+@pytest.mark.slow
+def test_every_recorded_name_identifies_as_itself_without_a_warning():
+    from actcli import libraries
+
+    for e in libraries.entries():
+        (reading,) = ident.identify(e.spelled, e.library).readings
+        assert reading.matches[0].spec == e.spec, (e.library, e.spelled)
+        assert all(np.isfinite(g.max_abs) for g in reading.confusables), (e.library, e.spelled)

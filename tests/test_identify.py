@@ -143,6 +143,16 @@ def test_bad_configs(tmp_path, content, message):
         ident.identify(str(tmp_path / "config.json"))
 
 
+def test_a_huge_or_deeply_nested_config_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DataError, match="nested too deeply"):
+        ident.identify(str(tmp_path / "deep.json"))
+    monkeypatch.setattr(ident, "CONFIG_BYTES", 10)
+    (tmp_path / "big.json").write_text('{"hidden_act": "gelu"}')
+    with pytest.raises(DataError, match="too large for a config"):
+        ident.identify(str(tmp_path / "big.json"))
+
+
 def test_missing_and_unreadable_configs(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         ident.identify(str(tmp_path / "nope.json"))

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
     from actcli.libraries import LibraryName
 
+# A config.json is a few kilobytes; a larger file is refused before it is read.
+CONFIG_BYTES = 16 << 20
+
 # The grid the gaps are measured on: every bfloat16 in [−GRID, GRID].
 GRID = 16.0
 GAP_DTYPE = "bfloat16"
@@ -290,6 +293,8 @@ def read_config(path: Path) -> tuple[Path, list[tuple[str, str]]]:
     if path.is_dir() and not file.exists():
         raise DataError(f"{path} is a directory without a config.json")
     try:
+        if file.stat().st_size > CONFIG_BYTES:
+            raise DataError(f"{file}: over {CONFIG_BYTES >> 20} MiB: too large for a config.json")
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError(f"{file}: no such file") from None
@@ -303,6 +308,8 @@ def read_config(path: Path) -> tuple[Path, list[tuple[str, str]]]:
         raise DataError(
             f"{file}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise DataError(f"{file}: nested too deeply to be a config") from None
     if not isinstance(doc, dict):
         raise DataError(f"{file}: not a config (a JSON object), but a JSON {type(doc).__name__}")
     fields = list(_activation_fields(doc, ""))
@@ -327,7 +334,7 @@ def _reading(text: str, only: str | None, where: str) -> Reading:
     matches = _matches(text, only)
     reading = Reading(text, where, matches)
     reading.lookalikes = _lookalikes(matches)
-    reading.confusables = _confusables(text, matches, only)
+    reading.confusables = _confusables(text, matches)
     return reading
 
 
@@ -463,7 +470,7 @@ def _catalog_names(spec: str) -> list[str]:
     return names + [p.name for p in d.presets if _maths(p.name) == spec]
 
 
-def _confusables(text: str, matches: list[Match], only: str | None) -> list[Gap]:
+def _confusables(text: str, matches: list[Match]) -> list[Gap]:
     first = matches[0]
     gated = bool(first.gated)
     mine = _maths(first.spec)

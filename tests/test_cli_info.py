@@ -223,3 +223,41 @@ def test_where_each_activation_is_used(runner):
     assert info(runner, "relu")["uses"].startswith("hidden layers")
     text = runner.invoke(app, ["info", "sigmoid", "--format", "table"]).stdout
     assert "where it is used ─" in text and "binary-classification output" in text
+
+
+def test_a_framework_default_actcli_does_not_take_is_said_not_hidden(runner):
+    """torch's softplus threshold is 20 (its signature); actcli keeps the exact function and
+    says so as a difference, never as torch's default."""
+    import math
+
+    import actcli
+    from actcli.catalog import dialects
+    from test_parity import load
+
+    doc = info(runner, "softplus")
+    threshold = doc["parameters"][1]
+    assert threshold["name"] == "threshold"
+    assert threshold["defaults"]["torch"] == 20.0 and threshold["value"] == "inf"
+    assert "torch/nn/functional.py" in threshold["not_taken"]["torch"]
+    assert math.isinf(actcli.get("softplus").params["threshold"])
+    recorded = load("torch")
+    if recorded is not None:  # the signature as torch 2.13.0 gave it
+        rows = [r for r in recorded["defaults"] if r["activation"] == "softplus"]
+        assert {r["actcli"]["threshold"] for r in rows} == {
+            dialects.framework_default("torch", "softplus", "threshold", math.inf)
+        }
+    text = runner.invoke(app, ["info", "softplus", "--format", "table"], env={"COLUMNS": "100"})
+    assert "torch's threshold default is not actcli's" in text.stdout
+
+
+def test_info_names_the_libraries_of_the_maths_and_where_the_name_is_other_maths(runner):
+    doc = info(runner, "gelu")
+    names = doc["libraries"]
+    assert "transformers gelu_python" in names["same_maths"]
+    assert "onnx Gelu(approximate=none)" in names["same_maths"]
+    means = {m["actcli"]: m["names"] for m in names["name_means"]}
+    assert "flax gelu(approximate=true)" in means["gelu:approximate=tanh"]
+    tanh = info(runner, "gelu_new")["libraries"]
+    assert "transformers gelu_new" in tanh["same_maths"]
+    assert "transformers gelu" in {m["actcli"]: m["names"] for m in tanh["name_means"]}["gelu"]
+    assert info(runner, "serf")["libraries"] == {"same_maths": [], "name": "serf", "name_means": []}

@@ -353,3 +353,17 @@ def test_a_presets_legend_names_its_parameters():
         (("approximate", "tanh"),),
         (("approximate", "none"),),
     ]
+
+
+def test_legends_and_compare_columns_name_a_preset_as_typed():
+    from actcli.cli import specs
+
+    chosen = specs.members(["gelu_new", "gelu_python", "gelu"], [], None)
+    assert [m.label.of(0) for m in chosen] == [
+        "gelu_new (approximate=tanh)",
+        "gelu_python (approximate=none)",
+        "gelu",
+    ]
+    assert [m.column for m in chosen] == ["gelu_new", "gelu_python", "gelu"]
+    swept = specs.members(["gelu_new"], ["approximate=tanh"], None)
+    assert swept[0].column == "gelu_new"  # the same maths: still the name typed

@@ -39,6 +39,7 @@ SAMPLES: list[tuple[str, str]] = [
     ("list_relu.txt", "list --search relu --format table"),
     ("info_gelu.txt", "info gelu"),
     ("info_leaky_relu_keras.txt", "info leaky_relu --dialect keras"),
+    ("identify_gelu_pytorch_tanh.txt", "identify gelu_pytorch_tanh --format table"),
     ("stats_relu.txt", "stats relu --format table"),
     ("stats_tanh_layers.txt", "stats tanh --layers 6 --format table"),
     ("eval_gelu.csv", "eval gelu --range -3 3 --steps 13"),

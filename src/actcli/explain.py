@@ -33,6 +33,7 @@ LABELS = {
     "problems": "known problems",
     "framework_errors": "where the frameworks are off (recorded, shown against mpmath)",
     "frameworks": "in code",
+    "libraries": "in model libraries (actcli identify NAME says more)",
     "reference": "reference",
     "at": "at",
     "jump_order": "jumps",
@@ -200,9 +201,10 @@ def explain(act: Activation) -> dict[str, Any]:
                 "domain": ", ".join(p.choices) if p.choices else p.domain,
                 "meaning": p.doc,
                 "defaults": {
-                    dialect: dialects.default(dialect, act.name, p.name, p.default)
+                    dialect: dialects.framework_default(dialect, act.name, p.name, p.default)
                     for dialect in dialects.DIALECTS
                 },
+                **_kept(act.name, p.name),
             }
             for p in d.params
         ],
@@ -214,6 +216,10 @@ def explain(act: Activation) -> dict[str, Any]:
         "framework_errors": framework_errors(act),
         "frameworks": snippets.frameworks(act),
     }
+    if act.kind == "elementwise" and act.name in _catalog_names():
+        from actcli.identify import library_names
+
+        doc["libraries"] = library_names(act)
     if act.kind == "elementwise":
         doc["sympy"] = comparison.available(lambda: symbolic.forms(act))
         props = comparison.properties(act, GRID)
@@ -221,6 +227,18 @@ def explain(act: Activation) -> dict[str, Any]:
         doc["kinks"] = _kinks(act)
         doc["problems"] = _problems(act, props)
     return doc
+
+
+def _catalog_names() -> list[str]:
+    from actcli.catalog.registry import names
+
+    return names()
+
+
+def _kept(activation: str, param: str) -> dict[str, Any]:
+    """A framework default actcli does not take, said as a difference (torch's softplus)."""
+    why = dialects.kept(activation, param)
+    return {"not_taken": why} if why else {}
 
 
 def table(doc: dict[str, Any]) -> Table:

@@ -125,17 +125,30 @@ def member(
     shade: float | None = None,
     mixed: bool = False,
     custom: str = "",
+    typed: str = "",
 ) -> Member:
     """``act`` named by the parameters the user set (``keys``, as written; a value equal to
     the default too) and, when dialects are ``mixed``, its dialect; a member of a family (the
-    parameter ``swept``) has every parameter set in its column name, the swept one too."""
+    parameter ``swept``) has every parameter set in its column name, the swept one too.
+    ``typed`` is a library's name the user gave for it (``gelu_new``): legends show it, with
+    the parameters it fixes, instead of the catalog name."""
     from actcli.curves import Label
 
-    label = Label(act.name, tuple(_shown(act, keys)), act.dialect if mixed else "", custom)
-    column = _column(act, keys) if swept is not None else act.spec
+    label = Label(typed or act.name, tuple(_shown(act, keys)), act.dialect if mixed else "", custom)
+    column = _column(act, keys) if swept is not None else _typed_column(act, typed)
     name = "" if swept is None else canonical(act.definition, swept)
     shown = f"{column}@{act.dialect}" if mixed else column
     return Member(act, label, shown, group, shade, name)
+
+
+def _typed_column(act: Activation, typed: str) -> str:
+    """A column named as typed (``gelu_new``) when that name alone reads back as ``act``."""
+    if typed:
+        from actcli.catalog.binding import get
+
+        if get(typed, dialect=act.dialect).spec == act.spec:
+            return typed
+    return act.spec
 
 
 def canonical(definition: Definition, key: str) -> str:

@@ -272,6 +272,9 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
                 for p in doc["parameters"]
             ],
         )
+        for p in doc["parameters"]:
+            for dialect, why in p.get("not_taken", {}).items():
+                out.print(Text(f"{dialect}'s {p['name']} default is not actcli's: {why}", "dim"))
     if doc.get("constants"):
         section("constants")
         for c in doc["constants"]:
@@ -315,5 +318,15 @@ def info(doc: dict[str, Any], out: Console, *, latex: bool = False) -> None:
                         style="bold",
                     )
                 )
+    names = doc.get("libraries") or {}
+    if names.get("same_maths") or names.get("name_means"):
+        section("libraries")
+        if names["same_maths"]:
+            out.print(Text(f"this maths: {', '.join(names['same_maths'])}"))
+        if names["name_means"]:
+            meanings = "; ".join(
+                f"{m['actcli']} in {', '.join(m['names'])}" for m in names["name_means"]
+            )
+            out.print(Text(f"the name {names['name']} is not one maths: {meanings}"))
     section("reference")
     out.print(Text(doc["reference"]))

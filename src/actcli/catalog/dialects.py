@@ -57,6 +57,42 @@ _DEFAULTS: Mapping[str, Mapping[str, Mapping[str, ParamValue]]] = {
     },
 }
 
+# Framework signature defaults a dialect deliberately does not take: the framework's value,
+# where it was read, and what actcli does instead. ``info`` shows the framework's value as its
+# default and says the difference; binding keeps actcli's (``default`` above).
+KEPT: Mapping[str, Mapping[str, Mapping[str, tuple[ParamValue, str]]]] = {
+    "torch": {
+        "softplus": {
+            "threshold": (
+                20.0,
+                "torch 2.13.0 defaults to threshold=20 (torch/nn/functional.py: "
+                "softplus(input, beta=1, threshold=20); torch/nn/modules/activation.py: "
+                "Softplus(beta=1.0, threshold=20.0)) and returns x where beta·x > 20, up to "
+                "2e-9 off; actcli keeps the exact function (threshold=inf): "
+                "softplus:threshold=20 reproduces torch",
+            )
+        }
+    }
+}
+
+
+def framework_default(
+    dialect: str, activation: str, param: str, fallback: ParamValue
+) -> ParamValue:
+    """The default the framework's own signature gives (``default`` unless actcli keeps another)."""
+    kept = KEPT.get(dialect, {}).get(activation, {}).get(param)
+    return kept[0] if kept is not None else default(dialect, activation, param, fallback)
+
+
+def kept(activation: str, param: str) -> dict[str, str]:
+    """Per dialect, why actcli does not take that framework's default of ``param``."""
+    return {
+        dialect: by[activation][param][1]
+        for dialect, by in KEPT.items()
+        if param in by.get(activation, {})
+    }
+
+
 # Kink conventions that differ from PyTorch's, one rule per kink (in ascending order of x), or,
 # where the framework's code path depends on the parameters, a function of the kink and the
 # parameters giving its rule. Each is what the framework's autodiff returns exactly at the kink

@@ -455,6 +455,20 @@ def silu(x: Array, beta: float) -> Array:
     d2=lambda x: _swish_d2(x, QUICK_GELU),
     limits=RELU_LIKE,
     aliases=("quickgelu", "gelu_sigmoid"),
+    presets=(
+        Preset(
+            "gelu_fast_approx",
+            {},
+            "MLX 0.32.2 (846d176), python/mlx/nn/layers/activations.py: gelu_fast_approx: "
+            "x * mx.sigmoid(1.702 * x) (not transformers' gelu_fast, the tanh form)",
+        ),
+        Preset(
+            "gelu_quick",
+            {},
+            "llama.cpp 0c1e570, ggml/src/ggml-cpu/vec.h: ggml_gelu_quick_f32: "
+            "x*(1.0f/(1.0f+expf(GELU_QUICK_COEF*x))), GELU_QUICK_COEF = -1.702f",
+        ),
+    ),
 )
 def quick_gelu(x: Array) -> Array:
     """QuickGELU: the sigmoid approximation of GELU used by CLIP (1.702 taken as exact decimal).
@@ -578,6 +592,18 @@ GELU_PRESETS = (
         "gelu_tanh",
         {"approximate": "tanh"},
         f"{TIMM}: _ACT_FN_DEFAULT['gelu_tanh'] = gelu_tanh: F.gelu(x, approximate='tanh')",
+    ),
+    Preset(
+        "gelu_approx",
+        {"approximate": "tanh"},
+        "MLX 0.32.2 (846d176), python/mlx/nn/layers/activations.py: gelu_approx: "
+        "0.5 * x * (1 + mx.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))",
+    ),
+    Preset(
+        "gelu_erf",
+        {"approximate": "none"},
+        "llama.cpp 0c1e570, ggml/src/ggml-cpu/vec.h: GGML_UNARY_OP_GELU_ERF: "
+        "0.5f*xi*(1.0f + erff(xi*SQRT_2_INV))",
     ),
 )
 

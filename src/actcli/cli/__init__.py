@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "check_command"),
     "train": ("train", "train_command"),
     "audit": ("audit", "audit_command"),
+    "identify": ("identify", "identify_command"),
 }
 
 

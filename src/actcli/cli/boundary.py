@@ -54,6 +54,7 @@ FLAGS = {
     "epochs": "--epochs",
     "classes": "--classes",
     "format": "--format",
+    "from": "--from",
 }
 
 

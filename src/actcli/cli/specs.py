@@ -124,9 +124,19 @@ def members(
             shade=shade,
             mixed=mixed,
             custom=custom[k] if custom else "",
+            typed=_typed(names[group]),
         )
         for k, (group, act, keys, shade) in enumerate(found)
     ]
+
+
+def _typed(name: str) -> str:
+    """The preset name NAME was given as (``gelu_new``, as typed), or "" for a catalog name."""
+    from actcli.catalog.binding import parse_spec
+    from actcli.catalog.registry import preset
+
+    bare = parse_spec(name)[0]
+    return bare if preset(bare) is not None else ""
 
 
 def _check_sweep(names: list[str], items: dict[str, str], sweep: Sweep) -> None:

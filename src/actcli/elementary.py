@@ -1,4 +1,4 @@
-"""exp, expm1 and tanh from IEEE operations only: the same bytes on every CPU.
+"""exp, expm1, tanh, log, log1p and powers from IEEE operations only: the same bytes on every CPU.
 
 numpy sends ``np.exp``, ``np.expm1``, ``np.tanh``, ``np.log``, ``np.log1p``, ``np.power`` and
 others to different SIMD code on different CPUs (AVX-512, AVX2, the baseline), and their last
@@ -8,9 +8,11 @@ use only +, −, ×, ÷, ``rint``, comparisons and exact conversions, whose resu
 so a result depends on the input alone; and they are at least as accurate as the dispatched
 ones (measured in tests/test_elementary.py against mpmath).
 
-The method is Tang's: x = k·ln2/N + r with N = 1024 and |r| ≤ ln2/2048, the 1024 values
+The exponential is Tang's: x = k·ln2/N + r with N = 1024 and |r| ≤ ln2/2048, the 1024 values
 2^(j/N) held as double-doubles, e^r − 1 from a short polynomial, so that e^x comes out as
-``hi + lo`` to about 2⁻⁶² relative before its single rounding.
+``hi + lo`` to about 2⁻⁶² relative before its single rounding; expm1 and tanh are built on it,
+the logarithm is 2·atanh((m − 1)/(m + 1)) with the quotient's remainder. The ``*_pair``
+functions return the double-double itself, for compositions that round once at the end.
 """
 
 from __future__ import annotations
@@ -115,7 +117,8 @@ _TANH_TAYLOR = (-1.0 / 3.0, 2.0 / 15.0, -17.0 / 315.0, 62.0 / 2835.0, -1382.0 / 
 _TANH_SERIES = 1.0 / 32
 
 
-def _horner(coefficients: tuple[float, ...], s: Array) -> Array:
+def horner(coefficients: tuple[float, ...], s: Array) -> Array:
+    """Σ cₖ sᵏ, in place (two passes a term)."""
     acc = np.full_like(s, coefficients[-1])
     for c in reversed(coefficients[:-1]):
         acc *= s
@@ -144,7 +147,7 @@ def expm1_pair(x: Array) -> tuple[Array, Array]:
         t = ((a - (s - v)) + (-1.0 - v)) + b  # TwoSum(a, −1): the exact error of s, then b
         series = np.abs(x) < _EXPM1_SERIES
         _on_subset(series, s, lambda v: v, x)
-        _on_subset(series, t, lambda v: v * v * (0.5 + v * _horner(_EXPM1_TAYLOR, v)), x)
+        _on_subset(series, t, lambda v: v * v * (0.5 + v * horner(_EXPM1_TAYLOR, v)), x)
         hi = s + t
         lo = (s - hi) + t
     over = a == np.inf
@@ -175,7 +178,7 @@ def tanh_pair(x: Array) -> tuple[Array, Array]:
     lo = (q - hi) + r
     series = a < _TANH_SERIES  # there (a, a³·(…)) is the pair: a exact, the rest tiny
     _on_subset(series, hi, lambda v: v, a)
-    _on_subset(series, lo, lambda v: v * (v * v) * _horner(_TANH_TAYLOR, v * v), a)
+    _on_subset(series, lo, lambda v: v * (v * v) * horner(_TANH_TAYLOR, v * v), a)
     negative = np.signbit(x)  # tanh is odd: −0 → −0
     return np.where(negative, -hi, hi), np.where(negative, -lo, lo)
 
@@ -222,7 +225,7 @@ def log_pair(uh: Array, ul: Array) -> tuple[Array, Array]:
     ph, pl = two_prod(s, d)
     sl = (((n - ph) - pl) + nl - s * dl) / d
     s2 = s * s
-    series = s * (s2 * _horner(_ATANH_TAYLOR, s2))
+    series = s * (s2 * horner(_ATANH_TAYLOR, s2))
     ln2_hi, ln2_lo = _ln2()
     head = e * ln2_hi  # exact: e has ≤ 11 bits, ln2_hi 42
     body = 2.0 * s

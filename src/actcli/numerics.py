@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from actcli import elementary as el
+from actcli.elementary import horner
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -368,15 +369,6 @@ def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
     """φ(x)·factor = e^(−x²/2)/√(2π)·factor, rounded once (1/√(2π)·factor carried exactly)."""
     fh, fl = two_prod(np.asarray(factor, dtype=np.float64) + np.zeros_like(x), INV_SQRT_2PI_DD[0])
     return exp_neg_square(x, half=True, factor=fh, factor_lo=fl + factor * INV_SQRT_2PI_DD[1])
-
-
-def horner(coefficients: tuple[float, ...], s: Array) -> Array:
-    """Σ cₖ sᵏ, in place (two passes a term)."""
-    acc = np.full_like(s, coefficients[-1])
-    for c in reversed(coefficients[:-1]):
-        acc *= s
-        acc += c
-    return acc
 
 
 def horner_pair(coefficients: tuple[float, ...], s: Array) -> tuple[Array, Array]:

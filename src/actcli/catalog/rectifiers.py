@@ -798,8 +798,10 @@ def sparse_plus(x: Array) -> Array:
         >>> sparse_plus(np.array([-2.0, 0.0, 3.0])).tolist()
         [0.0, 0.25, 3.0]
     """
-    inner = np.clip(x, -1.0, 1.0) + 1.0
-    return np.where(x >= 1, x, 0.25 * (inner * inner))
+    xc = np.clip(x, -1.0, 1.0)
+    ih, il = nx.two_sum(xc, np.ones_like(xc))  # x + 1 exactly, then squared: rounded once
+    sh, sl = nx.two_square(ih)
+    return np.where(x >= 1, x, 0.25 * (sh + (sl + 2.0 * ih * il)))
 
 
 # ---------------------------------------------------------------------------------- xIELU

@@ -512,7 +512,13 @@ def hard_silu(x: Array) -> Array:
         >>> hard_silu(np.array([-4.0, 0.0, 3.0, 6.0])).tolist()
         [0.0, 0.0, 3.0, 6.0]
     """
-    return np.where(x <= -3, 0.0, np.where(x >= 3, x, x * (x + 3.0) / 6.0))
+    # x(x + 3)/6 with x + 3, the product and the division in double-double, rounded once
+    xc = np.clip(x, -3.0, 3.0)
+    uh, ul = nx.two_sum(xc, np.full_like(xc, 3.0))
+    ph, pl = nx.two_prod(xc, uh)
+    qh, ql = nx.div_dd(ph, pl + xc * ul, 6.0)
+    middle = np.where(qh == 0, qh, qh + ql)  # keeps −0
+    return np.where(x <= -3, 0.0, np.where(x >= 3, x, middle))
 
 
 # ---------------------------------------------------------------------------------- Laplace

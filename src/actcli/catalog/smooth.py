@@ -1538,4 +1538,13 @@ def bent_identity(x: Array) -> Array:
     """
     h = np.hypot(x, 1.0)
     # √(x² + 1) − 1 = x²/(√(x² + 1) + 1): no cancellation near 0, no overflow of x².
-    return np.where(x == 0, x, 0.5 * x * (x / (h + 1.0)) + x)  # bent_identity(−0) = −0
+    far = 0.5 * x * (x / (h + 1.0)) + x
+    # where x² is in range: x² and √(x² + 1) (squareplus' h with b = 1) in double-double,
+    # the quotient and the sum too, rounded once
+    xs, (hh, hl), near = _squareplus_h(x, 1.0)
+    sh, sl = nx.two_square(xs)
+    dh, dl = nx.two_sum(hh, np.ones_like(hh))
+    qh, ql = nx.dd_div(sh, sl, dh, dl + hl)
+    th, tl = nx.two_sum(xs, 0.5 * qh)
+    y = np.where(near, th + (tl + 0.5 * ql), far)
+    return np.where(x == 0, x, y)  # bent_identity(−0) = −0

@@ -377,7 +377,11 @@ def relu(x: Array, negative_slope: float, max_value: float, threshold: float) ->
     if negative_slope == 0 and max_value == INF and threshold == 0:
         return np.maximum(x, 0.0)  # plain relu: one pass
     # 0.0 rather than 0·(x − threshold): no −0.0 below the threshold
-    below = negative_slope * (x - threshold) if negative_slope else 0.0
+    below: Array | float = 0.0
+    if negative_slope:  # slope·(x − threshold), the difference exact, rounded once
+        dh, dl = nx.two_sum(x, np.full_like(x, -threshold))
+        ph, pl = nx.two_prod(dh, negative_slope)
+        below = ph + (pl + negative_slope * dl)
     return np.where(x > threshold, np.minimum(x, max_value), below)
 
 
@@ -425,8 +429,12 @@ def relu6(x: Array) -> Array:
     return np.clip(x, 0.0, 6.0)
 
 
-def _leaky(x: Array, slope: float) -> Array:
-    return np.where(x >= 0, x, slope * x)
+def _leaky(x: Array, slope: float, slope_lo: float = 0.0) -> Array:
+    """x, or (slope + slope_lo)·x below 0: one rounding either way."""
+    if not slope_lo:
+        return np.where(x >= 0, x, slope * x)
+    ph, pl = nx.two_prod(x, slope)
+    return np.where(x >= 0, x, ph + (pl + x * slope_lo))
 
 
 def _sym_leaky(sp: Any, x: Any, slope: Any) -> Any:
@@ -588,7 +596,9 @@ def rrelu(x: Array, lower: float, upper: float) -> Array:
         >>> rrelu(np.array([-4.0, 3.0]), lower=0.125, upper=0.375).tolist()
         [-1.0, 3.0]
     """
-    return _leaky(x, 0.5 * (lower + upper))
+    total = lower + upper
+    error = (lower - (total - (total - lower))) + (upper - (total - lower))  # Knuth's TwoSum
+    return _leaky(x, 0.5 * total, 0.5 * error)  # the exact mean, as a double-double
 
 
 @elementwise(

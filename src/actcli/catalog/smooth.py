@@ -351,7 +351,15 @@ def _swish(x: Array, c: tuple[float, float]) -> Array:
 
 # The general formulas of these derivatives are double-doubles rounded once: they cancel only
 # within a few hundredths of their zero, where the series takes over (elsewhere: RADIUS).
-_DD_ROOTS = {"silu": 0.05, "gelu_tanh": 0.05, "gelu_fast": 0.05, "mish": 0.05, "tanh_exp": 0.05}
+_DD_ROOTS = {
+    "silu": 0.05,
+    "gelu_tanh": 0.05,
+    "gelu_fast": 0.05,
+    "mish": 0.05,
+    "tanh_exp": 0.05,
+    "elish": 0.05,
+    "serf": 0.05,
+}
 
 
 def _near_root(name: str, x: Array, general: Array, xl: Array | float = 0.0) -> Array:
@@ -1199,16 +1207,26 @@ def elish(x: Array) -> Array:
         >>> round(float(elish(np.array(-1.0))), 6)
         -0.170003
     """
-    xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
-    y = np.where(x >= 0, xp * nx.sigmoid(xp), el.expm1(xn) * nx.sigmoid(xn))
-    return np.where(x == 0, 0.5 * x, y)  # elish(−0) = −0
+    # x·σ(x) above 0, (e^x − 1)·σ(x) below: the factors as double-doubles, rounded once
+    (sh, sl), _ = nx.logistic(x)
+    gh, gl = el.expm1_pair(np.minimum(x, 0.0))
+    ah, al = np.where(x >= 0, x, gh), np.where(x >= 0, 0.0, gl)
+    ph, pl = nx.dd_mul(ah, al, sh, sl)
+    return np.where(x == 0, 0.5 * x, ph + pl)  # elish(−0) = −0
 
 
 def _elish_d1(x: Array) -> Array:
-    xp, xn = np.maximum(x, 0.0), np.minimum(x, 0.0)
-    pos = nx.sigmoid(xp) * (1.0 + xp * nx.sigmoid(-xp))
-    neg = nx.sigmoid(xn) * (el.exp(xn) + el.expm1(xn) * nx.sigmoid(-xn))
-    return np.where(x >= 0, pos, neg)
+    # σ(x)·(1 + x·σ(−x)) above 0, σ(x)·(e^x + (e^x − 1)·σ(−x)) below, in double-double
+    xn = np.minimum(x, 0.0)
+    up = x >= 0
+    (sh, sl), (mh, ml) = nx.logistic(x)
+    gh, gl = el.expm1_pair(xn)
+    eh, elo = el.exp_pair(xn)
+    th, tl = nx.dd_mul(np.where(up, x, gh), np.where(up, 0.0, gl), mh, ml)
+    bh, bl = np.where(up, 1.0, eh), np.where(up, 0.0, elo)
+    uh, ul = nx.dd_add(bh, bl, th, tl)
+    ph, pl = nx.dd_mul(sh, sl, uh, ul)
+    return ph + pl
 
 
 def _elish_d2(x: Array) -> Array:

@@ -371,11 +371,13 @@ def std_normal_pdf(x: Array, factor: Array | float = 1.0) -> Array:
     return exp_neg_square(x, half=True, factor=fh, factor_lo=fl + factor * INV_SQRT_2PI_DD[1])
 
 
-def horner_pair(coefficients: tuple[float, ...], s: Array) -> tuple[Array, Array]:
-    """Σ cₖ sᵏ as hi + lo: the last step c₀ + s·(…) with its rounding error kept, which is
-    most of Horner's error where the sum hardly varies (|s·(…)| ≪ |c₀|)."""
+def horner_pair(coefficients: tuple[float, ...], s: Array, lead_lo: float = 0.0) -> Pair:
+    """Σ cₖ sᵏ as hi + lo, c₀ = coefficients[0] + lead_lo: the last step c₀ + s·(…) with its
+    rounding error kept, which is most of Horner's error where the sum hardly varies
+    (|s·(…)| ≪ |c₀|)."""
     t = horner(coefficients[1:], s) * s
-    return two_sum(np.full_like(s, coefficients[0]), t)
+    hi, lo = two_sum(np.full_like(s, coefficients[0]), t)
+    return hi, lo + lead_lo
 
 
 def dd_rsqrt(uh: Array, ul: Array) -> tuple[Array, Array]:
@@ -406,8 +408,8 @@ def mills(x: Array) -> tuple[Array, Array]:
 
     Φ(x) = P(x)·e^(−x²/2): the Gaussian factor carries the tail, P varies slowly (½ at 0,
     ~1/(√(2π)|x|) far out). scipy's erfc and erfcx are 4–7 ULP off in places. The fit's
-    last Horner step, the division by 1 − x (or |x|) and 1/√(2π) are carried as
-    double-doubles, so the fit itself (about 8e−17) is the error left.
+    leading coefficient and last Horner step, the division by 1 − x (or |x|) and 1/√(2π) are
+    carried as double-doubles, so the fit itself (2e−17 relative) is the error left.
     """
     from actcli import _mills as m
 
@@ -415,14 +417,15 @@ def mills(x: Array) -> tuple[Array, Array]:
     near = x >= m.NEAR_INTERVAL[0]
     tail = x < m.MID_INTERVAL[0]
     mid = ~(near | tail)
-    for mask, piece, interval in ((near, m.NEAR, m.NEAR_INTERVAL), (mid, m.MID, m.MID_INTERVAL)):
+    pieces = ((near, m.NEAR, m.NEAR_LO, m.NEAR_INTERVAL), (mid, m.MID, m.MID_LO, m.MID_INTERVAL))
+    for mask, piece, lead_lo, interval in pieces:
         xs = x[mask]
-        ph, pl = horner_pair(piece, _on(interval, xs))
+        ph, pl = horner_pair(piece, _on(interval, xs), lead_lo)
         dh, dl = two_sum(np.ones_like(xs), -xs)
         hi[mask], lo[mask] = dd_div(ph, pl, dh, dl)
     xt = x[tail]
     w = 1.0 / (xt * xt)
-    sh, sl = horner_pair(m.TAIL, _on(m.TAIL_INTERVAL, w))
+    sh, sl = horner_pair(m.TAIL, _on(m.TAIL_INTERVAL, w), m.TAIL_LO)
     sh, sl = dd_mul(
         sh, sl, np.full_like(sh, INV_SQRT_2PI_DD[0]), np.full_like(sh, INV_SQRT_2PI_DD[1])
     )
@@ -440,6 +443,7 @@ def std_normal_cdf(x: Array) -> Array:
 
 
 TWO_OVER_SQRT_PI_DD = (1.1283791670955126, 1.533545961316588e-17)  # 2/√π
+SQRT2_DD = (1.4142135623730951, -9.667293313452913e-17)  # √2
 # erf s = (2/√π)·s·Σ (−1)ⁿ s²ⁿ/(n!(2n + 1)) below 1; the s⁴⁸ term is below 2⁻⁶⁰ there
 _ERF_SERIES = 1.0
 _ERF_TAYLOR = tuple((-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(1, 25))
@@ -457,7 +461,13 @@ def erf_pair(s: Array) -> Pair:
     ph, pl = dd_mul(ss, np.zeros_like(ss), np.full_like(ss, c[0]), np.full_like(ss, c[1]))
     ph, pl = dd_mul(ph, pl, th, tl)
     sb = np.where(small, 1.0, s)
-    mh, ml = mills(-np.minimum(sb * SQRT2, 40.0))  # beyond, erfc underflows: P is moot
+    # P at −s√2 = t + tl (√2 a double-double): P(t) + P′(t)·tl, P′ = 1/√(2π) + t·P
+    ah, al = two_prod(sb, SQRT2_DD[0])
+    inside = ah < 40.0  # beyond, erfc underflows: P is moot
+    t = -np.where(inside, ah, 40.0)
+    tl = -np.where(inside, al + sb * SQRT2_DD[1], 0.0)
+    mh, ml = mills(t)
+    ml += (INV_SQRT_2PI + t * mh) * tl
     erfc = exp_neg_square(sb, factor=2.0 * mh, factor_lo=2.0 * ml)
     qh, ql = two_sum(np.ones_like(sb), -erfc)
     return np.where(small, ph, qh), np.where(small, pl, ql)

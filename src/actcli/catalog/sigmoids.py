@@ -603,8 +603,11 @@ def laplace(x: Array, mu: float, sigma: float) -> Array:
         0.85043
     """
     zh, zl = _laplace_z(x, mu, sigma)
-    ph, pl = nx.mills(-np.abs(zh))
-    low = _laplace_gauss(-np.abs(zh), np.where(zh <= 0, zl, -zl), ph, pl)
+    # P at −|z| = t + tl: P(t) + P′(t)·tl with P′ = 1/√(2π) + t·P (P moves by |z|·ulp)
+    t, tl = -np.abs(zh), np.where(zh <= 0, zl, -zl)
+    ph, pl = nx.mills(t)
+    pl += (nx.INV_SQRT_2PI + t * ph) * tl
+    low = _laplace_gauss(t, tl, ph, pl)
     return np.where(zh <= 0, low, 1.0 - low)
 
 

@@ -359,6 +359,7 @@ _DD_ROOTS = {
     "tanh_exp": 0.05,
     "elish": 0.05,
     "serf": 0.05,
+    "gelu": 0.1,
 }
 
 
@@ -689,7 +690,8 @@ def _far_left(
     def tail(t: Array) -> Array:
         zh, zl = _times(t, c)
         factor = (t, 1.0 + zh, c[0] * (2.0 + zh))[order]
-        return nx.exp_mul(zh, scale * (1.0 + (0.0 if zl is None else zl)) * factor)
+        fh, fl = nx.two_prod(factor, scale)  # zl goes into the exponent: one rounding in all
+        return nx.exp_mul(zh, fh, lo=zl, factor_lo=fl)
 
     z = c[0] * x  # below −800 the true values underflow and the general formulas give 0
     return _patch(x, out, (z < _FAR_LEFT) & (z > -800.0), tail)

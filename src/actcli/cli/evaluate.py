@@ -23,12 +23,14 @@ from actcli.cli.options import (
     InfPolicy,
     InfPolicyOption,
     InputOption,
+    JobsOption,
     NameArg,
     NoColorOption,
     NoHeaderOption,
     ParamOption,
     PrecisionOption,
     RangeOption,
+    ShardOption,
     SpecialOption,
     StepsOption,
     SweepOption,
@@ -41,6 +43,7 @@ from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
+    from actcli.parallel import Shard
 
 
 LONG_SWEEP = 100_000_000  # values of --all beyond which a note gives the count
@@ -79,6 +82,8 @@ def eval_command(
     every: EveryOption = None,
     special: SpecialOption = False,
     axis: AxisOption = Axis.rows,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
 ) -> None:
     """Evaluate an activation on VALUES, a --range, a file or stdin.
 
@@ -113,7 +118,8 @@ def eval_command(
       actcli eval gelu --all bfloat16 --dtype bfloat16 -o golden.npz
     """
     acts = _family(name, params, dialect, sweep, temperature, inf_policy)
-    request = _request(values, range_, steps, input_file, column, every, special)
+    scale = _scale(jobs, shard, every)
+    request = _request(values, range_, steps, input_file, column, every, special, scale)
     _check_output(output_file, fmt, precision, no_header)
     run(
         acts,
@@ -121,6 +127,7 @@ def eval_command(
         request,
         dtype,
         Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
+        scale,
     )
 
 
@@ -146,6 +153,8 @@ def diff_command(
     every: EveryOption = None,
     special: SpecialOption = False,
     axis: AxisOption = Axis.rows,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
 ) -> None:
     """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
 
@@ -171,7 +180,8 @@ def diff_command(
         raise UsageError(
             f"diff {acts[0][0].name}: vector activations have a Jacobian, not --order 2"
         )
-    request = _request(values, range_, steps, input_file, column, every, special)
+    scale = _scale(jobs, shard, every)
+    request = _request(values, range_, steps, input_file, column, every, special, scale)
     _check_output(output_file, fmt, precision, no_header)
     run(
         acts,
@@ -179,6 +189,7 @@ def diff_command(
         request,
         dtype,
         Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
+        scale,
     )
 
 
@@ -206,6 +217,26 @@ def _family(
     return [(m.act, m.column) for m in members]
 
 
+@dataclass(frozen=True)
+class Scale:
+    """--jobs and --shard: how --all's sweep is spread (``asked``: either was given)."""
+
+    jobs: int
+    shard: Shard
+    asked: bool
+
+
+def _scale(jobs: int | None, shard: str | None, every: Dtype | None) -> Scale:
+    from actcli.parallel import Shard, jobs_or_default
+
+    if every is None and shard is not None:
+        raise UsageError("{0}: only with {1}", option=("shard", "every"))
+    if every is None and jobs is not None:
+        raise UsageError("{0}: only with {1}", option=("jobs", "every"))
+    part = Shard() if shard is None else Shard.parse(shard)
+    return Scale(jobs_or_default(jobs), part, jobs is not None or shard is not None)
+
+
 def _request(
     values: list[str] | None,
     range_: tuple[float, float] | None,
@@ -214,13 +245,18 @@ def _request(
     column: str | None,
     every: Dtype | None,
     special: bool,
+    scale: Scale,
 ) -> inputs.Request:
-    if every is Dtype.float32 and range_ is None:
-        raise UsageError("--all float32 is 4.3 billion values: give --range A B as well")
+    if every is Dtype.float32 and range_ is None and not scale.asked:
+        raise UsageError(
+            "--all float32 is 4.3 billion values: give --range A B as well "
+            "(or --jobs N / --shard I/N to sweep them all)"
+        )
     if every is not None:
-        count = inputs.every_count(every.value, range_, special)
+        count = inputs.every_count(every.value, range_, special, scale.shard.pair())
         if count > LONG_SWEEP:  # minutes of work: say so before it starts
-            output.note(f"note: --all {every.value} in that range is {count:,} values")
+            where = "in that range" if scale.shard.whole else f"in shard {scale.shard}"
+            output.note(f"note: --all {every.value} {where} is {count:,} values")
     return inputs.Request(
         values=tuple(values or ()),
         span=range_,
@@ -256,15 +292,27 @@ def run(
     request: inputs.Request,
     dtype: Dtype,
     shown: Shown,
+    scale: Scale,
 ) -> None:
     """One core call (:func:`evaluation.evaluate`), its stream of blocks to a writer, and its
     warnings to stderr once the stream has been written."""
     from actcli import evaluation
+    from actcli.cli import progress
 
     stdin, stdin_is_terminal = inputs.standard_input()
     done = evaluation.evaluate(
-        acts, order, request, dtype.value, stdin, stdin_is_terminal, shown.by_columns
+        acts,
+        order,
+        request,
+        dtype.value,
+        stdin,
+        stdin_is_terminal,
+        shown.by_columns,
+        jobs=scale.jobs,
+        shard=scale.shard,
     )
+    if done.total is not None:
+        done.blocks = progress.rows(done.blocks, done.total, "evaluating")
     table = Table(done.columns, [], title=_title(done.meta), meta=done.meta, inputs=done.inputs)
     if shown.path is not None:
         rows = formats.write_numpy(shown.path, done.columns, done.blocks)

@@ -1,0 +1,73 @@
+"""A progress bar on stderr for long sweeps: rows done, rate and time left.
+
+Drawn only when stderr is a terminal (:func:`stderr_is_terminal`, replaced by tests), so a
+pipe or a log file never gets control sequences; the data on stdout is not touched. The core
+reports nothing: the bar counts the rows of the blocks or the pieces as the command takes them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# a sweep shorter than this ends before a bar would tell anything
+SMALL = 1 << 22
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def rows(items: Iterable[T], total: int, what: str, size: Callable[[T], int] | None = None) -> Iterator[T]:
+    """``items`` as they come, with a bar of ``total`` rows on a terminal's stderr;
+    ``size``: the rows of an item (default: the length of its first column)."""
+    if total < SMALL or not stderr_is_terminal():
+        yield from items
+        return
+    measure = size or (lambda item: len(item[0]))  # type: ignore[index]
+    with _bar() as bar:
+        task = bar.add_task(what, total=total)
+        for item in items:
+            bar.advance(task, measure(item))
+            yield item
+
+
+def _bar() -> Any:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    class Rate(TextColumn):
+        """Rows a second, in millions."""
+
+        def __init__(self) -> None:
+            super().__init__("")
+
+        def render(self, task: Any) -> Any:
+            from rich.text import Text
+
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed / 1e6:.1f} M rows/s")
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        Rate(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=False,
+    )

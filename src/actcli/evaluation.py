@@ -133,7 +133,7 @@ def sweep(work: list[Piece], jobs: int, report: Report) -> Iterator[Block]:
     as each block comes."""
 
     def blocks() -> Iterator[Block]:
-        for block, counts in parallel.ordered(_evaluate_piece, work, jobs):
+        for block, counts in parallel.ordered(_evaluate_piece, work, jobs, inline=1):
             report.input_overflow += counts[0]
             report.input_flushed += counts[1]
             report.overflow += counts[2]

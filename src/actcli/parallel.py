@@ -13,6 +13,7 @@ record holds lambdas), so the workers get its :class:`Recipe` and build it once 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections import deque
@@ -115,13 +116,29 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def ordered(work: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
+def ordered(
+    work: Callable[[T], R], items: Iterable[T], jobs: int, inline: int = 0
+) -> Iterator[R]:
     """``work(item)`` for each item, in the items' order, computed by ``jobs`` processes
-    (in this one when ``jobs`` is 1), at most AHEAD items per process ahead of the consumer.
+    (in this one when ``jobs`` is 1), at most AHEAD items per process ahead of the consumer;
+    the first ``inline`` items in this process, so that a short run starts no processes.
     ``work`` must be a module-level function and the items picklable. Leaving early (a
     closed pipe, an error) cancels what has not started and ends the processes."""
+    for _, result in alongside(work, items, jobs, inline):
+        yield result
+
+
+def alongside(
+    work: Callable[[T], R], items: Iterable[T], jobs: int, inline: int = 0
+) -> Iterator[tuple[T, R]]:
+    """Each item with ``work(item)``, as :func:`ordered` computes them."""
+    items = iter(items)
+    for item in itertools.islice(items, None if jobs == 1 else inline):
+        yield item, work(item)
     if jobs == 1:
-        yield from map(work, items)
+        return
+    first = next(items, _END)
+    if first is _END:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -129,15 +146,20 @@ def ordered(work: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R
     pool = ProcessPoolExecutor(
         jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
     )
-    pending: deque[Future[R]] = deque()
+    pending: deque[tuple[T, Future[R]]] = deque()
     try:
-        for item in items:
-            pending.append(pool.submit(work, item))
+        for item in itertools.chain([first], items):  # type: ignore[list-item]
+            pending.append((item, pool.submit(work, item)))
             if len(pending) >= AHEAD * jobs:
-                yield pending.popleft().result()
+                done, future = pending.popleft()
+                yield done, future.result()
         while pending:
-            yield pending.popleft().result()
+            done, future = pending.popleft()
+            yield done, future.result()
     finally:
-        for future in pending:
+        for _, future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_END = object()

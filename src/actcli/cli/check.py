@@ -21,6 +21,7 @@ from actcli.cli.options import (
     DtypeOption,
     FontOption,
     FormatOption,
+    JobsOption,
     NameArg,
     NoColorOption,
     OutputOption,
@@ -156,6 +157,7 @@ def check_command(
     fmt: FormatOption = OutputFormat.auto,
     precision: PrecisionOption = None,
     no_color: NoColorOption = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Check values computed elsewhere against the reference, in ULP.
 
@@ -181,6 +183,9 @@ def check_command(
     max_ulp and p99_ulp; derivative / second_derivative for -d / -dd); --write-budget FILE
     writes the measured max and p99 ULP times --margin (1.25) there, keeping other entries.
 
+    --jobs N computes the reference in N processes (default: every core; a check of under a
+    million rows stays in one): the report is the same for any N.
+
     Examples:
 
       actcli check gelu torch_gelu.csv
@@ -196,8 +201,10 @@ def check_command(
       actcli check gelu k.npy --dtype float32 --write-budget budgets.toml
 
       actcli check gelu k.npy --dtype float32 --budget budgets.toml
+
+      actcli eval gelu --all float32 --dtype float32 -j 2 -o g.npy && actcli check gelu g.npy --dtype float32 -j 2
     """
-    from actcli import check
+    from actcli import check, parallel
 
     act = specs.activation(name, params, dialect)
     edges = _settings(tol, atol, rtol, bands)
@@ -224,6 +231,7 @@ def check_command(
         daz=daz,
         ftz=ftz,
         budget=budget,
+        jobs=parallel.jobs_or_default(jobs),
     )
     if write_budget is not None:
         from actcli.check import budget as budgeting

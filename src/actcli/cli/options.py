@@ -166,7 +166,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         metavar="N",
-        help="Processes for --all's sweep (default: every core); the output is the same.",
+        help="Processes (default: every core); the output is the same for any N.",
         show_default=False,
     ),
 ]

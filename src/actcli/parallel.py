@@ -69,9 +69,7 @@ class Shard:
             raise UsageError(f"expected I/N (e.g. 2/8), got {text!r}", option="shard")
         index, count = int(found[1]), int(found[2])
         if not 1 <= index <= count:
-            raise UsageError(
-                f"{text!r}: I/N needs 1 <= I <= N (shards are numbered from 1)", option="shard"
-            )
+            raise UsageError(f"{text!r}: I/N needs 1 <= I <= N (from 1)", option="shard")
         return cls(index, count)
 
     @property
@@ -116,9 +114,7 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def ordered(
-    work: Callable[[T], R], items: Iterable[T], jobs: int, inline: int = 0
-) -> Iterator[R]:
+def ordered(work: Callable[[T], R], items: Iterable[T], jobs: int, inline: int = 0) -> Iterator[R]:
     """``work(item)`` for each item, in the items' order, computed by ``jobs`` processes
     (in this one when ``jobs`` is 1), at most AHEAD items per process ahead of the consumer;
     the first ``inline`` items in this process, so that a short run starts no processes.
@@ -137,8 +133,8 @@ def alongside(
         yield item, work(item)
     if jobs == 1:
         return
-    first = next(items, _END)
-    if first is _END:
+    ahead = list(itertools.islice(items, 1))
+    if not ahead:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -148,7 +144,7 @@ def alongside(
     )
     pending: deque[tuple[T, Future[R]]] = deque()
     try:
-        for item in itertools.chain([first], items):  # type: ignore[list-item]
+        for item in itertools.chain(ahead, items):
             pending.append((item, pool.submit(work, item)))
             if len(pending) >= AHEAD * jobs:
                 done, future = pending.popleft()
@@ -160,6 +156,3 @@ def alongside(
         for _, future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-_END = object()

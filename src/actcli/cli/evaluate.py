@@ -248,10 +248,8 @@ def _request(
     scale: Scale,
 ) -> inputs.Request:
     if every is Dtype.float32 and range_ is None and not scale.asked:
-        raise UsageError(
-            "--all float32 is 4.3 billion values: give --range A B as well "
-            "(or --jobs N / --shard I/N to sweep them all)"
-        )
+        # (with --jobs or --shard the sweep of all of them is what is asked for)
+        raise UsageError("--all float32 is 4.3 billion values: give --range A B as well")
     if every is not None:
         count = inputs.every_count(every.value, range_, special, scale.shard.pair())
         if count > LONG_SWEEP:  # minutes of work: say so before it starts

@@ -21,7 +21,9 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def rows(items: Iterable[T], total: int, what: str, size: Callable[[T], int] | None = None) -> Iterator[T]:
+def rows(
+    items: Iterable[T], total: int, what: str, size: Callable[[T], int] | None = None
+) -> Iterator[T]:
     """``items`` as they come, with a bar of ``total`` rows on a terminal's stderr;
     ``size``: the rows of an item (default: the length of its first column)."""
     if total < SMALL or not stderr_is_terminal():

@@ -45,7 +45,7 @@ class Piece:
         if not _has_negative_zero(self.dtype):  # (its pattern of −0 is the type's nan)
             keys = keys[keys != -1]
         bits = np.where(keys >= 0, keys, (-(keys + 1)) | sign).astype(unsigned)
-        x = bits.view(kind).astype(np.float64)
+        x: np.ndarray = bits.view(kind).astype(np.float64)
         if self.lead or self.trail:
             x = np.concatenate(([-np.inf] * self.lead, x, [np.inf, np.nan] * self.trail))
         return x

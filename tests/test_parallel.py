@@ -233,3 +233,60 @@ def test_a_bar_with_rate_and_eta_on_a_terminal(monkeypatch, capsys):
     drawn = capsys.readouterr()
     assert drawn.out == ""
     assert "evaluating" in drawn.err and "5/5" in drawn.err and "rows/s" in drawn.err
+
+
+# ------------------------------------------------------------------------------ Dask
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    """A local Dask cluster of 2 worker processes; its scheduler's address."""
+    distributed = pytest.importorskip(
+        "distributed", reason="Dask is an optional extra: pip install 'actcli[dask]'"
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_what_one_process_gives(runner, monkeypatch, dask_scheduler):
+    monkeypatch.setattr(every, "EVERY_BLOCK", 5000)
+    args = ["eval", "gelu", "--all", "bfloat16", "--special", "--dtype", "bfloat16"]
+    one = runner.invoke(app, [*args, "--jobs", "1"])
+    far = runner.invoke(app, [*args, "--scheduler", dask_scheduler])
+    assert far.exit_code == 0, far.stderr
+    assert (far.stdout, far.stderr) == (one.stdout, one.stderr)
+    x, y = spoilt_kernel()
+    alone = actcli.check("gelu", x, y, dtype="float32", tol=0.5)
+    monkeypatch.setattr(compute, "BATCH", 7000)
+    monkeypatch.setattr(compute, "INLINE", 0)
+    spread = actcli.check("gelu", x, y, dtype="float32", tol=0.5, scheduler=dask_scheduler)
+    assert json.dumps(spread.document()) == json.dumps(alone.document())
+
+
+@pytest.mark.slow
+def test_a_scheduler_that_is_not_there(runner, monkeypatch):
+    pytest.importorskip("distributed", reason="Dask is an optional extra")
+    from actcli import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT", 0.5)
+    got = runner.invoke(
+        app, ["eval", "relu", "--all", "float8_e5m2", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert got.exit_code == 1
+    assert got.stderr.startswith(
+        "error: --scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:9"
+    )
+    assert len(got.stderr.splitlines()) == 1
+
+
+def test_jobs_and_a_scheduler_are_one_or_the_other(runner):
+    got = runner.invoke(
+        app, ["eval", "relu", "--all", "float8_e5m2", "-j", "2", "--scheduler", "tcp://h:1"]
+    )
+    assert (got.exit_code, got.stderr) == (
+        2,
+        "error: --jobs and --scheduler: give one; a Dask cluster has its own workers\n",
+    )

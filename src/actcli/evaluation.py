@@ -22,7 +22,7 @@ from actcli import dtypes, inputs, parallel
 from actcli.catalog.binding import Activation
 from actcli.errors import UsageError
 from actcli.inputs import every
-from actcli.parallel import Recipe, Shard
+from actcli.parallel import Recipe, Shard, Workers
 
 Block = list[np.ndarray]  # one array per output column, all of the same length
 MAX_JACOBIAN = 4096  # n × n entries: 4096² doubles are 134 MB
@@ -80,7 +80,7 @@ def evaluate(
     stdin: IO[bytes] | None,
     stdin_is_terminal: bool,
     by_columns: bool = False,
-    jobs: int = 1,
+    jobs: Workers | int = 1,
     shard: Shard | None = None,
 ) -> Evaluation:
     """Evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector) on the input
@@ -89,7 +89,8 @@ def evaluate(
     threads (parse, evaluate, and the caller's write: polars and numpy work outside the GIL,
     so they overlap); a vector activation reads its whole input first.
 
-    ``--all`` (``request.every``) runs over ``jobs`` processes, the sweep cut in pieces of
+    ``--all`` (``request.every``) runs over ``jobs`` (processes, or a Dask cluster's
+    workers), the sweep cut in pieces of
     contiguous keys whose blocks come back in order (:func:`sweep`); ``shard``: only that
     part of it."""
     act = acts[0][0]
@@ -127,7 +128,7 @@ def evaluate(
 Piece = tuple[list[Recipe], int, str, every.Piece]  # activations, order, dtype, keys
 
 
-def sweep(work: list[Piece], jobs: int, report: Report) -> Iterator[Block]:
+def sweep(work: list[Piece], jobs: Workers | int, report: Report) -> Iterator[Block]:
     """The blocks of ``--all``'s pieces in order, evaluated by ``jobs`` processes (read
     ahead in a thread, so that writing overlaps the wait); their counts added to ``report``
     as each block comes."""

@@ -6,13 +6,16 @@ A sweep over every value of a float type is a run of ordered keys (:mod:`actcli.
 order of the pieces, at most a few pieces ahead of the consumer, so memory stays flat however
 long the sweep and the output is the one a single process writes.
 
-Processes are started with ``spawn``: ``fork`` copies a parent whose threads (read-ahead,
+With ``--scheduler tcp://HOST:PORT`` the pieces go to the workers of a Dask cluster instead
+(:mod:`actcli.cluster`; ``pip install 'actcli[dask]'``), in the same order. Processes are
+started with ``spawn``: ``fork`` copies a parent whose threads (read-ahead,
 writers) may hold locks, and Python 3.12 warns about it. An activation does not pickle (its
 record holds lambdas), so the workers get its :class:`Recipe` and build it once each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from actcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future
 
     from actcli.catalog.binding import Activation
 
@@ -114,45 +117,91 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def ordered(work: Callable[[T], R], items: Iterable[T], jobs: int, inline: int = 0) -> Iterator[R]:
-    """``work(item)`` for each item, in the items' order, computed by ``jobs`` processes
-    (in this one when ``jobs`` is 1), at most AHEAD items per process ahead of the consumer;
-    the first ``inline`` items in this process, so that a short run starts no processes.
-    ``work`` must be a module-level function and the items picklable. Leaving early (a
-    closed pipe, an error) cancels what has not started and ends the processes."""
-    for _, result in alongside(work, items, jobs, inline):
+@dataclass(frozen=True)
+class Workers:
+    """Who computes: ``jobs`` local processes, or the workers of a Dask cluster whose
+    scheduler is at ``scheduler`` (``tcp://HOST:PORT``)."""
+
+    jobs: int = 1
+    scheduler: str | None = None
+
+    @property
+    def many(self) -> bool:
+        """Whether the work leaves this process."""
+        return self.jobs > 1 or self.scheduler is not None
+
+
+def workers(jobs: int | None = 1, scheduler: str | None = None) -> Workers:
+    """``--jobs`` (None: every core) and ``--scheduler``, checked (jobs=1 is the library's
+    default: it goes with a scheduler)."""
+    if scheduler is not None:
+        if jobs not in (None, 1):
+            raise UsageError(
+                "{0} and {1}: give one; a Dask cluster has its own workers",
+                option=("jobs", "scheduler"),
+            )
+        return Workers(1, scheduler)
+    return Workers(jobs_or_default(jobs))
+
+
+def ordered(
+    work: Callable[[T], R], items: Iterable[T], by: Workers | int, inline: int = 0
+) -> Iterator[R]:
+    """``work(item)`` for each item, in the items' order, computed by ``by``'s processes
+    (in this one for one job), at most AHEAD items per process ahead of the consumer; the
+    first ``inline`` items in this process, so that a short run starts no processes (not
+    with a scheduler). ``work``
+    must be a module-level function and the items picklable. Leaving early (a closed pipe, an
+    error) cancels what has not started and ends the processes."""
+    for _, result in alongside(work, items, by, inline):
         yield result
 
 
 def alongside(
-    work: Callable[[T], R], items: Iterable[T], jobs: int, inline: int = 0
+    work: Callable[[T], R], items: Iterable[T], by: Workers | int, inline: int = 0
 ) -> Iterator[tuple[T, R]]:
     """Each item with ``work(item)``, as :func:`ordered` computes them."""
+    by = Workers(by) if isinstance(by, int) else by
     items = iter(items)
-    for item in itertools.islice(items, None if jobs == 1 else inline):
+    if by.scheduler is not None:  # (asked for by name: used, and its errors said, at once)
+        inline = 0
+    for item in itertools.islice(items, inline if by.many else None):
         yield item, work(item)
-    if jobs == 1:
-        return
     ahead = list(itertools.islice(items, 1))
     if not ahead:
+        return
+    with _executor(by) as (pool, slots):
+        pending: deque[tuple[T, Future[R]]] = deque()
+        try:
+            for item in itertools.chain(ahead, items):
+                pending.append((item, pool.submit(work, item)))
+                if len(pending) >= AHEAD * slots:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+@contextlib.contextmanager
+def _executor(by: Workers) -> Iterator[tuple[Executor, int]]:
+    """A pool for ``by`` and how many tasks it runs at once."""
+    if by.scheduler is not None:
+        from actcli import cluster
+
+        with cluster.executor(by.scheduler) as found:
+            yield found
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
+        by.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
     )
-    pending: deque[tuple[T, Future[R]]] = deque()
     try:
-        for item in itertools.chain(ahead, items):
-            pending.append((item, pool.submit(work, item)))
-            if len(pending) >= AHEAD * jobs:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+        yield pool, by.jobs
     finally:
-        for _, future in pending:
-            future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -58,7 +58,8 @@ def check(
     daz: bool = False,
     ftz: bool = False,
     budget: str | os.PathLike[str] | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
+    scheduler: str | None = None,
 ) -> Report:
     """How far the values ``y`` at ``x`` are from the activation's (``order`` 1 or 2: its
     derivative's), in ULP of ``dtype`` (x and y are rounded to it first).
@@ -72,8 +73,9 @@ def check(
     subnormal inputs as ±0 / writes subnormal results as ±0 (subnormal in ``dtype``), and the
     reference does the same (:mod:`actcli.check.flush`). ``budget``: a budget file, whose
     entry for this activation, dtype and quantity judges the run (:mod:`actcli.check.budget`).
-    ``jobs``: processes computing the reference, block after block in order: the report is
-    the same for any number (:mod:`actcli.parallel`).
+    ``jobs``: processes (None: every core), or ``scheduler``, a Dask cluster's
+    (``tcp://HOST:PORT``), tallying runs of rows merged in row order: the report is the same
+    for any number (:mod:`actcli.parallel`).
     """
     from actcli import dtypes, inputs, parallel
     from actcli.catalog.binding import get
@@ -132,7 +134,7 @@ def check(
         rtol=rtol,
         edges=edges,
         flush=flush,
-        jobs=parallel.jobs_or_default(jobs),
+        jobs=parallel.workers(jobs, scheduler),
     )
     if budgets is not None and limit is not None:
         report.budget = budgeting.judge(report, budgets, limit)

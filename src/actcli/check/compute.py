@@ -38,7 +38,7 @@ from actcli.check.specials import SpecialValues
 from actcli.errors import DataError
 from actcli.inputs.spool import Spool
 from actcli.inputs.xy import in_blocks
-from actcli.parallel import Recipe
+from actcli.parallel import Recipe, Workers
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
@@ -66,19 +66,21 @@ def check_pairs(
     rtol: float | None = None,
     edges: list[float] | None = None,
     flush: Flush | None = None,
-    jobs: int = 1,
+    jobs: Workers | int = 1,
 ) -> Report:
     """The report on the rows that ``pairs`` reads, block by block (see the module's doc);
     ``flush``: the hardware's flush modes, modelled in the reference; ``jobs``: processes
-    computing the reference (the report is the same for any number)."""
+    (or a Dask cluster's workers) tallying runs of rows, merged in row order: the report is
+    the same for any number."""
     model = flush or Flush(dtype)
+    jobs = Workers(jobs) if isinstance(jobs, int) else jobs
     scan, sample, pairs = _scan(pairs, dtype, edges is None, act, order, model)
     if not scan.rows:
         raise DataError("no rows to check")
     layout = banding.layout(scan, edges)
     rules = _Rules(order, dtype, tolerance, atol, rtol, model)
     guesses = sample.guesses(layout.groups)
-    if jobs > 1 and scan.ascending:  # runs of rows tallied apart, merged in row order
+    if jobs.many and scan.ascending:  # runs of rows tallied apart, merged in row order
         recipe = Recipe.of(act)
         runs = (
             (recipe, rules, scan, layout, guesses, start, xs, ys)
@@ -135,7 +137,7 @@ def _tally(
     guesses: list[Window],
     pairs: PairBlocks,
     first_row: int,
-    jobs: int,
+    jobs: Workers,
 ) -> _Tally:
     """The tally of the rows ``pairs`` reads, the first of them row ``first_row``."""
     d = rules
@@ -158,7 +160,7 @@ def _tally_run(
     are the tally of all the rows (the ``merge`` of each of its parts)."""
     recipe, rules, scan, layout, guesses, start, xs, ys = run
     fresh = [replace(w, held=[], counts=None) for w in guesses]  # (not the caller's: they fill)
-    return _tally(recipe.build(), rules, scan, layout, fresh, in_blocks(xs, ys), start, 1)
+    return _tally(recipe.build(), rules, scan, layout, fresh, in_blocks(xs, ys), start, Workers())
 
 
 def _unjudged(model: Flush, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -187,11 +189,11 @@ def _values(
     act: Activation, pairs: PairBlocks, order: int, dtype: str, model: Flush
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Each piece's first row number, x and y rounded to ``dtype``, and the reference."""
-    return _values_by(1, act, pairs, order, dtype, model)
+    return _values_by(Workers(), act, pairs, order, dtype, model)
 
 
 def _values_by(
-    jobs: int,
+    jobs: Workers,
     act: Activation,
     pairs: PairBlocks,
     order: int,
@@ -203,8 +205,8 @@ def _values_by(
     order (:func:`actcli.parallel.alongside`): every number is the one a single process
     computes. ``first_row``: the number of the first row."""
     kind, start = dtypes.numpy_dtype(dtype), first_row
-    recipe = Recipe.of(act) if jobs > 1 else _Here(act)
-    batches = pairs() if jobs == 1 else _batched(pairs())
+    recipe = Recipe.of(act) if jobs.many else _Here(act)
+    batches = _batched(pairs()) if jobs.many else pairs()
     received_pairs = (
         (recipe, order, model, received(xs, kind, dtype), received(ys, kind, dtype))
         for xs, ys in batches

@@ -27,6 +27,7 @@ from actcli.cli.options import (
     OutputOption,
     ParamOption,
     PrecisionOption,
+    SchedulerOption,
     SizeOption,
     StyleOption,
     TitleOption,
@@ -158,6 +159,7 @@ def check_command(
     precision: PrecisionOption = None,
     no_color: NoColorOption = False,
     jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Check values computed elsewhere against the reference, in ULP.
 
@@ -183,8 +185,9 @@ def check_command(
     max_ulp and p99_ulp; derivative / second_derivative for -d / -dd); --write-budget FILE
     writes the measured max and p99 ULP times --margin (1.25) there, keeping other entries.
 
-    --jobs N computes the reference in N processes (default: every core; a check of under a
-    million rows stays in one): the report is the same for any N.
+    --jobs N tallies runs of rows in N processes (default: every core; a check of under a
+    million rows stays in one), --scheduler tcp://HOST:PORT on a Dask cluster's workers: the
+    report is the same.
 
     Examples:
 
@@ -204,7 +207,7 @@ def check_command(
 
       actcli eval gelu --all float32 --dtype float32 -j 2 -o g.npy && actcli check gelu g.npy --dtype float32 -j 2
     """
-    from actcli import check, parallel
+    from actcli import check
 
     act = specs.activation(name, params, dialect)
     edges = _settings(tol, atol, rtol, bands)
@@ -231,7 +234,8 @@ def check_command(
         daz=daz,
         ftz=ftz,
         budget=budget,
-        jobs=parallel.jobs_or_default(jobs),
+        jobs=jobs,
+        scheduler=scheduler,
     )
     if write_budget is not None:
         from actcli.check import budget as budgeting

@@ -30,6 +30,7 @@ from actcli.cli.options import (
     ParamOption,
     PrecisionOption,
     RangeOption,
+    SchedulerOption,
     ShardOption,
     SpecialOption,
     StepsOption,
@@ -43,7 +44,7 @@ from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
-    from actcli.parallel import Shard
+    from actcli.parallel import Shard, Workers
 
 
 LONG_SWEEP = 100_000_000  # values of --all beyond which a note gives the count
@@ -84,6 +85,7 @@ def eval_command(
     axis: AxisOption = Axis.rows,
     jobs: JobsOption = None,
     shard: ShardOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Evaluate an activation on VALUES, a --range, a file or stdin.
 
@@ -118,7 +120,7 @@ def eval_command(
       actcli eval gelu --all bfloat16 --dtype bfloat16 -o golden.npz
     """
     acts = _family(name, params, dialect, sweep, temperature, inf_policy)
-    scale = _scale(jobs, shard, every)
+    scale = _scale(jobs, shard, scheduler, every)
     request = _request(values, range_, steps, input_file, column, every, special, scale)
     _check_output(output_file, fmt, precision, no_header)
     run(
@@ -155,6 +157,7 @@ def diff_command(
     axis: AxisOption = Axis.rows,
     jobs: JobsOption = None,
     shard: ShardOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
 
@@ -180,7 +183,7 @@ def diff_command(
         raise UsageError(
             f"diff {acts[0][0].name}: vector activations have a Jacobian, not --order 2"
         )
-    scale = _scale(jobs, shard, every)
+    scale = _scale(jobs, shard, scheduler, every)
     request = _request(values, range_, steps, input_file, column, every, special, scale)
     _check_output(output_file, fmt, precision, no_header)
     run(
@@ -219,22 +222,25 @@ def _family(
 
 @dataclass(frozen=True)
 class Scale:
-    """--jobs and --shard: how --all's sweep is spread (``asked``: either was given)."""
+    """--jobs, --scheduler and --shard: how --all's sweep is spread (``asked``: one of them
+    was given)."""
 
-    jobs: int
+    jobs: Workers
     shard: Shard
     asked: bool
 
 
-def _scale(jobs: int | None, shard: str | None, every: Dtype | None) -> Scale:
-    from actcli.parallel import Shard, jobs_or_default
+def _scale(
+    jobs: int | None, shard: str | None, scheduler: str | None, every: Dtype | None
+) -> Scale:
+    from actcli.parallel import Shard, workers
 
-    if every is None and shard is not None:
-        raise UsageError("{0}: only with {1}", option=("shard", "every"))
-    if every is None and jobs is not None:
-        raise UsageError("{0}: only with {1}", option=("jobs", "every"))
+    for flag, value in (("shard", shard), ("jobs", jobs), ("scheduler", scheduler)):
+        if every is None and value is not None:
+            raise UsageError("{0}: only with {1}", option=(flag, "every"))
     part = Shard() if shard is None else Shard.parse(shard)
-    return Scale(jobs_or_default(jobs), part, jobs is not None or shard is not None)
+    asked = jobs is not None or shard is not None or scheduler is not None
+    return Scale(workers(jobs, scheduler), part, asked)
 
 
 def _request(

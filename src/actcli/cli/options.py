@@ -170,6 +170,16 @@ JobsOption = Annotated[
         show_default=False,
     ),
 ]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="Run on a Dask cluster's workers instead of local processes (pip install "
+        "'actcli[dask]'); the output is the same.",
+        show_default=False,
+    ),
+]
 ShardOption = Annotated[
     str | None,
     typer.Option(

@@ -290,3 +290,21 @@ def test_jobs_and_a_scheduler_are_one_or_the_other(runner):
         2,
         "error: --jobs and --scheduler: give one; a Dask cluster has its own workers\n",
     )
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_check_on_a_terminal_has_a_bar_a_pass_and_the_same_report(
+    runner, monkeypatch, tmp_path, source
+):
+    x = np.linspace(-3, 3, 2001)
+    y = actcli.get("gelu")(x)
+    text = "x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in zip(x.tolist(), y.tolist(), strict=True))
+    data = tmp_path / "k.csv"
+    data.write_text(text)
+    args = ["check", "gelu", "-" if source == "stdin" else str(data), "-f", "json"]
+    plain = runner.invoke(app, args, input=text)
+    monkeypatch.setattr(bar, "stderr_is_terminal", lambda: True)
+    drawn = runner.invoke(app, args, input=text)
+    assert drawn.exit_code == plain.exit_code == 0, drawn.stderr
+    assert drawn.stdout == plain.stdout
+    assert "checking, pass 1" in drawn.stderr and plain.stderr == ""

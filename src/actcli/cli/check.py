@@ -6,7 +6,7 @@ import itertools
 import math
 import shlex
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -131,6 +131,16 @@ MarginOption = Annotated[
 ]
 
 
+def _rows(file: str, x_column: str | None, y_column: str | None) -> Any:
+    """FILE as check reads it: on a terminal, its passes with a progress bar on stderr."""
+    from actcli.cli import progress
+
+    if not progress.stderr_is_terminal():
+        return file
+    stdin, _ = inputs.standard_input()
+    return progress.Passes(inputs.pair_blocks(file, x_column, y_column, stdin))
+
+
 def check_command(
     name: NameArg,
     file: FileArg,
@@ -222,7 +232,7 @@ def check_command(
     )
     report = check.check(
         act,
-        file,
+        _rows(file, x_column, y_column),
         dtype=dtype.value,
         order=derivative,
         tol=tol,

@@ -37,6 +37,31 @@ def rows(
             yield item
 
 
+class Passes:
+    """check's passes over its rows (``pairs``, read anew at each call), each with a bar on a
+    terminal's stderr: the first counts the rows, the later ones know how many and show the
+    time left. Pairs read once (standard input) keep their ``once``: check keeps them."""
+
+    def __init__(self, pairs: Callable[[], Iterator[tuple[Any, Any]]]) -> None:
+        self.pairs, self.total, self.done = pairs, 0, 0
+        self.once = getattr(pairs, "once", False)
+
+    def __call__(self) -> Iterator[tuple[Any, Any]]:
+        self.done += 1
+        what = f"checking, pass {self.done}"
+        if not stderr_is_terminal():
+            yield from self.pairs()
+            return
+        with _bar() as bar:
+            task = bar.add_task(what, total=self.total or None)
+            rows = 0
+            for block in self.pairs():
+                rows += len(block[0])
+                bar.advance(task, len(block[0]))
+                yield block
+        self.total = self.total or rows
+
+
 def _bar() -> Any:
     from rich.console import Console
     from rich.progress import (

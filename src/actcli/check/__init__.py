@@ -82,6 +82,7 @@ def check(
     from actcli.check.compute import check_pairs
     from actcli.check.flush import Flush
 
+    spread = parallel.workers(jobs, scheduler)  # (checked before a file is opened)
     act = get(activation) if isinstance(activation, str) else activation
     if act.kind != "elementwise":
         raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
@@ -134,7 +135,7 @@ def check(
         rtol=rtol,
         edges=edges,
         flush=flush,
-        jobs=parallel.workers(jobs, scheduler),
+        jobs=spread,
     )
     if budgets is not None and limit is not None:
         report.budget = budgeting.judge(report, budgets, limit)

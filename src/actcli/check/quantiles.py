@@ -151,6 +151,10 @@ class Window:
 
     def select(self, rank: int) -> float | None:
         """The value of that rank in the group, when this window holds it."""
+        if self.lo == self.hi and self.counts is not None:  # one bit pattern, counted
+            if not self.below <= rank < self.below + int(self.counts.sum()):
+                return None
+            return float(np.array(self.lo, dtype=np.int64).view(np.float64))
         inside = np.concatenate([np.empty(0), *self.held])
         if not self.below <= rank < self.below + inside.size:
             return None
@@ -179,7 +183,10 @@ class Windows:
             self.of.setdefault(w.group, []).append(w)
             rows = slice(None) if w.group is None else w.group
             self.near[rows, _key(w.lo) : _key(w.hi) + 1] = True
-            if w.step:
+            # a window of one bit pattern (a guess where many errors are equal, such as the
+            # exact rows' 0) counts its values: holding millions of copies of one value would
+            # go over BUDGET, and each further pass would read every row again
+            if w.step or w.lo == w.hi:
                 w.counts = np.zeros(((w.hi - w.lo) >> w.fine) + 1, dtype=np.int64)
 
     @property

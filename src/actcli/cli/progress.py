@@ -24,7 +24,8 @@ def stderr_is_terminal() -> bool:
 def rows(
     items: Iterable[T], total: int, what: str, size: Callable[[T], int] | None = None
 ) -> Iterator[T]:
-    """``items`` as they come, with a bar of ``total`` rows on a terminal's stderr;
+    """``items`` as they come, with a bar of ``total`` rows on a terminal's stderr (the
+    share done, rows a second, time taken and time left);
     ``size``: the rows of an item (default: the length of its first column)."""
     if total < SMALL or not stderr_is_terminal():
         yield from items
@@ -66,7 +67,6 @@ def _bar() -> Any:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
         TaskProgressColumn,
         TextColumn,
@@ -90,7 +90,6 @@ def _bar() -> Any:
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        MofNCompleteColumn(),
         Rate(),
         TimeElapsedColumn(),
         TextColumn("ETA"),

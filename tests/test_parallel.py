@@ -132,6 +132,16 @@ def test_eval_over_processes_writes_the_rows_of_one(runner, monkeypatch, order):
 
 
 @pytest.mark.slow
+def test_a_family_and_a_formula_over_processes(runner, monkeypatch):
+    monkeypatch.setattr(every, "EVERY_BLOCK", 40)  # 7 pieces of float8_e4m3fn's 253 values
+    for name in (["elu", "--sweep", "alpha=0.5,1,2"], ["x*tanh(log1p(exp(x)))"]):
+        args = ["eval", *name, "--all", "float8_e4m3fn", "--dtype", "float8_e4m3fn"]
+        one, two = (runner.invoke(app, [*args, "-j", j]) for j in ("1", "2"))
+        assert two.exit_code == one.exit_code == 0, two.stderr
+        assert (two.stdout, two.stderr) == (one.stdout, one.stderr)
+
+
+@pytest.mark.slow
 def test_eval_over_processes_to_npz_is_the_same_file(runner, monkeypatch, tmp_path):
     monkeypatch.setattr(every, "EVERY_BLOCK", 4096)
     args = ["eval", "gelu", "--all", "float32", "--range", "1", "1.01", "--dtype", "float32"]

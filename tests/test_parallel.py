@@ -97,6 +97,14 @@ def test_eval_refuses_bad_jobs_and_shards(runner, args, message):
     assert (refused.exit_code, refused.stderr) == (2, f"error: {message}\n")
 
 
+def test_a_vector_activation_is_not_sharded(runner):
+    got = runner.invoke(app, ["eval", "softmax", "--all", "float8_e5m2", "--shard", "1/2"])
+    assert (got.exit_code, got.stderr) == (
+        2,
+        "error: --shard: softmax is a vector activation; it takes its whole input\n",
+    )
+
+
 def test_eval_shards_joined_are_the_sweep(runner):
     args = ["eval", "gelu", "--all", "float8_e4m3fn", "--special", "--dtype", "float8_e4m3fn"]
     whole = runner.invoke(app, [*args, "--jobs", "1"]).stdout

@@ -107,6 +107,11 @@ def evaluate(
         results = sweep(work, jobs, report)
         columns = ["x", *(column_name(column, order) for _, column in acts)]
     elif act.kind == "vector":
+        if not shard.whole:  # (one vector: a part of it is another vector)
+            raise UsageError(
+                f"{{0}}: {act.name} is a vector activation; it takes its whole input",
+                option="shard",
+            )
         blocks = inputs.blocks(request, stdin, stdin_is_terminal, report.lost, report.notes)
         columns, block = vector(act, blocks, order > 0, dtype, report, by_columns=by_columns)
         results = [block]

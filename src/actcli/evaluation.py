@@ -18,9 +18,11 @@ from typing import IO, Any
 
 import numpy as np
 
-from actcli import dtypes, inputs
+from actcli import dtypes, inputs, parallel
 from actcli.catalog.binding import Activation
 from actcli.errors import UsageError
+from actcli.inputs import every
+from actcli.parallel import Recipe, Shard, Workers
 
 Block = list[np.ndarray]  # one array per output column, all of the same length
 MAX_JACOBIAN = 4096  # n × n entries: 4096² doubles are 134 MB
@@ -67,6 +69,7 @@ class Evaluation:
     blocks: Iterable[Block]
     report: Report
     inputs: int  # leading input columns (x, i): 1, or 0 for rows of softmax_1, ...
+    total: int | None = None  # the rows to come, when known (--all): for a progress bar
 
 
 def evaluate(
@@ -77,20 +80,43 @@ def evaluate(
     stdin: IO[bytes] | None,
     stdin_is_terminal: bool,
     by_columns: bool = False,
+    jobs: Workers | int = 1,
+    shard: Shard | None = None,
 ) -> Evaluation:
     """Evaluate (order 0) or differentiate (1, 2; the Jacobian of a vector) on the input
     ``request`` selects: one activation, or a family's members side by side, each with the
     name of its column. Elementwise output is a stream of blocks in three stages on their own
     threads (parse, evaluate, and the caller's write: polars and numpy work outside the GIL,
-    so they overlap); a vector activation reads its whole input first."""
+    so they overlap); a vector activation reads its whole input first.
+
+    ``--all`` (``request.every``) runs over ``jobs`` (processes, or a Dask cluster's
+    workers), the sweep cut in pieces of
+    contiguous keys whose blocks come back in order (:func:`sweep`); ``shard``: only that
+    part of it."""
     act = acts[0][0]
     report = Report(dtype=dtype)
-    blocks = inputs.blocks(request, stdin, stdin_is_terminal, report.lost, report.notes)
+    shard = shard or Shard()
+    if not shard.whole and request.every is None:
+        raise UsageError("{0}: only with {1}", option=("shard", "every"))
+    total = None
     results: Iterable[Block]
-    if act.kind == "vector":
+    if request.every is not None and act.kind != "vector":
+        parts = inputs.every_pieces(request, shard)
+        total = sum(p.size for p in parts)
+        work = [([Recipe.of(a) for a, _ in acts], order, dtype, p) for p in parts]
+        results = sweep(work, jobs, report)
+        columns = ["x", *(column_name(column, order) for _, column in acts)]
+    elif act.kind == "vector":
+        if not shard.whole:  # (one vector: a part of it is another vector)
+            raise UsageError(
+                f"{{0}}: {act.name} is a vector activation; it takes its whole input",
+                option="shard",
+            )
+        blocks = inputs.blocks(request, stdin, stdin_is_terminal, report.lost, report.notes)
         columns, block = vector(act, blocks, order > 0, dtype, report, by_columns=by_columns)
         results = [block]
     else:
+        blocks = inputs.blocks(request, stdin, stdin_is_terminal, report.lost, report.notes)
         columns = ["x", *(column_name(column, order) for _, column in acts)]
         results = inputs.read_ahead(elementwise([a for a, _ in acts], blocks, order, dtype, report))
     meta = describe(act, order, dtype, act.kind == "vector" and order > 0)
@@ -101,7 +127,35 @@ def evaluate(
         meta["spec"] = act.name  # no one spec: each column's name is its member's
         meta["family"] = [column for _, column in acts]
     leading = 1 if columns[0] in ("x", "i") else 0  # softmax_1, ... rows have no input column
-    return Evaluation(columns, meta, results, report, leading)
+    return Evaluation(columns, meta, results, report, leading, total)
+
+
+Piece = tuple[list[Recipe], int, str, every.Piece]  # activations, order, dtype, keys
+
+
+def sweep(work: list[Piece], jobs: Workers | int, report: Report) -> Iterator[Block]:
+    """The blocks of ``--all``'s pieces in order, evaluated by ``jobs`` processes (read
+    ahead in a thread, so that writing overlaps the wait); their counts added to ``report``
+    as each block comes."""
+
+    def blocks() -> Iterator[Block]:
+        for block, counts in parallel.ordered(_evaluate_piece, work, jobs, inline=1):
+            report.input_overflow += counts[0]
+            report.input_flushed += counts[1]
+            report.overflow += counts[2]
+            report.flushed += counts[3]
+            yield block
+
+    return inputs.read_ahead(blocks())
+
+
+def _evaluate_piece(piece: Piece) -> tuple[Block, tuple[int, int, int, int]]:
+    """One piece of a sweep: its block and the counts of its warnings (in a worker)."""
+    recipes, order, dtype, keys = piece
+    part = Report(dtype=dtype)
+    acts = [r.build() for r in recipes]
+    (block,) = elementwise(acts, [keys.values()], order, dtype, part)
+    return block, (part.input_overflow, part.input_flushed, part.overflow, part.flushed)
 
 
 def _round(

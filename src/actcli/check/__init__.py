@@ -58,6 +58,8 @@ def check(
     daz: bool = False,
     ftz: bool = False,
     budget: str | os.PathLike[str] | None = None,
+    jobs: int | None = 1,
+    scheduler: str | None = None,
 ) -> Report:
     """How far the values ``y`` at ``x`` are from the activation's (``order`` 1 or 2: its
     derivative's), in ULP of ``dtype`` (x and y are rounded to it first).
@@ -71,12 +73,16 @@ def check(
     subnormal inputs as ±0 / writes subnormal results as ±0 (subnormal in ``dtype``), and the
     reference does the same (:mod:`actcli.check.flush`). ``budget``: a budget file, whose
     entry for this activation, dtype and quantity judges the run (:mod:`actcli.check.budget`).
+    ``jobs``: processes (None: every core), or ``scheduler``, a Dask cluster's
+    (``tcp://HOST:PORT``), tallying runs of rows merged in row order: the report is the same
+    for any number (:mod:`actcli.parallel`).
     """
-    from actcli import dtypes, inputs
+    from actcli import dtypes, inputs, parallel
     from actcli.catalog.binding import get
     from actcli.check.compute import check_pairs
     from actcli.check.flush import Flush
 
+    spread = parallel.workers(jobs, scheduler)  # (checked before a file is opened)
     act = get(activation) if isinstance(activation, str) else activation
     if act.kind != "elementwise":
         raise UsageError(f"check takes an elementwise activation; {act.name} is a vector one")
@@ -120,7 +126,16 @@ def check(
         raise TypeError("check takes x and y, a file, or a callable reading (x, y) blocks")
     flush = Flush(dtype, daz=daz, ftz=ftz)
     report = check_pairs(
-        act, pairs, order, dtype, tol, atol=atol, rtol=rtol, edges=edges, flush=flush
+        act,
+        pairs,
+        order,
+        dtype,
+        tol,
+        atol=atol,
+        rtol=rtol,
+        edges=edges,
+        flush=flush,
+        jobs=spread,
     )
     if budgets is not None and limit is not None:
         report.budget = budgeting.judge(report, budgets, limit)

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from actcli import dtypes
+from actcli import dtypes, parallel
 from actcli.check import bands as banding
 from actcli.check.deviations import Deviations, deviations, passes, received
 from actcli.check.findings import Flushes, Narrower, Rows, Specials, Steps, example
@@ -36,6 +37,8 @@ from actcli.check.report import Report
 from actcli.check.specials import SpecialValues
 from actcli.errors import DataError
 from actcli.inputs.spool import Spool
+from actcli.inputs.xy import in_blocks
+from actcli.parallel import Recipe, Workers
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
@@ -46,6 +49,10 @@ if TYPE_CHECKING:
 # cost 4 to 8 times as much per row (the allocator hands them back to the system, and each
 # new one is fresh pages).
 PIECE = 1 << 14
+# Batches whose reference this process computes before it starts --jobs processes (a
+# million rows, a second's work): a short check pays no start-up of processes.
+INLINE = 1
+BATCH = 1 << 20  # rows a process is given at a time
 
 
 def check_pairs(
@@ -59,29 +66,38 @@ def check_pairs(
     rtol: float | None = None,
     edges: list[float] | None = None,
     flush: Flush | None = None,
+    jobs: Workers | int = 1,
 ) -> Report:
     """The report on the rows that ``pairs`` reads, block by block (see the module's doc);
-    ``flush``: the hardware's flush modes, modelled in the reference."""
+    ``flush``: the hardware's flush modes, modelled in the reference; ``jobs``: processes
+    (or a Dask cluster's workers) tallying runs of rows, merged in row order: the report is
+    the same for any number."""
     model = flush or Flush(dtype)
+    jobs = Workers(jobs) if isinstance(jobs, int) else jobs
     scan, sample, pairs = _scan(pairs, dtype, edges is None, act, order, model)
     if not scan.rows:
         raise DataError("no rows to check")
     layout = banding.layout(scan, edges)
-    tally = _Tally(scan, layout, dtype, tolerance, sample.guesses(layout.groups))
-
-    def judge(alternative: Flush, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ref = _reference(act, x, order, alternative)
-        errors = _deviations(act, order, x, y, ref, dtype, alternative)
-        return passes(errors, ref, tolerance, atol, rtol)
-
-    tally.causes = Causes(model, judge)
-    for start, x, y, ref in _values(act, pairs, order, dtype, model):
-        errors = _deviations(act, order, x, y, ref, dtype, model)
-        ok = passes(errors, ref, tolerance, atol, rtol)
-        tally.add(start, x, y, ref, errors, ok, layout.groups(x))
+    rules = _Rules(order, dtype, tolerance, atol, rtol, model)
+    guesses = sample.guesses(layout.groups)
+    if jobs.many and scan.ascending:  # runs of rows tallied apart, merged in row order
+        recipe = Recipe.of(act)
+        runs = (
+            (recipe, rules, scan, layout, guesses, start, xs, ys)
+            for start, xs, ys in _numbered(_batched(pairs()))
+        )
+        tally: _Tally | None = None
+        for part in parallel.ordered(_tally_run, runs, jobs, INLINE):
+            if tally is None:
+                tally = part
+            else:
+                tally.merge(part)
+        assert tally is not None
+    else:  # (x out of order: the monotonicity scan sorts the rows, here)
+        tally = _tally(act, rules, scan, layout, guesses, pairs, 0, jobs)
 
     def again() -> Iterator[tuple[np.ndarray, np.ndarray]]:  # each row's band and ULP error
-        for _, x, y, ref in _values(act, pairs, order, dtype, model):
+        for _, x, y, ref in _values_by(jobs, act, pairs, order, dtype, model):
             errors = _deviations(act, order, x, y, ref, dtype, model)
             keep = _finite(errors)
             groups = layout.groups(x)
@@ -92,6 +108,73 @@ def check_pairs(
     report.daz, report.ftz = model.daz, model.ftz
     report.order, report.reread = order, functools.partial(rows, act, pairs, order, dtype, model)
     return report
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What a row is checked by: the quantity, the dtype, the tolerances and the model of
+    the hardware's flushes."""
+
+    order: int
+    dtype: str
+    tolerance: float
+    atol: float | None
+    rtol: float | None
+    model: Flush
+
+    def judge(self, act: Activation, model: Flush, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether each row passes under ``model`` (see :class:`Causes`)."""
+        ref = _reference(act, x, self.order, model)
+        errors = _deviations(act, self.order, x, y, ref, self.dtype, model)
+        return passes(errors, ref, self.tolerance, self.atol, self.rtol)
+
+
+def _tally(
+    act: Activation,
+    rules: _Rules,
+    scan: banding.Scan,
+    layout: banding.Layout,
+    guesses: list[Window],
+    pairs: PairBlocks,
+    first_row: int,
+    jobs: Workers,
+) -> _Tally:
+    """The tally of the rows ``pairs`` reads, the first of them row ``first_row``."""
+    d = rules
+    tally = _Tally(scan, layout, d.dtype, d.tolerance, guesses)
+    tally.causes = Causes(d.model, functools.partial(d.judge, act))
+    for start, x, y, ref in _values_by(jobs, act, pairs, d.order, d.dtype, d.model, first_row):
+        errors = _deviations(act, d.order, x, y, ref, d.dtype, d.model)
+        ok = passes(errors, ref, d.tolerance, d.atol, d.rtol)
+        tally.add(start, x, y, ref, errors, ok, layout.groups(x))
+    tally.causes.judge = _unjudged  # (a worker's tally goes back without its activation)
+    return tally
+
+
+def _tally_run(
+    run: tuple[
+        Recipe, _Rules, banding.Scan, banding.Layout, list[Window], int, np.ndarray, np.ndarray
+    ],
+) -> _Tally:
+    """The tally of one run of rows (in a worker): merged in row order, the runs' tallies
+    are the tally of all the rows (the ``merge`` of each of its parts)."""
+    recipe, rules, scan, layout, guesses, start, xs, ys = run
+    fresh = [replace(w, held=[], counts=None) for w in guesses]  # (not the caller's: they fill)
+    return _tally(recipe.build(), rules, scan, layout, fresh, in_blocks(xs, ys), start, Workers())
+
+
+def _unjudged(model: Flush, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    raise AssertionError("a merged tally judges no more rows")
+
+
+def _numbered(
+    blocks: Iterator[tuple[np.ndarray, np.ndarray]],
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Each block with the number of its first row."""
+    start = 0
+    for xs, ys in blocks:
+        yield start, xs, ys
+        start += xs.size
 
 
 def rows(
@@ -106,13 +189,68 @@ def _values(
     act: Activation, pairs: PairBlocks, order: int, dtype: str, model: Flush
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Each piece's first row number, x and y rounded to ``dtype``, and the reference."""
-    kind, start = dtypes.numpy_dtype(dtype), 0
-    for xs, ys in pairs():
-        x, y = received(xs, kind, dtype), received(ys, kind, dtype)
-        ref = _reference(act, x, order, model)
+    return _values_by(Workers(), act, pairs, order, dtype, model)
+
+
+def _values_by(
+    jobs: Workers,
+    act: Activation,
+    pairs: PairBlocks,
+    order: int,
+    dtype: str,
+    model: Flush,
+    first_row: int = 0,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`_values`, the reference computed by ``jobs`` processes, block after block in
+    order (:func:`actcli.parallel.alongside`): every number is the one a single process
+    computes. ``first_row``: the number of the first row."""
+    kind, start = dtypes.numpy_dtype(dtype), first_row
+    recipe = Recipe.of(act) if jobs.many else _Here(act)
+    batches = _batched(pairs()) if jobs.many else pairs()
+    received_pairs = (
+        (recipe, order, model, received(xs, kind, dtype), received(ys, kind, dtype))
+        for xs, ys in batches
+    )
+    for (_, _, _, x, y), ref in parallel.alongside(_piece_reference, received_pairs, jobs, INLINE):
         for at in range(0, x.size, PIECE):
             yield start + at, x[at : at + PIECE], y[at : at + PIECE], ref[at : at + PIECE]
         start += x.size
+
+
+def _batched(
+    blocks: Iterator[tuple[np.ndarray, np.ndarray]],
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The blocks joined into batches of at least BATCH rows: a process's task costs
+    about a millisecond to hand over, a block of 65,536 rows only a few to compute."""
+    held: list[tuple[np.ndarray, np.ndarray]] = []
+    rows = 0
+    for x, y in blocks:
+        held.append((x, y))
+        rows += x.size
+        if rows >= BATCH:
+            yield np.concatenate([h[0] for h in held]), np.concatenate([h[1] for h in held])
+            held, rows = [], 0
+    if held:
+        yield np.concatenate([h[0] for h in held]), np.concatenate([h[1] for h in held])
+
+
+class _Here:
+    """The activation itself, for one job: nothing to rebuild (and an activation made in
+    Python, not from a spec, need not be one that a spec rebuilds)."""
+
+    def __init__(self, act: Activation) -> None:
+        self.act = act
+
+    def build(self) -> Activation:
+        return self.act
+
+
+def _piece_reference(
+    piece: tuple[Recipe | _Here, int, Flush, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """A block's reference (in a worker, or in this process with one job)."""
+    recipe, order, model, x, _ = piece
+    return _reference(recipe.build(), x, order, model)
 
 
 def _reference(act: Activation, x: np.ndarray, order: int, model: Flush) -> np.ndarray:
@@ -339,6 +477,24 @@ class _Tally:
             for i in rows[_largest(ulps[rows], 5)]
         ]
         self.worst = sorted(self.worst + candidates, key=lambda w: (-w[0], w[1]))[:5]
+
+    def merge(self, later: _Tally) -> None:
+        """Take in the tally of the rows that follow these (x ascending), as if they had been
+        added here: the same counts, maxima, worst rows, findings and held values."""
+        self.count += later.count
+        self.failed += later.failed
+        np.maximum(self.largest, later.largest, out=self.largest)
+        self.order.merge(later.order)
+        self.worst = sorted(self.worst + later.worst, key=lambda w: (-w[0], w[1]))[:5]
+        self.steps.merge(later.steps)
+        self.signs.merge(later.signs)
+        self.broken.merge(later.broken)
+        self.flushes.merge(later.flushes)
+        self.specials.merge(later.specials)
+        self.narrower.merge(later.narrower)
+        if self.causes is not None and later.causes is not None:
+            self.causes.merge(later.causes)
+        self.values.merge(later.values)
 
     def report(self, atol: float | None, rtol: float | None, again: Again) -> Report:
         """The report (its activation left to the caller to fill in)."""

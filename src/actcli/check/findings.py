@@ -35,10 +35,13 @@ class Steps:
         self.worst, self.up = -math.inf, True
         self.pair: list[dict[str, float]] = []
         self.last: tuple[np.ndarray, ...] | None = None
+        self.first: tuple[np.ndarray, ...] | None = None  # (for the step into a later run)
 
     def add(self, xs: np.ndarray, ys: np.ndarray, rs: np.ndarray) -> None:
         if not xs.size:
             return
+        if self.first is None:
+            self.first = (xs[:1].copy(), ys[:1].copy(), rs[:1].copy())
         if self.last is not None:
             self._scan(
                 *(np.concatenate((a, b[:1])) for a, b in zip(self.last, (xs, ys, rs), strict=True))
@@ -63,6 +66,18 @@ class Steps:
             i = int(at[k])
             self.worst, self.up = float(size[k]), bool(way[i] > 0)
             self.pair = [example(xs, ys, rs, j) for j in (i, i + 1)]
+
+    def merge(self, later: Steps) -> None:
+        """Take in the steps of the rows that follow these (the step between the two runs
+        too), as if they had been added here."""
+        if self.last is not None and later.first is not None:
+            self._scan(*(np.concatenate(ab) for ab in zip(self.last, later.first, strict=True)))
+        self.count += later.count
+        self.lo, self.hi = min(self.lo, later.lo), max(self.hi, later.hi)
+        if later.worst > self.worst:
+            self.worst, self.up, self.pair = later.worst, later.up, later.pair
+        self.first = self.first if self.first is not None else later.first
+        self.last = later.last if later.last is not None else self.last
 
     def finding(self) -> dict[str, Any] | None:
         if not self.count:
@@ -97,6 +112,13 @@ class Rows:
         self.lo = float(np.minimum(self.lo, x[at].min()))  # (nan stays nan, as in numpy)
         self.hi = float(np.maximum(self.hi, x[at].max()))
         self.first = self.first or example(x, y, ref, int(at[0]))
+
+    def merge(self, later: Rows) -> None:
+        """Take in the rows that follow these."""
+        self.count += later.count
+        self.lo = float(np.minimum(self.lo, later.lo))
+        self.hi = float(np.maximum(self.hi, later.hi))
+        self.first = self.first or later.first
 
     def finding(self, dtype: str) -> dict[str, Any] | None:
         if not self.count:
@@ -143,6 +165,19 @@ class Flushes:
                 self.edge[side] = t
                 self.sides[side].first = example(x, y, ref, int(edge))
             self.sides[side].add(rows, x, y, ref)
+
+    def merge(self, later: Flushes) -> None:
+        """Take in the zeros of the rows that follow these (an edge as far out only if
+        nearer 0: the first of equal ones is kept)."""
+        self.lo, self.hi = min(self.lo, later.lo), max(self.hi, later.hi)
+        for side, rows in self.sides.items():
+            first = rows.first
+            rows.merge(later.sides[side])
+            t = later.edge.get(side)
+            mine = self.edge.get(side)
+            if t is not None and (mine is None or (t > mine if side < 0 else t < mine)):
+                self.edge[side], first = t, later.sides[side].first
+            rows.first = first
 
     def findings(self) -> list[dict[str, Any]]:
         out = []
@@ -197,6 +232,13 @@ class Specials:
                 self.count[label] += rows.size
                 i = int(rows[0])
                 self.first.setdefault(label, (float(y[i]), float(ref[i]), bool(passes[i])))
+
+    def merge(self, later: Specials) -> None:
+        """Take in the special x of the rows that follow these."""
+        for label, count in later.count.items():
+            self.count[label] += count
+        for label, first in later.first.items():
+            self.first.setdefault(label, first)
 
     def findings(self) -> list[dict[str, Any]]:
         out = []
@@ -256,6 +298,12 @@ class Narrower:
                 self.worst[name] = max(self.worst[name], float(ulp_errors(y, ref, name).max()))
             else:
                 self.held.remove(name)
+
+    def merge(self, later: Narrower) -> None:
+        """Take in the values that follow these: a dtype is kept if it holds them all."""
+        self.held = [d for d in self.held if d in later.held]
+        self.worst = {d: max(self.worst[d], later.worst[d]) for d in self.held}
+        self.seen = self.seen or later.seen
 
     def passing(self, tolerance: float) -> str | None:
         if not (self.seen and self.held):

@@ -94,6 +94,12 @@ class _Cause:
             "reference": float(ref[0]),
         }
 
+    def merge(self, later: _Cause) -> None:
+        self.count += later.count
+        self.lo, self.hi = min(self.lo, later.lo), max(self.hi, later.hi)
+        self.signs |= later.signs
+        self.first = self.first or later.first
+
 
 class Causes:
     """The failing rows that DAZ or FTZ, not modelled, would pass: the first when x is
@@ -121,6 +127,11 @@ class Causes:
             )
             explained = rows[self.judge(model, x[rows], y[rows])]
             cause.add(x[explained], y[explained], ref[explained])
+
+    def merge(self, later: Causes) -> None:
+        """Take in the causes found in the rows that follow these."""
+        for mode, cause in self.causes.items():
+            cause.merge(later.causes[mode])
 
     def findings(self) -> list[dict[str, Any]]:
         out = []

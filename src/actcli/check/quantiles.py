@@ -151,6 +151,10 @@ class Window:
 
     def select(self, rank: int) -> float | None:
         """The value of that rank in the group, when this window holds it."""
+        if self.lo == self.hi and self.counts is not None:  # one bit pattern, counted
+            if not self.below <= rank < self.below + int(self.counts.sum()):
+                return None
+            return float(np.array(self.lo, dtype=np.int64).view(np.float64))
         inside = np.concatenate([np.empty(0), *self.held])
         if not self.below <= rank < self.below + inside.size:
             return None
@@ -179,7 +183,10 @@ class Windows:
             self.of.setdefault(w.group, []).append(w)
             rows = slice(None) if w.group is None else w.group
             self.near[rows, _key(w.lo) : _key(w.hi) + 1] = True
-            if w.step:
+            # a window of one bit pattern (a guess where many errors are equal, such as the
+            # exact rows' 0) counts its values: holding millions of copies of one value would
+            # go over BUDGET, and each further pass would read every row again
+            if w.step or w.lo == w.hi:
                 w.counts = np.zeros(((w.hi - w.lo) >> w.fine) + 1, dtype=np.int64)
 
     @property
@@ -209,10 +216,34 @@ class Windows:
             rows = np.flatnonzero(self.near[g, keys[a:b]]) + a
             if mine and rows.size:
                 self._take(mine, bits[rows], values[rows])
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Over the limit, the fullest windows are let go."""
         while self.held > self.limit:
             fullest = max(self.windows, key=lambda w: sum(h.size for h in w.held))
-            self.held -= sum(h.size for h in fullest.held)
-            self.of[fullest.group].remove(fullest)
+            self._drop(fullest)
+
+    def _drop(self, window: Window) -> None:
+        self.held -= sum(h.size for h in window.held)
+        self.of[window.group] = [w for w in self.of[window.group] if w is not window]
+
+    def merge(self, later: Windows) -> None:
+        """Take in what the same windows took from other rows; a window one of them let go
+        (over its limit) is let go (the values in it are found by a further pass)."""
+        theirs = {(w.group, w.lo, w.hi): w for w in later.windows}
+        for w in self.windows:
+            other = theirs.get((w.group, w.lo, w.hi))
+            if other is None:
+                self._drop(w)
+                continue
+            w.under += other.under
+            if other.held:
+                w.held = [np.concatenate([*w.held, *other.held])]
+                self.held += sum(h.size for h in other.held)
+            if w.counts is not None and other.counts is not None:
+                w.counts += other.counts
+        self._let_go()
 
     def _take(self, windows: list[Window], bits: np.ndarray, values: np.ndarray) -> None:
         for w in windows:
@@ -263,6 +294,12 @@ class Quantiles:
             self.counts[g, low : low + found.size] += found
             self.whole[low : low + found.size] += found
         self.guesses.feed(groups, values, segments, keys)
+
+    def merge(self, later: Quantiles) -> None:
+        """Take in the values counted and held from other rows."""
+        self.counts += later.counts
+        self.whole += later.whole
+        self.guesses.merge(later.guesses)
 
     def quantiles(
         self, count: np.ndarray, kept: list[int], again: Again

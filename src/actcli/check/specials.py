@@ -39,6 +39,11 @@ class _Class:
         if wrong.size and not self.first:
             self.first = example(x, y, r, int(wrong[0]))
 
+    def merge(self, later: _Class) -> None:
+        self.rows += later.rows
+        self.wrong += later.wrong
+        self.first = self.first or later.first
+
 
 @dataclass
 class SpecialValues:
@@ -71,6 +76,11 @@ class SpecialValues:
         with np.errstate(over="ignore"):
             right = ys[inf] == dtypes.rounded(rs[inf], self.dtype)
         self.classes["inf"].add(int(inf.sum()), odd[inf][~right], x, y, ref)
+
+    def merge(self, later: SpecialValues) -> None:
+        """Take in the rows that follow these."""
+        for name, c in self.classes.items():
+            c.merge(later.classes[name])
 
     @property
     def rows(self) -> int:

@@ -55,6 +55,9 @@ FLAGS = {
     "classes": "--classes",
     "format": "--format",
     "from": "--from",
+    "jobs": "--jobs",
+    "shard": "--shard",
+    "scheduler": "--scheduler",
 }
 
 

@@ -6,7 +6,7 @@ import itertools
 import math
 import shlex
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,11 +21,13 @@ from actcli.cli.options import (
     DtypeOption,
     FontOption,
     FormatOption,
+    JobsOption,
     NameArg,
     NoColorOption,
     OutputOption,
     ParamOption,
     PrecisionOption,
+    SchedulerOption,
     SizeOption,
     StyleOption,
     TitleOption,
@@ -129,6 +131,16 @@ MarginOption = Annotated[
 ]
 
 
+def _rows(file: str, x_column: str | None, y_column: str | None) -> Any:
+    """FILE as check reads it: on a terminal, its passes with a progress bar on stderr."""
+    from actcli.cli import progress
+
+    if not progress.stderr_is_terminal():
+        return file
+    stdin, _ = inputs.standard_input()
+    return progress.Passes(inputs.pair_blocks(file, x_column, y_column, stdin))
+
+
 def check_command(
     name: NameArg,
     file: FileArg,
@@ -156,6 +168,8 @@ def check_command(
     fmt: FormatOption = OutputFormat.auto,
     precision: PrecisionOption = None,
     no_color: NoColorOption = False,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Check values computed elsewhere against the reference, in ULP.
 
@@ -181,6 +195,10 @@ def check_command(
     max_ulp and p99_ulp; derivative / second_derivative for -d / -dd); --write-budget FILE
     writes the measured max and p99 ULP times --margin (1.25) there, keeping other entries.
 
+    --jobs N tallies runs of rows in N processes (default: every core; a check of under a
+    million rows stays in one), --scheduler tcp://HOST:PORT on a Dask cluster's workers: the
+    report is the same.
+
     Examples:
 
       actcli check gelu torch_gelu.csv
@@ -196,6 +214,8 @@ def check_command(
       actcli check gelu k.npy --dtype float32 --write-budget budgets.toml
 
       actcli check gelu k.npy --dtype float32 --budget budgets.toml
+
+      actcli eval gelu --all float32 --dtype float32 -j 2 -o g.npy && actcli check gelu g.npy --dtype float32 -j 2
     """
     from actcli import check
 
@@ -212,7 +232,7 @@ def check_command(
     )
     report = check.check(
         act,
-        file,
+        _rows(file, x_column, y_column),
         dtype=dtype.value,
         order=derivative,
         tol=tol,
@@ -224,6 +244,8 @@ def check_command(
         daz=daz,
         ftz=ftz,
         budget=budget,
+        jobs=jobs,
+        scheduler=scheduler,
     )
     if write_budget is not None:
         from actcli.check import budget as budgeting

@@ -23,12 +23,15 @@ from actcli.cli.options import (
     InfPolicy,
     InfPolicyOption,
     InputOption,
+    JobsOption,
     NameArg,
     NoColorOption,
     NoHeaderOption,
     ParamOption,
     PrecisionOption,
     RangeOption,
+    SchedulerOption,
+    ShardOption,
     SpecialOption,
     StepsOption,
     SweepOption,
@@ -41,6 +44,7 @@ from actcli.formats import OutputFormat, Table
 
 if TYPE_CHECKING:
     from actcli.catalog.binding import Activation
+    from actcli.parallel import Shard, Workers
 
 
 LONG_SWEEP = 100_000_000  # values of --all beyond which a note gives the count
@@ -79,6 +83,9 @@ def eval_command(
     every: EveryOption = None,
     special: SpecialOption = False,
     axis: AxisOption = Axis.rows,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Evaluate an activation on VALUES, a --range, a file or stdin.
 
@@ -113,7 +120,8 @@ def eval_command(
       actcli eval gelu --all bfloat16 --dtype bfloat16 -o golden.npz
     """
     acts = _family(name, params, dialect, sweep, temperature, inf_policy)
-    request = _request(values, range_, steps, input_file, column, every, special)
+    scale = _scale(jobs, shard, scheduler, every)
+    request = _request(values, range_, steps, input_file, column, every, special, scale)
     _check_output(output_file, fmt, precision, no_header)
     run(
         acts,
@@ -121,6 +129,7 @@ def eval_command(
         request,
         dtype,
         Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
+        scale,
     )
 
 
@@ -146,6 +155,9 @@ def diff_command(
     every: EveryOption = None,
     special: SpecialOption = False,
     axis: AxisOption = Axis.rows,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Differentiate an activation: f′ or f″ (a Jacobian for vectors).
 
@@ -171,7 +183,8 @@ def diff_command(
         raise UsageError(
             f"diff {acts[0][0].name}: vector activations have a Jacobian, not --order 2"
         )
-    request = _request(values, range_, steps, input_file, column, every, special)
+    scale = _scale(jobs, shard, scheduler, every)
+    request = _request(values, range_, steps, input_file, column, every, special, scale)
     _check_output(output_file, fmt, precision, no_header)
     run(
         acts,
@@ -179,6 +192,7 @@ def diff_command(
         request,
         dtype,
         Shown(fmt, precision, no_header, no_color, output_file, axis is Axis.columns),
+        scale,
     )
 
 
@@ -206,6 +220,29 @@ def _family(
     return [(m.act, m.column) for m in members]
 
 
+@dataclass(frozen=True)
+class Scale:
+    """--jobs, --scheduler and --shard: how --all's sweep is spread (``asked``: one of them
+    was given)."""
+
+    jobs: Workers
+    shard: Shard
+    asked: bool
+
+
+def _scale(
+    jobs: int | None, shard: str | None, scheduler: str | None, every: Dtype | None
+) -> Scale:
+    from actcli.parallel import Shard, workers
+
+    for flag, value in (("shard", shard), ("jobs", jobs), ("scheduler", scheduler)):
+        if every is None and value is not None:
+            raise UsageError("{0}: only with {1}", option=(flag, "every"))
+    part = Shard() if shard is None else Shard.parse(shard)
+    asked = jobs is not None or shard is not None or scheduler is not None
+    return Scale(workers(jobs, scheduler), part, asked)
+
+
 def _request(
     values: list[str] | None,
     range_: tuple[float, float] | None,
@@ -214,13 +251,16 @@ def _request(
     column: str | None,
     every: Dtype | None,
     special: bool,
+    scale: Scale,
 ) -> inputs.Request:
-    if every is Dtype.float32 and range_ is None:
+    if every is Dtype.float32 and range_ is None and not scale.asked:
+        # (with --jobs or --shard the sweep of all of them is what is asked for)
         raise UsageError("--all float32 is 4.3 billion values: give --range A B as well")
     if every is not None:
-        count = inputs.every_count(every.value, range_, special)
+        count = inputs.every_count(every.value, range_, special, scale.shard.pair())
         if count > LONG_SWEEP:  # minutes of work: say so before it starts
-            output.note(f"note: --all {every.value} in that range is {count:,} values")
+            where = "in that range" if scale.shard.whole else f"in shard {scale.shard}"
+            output.note(f"note: --all {every.value} {where} is {count:,} values")
     return inputs.Request(
         values=tuple(values or ()),
         span=range_,
@@ -256,15 +296,27 @@ def run(
     request: inputs.Request,
     dtype: Dtype,
     shown: Shown,
+    scale: Scale,
 ) -> None:
     """One core call (:func:`evaluation.evaluate`), its stream of blocks to a writer, and its
     warnings to stderr once the stream has been written."""
     from actcli import evaluation
+    from actcli.cli import progress
 
     stdin, stdin_is_terminal = inputs.standard_input()
     done = evaluation.evaluate(
-        acts, order, request, dtype.value, stdin, stdin_is_terminal, shown.by_columns
+        acts,
+        order,
+        request,
+        dtype.value,
+        stdin,
+        stdin_is_terminal,
+        shown.by_columns,
+        jobs=scale.jobs,
+        shard=scale.shard,
     )
+    if done.total is not None:
+        done.blocks = progress.rows(done.blocks, done.total, "evaluating")
     table = Table(done.columns, [], title=_title(done.meta), meta=done.meta, inputs=done.inputs)
     if shown.path is not None:
         rows = formats.write_numpy(shown.path, done.columns, done.blocks)

@@ -160,6 +160,35 @@ EveryOption = Annotated[
     ),
 ]
 SpecialOption = Annotated[bool, typer.Option("--special", help="With --all: ±inf and nan too.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        help="Processes (default: every core); the output is the same for any N.",
+        show_default=False,
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="Run on a Dask cluster's workers instead of local processes (pip install "
+        "'actcli[dask]'); the output is the same.",
+        show_default=False,
+    ),
+]
+ShardOption = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        metavar="I/N",
+        help="Only part I of N contiguous parts of --all's sweep (I from 1).",
+        show_default=False,
+    ),
+]
 InputOption = Annotated[
     Path | None, typer.Option("--input", "-i", metavar="FILE", help="Read numbers from FILE.")
 ]

@@ -22,7 +22,7 @@ from actcli.inputs.every import every_count, every_value
 from actcli.inputs.npfiles import NUMPY_SUFFIXES, load_numpy
 from actcli.inputs.numbers import is_number, out_of_range, parse_number, parse_values
 from actcli.inputs.ranges import MAX_STEPS, finite_span, grid, grid_blocks
-from actcli.inputs.request import Request, blocks
+from actcli.inputs.request import Request, blocks, every_pieces
 from actcli.inputs.streams import read_ahead, standard_input
 from actcli.inputs.text import Reader
 from actcli.inputs.xy import PAIR_BLOCK, PairBlocks, in_blocks, pair_blocks, pairs
@@ -36,6 +36,7 @@ __all__ = [
     "Request",
     "blocks",
     "every_count",
+    "every_pieces",
     "every_value",
     "finite_span",
     "grid",

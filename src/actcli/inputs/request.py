@@ -20,17 +20,20 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
 from actcli.errors import DataError, UsageError
-from actcli.inputs.every import every_value
+from actcli.inputs.every import Piece, every_value, pieces
 from actcli.inputs.npfiles import NUMPY_SUFFIXES, numpy_input
 from actcli.inputs.numbers import parse_values
 from actcli.inputs.ranges import MAX_STEPS, finite_span, grid_blocks
 from actcli.inputs.streams import closing, read_ahead, reporting_os_errors, unreadable
 from actcli.inputs.text import Reader
+
+if TYPE_CHECKING:
+    from actcli.parallel import Shard
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,15 @@ def blocks(
         raise DataError("cannot read {0}: it is closed", option="stdin")
     reader = Reader(stdin, request.column, lost, name="standard input", notes=notes)
     return read_ahead(reporting_os_errors(reader, "standard input", "stdin"))
+
+
+def every_pieces(request: Request, shard: Shard) -> list[Piece]:
+    """``--all``'s sweep (shard ``shard`` of it) in pieces for processes to evaluate apart
+    (:func:`actcli.inputs.every.pieces`), after the same checks as :func:`blocks`."""
+    if _source(request, stdin_is_terminal=True) != "every" or request.every is None:
+        raise UsageError("{0}: only with {1}", option=("shard", "every"))
+    span = None if request.span is None else finite_span(*request.span)
+    return pieces(request.every, span, request.special, shard.pair())
 
 
 def _source(request: Request, stdin_is_terminal: bool) -> str:

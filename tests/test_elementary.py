@@ -210,28 +210,38 @@ def _all_dispatch_features() -> str:
     return out.stdout.strip()
 
 
-# Every activation, f and f′, on inputs across the range: hashed in a child process so that
-# numpy's dispatch can be switched off (NPY_DISABLE_CPU_FEATURES is read once, at import).
-_DIGEST = """
+# Every activation (f, f′, f″ or the Jacobian) and a few formulas, on inputs across the range, a
+# digest a line; run in a child process so that numpy's dispatch (NPY_DISABLE_CPU_FEATURES, read
+# once at import) or glibc's CPU variants (GLIBC_TUNABLES) can be switched off. The inputs are
+# made exactly (ldexp), not with np.geomspace, whose np.power is itself dispatched.
+_DIGESTS = """
 import hashlib, numpy as np, actcli
 wide = np.ldexp(1.0 + np.arange(1201) % 97 / 97.0, np.arange(1201) * 5 % 2001 - 1000)
 x = np.concatenate([np.linspace(-40, 40, 4001), wide, -wide, [0.0, -0.0, np.inf, -np.inf, np.nan]])
-h = hashlib.sha256()
+def show(name, order, y):
+    digest = hashlib.sha256(np.ascontiguousarray(y, dtype=np.float64).tobytes()).hexdigest()
+    print(name, order, digest)
 for name in actcli.names():
     a = actcli.get(name)
-    v = np.resize(x, (len(x) // 8, 8)) if a.kind == "vector" else x
-    for order in (0, 1, 2):
-        if a.kind == "vector":
-            y = a(v) if order == 0 else a.jacobian(v[:50]) if order == 1 else v[:0]
-        else:
-            y = a(v) if order == 0 else a.derivative(v, order)
-        h.update(name.encode()); h.update(np.ascontiguousarray(y, dtype=np.float64).tobytes())
+    if a.kind == "vector":
+        v = np.resize(x, (len(x) // 8, 8))
+        show(name, 0, a(v)); show(name, 1, a.jacobian(v[:50]))
+    else:
+        for order in (0, 1, 2):
+            show(name, order, a(x) if order == 0 else a.derivative(x, order))
 for formula in ("x*tanh(log(1+exp(x)))", "0.5*x*(1+erf(x/sqrt(2)))", "x*sigmoid(1.702*x)"):
     a = actcli.get(formula)
-    for y in (a(x), a.derivative(x)):
-        h.update(formula.encode()); h.update(np.ascontiguousarray(y, dtype=np.float64).tobytes())
-print(h.hexdigest())
+    show(formula, 0, a(x)); show(formula, 1, a.derivative(x))
 """
+
+
+def _digests(extra_env: dict[str, str]) -> set[str]:
+    env = {**os.environ, **extra_env}
+    run = subprocess.run(
+        [sys.executable, "-c", _DIGESTS], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return set(run.stdout.splitlines())
 
 
 @pytest.mark.slow
@@ -239,13 +249,23 @@ def test_every_activation_and_formula_gives_the_same_bytes_with_numpy_dispatch_o
     features = _all_dispatch_features()
     if not features:
         pytest.skip("this numpy build dispatches to no optional CPU feature: nothing to switch")
-    env_off = {"NPY_DISABLE_CPU_FEATURES": features}
-    digests = []
-    for extra in ({}, env_off):
-        env = {**os.environ, **extra}
-        run = subprocess.run(
-            [sys.executable, "-c", _DIGEST], capture_output=True, text=True, env=env, check=False
-        )
-        assert run.returncode == 0, run.stderr[-2000:]
-        digests.append(run.stdout.strip())
-    assert digests[0] == digests[1], f"results depend on numpy's CPU dispatch ({features})"
+    on, off = _digests({}), _digests({"NPY_DISABLE_CPU_FEATURES": features})
+    assert on == off, f"results depend on numpy's CPU dispatch ({features}): {sorted(on ^ off)}"
+
+
+# sine and snake still take sin and cos from the C library (numpy's baseline loop), whose
+# FMA and non-FMA variants differ in a few last bits; everything else is IEEE operations only.
+LIBM_SINES = {"sine", "snake"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="GLIBC_TUNABLES is glibc's")
+def test_only_the_sines_depend_on_glibcs_cpu_variants() -> None:
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("not glibc: its CPU variants cannot be switched off here")
+    tunables = "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F,-AVX_Usable,-AVX2_Usable,-FMA_Usable,-FMA4"
+    on, off = _digests({}), _digests({"GLIBC_TUNABLES": tunables})
+    differing = {line.split()[0] for line in on ^ off}
+    assert differing <= LIBM_SINES, sorted(differing)

@@ -382,8 +382,12 @@ def _half_width(slope: float) -> float:
 
 def _hard_sigmoid(x: Array, slope: float) -> Array:
     c = _half_width(slope)
-    # (x + c)/(2c) rather than slope·x + ½: exact and cancellation-free near −c.
-    return np.clip((x + c) / (2.0 * c), 0.0, 1.0)
+    # (x + c)/(2c) rather than slope·x + ½: cancellation-free near −c; x + c exact and the
+    # quotient rounded once (x is clipped to the ramp first: nothing overflows)
+    xc = np.clip(x, -c, c)
+    sh, sl = nx.two_sum(xc, np.full_like(xc, c))
+    qh, ql = nx.div_dd(sh, sl, 2.0 * c)
+    return np.clip(qh + ql, 0.0, 1.0)
 
 
 def _hard_sigmoid_sympy(sp: Any, x: Any, slope: Any) -> Any:
@@ -644,7 +648,12 @@ def hard_mish(x: Array) -> Array:
         >>> hard_mish(np.array([-3.0, -1.0, 0.0, 2.0])).tolist()
         [0.0, -0.5, 0.0, 2.0]
     """
-    return np.where(x <= -2, 0.0, np.where(x >= 0, x, 0.5 * x * (x + 2.0)))
+    # ½x(x + 2) with x + 2 exact and the product rounded once
+    xc = np.clip(x, -2.0, 0.0)
+    uh, ul = nx.two_sum(xc, np.full_like(xc, 2.0))
+    ph, pl = nx.two_prod(xc, uh)
+    middle = np.where(ph == 0, ph, 0.5 * (ph + (pl + xc * ul)))  # keeps −0
+    return np.where(x <= -2, 0.0, np.where(x >= 0, x, middle))
 
 
 @elementwise(

@@ -8,6 +8,7 @@ so the same command writes the same bytes twice.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 import warnings
@@ -82,6 +83,8 @@ class Look:
     xlabel: str | None = None
     ylabel: str | None = None
     svg_paths: bool = False  # SVG text drawn as paths instead of kept as text
+    fontsize: float | None = None  # points; None: by the width (a venue sets its caption's)
+    panel_labels: bool = False  # (a), (b), ... before the panels' titles
 
     def rc(self) -> dict[Any, Any]:
         """The matplotlib settings behind the look: fonts, TeX, and embedded TrueType fonts
@@ -94,7 +97,7 @@ class Look:
             "svg.fonttype": "path" if self.svg_paths else "none",
             "svg.hashsalt": "actcli",
             # a column-wide figure is printed at its size: 8-point text, as the paper's
-            "font.size": 8.0 if self.size[0] <= 4.5 else 10.0,
+            "font.size": self.fontsize or (8.0 if self.size[0] <= 4.5 else 10.0),
             "pdf.compression": 6,
         }
 
@@ -166,6 +169,11 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
         shared = len(panels) > 1 and len({p.xlabel for p in panels}) == 1
         # --ylabel names the curves' axis once, beside the panels without a label of their own
         shared_y = bool(look.ylabel) and sum(not p.ylabel for p in panels) > 1
+        if look.panel_labels and len(panels) > 1:
+            panels = [
+                dataclasses.replace(p, title=f"({chr(ord('a') + i)}) {p.title}".rstrip())
+                for i, p in enumerate(panels)
+            ]
         for ax, panel in zip(axes, panels, strict=False):
             # matplotlib's autoscaling adds margins to the data's extent: values near the
             # double range overflow there, harmlessly (the limits are set after it)
@@ -499,6 +507,21 @@ def save(
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def svg(fig: Figure, look: Look | None = None) -> str:
+    """The figure as an ``<svg>`` element to put inside an HTML page (no XML prolog, no
+    DOCTYPE, no date), drawn by matplotlib's SVG backend: pyplot is never involved."""
+    import io
+
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    out = io.BytesIO()
+    with rc_context((look or Look()).rc()), _text_errors():
+        FigureCanvasSVG(fig).print_svg(out, metadata={"Date": None, "Creator": "actcli"})
+    text = out.getvalue().decode("utf-8")
+    return text[text.index("<svg") :]
 
 
 def show(fig: Figure) -> None:

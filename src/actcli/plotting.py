@@ -515,11 +515,10 @@ def svg(fig: Figure, look: Look | None = None) -> str:
     import io
 
     from matplotlib import rc_context
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     out = io.BytesIO()
-    with rc_context((look or Look()).rc()), _text_errors():
-        FigureCanvasSVG(fig).print_svg(out, metadata={"Date": None, "Creator": "actcli"})
+    with rc_context((look or Look()).rc()), _text_errors():  # the format picks the SVG canvas
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": "actcli"})
     text = out.getvalue().decode("utf-8")
     return text[text.index("<svg") :]
 

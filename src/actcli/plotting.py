@@ -24,7 +24,7 @@ from actcli.errors import DataError, UsageError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure as Figure  # re-exported: plot_api types with it
 
 SUFFIXES = (".png", ".svg", ".pdf")
 # Okabe & Ito's colour-blind-safe palette without its yellow (too faint on white to read);

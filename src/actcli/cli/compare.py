@@ -8,6 +8,7 @@ import typer
 
 from actcli.cli import figures, output, specs
 from actcli.cli.options import (
+    ColumnsOption,
     DialectOption,
     DpiOption,
     FontOption,
@@ -21,6 +22,7 @@ from actcli.cli.options import (
     NamesArg,
     NoColorOption,
     OutputOption,
+    PanelLabelsOption,
     ParamOption,
     PlotRangeOption,
     PrecisionOption,
@@ -31,6 +33,7 @@ from actcli.cli.options import (
     SymlogyOption,
     TitleOption,
     UsetexOption,
+    VenueOption,
     XLabelOption,
     YLabelOption,
     refuse_unused,
@@ -59,6 +62,9 @@ def compare_command(
     ] = False,
     dpi: DpiOption = None,
     size: SizeOption = None,
+    venue: VenueOption = None,
+    columns: ColumnsOption = None,
+    panel_labels: PanelLabelsOption = False,
     title: TitleOption = None,
     labels: LabelOption = None,
     xlabel: XLabelOption = None,
@@ -110,6 +116,9 @@ def compare_command(
             "--diff": diff_panel,
             "--dpi": dpi,
             "--size": size,
+            "--venue": venue,
+            "--columns": columns,
+            "--panel-labels": panel_labels,
             "--style": style,
             "--title": title,
             "--label": labels,
@@ -147,6 +156,9 @@ def compare_command(
             ylabel=ylabel,
             logy=logy,
             symlogy=symlogy,
+            venue=venue,
+            columns=columns,
+            panel_labels=panel_labels,
         )
         panels = comparison.panels(chosen, x, grid_panels, metric.value if diff_panel else None)
         _figure(chosen, panels, look, title, (path, image))

@@ -50,7 +50,7 @@ def plot(
 
     >>> import actcli
     >>> fig = actcli.plot("gelu", "silu", derivative=1, range=(-4, 4), venue="icml")
-    >>> fig.get_size_inches()[0]
+    >>> float(fig.get_size_inches()[0])  # ICML's column, inches
     3.25
     """
     import dataclasses

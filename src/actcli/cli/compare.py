@@ -90,6 +90,7 @@ def compare_command(
     -o FILE writes the overlay figure (--grid: one panel each with f and f′; --diff: a panel of
     the differences from the first, in --metric, ULP on a log axis). A name may carry its own
     dialect: gelu:dialect=jax. --sweep KEY=V1,V2,... compares a family, one column per value.
+    --venue (with --columns 1|2) sizes the figure for a venue exactly, as plot does.
 
     Examples:
 
@@ -98,6 +99,8 @@ def compare_command(
       actcli compare gelu gelu:approximate=tanh --metric ulp
 
       actcli compare gelu:dialect=torch gelu:dialect=jax -o port_gap.png --diff --metric ulp
+
+      actcli compare gelu silu --grid --venue cvpr --columns 2 --panel-labels -o fig.pdf
 
       actcli compare elu --sweep alpha=0.5,1,2 --format csv > elu_family.csv
 

@@ -94,7 +94,9 @@ def plot_command(
     --sweep KEY=V1,V2,... (or KEY=START:STOP:N) draws a family, one curve per value, shaded along a
     colour map; several NAMEs with a sweep get a panel each. Labels show every parameter you
     set; --label TEXT (one per curve of f) replaces them. --size column or page sets a
-    journal's column (3.5 in) or page (7 in) width; PDFs embed TrueType fonts.
+    journal's column (3.5 in) or page (7 in) width; --venue icml (neurips, iclr, cvpr, aaai,
+    ieee, jmlr) a venue's exact column width (--columns 2: its text width) and caption font
+    size; PDFs embed TrueType fonts.
 
     Examples:
 
@@ -105,6 +107,10 @@ def plot_command(
       actcli plot leaky_relu --sweep negative_slope=0.01,0.1,0.3 -o slopes.pdf
 
       actcli plot "x*sigmoid(b*x)" --sweep b=0.5:2:4 -d --size column --font serif -o f.pdf
+
+      actcli plot gelu silu -d --venue icml -o fig.pdf
+
+      actcli plot relu gelu silu --grid --venue ieee --columns 2 --panel-labels -o fig.pdf
 
       actcli plot relu -dd --terminal
 

@@ -353,6 +353,9 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
     room = fig.bbox.width * 0.96
     if heading is not None:
         _fit_text(heading, room, renderer)
+    for ax in axes:  # a panel's title wider than its panel runs off the canvas at column width
+        if ax.get_title():
+            _fit_text(ax.title, min(room, ax.bbox.width * 1.05), renderer)
     grow = 0.0
     for ax in axes:
         legend = ax.get_legend()

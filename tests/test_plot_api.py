@@ -77,14 +77,15 @@ def test_unknown_activation() -> None:
         actcli.plot("gelu", "relux")
 
 
-
 @pytest.mark.slow
 def test_panel_titles_stay_on_a_column_wide_canvas() -> None:
     """compare --diff at an IEEE column: "difference in ULP from gelu (torch)" was cut."""
     from actcli import comparison, curves, families, plotting, venues
 
     dialects = enumerate(["torch", "jax"])
-    chosen = [families.member(actcli.get("gelu", dialect=d), [], i, mixed=True) for i, d in dialects]
+    chosen = [
+        families.member(actcli.get("gelu", dialect=d), [], i, mixed=True) for i, d in dialects
+    ]
     x = curves.grid(-5, 5, 201)
     width, size = venues.venue("ieee")
     look = plotting.Look(size=(width, None), font="serif", fontsize=size)
@@ -92,4 +93,4 @@ def test_panel_titles_stay_on_a_column_wide_canvas() -> None:
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
         box = ax.title.get_window_extent(renderer)
-        assert 0 <= box.x0 and box.x1 <= fig.bbox.width, (ax.get_title(), box, fig.bbox.width)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (ax.get_title(), box, fig.bbox.width)

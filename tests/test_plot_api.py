@@ -17,7 +17,8 @@ def test_plot_imports_matplotlib_only_when_called_and_never_pyplot() -> None:
         "import sys, actcli\n"
         "assert 'matplotlib' not in sys.modules\n"
         "fig = actcli.plot('gelu', 'silu', derivative=1, range=(-4, 4))\n"
-        "assert type(fig).__module__ == 'matplotlib.figure', type(fig)\n"
+        "from matplotlib.figure import Figure\n"
+        "assert isinstance(fig, Figure), type(fig)\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
         "print(*fig.get_size_inches())"
     )
@@ -94,3 +95,13 @@ def test_panel_titles_stay_on_a_column_wide_canvas() -> None:
     for ax in fig.axes:
         box = ax.title.get_window_extent(renderer)
         assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (ax.get_title(), box, fig.bbox.width)
+
+
+@pytest.mark.slow
+def test_savefig_of_the_returned_figure_embeds_truetype(tmp_path) -> None:
+    """fig.savefig, outside actcli's own writer, still embeds Type 42 fonts (never Type 3)."""
+    out = tmp_path / "f.pdf"
+    actcli.plot("gelu", venue="icml").savefig(out)
+    pdf = out.read_bytes()
+    assert b"/FontFile2" in pdf  # TrueType
+    assert b"/Subtype /Type3" not in pdf

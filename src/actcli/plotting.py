@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -152,7 +153,6 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
     """A figure with one axes per panel; curves of one activation share a colour (and marker),
     a family's members a shade; titles and legends are fitted inside the canvas."""
     from matplotlib import rc_context
-    from matplotlib.figure import Figure
 
     look = look or Look()
     colours = STYLES[look.style]
@@ -161,8 +161,12 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
     if height is None:  # panels about 4:3 under the title, ticks and labels
         height = round(rows * 0.72 * width / columns + 0.5, 2)
     with rc_context(look.rc()):
-        fig = Figure(
-            figsize=(width, height), dpi=look.dpi, facecolor=colours["bg"], layout="constrained"
+        fig = _new_figure(
+            look.rc(),
+            figsize=(width, height),
+            dpi=look.dpi,
+            facecolor=colours["bg"],
+            layout="constrained",
         )
         axes = list(fig.subplots(rows, columns, squeeze=False).flat)
         names: dict[str, int] = {}  # activation -> its place in the palette, across panels
@@ -189,6 +193,32 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
         with _text_errors():
             _fit(fig, axes[: len(panels)], heading, look)
     return fig
+
+
+def _new_figure(rc: dict[Any, Any], **kwargs: Any) -> Figure:
+    """A ``Figure`` whose own ``savefig`` applies its look's settings ``rc``, so a caller of
+    :func:`actcli.plot` writing ``fig.savefig("f.pdf")`` gets what ``-o f.pdf`` writes:
+    TrueType (Type 42) fonts in the PDF, never Type 3, and fixed SVG ids."""
+    fig = _saving_figure()(**kwargs)
+    fig.look_rc = rc
+    return cast("Figure", fig)
+
+
+@functools.cache
+def _saving_figure() -> Any:
+    """The class of :func:`_new_figure`'s figures (made on first use: matplotlib is imported
+    only then)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    class SavingFigure(Figure):
+        look_rc: dict[Any, Any] | None = None  # set per figure by _new_figure
+
+        def savefig(self, *args: Any, **kwargs: Any) -> None:
+            with rc_context(self.look_rc):
+                super().savefig(*args, **kwargs)
+
+    return SavingFigure
 
 
 @contextlib.contextmanager

@@ -26,11 +26,16 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     """``actcli.check``: the check package, imported on first use (it calls itself:
-    ``actcli.check("gelu", x, y)``)."""
+    ``actcli.check("gelu", x, y)``); ``actcli.plot``: :func:`actcli.plot_api.plot`, which
+    brings matplotlib in only when called."""
     if name == "check":
         import importlib
 
         return importlib.import_module("actcli.check")
+    if name == "plot":
+        from actcli.plot_api import plot
+
+        return plot
     raise AttributeError(f"module 'actcli' has no attribute {name!r}")
 
 
@@ -46,4 +51,5 @@ __all__ = [
     "check",
     "get",
     "names",
+    "plot",
 ]

@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +31,10 @@ from actcli import inputs
 from actcli.catalog.binding import Activation
 from actcli.catalog.records import KinkPoint
 from actcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from actcli.families import Member
+    from actcli.plotting import Panel
 
 GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated
 MAX_STEPS = 1_000_000
@@ -265,3 +270,30 @@ def y_limits(all_curves: list[Curve], x: np.ndarray) -> tuple[float, float]:
 
 
 Y_LIMIT = 1e307
+
+
+def panels(
+    chosen: list[Member], x: np.ndarray, derivative: int, others: str | None, grid: bool
+) -> list[Panel]:
+    """f (and f′, f″) of each activation, vector ones along one input with the others fixed:
+    one panel, or one per activation (``grid``), or one per family when there are several
+    (``plot``'s figure, for the command line and :func:`actcli.plot` alike)."""
+    from actcli.plotting import Panel
+
+    vectors = [m.act for m in chosen if m.act.kind == "vector"]
+    if others is not None and not vectors:
+        raise UsageError("--others is for vector activations (softmax, ...)")
+    if vectors and derivative > 1:
+        raise UsageError(f"{vectors[0].name}: vector activations show f and ∂f/∂x (-d), not -dd")
+    extra = parse_others(others or "0")
+
+    def drawn(members: list[Member]) -> list[Curve]:
+        return [c for m in members for c in curves(m.act, x, derivative, extra, m.label, m.shade)]
+
+    if grid:
+        return [Panel(drawn([m]), x, title=m.label.of(0)) for m in chosen]
+    groups = sorted({m.group for m in chosen})
+    if len(groups) > 1 and any(m.shade is not None for m in chosen):
+        families = [[m for m in chosen if m.group == g] for g in groups]
+        return [Panel(drawn(f), x, title=f[0].act.name) for f in families]
+    return [Panel(drawn(chosen), x)]

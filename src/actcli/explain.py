@@ -87,7 +87,8 @@ def _problems(act: Activation, props: dict[str, Any]) -> list[str]:
     return out
 
 
-def _kinks(act: Activation) -> list[dict[str, Any]]:
+def kink_rows(act: Activation) -> list[dict[str, Any]]:
+    """Each kink: where, f′ from either side, f′ at the point in every dialect."""
     kinks = act.kink_points
     if not kinks:
         return []
@@ -224,7 +225,7 @@ def explain(act: Activation) -> dict[str, Any]:
         doc["sympy"] = comparison.available(lambda: symbolic.forms(act))
         props = comparison.properties(act, GRID)
         doc["properties"] = props
-        doc["kinks"] = _kinks(act)
+        doc["kinks"] = kink_rows(act)
         doc["problems"] = _problems(act, props)
     return doc
 

@@ -8,13 +8,15 @@ so the same command writes the same bytes twice.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -23,7 +25,7 @@ from actcli.errors import DataError, UsageError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure as Figure  # re-exported: plot_api types with it
 
 SUFFIXES = (".png", ".svg", ".pdf")
 # Okabe & Ito's colour-blind-safe palette without its yellow (too faint on white to read);
@@ -82,6 +84,8 @@ class Look:
     xlabel: str | None = None
     ylabel: str | None = None
     svg_paths: bool = False  # SVG text drawn as paths instead of kept as text
+    fontsize: float | None = None  # points; None: by the width (a venue sets its caption's)
+    panel_labels: bool = False  # (a), (b), ... before the panels' titles
 
     def rc(self) -> dict[Any, Any]:
         """The matplotlib settings behind the look: fonts, TeX, and embedded TrueType fonts
@@ -94,7 +98,7 @@ class Look:
             "svg.fonttype": "path" if self.svg_paths else "none",
             "svg.hashsalt": "actcli",
             # a column-wide figure is printed at its size: 8-point text, as the paper's
-            "font.size": 8.0 if self.size[0] <= 4.5 else 10.0,
+            "font.size": self.fontsize or (8.0 if self.size[0] <= 4.5 else 10.0),
             "pdf.compression": 6,
         }
 
@@ -149,7 +153,6 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
     """A figure with one axes per panel; curves of one activation share a colour (and marker),
     a family's members a shade; titles and legends are fitted inside the canvas."""
     from matplotlib import rc_context
-    from matplotlib.figure import Figure
 
     look = look or Look()
     colours = STYLES[look.style]
@@ -158,14 +161,23 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
     if height is None:  # panels about 4:3 under the title, ticks and labels
         height = round(rows * 0.72 * width / columns + 0.5, 2)
     with rc_context(look.rc()):
-        fig = Figure(
-            figsize=(width, height), dpi=look.dpi, facecolor=colours["bg"], layout="constrained"
+        fig = _new_figure(
+            look.rc(),
+            figsize=(width, height),
+            dpi=look.dpi,
+            facecolor=colours["bg"],
+            layout="constrained",
         )
         axes = list(fig.subplots(rows, columns, squeeze=False).flat)
         names: dict[str, int] = {}  # activation -> its place in the palette, across panels
         shared = len(panels) > 1 and len({p.xlabel for p in panels}) == 1
         # --ylabel names the curves' axis once, beside the panels without a label of their own
         shared_y = bool(look.ylabel) and sum(not p.ylabel for p in panels) > 1
+        if look.panel_labels and len(panels) > 1:
+            panels = [
+                dataclasses.replace(p, title=f"({chr(ord('a') + i)}) {p.title}".rstrip())
+                for i, p in enumerate(panels)
+            ]
         for ax, panel in zip(axes, panels, strict=False):
             # matplotlib's autoscaling adds margins to the data's extent: values near the
             # double range overflow there, harmlessly (the limits are set after it)
@@ -181,6 +193,32 @@ def figure(panels: Sequence[Panel], *, title: str = "", look: Look | None = None
         with _text_errors():
             _fit(fig, axes[: len(panels)], heading, look)
     return fig
+
+
+def _new_figure(rc: dict[Any, Any], **kwargs: Any) -> Figure:
+    """A ``Figure`` whose own ``savefig`` applies its look's settings ``rc``, so a caller of
+    :func:`actcli.plot` writing ``fig.savefig("f.pdf")`` gets what ``-o f.pdf`` writes:
+    TrueType (Type 42) fonts in the PDF, never Type 3, and fixed SVG ids."""
+    fig = _saving_figure()(**kwargs)
+    fig.look_rc = rc
+    return cast("Figure", fig)
+
+
+@functools.cache
+def _saving_figure() -> Any:
+    """The class of :func:`_new_figure`'s figures (made on first use: matplotlib is imported
+    only then)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    class SavingFigure(Figure):
+        look_rc: dict[Any, Any] | None = None  # set per figure by _new_figure
+
+        def savefig(self, *args: Any, **kwargs: Any) -> None:
+            with rc_context(self.look_rc):
+                super().savefig(*args, **kwargs)
+
+    return SavingFigure
 
 
 @contextlib.contextmanager
@@ -345,6 +383,9 @@ def _fit(fig: Figure, axes: Sequence[Axes], heading: Any, look: Look) -> None:
     room = fig.bbox.width * 0.96
     if heading is not None:
         _fit_text(heading, room, renderer)
+    for ax in axes:  # a panel's title wider than its panel runs off the canvas at column width
+        if ax.get_title():
+            _fit_text(ax.title, min(room, ax.bbox.width * 1.05), renderer)
     grow = 0.0
     for ax in axes:
         legend = ax.get_legend()
@@ -499,6 +540,20 @@ def save(
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def svg(fig: Figure, look: Look | None = None) -> str:
+    """The figure as an ``<svg>`` element to put inside an HTML page (no XML prolog, no
+    DOCTYPE, no date), drawn by matplotlib's SVG backend: pyplot is never involved."""
+    import io
+
+    from matplotlib import rc_context
+
+    out = io.BytesIO()
+    with rc_context((look or Look()).rc()), _text_errors():  # the format picks the SVG canvas
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": "actcli"})
+    text = out.getvalue().decode("utf-8")
+    return text[text.index("<svg") :]
 
 
 def show(fig: Figure) -> None:

@@ -196,6 +196,18 @@ class Activation:
     def __repr__(self) -> str:
         return f"<Activation {self.spec} dialect={self.dialect}>"
 
+    # -- rich display (IPython/Jupyter), built in actcli.notebook --------------------------
+    def _repr_html_(self) -> str:
+        """Formula, a small SVG of f and f′, and the key properties (static HTML)."""
+        from actcli import notebook
+
+        return notebook.to_html(self)
+
+    def _repr_latex_(self) -> str:
+        from actcli import notebook
+
+        return notebook.latex(self)
+
 
 def _fmt(value: ParamValue) -> str:
     return value if isinstance(value, str) else repr(float(value))

@@ -54,6 +54,8 @@ FLAGS = {
     "epochs": "--epochs",
     "classes": "--classes",
     "format": "--format",
+    "venue": "--venue",
+    "columns": "--columns",
     "from": "--from",
     "jobs": "--jobs",
     "shard": "--shard",

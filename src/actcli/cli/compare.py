@@ -8,6 +8,7 @@ import typer
 
 from actcli.cli import figures, output, specs
 from actcli.cli.options import (
+    ColumnsOption,
     DialectOption,
     DpiOption,
     FontOption,
@@ -21,6 +22,7 @@ from actcli.cli.options import (
     NamesArg,
     NoColorOption,
     OutputOption,
+    PanelLabelsOption,
     ParamOption,
     PlotRangeOption,
     PrecisionOption,
@@ -31,6 +33,7 @@ from actcli.cli.options import (
     SymlogyOption,
     TitleOption,
     UsetexOption,
+    VenueOption,
     XLabelOption,
     YLabelOption,
     refuse_unused,
@@ -59,6 +62,9 @@ def compare_command(
     ] = False,
     dpi: DpiOption = None,
     size: SizeOption = None,
+    venue: VenueOption = None,
+    columns: ColumnsOption = None,
+    panel_labels: PanelLabelsOption = False,
     title: TitleOption = None,
     labels: LabelOption = None,
     xlabel: XLabelOption = None,
@@ -84,6 +90,7 @@ def compare_command(
     -o FILE writes the overlay figure (--grid: one panel each with f and f′; --diff: a panel of
     the differences from the first, in --metric, ULP on a log axis). A name may carry its own
     dialect: gelu:dialect=jax. --sweep KEY=V1,V2,... compares a family, one column per value.
+    --venue (with --columns 1|2) sizes the figure for a venue exactly, as plot does.
 
     Examples:
 
@@ -92,6 +99,8 @@ def compare_command(
       actcli compare gelu gelu:approximate=tanh --metric ulp
 
       actcli compare gelu:dialect=torch gelu:dialect=jax -o port_gap.png --diff --metric ulp
+
+      actcli compare gelu silu --grid --venue cvpr --columns 2 --panel-labels -o fig.pdf
 
       actcli compare elu --sweep alpha=0.5,1,2 --format csv > elu_family.csv
 
@@ -110,6 +119,9 @@ def compare_command(
             "--diff": diff_panel,
             "--dpi": dpi,
             "--size": size,
+            "--venue": venue,
+            "--columns": columns,
+            "--panel-labels": panel_labels,
             "--style": style,
             "--title": title,
             "--label": labels,
@@ -147,6 +159,9 @@ def compare_command(
             ylabel=ylabel,
             logy=logy,
             symlogy=symlogy,
+            venue=venue,
+            columns=columns,
+            panel_labels=panel_labels,
         )
         panels = comparison.panels(chosen, x, grid_panels, metric.value if diff_panel else None)
         _figure(chosen, panels, look, title, (path, image))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actcli import __version__, plotting
-from actcli.cli.options import Font, ImageFormat, Legend, Style, refuse_unused
+from actcli.cli.options import Font, ImageFormat, Legend, Style, Venue, refuse_unused
 from actcli.errors import UsageError
 from actcli.plotting import Look
 
@@ -38,9 +38,27 @@ def look(
     ylabel: str | None = None,
     logy: bool = False,
     symlogy: bool = False,
+    venue: Venue | None = None,
+    columns: int | None = None,
+    panel_labels: bool = False,
 ) -> Look:
-    """The figure options, checked together (the pixel count is bounded; TeX must be there)."""
-    w, h = parse_size(size or default_size)
+    """The figure options, checked together (the pixel count is bounded; TeX must be there).
+
+    ``--venue`` sets the width (the height follows the layout), the caption's font size and,
+    unless ``--font`` says otherwise, a Times-like serif, as the venues' papers use."""
+    fontsize = None
+    if venue is not None:
+        from actcli import venues
+
+        if size is not None:
+            raise UsageError("--size and --venue: give one of them (a venue fixes the width)")
+        w, fontsize = venues.venue(venue.value, columns)
+        h: float | None = None
+        font = font or Font.serif
+    elif columns is not None:
+        raise UsageError("--columns: only with --venue")
+    else:
+        w, h = parse_size(size or default_size)
     dots = 150 if dpi is None else dpi
     if not 10 <= dots <= 1200:
         raise UsageError(f"--dpi must be between 10 and 1200, got {dots}")
@@ -65,6 +83,8 @@ def look(
         yscale="log" if logy else "symlog" if symlogy else "linear",
         xlabel=xlabel,
         ylabel=ylabel,
+        fontsize=fontsize,
+        panel_labels=panel_labels,
     )
 
 

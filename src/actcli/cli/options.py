@@ -57,6 +57,18 @@ class Font(str, enum.Enum):
     serif = "serif"
 
 
+class Venue(str, enum.Enum):
+    """The venues of :data:`actcli.venues.VENUES` (a test holds the two equal)."""
+
+    neurips = "neurips"
+    iclr = "iclr"
+    icml = "icml"
+    cvpr = "cvpr"
+    aaai = "aaai"
+    ieee = "ieee"
+    jmlr = "jmlr"
+
+
 class ImageFormat(str, enum.Enum):
     png = "png"
     svg = "svg"
@@ -286,6 +298,27 @@ SizeOption = Annotated[
         metavar="WxH",
         help="Figure size: WxH in inches (1 to 50), column (3.5 in wide) or page (7 in).",
     ),
+]
+VenueOption = Annotated[
+    Venue | None,
+    typer.Option(
+        "--venue",
+        help="A venue's exact column width and caption font size, serif text "
+        "(neurips, iclr, icml, cvpr, aaai, ieee, jmlr; README lists the style files).",
+        case_sensitive=False,
+    ),
+]
+ColumnsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--columns",
+        min=1,
+        max=2,
+        help="With --venue: 1 (a column, default) or 2 (across both: the text width).",
+    ),
+]
+PanelLabelsOption = Annotated[
+    bool, typer.Option("--panel-labels", help="Label the panels of a grid (a), (b), ...")
 ]
 TitleOption = Annotated[str | None, typer.Option("--title", help="Figure title ('' for none).")]
 StyleOption = Annotated[

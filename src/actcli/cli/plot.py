@@ -10,6 +10,7 @@ import typer
 
 from actcli.cli import figures, output, specs
 from actcli.cli.options import (
+    ColumnsOption,
     DerivativeOption,
     DialectOption,
     DpiOption,
@@ -22,6 +23,7 @@ from actcli.cli.options import (
     NamesArg,
     NoColorOption,
     OutputOption,
+    PanelLabelsOption,
     ParamOption,
     PlotRangeOption,
     SizeOption,
@@ -31,6 +33,7 @@ from actcli.cli.options import (
     SymlogyOption,
     TitleOption,
     UsetexOption,
+    VenueOption,
     XLabelOption,
     YLabelOption,
     refuse_unused,
@@ -38,9 +41,7 @@ from actcli.cli.options import (
 from actcli.errors import UsageError
 
 if TYPE_CHECKING:
-    from actcli.cli.specs import Member
     from actcli.curves import Curve
-    from actcli.plotting import Panel
 
 
 def plot_command(
@@ -58,6 +59,9 @@ def plot_command(
     height: Annotated[int | None, typer.Option("--height", min=4, max=500)] = None,
     dpi: DpiOption = None,
     size: SizeOption = None,
+    venue: VenueOption = None,
+    columns: ColumnsOption = None,
+    panel_labels: PanelLabelsOption = False,
     title: TitleOption = None,
     labels: LabelOption = None,
     xlabel: XLabelOption = None,
@@ -90,7 +94,9 @@ def plot_command(
     --sweep KEY=V1,V2,... (or KEY=START:STOP:N) draws a family, one curve per value, shaded along a
     colour map; several NAMEs with a sweep get a panel each. Labels show every parameter you
     set; --label TEXT (one per curve of f) replaces them. --size column or page sets a
-    journal's column (3.5 in) or page (7 in) width; PDFs embed TrueType fonts.
+    journal's column (3.5 in) or page (7 in) width; --venue icml (neurips, iclr, cvpr, aaai,
+    ieee, jmlr) a venue's exact column width (--columns 2: its text width) and caption font
+    size; PDFs embed TrueType fonts.
 
     Examples:
 
@@ -101,6 +107,10 @@ def plot_command(
       actcli plot leaky_relu --sweep negative_slope=0.01,0.1,0.3 -o slopes.pdf
 
       actcli plot "x*sigmoid(b*x)" --sweep b=0.5:2:4 -d --size column --font serif -o f.pdf
+
+      actcli plot gelu silu -d --venue icml -o fig.pdf
+
+      actcli plot relu gelu silu --grid --venue ieee --columns 2 --panel-labels -o fig.pdf
 
       actcli plot relu -dd --terminal
 
@@ -113,6 +123,9 @@ def plot_command(
     figure_only = {
         "--dpi": dpi,
         "--size": size,
+        "--venue": venue,
+        "--columns": columns,
+        "--panel-labels": panel_labels,
         "--style": style,
         "--font": font,
         "--usetex": usetex,
@@ -136,7 +149,9 @@ def plot_command(
     acts = [m.act for m in chosen]
     x = curves.grid(range_[0], range_[1], steps)
     if terminal:
-        drawn = [c for panel in _panels(chosen, x, derivative, others, False) for c in panel.curves]
+        drawn = [
+            c for panel in curves.panels(chosen, x, derivative, others, False) for c in panel.curves
+        ]
         shown = title if title is not None else specs.title(chosen, formula=False)
         _terminal(drawn, x, shown, width, height, ascii_only, no_color)
         return
@@ -157,10 +172,13 @@ def plot_command(
         ylabel=ylabel,
         logy=logy,
         symlogy=symlogy,
+        venue=venue,
+        columns=columns,
+        panel_labels=panel_labels,
     )
     fig_title = title if title is not None else specs.title(chosen)
     fig = plotting.figure(
-        _panels(chosen, x, derivative, others, grid_panels), title=fig_title, look=look
+        curves.panels(chosen, x, derivative, others, grid_panels), title=fig_title, look=look
     )
     if show:
         plotting.show(fig)
@@ -170,35 +188,6 @@ def plot_command(
     figures.save(fig, path, acts, fig_title, look, fmt)
     if path is not None:
         typer.echo(str(path))
-
-
-def _panels(
-    chosen: list[Member], x: np.ndarray, derivative: int, others: str | None, grid: bool
-) -> list[Panel]:
-    """f (and f′, f″) of each activation, vector ones along one input with the others fixed:
-    one panel, or one per activation (--grid), or one per family when there are several."""
-    from actcli import curves
-    from actcli.plotting import Panel
-
-    vectors = [m.act for m in chosen if m.act.kind == "vector"]
-    if others is not None and not vectors:
-        raise UsageError("--others is for vector activations (softmax, ...)")
-    if vectors and derivative > 1:
-        raise UsageError(f"{vectors[0].name}: vector activations show f and ∂f/∂x (-d), not -dd")
-    extra = curves.parse_others(others or "0")
-
-    def drawn(members: list[Member]) -> list[Curve]:
-        return [
-            c for m in members for c in curves.curves(m.act, x, derivative, extra, m.label, m.shade)
-        ]
-
-    if grid:
-        return [Panel(drawn([m]), x, title=m.label.of(0)) for m in chosen]
-    groups = sorted({m.group for m in chosen})
-    if len(groups) > 1 and any(m.shade is not None for m in chosen):
-        families = [[m for m in chosen if m.group == g] for g in groups]
-        return [Panel(drawn(f), x, title=f[0].act.name) for f in families]
-    return [Panel(drawn(chosen), x)]
 
 
 def _terminal(

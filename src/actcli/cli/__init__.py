@@ -143,6 +143,7 @@ def _leave(code: object) -> NoReturn:
         sys.stderr.write(code + "\n")
         code = ExitStatus.DATA_ERROR
     status = code if isinstance(code, int) else ExitStatus.OK
+    _end_workers()
     try:
         if sys.stdout is not None:  # None: started with stdout closed
             sys.stdout.flush()
@@ -158,3 +159,22 @@ def _leave(code: object) -> NoReturn:
         pass  # nowhere left to say it
     finally:
         os._exit(int(status))
+
+
+def _end_workers() -> None:
+    """Stop the worker processes of ``--jobs`` still running: leaving through os._exit (after
+    ``| head``, say) skips the pool's shutdown, and a worker left behind would keep the
+    caller's stderr pipe open and compute for nothing."""
+    multiprocessing = sys.modules.get("multiprocessing")  # imported only by --jobs runs
+    if multiprocessing is None:
+        return
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=1.0)
+    # what the interpreter's exit would do: the pool's queues and semaphores released, so that
+    # the resource tracker has nothing to warn about on the user's stderr
+    from multiprocessing import util
+
+    util._run_finalizers()  # type: ignore[attr-defined]  # private, stable since 3.4

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import measured
 
 from actcli import curves
+from conftest import measured
 from test_cli_input import ACTCLI, ENV
 
 LIMIT_MB = 300
@@ -56,7 +56,7 @@ def test_a_thinned_curve_keeps_every_runs_ends_extremes_and_first_gap():
 def test_short_curves_are_not_thinned():
     x = np.linspace(-1, 1, 1001)
     assert curves.bucket_size(len(x)) == 1
-    tx, ty = curves.thinned(x, x**2, curves.bucket_size(len(x)))
+    tx, _ = curves.thinned(x, x**2, curves.bucket_size(len(x)))
     assert tx is x
 
 

@@ -178,9 +178,9 @@ def thinned(x: np.ndarray, y: np.ndarray, size: int) -> tuple[np.ndarray, np.nda
     if size <= 1 or n <= 4 * size:
         return x, y
     runs = -(-n // size)
-    values = np.full(runs * size, np.nan)
-    values[:n] = y
-    values = values.reshape(runs, size)
+    flat = np.full(runs * size, np.nan)
+    flat[:n] = y
+    values = flat.reshape(runs, size)
     valid = (np.arange(runs * size) < n).reshape(runs, size)
     gap = np.isnan(values) & valid
     starts = np.arange(runs) * size

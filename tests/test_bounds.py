@@ -123,3 +123,25 @@ def test_a_sweep_with_second_derivatives_at_a_million_steps_stays_under_the_limi
     status, stderr, mb = peak_mb(argv, tmp_path)
     assert status == 0, stderr
     assert mb < LIMIT_MB, mb
+
+
+# ------------------------------------------------------------------------ stats --layers -o
+
+
+@pytest.mark.slow
+def test_a_gradient_factor_growing_to_the_double_range_is_drawn(runner, tmp_path):
+    """`stats tanh --layers 10000 -o` (χ > 1 over thousands of layers, 74 s) ended in an
+    internal error: the log axis padded 1e307 to inf, and matplotlib's log ticks a stride
+    beyond overflowed. --gain 100 reaches 1e203 in 56 layers, then nan."""
+    from actcli.cli import app
+
+    out = tmp_path / "s.png"
+    result = runner.invoke(
+        app, ["stats", "tanh", "--layers", "200", "--gain", "100", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert out.stat().st_size > 10_000 and "internal error" not in result.stderr
+    result = runner.invoke(
+        app, ["stats", "tanh", "--layers", "200", "--gain", "0.001", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr

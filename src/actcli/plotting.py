@@ -309,7 +309,9 @@ def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
         if top - bottom > 40:  # matplotlib's LogLocator puts a tick a stride beyond: inf
             stride = next(n for n in (10, 20, 25, 50, 100, 200) if n >= (top - bottom) / 8)
             first = math.ceil(bottom / stride) * stride
-            ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(first, top, stride)))
+            ax.yaxis.set_major_locator(
+                FixedLocator([10.0**e for e in range(first, math.ceil(top), stride)])
+            )
             ax.yaxis.set_minor_locator(NullLocator())
         return
     if scale == "symlog":  # the whole extent: the log part is there to show it

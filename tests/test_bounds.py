@@ -145,3 +145,36 @@ def test_a_gradient_factor_growing_to_the_double_range_is_drawn(runner, tmp_path
         app, ["stats", "tanh", "--layers", "200", "--gain", "0.001", "-o", str(out)]
     )
     assert result.exit_code == 0, result.stderr
+
+
+# ------------------------------------------------------------------------ a vector held whole
+
+
+def test_a_vector_over_the_limit_is_refused_as_it_is_read(runner, monkeypatch):
+    from actcli.cli import app
+
+    monkeypatch.setenv("ACTCLI_MAX_VECTOR_VALUES", "5")
+    result = runner.invoke(app, ["eval", "softmax", "--range", "0", "1", "--steps", "6"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "error: softmax holds its whole input: over 5 values is too many "
+        "(ACTCLI_MAX_VECTOR_VALUES changes the limit)\n"
+    )
+    result = runner.invoke(app, ["eval", "softmax", "--range", "0", "1", "--steps", "5"])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 6
+    rows = "".join(f"{i},{i + 1},{i + 2}\n" for i in range(2)).encode()  # 6 values in rows
+    result = runner.invoke(app, ["eval", "softmax", "--format", "csv"], input=rows)
+    assert result.exit_code == 1 and "over 5 values" in result.stderr
+
+
+@pytest.mark.slow
+def test_softmax_over_1e8_values_is_refused_in_flat_memory(tmp_path):
+    """Was over 6 GB: the grid arrives in blocks and the count passes the limit early."""
+    argv = ["eval", "softmax", "--range", "-1", "1", "--steps", "100000000"]
+    status, stderr, mb = peak_mb(argv, tmp_path)
+    assert status == 1 and "over 1,000,000 values is too many" in stderr
+    assert mb < 100, mb
+    status, stderr, mb = peak_mb(
+        ["eval", "softmax", "--range", "-1", "1", "--steps", "1000000"], tmp_path
+    )
+    assert status == 0 and mb < LIMIT_MB, (stderr, mb)

@@ -186,3 +186,57 @@ def test_a_truncated_numpy_file_is_a_data_error(tmp_path: Path, suffix: str):
     result = actcli("eval", "relu", "--input", str(cut))
     assert (result.returncode, result.stdout) == (1, ""), result
     assert result.stderr.startswith(f"error: --input: {cut}: ") and "internal" not in result.stderr
+
+
+def _wide(*values: str) -> np.ndarray:
+    return np.array([np.longdouble(v) for v in values])
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).maxexp <= 1024, reason="longdouble is float64 here")
+def test_longdouble_beyond_float64_is_inf_or_zero_and_counted_without_numpys_warning(tmp_path):
+    """A longdouble .npy holding 1e4000 read as inf with numpy's RuntimeWarning (from its
+    cast) instead of the count the text path gives (issue 22 §4). CliRunner: pytest makes any
+    floating-point warning an error, which the boundary would report as an internal error."""
+    from typer.testing import CliRunner
+
+    from actcli.cli import app
+
+    np.save(tmp_path / "x.npy", _wide("1e4000", "-1e4000", "1.5", "1e-4000"))
+    np.savez(tmp_path / "x.npz", x=_wide("1e4000", "2"))
+    runner = CliRunner()
+    result = runner.invoke(app, ["eval", "relu", "--input", str(tmp_path / "x.npy")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "x,relu\ninf,inf\n-inf,0.0\n1.5,1.5\n0.0,0.0\n"
+    assert result.stderr == (
+        "warning: 2 input value(s) overflowed to ±inf in float64\n"
+        "warning: 1 nonzero input value(s) flushed to zero in float64\n"
+    )
+    result = runner.invoke(app, ["eval", "relu", "--input", str(tmp_path / "x.npz")])
+    assert result.stdout == "x,relu\ninf,inf\n2.0,2.0\n"
+    assert result.stderr == "warning: 1 input value(s) overflowed to ±inf in float64\n"
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).maxexp <= 1024, reason="longdouble is float64 here")
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_check_reads_longdouble_pairs_without_numpys_warning(tmp_path, suffix):
+    from typer.testing import CliRunner
+
+    from actcli.cli import app
+
+    x, y = _wide("1e4000", "-1e4000", "2", "-3"), _wide("1e4000", "0", "2", "0")
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".npy":
+        np.save(path, np.stack([x, y], axis=1))
+    else:
+        np.savez(path, x=x, y=y)
+    result = CliRunner().invoke(app, ["check", "relu", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "passed: all 4 rows" in result.stdout
+
+
+def test_the_api_takes_longdouble_beyond_float64_without_a_warning():
+    import actcli
+
+    x = _wide("1e4000", "-1e4000", "0.5")
+    np.testing.assert_array_equal(actcli.get("relu")(x), [np.inf, 0.0, 0.5])
+    assert actcli.get("gelu").derivative(x)[0] == 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import mpmath as mp
@@ -200,8 +201,117 @@ def test_catalog_functions_under_powers(runner):
     assert plotting.mathtext_or_none(latex) is not None
 
 
-@pytest.mark.parametrize("formula", ["x*sin(10**64)", "sin(exp(exp(exp(10))))*x"])
-def test_constants_numpy_cannot_take_are_a_clear_refusal(runner, formula):
+def test_constants_with_huge_integers_are_evaluated_exactly(runner):
+    """numpy cannot take sin(10**64) (an int beyond a double): sympy evaluates the constant."""
+    import mpmath
+
+    result = runner.invoke(app, ["eval", "x*sin(10**64)", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1] == f"1.0,{float(mpmath.sin(10**64))!r}"
+    result = runner.invoke(app, ["eval", "x*sin(10**17+1)", "1"])  # not sin(1e17)
+    assert result.stdout.splitlines()[1] == f"1.0,{float(mpmath.sin(10**17 + 1))!r}"
+
+
+BEYOND = [
+    ("sin(exp(exp(exp(10))))*x", "exp(exp(exp(10)))", "infinite"),
+    ("x*(((2**-64)**64)**64)**64", "(((2**-64)**64)**64)**64", "about 2**-16777216"),
+    ("x*((2**64)**64)**64", "((2**64)**64)**64", "about 2**262144"),
+    ("x*2**2**2**2**2", "2**2**2**2**2", "about 2**65536"),
+    ("x*exp(1000)", "exp(1000)", "about 2**1443"),
+    ("x*1e400", "1e400", "infinite"),
+    ("x*2**-1080", "2**-1080", "about 2**-1080"),
+    ("x + " + "9" * 990, "999999999999…999999999999", "about 2**3289"),
+    ("x*(10**200*10**200)", "10**200*10**200", "about 2**1329"),
+    ("x/(1/10**400)", "1/10**400", "about 2**-1329"),
+]
+
+
+@pytest.mark.parametrize(("formula", "constant", "size"), BEYOND)
+@pytest.mark.parametrize("command", ["eval", "diff", "info"])
+def test_constants_beyond_float64_are_refused_before_sympy_builds_them(
+    runner, command, formula, constant, size
+):
+    """Integer towers and 990-digit constants: sympy would build them digit by digit (hours,
+    or Python's 4300-digit conversion limit); their size is read from the tree instead."""
+    args = ["info", formula] if command == "info" else [command, formula, "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and result.stdout == "", result.stderr
+    first = result.stderr.splitlines()[0]
+    assert f"the constant {constant} is beyond float64's range ({size};" in first
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("formula", "value"),
+    [
+        ("x*10**64*10**64*10**64*10**64", 1e256),  # each Mult computed alone (it ran for hours)
+        ("x*2**2**2**2", 65536.0),
+        ("x*(2**64)**15", 2.0**960),
+        ("x*exp(700)", 1.0142320547350045e304),
+        ("x*0**5", 0.0),
+        ("x*10**200*10**100", 1e300),
+        ("x*(-1)**(10**30)", 1.0),
+    ],
+)
+def test_large_constants_within_float64_are_evaluated(runner, formula, value):
     result = runner.invoke(app, ["eval", formula, "1"])
-    assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.startswith("error: expression '") and "internal error" not in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert float(result.stdout.splitlines()[1].split(",")[1]) == value
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "**".join(["x"] * 40),  # derivatives as trees grow without end
+        "(" * 12 + "x" + "".join(f"**x+{i})" for i in range(12)),
+    ],
+)
+@pytest.mark.parametrize("command", ["eval", "diff", "info", "plot"])
+def test_costly_symbolic_work_is_refused_within_its_cpu_budget(tmp_path, command, formula):
+    """Through the installed command, under a generous timeout that fails the test (the
+    budget is 1 s of CPU; without it these ran for many seconds to minutes)."""
+    args = {
+        "eval": ["eval", formula, "1"],
+        "diff": ["diff", formula, "1", "--order", "2"],
+        "info": ["info", formula],
+        "plot": ["plot", formula, "-dd", "-o", str(tmp_path / "f.png")],
+    }[command]
+    result = subprocess.run(
+        ["actcli", *args], capture_output=True, text=True, timeout=30, cwd=tmp_path
+    )
+    assert result.returncode == 2, result.stderr
+    assert (
+        "takes over 1 s of CPU to process (ACTCLI_FORMULA_SECONDS sets the limit)"
+        in (result.stderr.splitlines()[0])
+    )
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_the_cpu_budget_is_adjustable(monkeypatch):
+    from actcli import expr_limits
+
+    monkeypatch.setenv("ACTCLI_FORMULA_SECONDS", "5")
+    assert expr_limits.seconds() == 5
+    for bad in ("0", "-1", "nan", "inf", "soon"):
+        monkeypatch.setenv("ACTCLI_FORMULA_SECONDS", bad)
+        assert expr_limits.seconds() == expr_limits.SECONDS
+
+
+def test_the_cpu_budget_refuses_and_restores_the_previous_handler(monkeypatch):
+    import signal
+
+    from actcli import expr_limits
+
+    monkeypatch.setenv("ACTCLI_FORMULA_SECONDS", "0.05")
+    before = signal.getsignal(signal.SIGPROF)
+
+    def spin() -> None:
+        with expr_limits.budget(lambda limit: ValueError(f"spent {limit:g}")):
+            while True:
+                pass
+
+    with pytest.raises(ValueError, match=r"spent 0\.05"):
+        spin()
+    assert signal.getsignal(signal.SIGPROF) == before
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)

@@ -39,6 +39,20 @@ if TYPE_CHECKING:
 GATED_FIRST = {"reglu", "geglu", "swiglu", "bilinear"}  # Shazeer: the first half is gated
 MAX_STEPS = 1_000_000
 
+# A figure is at most a few ten thousand pixels wide (40 megapixels); more points per curve
+# draw the same line at many times the memory (a sweep of 8 members at 1e6 steps with f″:
+# 1.7 GB and minutes). A piece keeps, per run of consecutive points, its first, last, lowest
+# and highest point and its first nan (a gap stays a gap): the same envelope at any
+# resolution up to BUCKETS columns. A vector activation is evaluated in blocks of rows whose
+# Jacobian holds at most BLOCK_VALUES numbers.
+BUCKETS = 8192
+BLOCK_VALUES = 1 << 21
+
+# --others: each value is one more curve (and legend entry) per activation, and f′ needs an
+# n × n Jacobian per point: 20,000 values took 5.5 GB. A legend of more is unreadable anyway.
+MAX_OTHERS = 32
+MAX_OTHERS_VARIABLE = "ACTCLI_MAX_OTHERS"
+
 
 @dataclass(frozen=True)
 class Label:
@@ -131,14 +145,59 @@ def grid(a: float, b: float, steps: int) -> np.ndarray:
     return inputs.grid(lo, hi, steps)
 
 
+def max_others() -> int:
+    """The most --others values (MAX_OTHERS, or the environment's ACTCLI_MAX_OTHERS)."""
+    import os
+
+    text = os.environ.get(MAX_OTHERS_VARIABLE, "")
+    return int(text) if text.isdigit() and int(text) > 0 else MAX_OTHERS
+
+
 def parse_others(text: str) -> list[float]:
     """``--others 0,1``: the fixed inputs of a vector activation besides x."""
     try:
-        return [float(t) for t in re.split(r"[,\s]+", text.strip()) if t]
+        values = [float(t) for t in re.split(r"[,\s]+", text.strip()) if t]
     except ValueError:
         raise UsageError(
             f"expected numbers separated by commas, got {text!r}", option="others"
         ) from None
+    limit = max_others()
+    if len(values) > limit:
+        raise UsageError(
+            f"{len(values)} values; at most {limit}, a curve each ({MAX_OTHERS_VARIABLE} "
+            "changes the limit)",
+            option="others",
+        )
+    return values
+
+
+def bucket_size(n: int) -> int:
+    """Points per bucket when a curve of ``n`` points is thinned (1: kept whole)."""
+    return max(1, -(-n // BUCKETS))
+
+
+def thinned(x: np.ndarray, y: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """x and y with, of each run of ``size`` points, only the first, last, lowest, highest
+    and first nan kept (see BUCKETS): the line drawn through them has the same envelope."""
+    n = len(y)
+    if size <= 1 or n <= 4 * size:
+        return x, y
+    runs = -(-n // size)
+    flat = np.full(runs * size, np.nan)
+    flat[:n] = y
+    values = flat.reshape(runs, size)
+    valid = (np.arange(runs * size) < n).reshape(runs, size)
+    gap = np.isnan(values) & valid
+    starts = np.arange(runs) * size
+    keep = [
+        starts,
+        np.minimum(starts + size, n) - 1,
+        starts + np.where(gap | ~valid, np.inf, values).argmin(axis=1),
+        starts + np.where(gap | ~valid, -np.inf, values).argmax(axis=1),
+        (starts + gap.argmax(axis=1))[gap.any(axis=1)],
+    ]
+    kept = np.unique(np.concatenate(keep))
+    return x[kept], y[kept]
 
 
 def curves(
@@ -180,6 +239,7 @@ def _elementwise_curve(act: Activation, x: np.ndarray, order: int, label: Label)
         return np.asarray(act(v) if order == 0 else act.derivative(v, order), dtype=np.float64)
 
     pieces, filled, hollow = [], [], []
+    size = bucket_size(len(x))
     edges = [lo, *[k.at for k in breaks], hi]
     for i in range(len(edges) - 1):
         left, right = edges[i], edges[i + 1]
@@ -191,7 +251,7 @@ def _elementwise_curve(act: Activation, x: np.ndarray, order: int, label: Label)
             ys[0] = _limit(f, breaks[i - 1], order, "right")
         if i < len(edges) - 2:
             ys[-1] = _limit(f, breaks[i], order, "left")
-        pieces.append(Piece(xs, ys))
+        pieces.append(Piece(*thinned(xs, ys, size)))
     for k in breaks:
         at = float(f(np.array([k.at]))[0])
         filled.append((k.at, at))
@@ -218,24 +278,50 @@ def _vector_curves(
     if gated:
         # the other half is 1; glu (torch convention) gates with the second half
         first = act.name in GATED_FIRST
-        rows = np.column_stack([x, np.ones_like(x)] if first else [np.ones_like(x), x])
         which = 0 if first else 1
         inputs = "[x, 1]" if first else "[1, x]"
     else:
-        rows = np.column_stack([x, *(np.full_like(x, o) for o in others)])
         which = 0
         inputs = "[" + ", ".join(["x", *(f"{o:g}" for o in others)]) + "]"
-    y = np.asarray(act(rows))
+
+    def rows(xs: np.ndarray) -> np.ndarray:
+        if gated:
+            ones = np.ones_like(xs)
+            return np.column_stack([xs, ones] if first else [ones, xs])
+        return np.column_stack([xs, *(np.full_like(xs, o) for o in others)])
+
+    # in blocks of whole buckets, each thinned as it is computed: memory stays flat in the
+    # steps and the Jacobian's n × n per point never exists for the whole grid
+    width = 2 if gated else 1 + len(others)
+    size = bucket_size(len(x))
+    block = size * max(1, BLOCK_VALUES // (width * width * size))
+    values: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    partials: list[list[tuple[np.ndarray, np.ndarray]]] = []
+    for start in range(0, len(x), block):
+        xs = x[start : start + block]
+        v = rows(xs)
+        y = np.asarray(act(v))
+        jac = np.asarray(act.jacobian(v))[:, :, which] if max_order >= 1 else None
+        if not values:
+            values = [[] for _ in range(y.shape[-1])]
+            partials = [[] for _ in range(y.shape[-1])]
+        for i in range(y.shape[-1]):
+            values[i].append(thinned(xs, y[:, i], size))
+            if jac is not None:
+                partials[i].append(thinned(xs, jac[:, i], size))
+
+    def joined(parts: list[tuple[np.ndarray, np.ndarray]]) -> Piece:
+        return Piece(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+
     out = []
-    n_out = y.shape[-1]
-    jac = np.asarray(act.jacobian(rows)) if max_order >= 1 else None
+    n_out = len(values)
     for i in range(n_out):
         component = None if n_out == 1 else i  # 0-based, as the frameworks index
         name = label.of_component(inputs, component, derivative=False)
-        out.append(Curve(name, name, 0, [Piece(x, y[:, i])], output=i))
-        if jac is not None:
+        out.append(Curve(name, name, 0, [joined(values[i])], output=i))
+        if max_order >= 1:
             partial = label.of_component(inputs, component, derivative=True)
-            out.append(Curve(partial, name, 1, [Piece(x, jac[:, i, which])], output=i))
+            out.append(Curve(partial, name, 1, [joined(partials[i])], output=i))
     return out
 
 

@@ -20,12 +20,40 @@ import numpy as np
 
 from actcli import dtypes, inputs, parallel
 from actcli.catalog.binding import Activation
-from actcli.errors import UsageError
+from actcli.errors import DataError, UsageError
 from actcli.inputs import every
 from actcli.parallel import Recipe, Shard, Workers
 
 Block = list[np.ndarray]  # one array per output column, all of the same length
 MAX_JACOBIAN = 4096  # n × n entries: 4096² doubles are 134 MB
+# A vector activation holds its whole input (softmax needs the row's maximum and sum before
+# any output); about 160 bytes a value at the peak: 1,000,000 values take 180 MB
+# (`eval softmax --steps 1e8` took over 6 GB). Refused as soon as the input passes it.
+MAX_VECTOR_VALUES = 1_000_000
+MAX_VECTOR_VARIABLE = "ACTCLI_MAX_VECTOR_VALUES"
+
+
+def max_vector_values() -> int:
+    """The most values a vector activation holds (MAX_VECTOR_VALUES, or the environment's
+    ACTCLI_MAX_VECTOR_VALUES)."""
+    import os
+
+    text = os.environ.get(MAX_VECTOR_VARIABLE, "")
+    return int(text) if text.isdigit() and int(text) > 0 else MAX_VECTOR_VALUES
+
+
+def _held(act: Activation, blocks: Iterable[np.ndarray]) -> list[np.ndarray]:
+    """The blocks of a vector activation's input, refused once they pass the limit."""
+    limit, held, parts = max_vector_values(), 0, []
+    for part in blocks:
+        held += part.size
+        if held > limit:
+            raise DataError(
+                f"{act.name} holds its whole input: over {limit:,} values is too many "
+                f"({MAX_VECTOR_VARIABLE} changes the limit)"
+            )
+        parts.append(part)
+    return parts
 
 
 @dataclass
@@ -268,7 +296,7 @@ def vector(
     activation of input column j. ``jacobian`` asks for ∂f/∂x of a single vector: m rows of n
     columns.
     """
-    parts = list(blocks)
+    parts = _held(act, blocks)
     name = act.name
     one_vector = all(p.ndim == 1 or p.shape[1] == 1 for p in parts)
     if not parts:  # no input: no rows, but the columns are still named

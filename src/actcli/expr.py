@@ -8,7 +8,9 @@ the sympy tree, in which every catalog activation used as a function keeps its e
 implementation (``softplus(x)`` stays actcli's softplus, its derivative actcli's sigmoid).
 
 Bounded against denial of service: 1,000 characters, 400 nodes, depth 40, constant exponents
-up to 64 in magnitude, and symbolic derivatives that may not grow beyond 20,000 operations.
+up to 64 in magnitude, every constant subexpression within float64's range, symbolic
+derivatives that may not grow beyond 20,000 operations, and a CPU-time budget for the
+symbolic work (:mod:`actcli.expr_limits`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +28,7 @@ import numpy as np
 from actcli.catalog.records import Definition, Param
 from actcli.catalog.registry import definitions
 from actcli.errors import UsageError
+from actcli.expr_limits import SECONDS_VARIABLE, beyond_range, budget, log2_magnitude
 
 MAX_LENGTH = 1000
 MAX_NODES = 400
@@ -71,6 +75,7 @@ def _check(text: str, tree: ast.AST, functions: set[str]) -> set[str]:
     """Reject anything outside the grammar; return the parameter names used."""
     params: set[str] = set()
     count = 0
+    magnitudes: dict[int, Any] = {}
 
     def visit(node: ast.AST, depth: int) -> None:
         nonlocal count
@@ -78,6 +83,10 @@ def _check(text: str, tree: ast.AST, functions: set[str]) -> set[str]:
         col = getattr(node, "col_offset", None)
         if count > MAX_NODES:
             raise ExpressionError(text, f"too large (more than {MAX_NODES} nodes)")
+        if isinstance(node, ast.expr):
+            magnitude = log2_magnitude(node, _CONSTANT_VALUES, magnitudes)
+            if magnitude is not None and beyond_range(magnitude):
+                raise ExpressionError(text, _beyond(text, node, magnitude[1]), col)
         if depth > MAX_DEPTH:
             raise ExpressionError(text, f"nested too deeply (more than {MAX_DEPTH} levels)", col)
         if not isinstance(node, _ALLOWED):
@@ -110,7 +119,11 @@ def _check(text: str, tree: ast.AST, functions: set[str]) -> set[str]:
             return
         if isinstance(node, ast.Compare) and len(node.ops) != 1:
             raise ExpressionError(text, "chained comparisons are not allowed", col)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Pow)
+            and log2_magnitude(node, _CONSTANT_VALUES, magnitudes) is None
+        ):  # (a constant power, 10**200, is bounded by its magnitude instead)
             exponent = _constant(node.right)
             if exponent is not None and not abs(exponent) <= MAX_EXPONENT:
                 raise ExpressionError(text, f"exponent beyond ±{MAX_EXPONENT:g}", col)
@@ -119,6 +132,24 @@ def _check(text: str, tree: ast.AST, functions: set[str]) -> set[str]:
 
     visit(tree, 0)
     return params
+
+
+_CONSTANT_VALUES = {"pi": math.pi, "e": math.e}
+
+
+def _beyond(text: str, node: ast.expr, log2: float) -> str:
+    """What to say of a constant beyond float64's range: its text (shortened) and size."""
+    shown = ast.get_source_segment(text, node) or "a constant"
+    shown = shown if len(shown) <= 30 else shown[:12] + "…" + shown[-12:]
+    if log2 != log2:
+        size = "of no definite size"
+    elif abs(log2) == math.inf:
+        size = "infinite" if log2 > 0 else "zero"
+    else:
+        size = f"about 2**{round(log2)}"
+    return (
+        f"the constant {shown} is beyond float64's range ({size}; doubles hold 2**-1074 to 2**1024)"
+    )
 
 
 def _constant(node: ast.AST) -> float | None:
@@ -191,6 +222,12 @@ def _catalog_functions() -> dict[str, Any]:
     return out
 
 
+_OPERATIONS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow,
+}  # fmt: skip
+
+
 def _build(node: ast.AST, sp: Any, env: dict[str, Any]) -> Any:
     if isinstance(node, ast.Expression):
         return _build(node.body, sp, env)
@@ -204,8 +241,9 @@ def _build(node: ast.AST, sp: Any, env: dict[str, Any]) -> Any:
         return -inner if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.BinOp):
         a, b = _build(node.left, sp, env), _build(node.right, sp, env)
-        op = type(node.op)
-        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b, ast.Div: a / b}.get(op, a**b)
+        # one operation only: (x*10**64)**(10**64), computed for nothing, ran for hours
+        op = _OPERATIONS.get(type(node.op), operator.pow)
+        return op(a, b)
     if isinstance(node, ast.Compare):
         if not env.get("condition"):
             raise ValueError("a comparison is only allowed as where()'s condition")
@@ -258,6 +296,26 @@ def parse(text: str) -> tuple[Any, frozenset[str]]:
     env: dict[str, Any] = {"x": sp.Symbol("x", real=True), "pi": sp.pi, "e": sp.E}
     env.update({p: sp.Symbol(p, real=True) for p in params})
     env["functions"] = _catalog_functions()
+    with budget(too_costly(text)):
+        built = _built(text, tree, env)
+    return built, frozenset(params)
+
+
+def too_costly(text: str) -> Callable[[float], Exception]:
+    """The refusal of a formula whose symbolic work spent its CPU-time budget."""
+
+    def refuse(limit: float) -> Exception:
+        return ExpressionError(
+            text, f"takes over {limit:g} s of CPU to process ({SECONDS_VARIABLE} sets the limit)"
+        )
+
+    return refuse
+
+
+def _built(text: str, tree: ast.AST, env: dict[str, Any]) -> Any:
+    """The sympy expression of a checked tree, refused if it is not a finite real formula."""
+    import sympy as sp
+
     try:
         built = _build(tree, sp, env)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as exc:
@@ -274,7 +332,7 @@ def parse(text: str) -> tuple[Any, frozenset[str]]:
         raise ExpressionError(text, f"has a constant beyond evaluation ({exc})") from None
     if unreal is not None:
         raise ExpressionError(text, f"is not real: {unreal} is a complex number")
-    return built, frozenset(params)
+    return built
 
 
 def _catalog_name(function: str) -> str:
@@ -292,6 +350,30 @@ def _elementary() -> dict[Any, Callable[..., Any]]:
     return {sp.exp: el.exp, sp.log: el.log, sp.tanh: el.tanh, sp.erf: nx.erf}
 
 
+_EXACT_INTEGERS = 2**53  # every integer up to here is a double
+
+
+def _exact_constants(expr: Any) -> Any:
+    """Constants holding an integer beyond 2**53 as the double nearest their exact value:
+    numpy cannot take such an int (``sin(10**64)``: an object array) or rounds it first
+    (``sin(10**17 + 1)`` would be sin(1e17)); sympy evaluates them to the last digit."""
+    import sympy as sp
+
+    def huge(atom: Any) -> bool:
+        return bool(atom.is_Rational) and max(abs(atom.p), atom.q) > _EXACT_INTEGERS
+
+    def visit(node: Any) -> Any:
+        if not any(huge(a) for a in node.atoms(sp.Rational)):
+            return node
+        if getattr(node, "is_number", False):
+            value = node.evalf(20)
+            if value.is_Float:
+                return sp.Float(value, 17)
+        return node.func(*(visit(a) for a in node.args)) if node.args else node
+
+    return visit(expr)
+
+
 def _numeric(
     expr: Any, params: dict[str, float], functions: set[str], dialect: str
 ) -> Callable[..., Any]:
@@ -306,6 +388,7 @@ def _numeric(
     # PyTorch), and the Dirac delta of a jump is reported as 0, as for catalog activations
     bound = bound.replace(sp.Heaviside, lambda *a: sp.Heaviside(a[0], 0))
     bound = bound.replace(sp.DiracDelta, lambda *a: sp.Integer(0))
+    bound = _exact_constants(bound)
     table: dict[str, Callable[..., Any]] = {}
     for name in functions:
         act = actcli.get(_catalog_name(name), dialect=dialect)
@@ -369,29 +452,32 @@ def definition(
             values[key] = float(params[key])  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise UsageError(f"parameter {key!r} must be a number, got {params[key]!r}") from None
-    x = sp.Symbol("x", real=True)
-    functions = {f.func.__name__ for f in expr.atoms(sp.Function) if hasattr(f, "func")}
-    d1 = _bounded(sp.diff(expr, x), text)
-    d2 = _bounded(sp.diff(d1, x), text)
-    all_functions = functions | {f.func.__name__ for e in (d1, d2) for f in e.atoms(sp.Function)}
-    catalog = {n for n in all_functions if _catalog_name(n) in definitions()}
-    clean = " ".join(text.split())
-    d = Definition(
-        name=clean,
-        kind="elementwise",
-        family="expression",
-        summary=f"custom activation: {clean}",
-        formula=f"f(x) = {sp.sstr(expr)}",
-        latex=sp.latex(expr),
-        derivative_formula=f"f′(x) = {sp.sstr(d1)}",
-        range="not derived for expressions",
-        reference="user expression",
-        fn=_numeric(expr, values, catalog, dialect),
-        d1=_numeric(d1, values, catalog, dialect),
-        d2=_numeric(d2, values, catalog, dialect),
-        params=tuple(Param(n, values[n], "user parameter") for n in sorted(names)),
-        notes=fragility(expr),
-    )
+    with budget(too_costly(text)):
+        x = sp.Symbol("x", real=True)
+        functions = {f.func.__name__ for f in expr.atoms(sp.Function) if hasattr(f, "func")}
+        d1 = _bounded(sp.diff(expr, x), text)
+        d2 = _bounded(sp.diff(d1, x), text)
+        all_functions = functions | {
+            f.func.__name__ for e in (d1, d2) for f in e.atoms(sp.Function)
+        }
+        catalog = {n for n in all_functions if _catalog_name(n) in definitions()}
+        clean = " ".join(text.split())
+        d = Definition(
+            name=clean,
+            kind="elementwise",
+            family="expression",
+            summary=f"custom activation: {clean}",
+            formula=f"f(x) = {sp.sstr(expr)}",
+            latex=sp.latex(expr),
+            derivative_formula=f"f′(x) = {sp.sstr(d1)}",
+            range="not derived for expressions",
+            reference="user expression",
+            fn=_numeric(expr, values, catalog, dialect),
+            d1=_numeric(d1, values, catalog, dialect),
+            d2=_numeric(d2, values, catalog, dialect),
+            params=tuple(Param(n, values[n], "user parameter") for n in sorted(names)),
+            notes=fragility(expr),
+        )
     return d, values
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import math
 import os
 import tempfile
 import warnings
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from actcli.curves import Curve, y_limits
+from actcli.curves import Y_LIMIT, Curve, y_limits
 from actcli.errors import DataError, UsageError
 
 if TYPE_CHECKING:
@@ -338,7 +339,18 @@ def _y_axis(ax: Axes, panel: Panel, scale: str) -> None:
         ax.set_yscale("log")
         low, high = np.log10(positive.min()), np.log10(positive.max())
         pad = 0.05 * (high - low) or 0.5  # decades: no curve on the frame
-        ax.set_ylim(10.0 ** (low - pad), 10.0 ** (high + pad))
+        # inside the double range (a gradient factor that grew to 1e307 over thousands of
+        # layers padded to inf: 'Axis limits cannot be NaN or Inf')
+        edge = math.log10(Y_LIMIT)
+        bottom, top = max(low - pad, -edge), min(high + pad, edge)
+        ax.set_ylim(10.0**bottom, 10.0**top)
+        if top - bottom > 40:  # matplotlib's LogLocator puts a tick a stride beyond: inf
+            stride = next(n for n in (10, 20, 25, 50, 100, 200) if n >= (top - bottom) / 8)
+            first = math.ceil(bottom / stride) * stride
+            ax.yaxis.set_major_locator(
+                FixedLocator([10.0**e for e in range(first, math.ceil(top), stride)])
+            )
+            ax.yaxis.set_minor_locator(NullLocator())
         return
     if scale == "symlog":  # the whole extent: the log part is there to show it
         values = np.concatenate([c.y for c in panel.curves]) if panel.curves else np.array([])

@@ -16,6 +16,7 @@ regenerates them and compares (:func:`catalog_forms`).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from typing import TYPE_CHECKING
 
@@ -113,10 +114,15 @@ def compute(act: Activation) -> dict[str, str] | None:
     expr = expression(act)
     if expr is None:
         return None
-    deriv = derivative(expr)
-    return dict(
-        zip(FORM_KEYS, (pretty(expr), pretty(deriv), latex(expr), latex(deriv)), strict=True)
-    )
+    with contextlib.ExitStack() as stack:
+        if act.definition.family == "expression":  # a user's formula: its printing is bounded
+            from actcli import expr as formulas
+            from actcli.expr_limits import budget
+
+            stack.enter_context(budget(formulas.too_costly(act.name)))
+        deriv = derivative(expr)
+        shown = (pretty(expr), pretty(deriv), latex(expr), latex(deriv))
+    return dict(zip(FORM_KEYS, shown, strict=True))
 
 
 def forms(act: Activation) -> dict[str, str] | None:

@@ -259,7 +259,8 @@ def _evaluate(
     otherwise (vector activations)."""
     arr = np.asarray(x)
     target = dtypes.of(arr)
-    a64 = arr.astype(np.float64)
+    with np.errstate(over="ignore", under="ignore"):  # a longdouble beyond float64: ±inf, 0
+        a64 = arr.astype(np.float64)
     if vector and a64.ndim == 0:
         raise InvalidParameterError("a vector activation needs at least one value")
     # Overflow to ±inf and underflow to 0 are the correctly rounded results of the formulas, not

@@ -9,6 +9,7 @@ or more dimensions, one not of real numbers, and a damaged file are errors.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,27 @@ from actcli.inputs.streams import unreadable
 NUMPY_SUFFIXES = (".npy", ".npz")
 
 
-def numpy_input(path: Path, column: str | None) -> np.ndarray:
+def as_float64(array: np.ndarray, lost: Counter[str] | None = None) -> np.ndarray:
+    """A numeric array as float64. A wider float (longdouble) beyond float64's range becomes
+    ±inf or 0, as a number written so in text does: counted in ``lost`` ("over", "under"),
+    never numpy's RuntimeWarning (which would reach the user)."""
+    if array.dtype.kind != "f" or array.dtype.itemsize <= 8:
+        return np.asarray(array, dtype=np.float64)
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.asarray(array, dtype=np.float64)
+    if lost is not None:
+        over = int(np.count_nonzero(np.isinf(out) & np.isfinite(array)))
+        under = int(np.count_nonzero((out == 0) & (array != 0)))
+        for kind, count in (("over", over), ("under", under)):
+            if count:
+                lost[kind] += count
+    return out
+
+
+def numpy_input(path: Path, column: str | None, lost: Counter[str] | None = None) -> np.ndarray:
     """``--input`` of a numpy file: its numbers as float64, (n,) or (n, k); with ``column``
-    one column of them, (n,) (see the module's docstring)."""
+    one column of them, (n,) (see the module's docstring). Values of a wider float beyond
+    float64's range are counted in ``lost`` (see :func:`as_float64`)."""
     named = column is not None and not column.isdigit()
     if named and path.suffix.lower() != ".npz":
         raise UsageError(
@@ -31,7 +50,7 @@ def numpy_input(path: Path, column: str | None) -> np.ndarray:
             option="column",
         )
     names = (column,) if named and column is not None else ("x",)
-    data = load_numpy(path, names, strict=named)
+    data = load_numpy(path, names, strict=named, lost=lost)
     if column is None or named:
         return data
     k, width = int(column), 1 if data.ndim < 2 else data.shape[1]
@@ -42,7 +61,13 @@ def numpy_input(path: Path, column: str | None) -> np.ndarray:
     return data if data.ndim < 2 else data[:, k - 1]
 
 
-def load_numpy(path: Path, names: Sequence[str] = (), *, strict: bool = False) -> np.ndarray:
+def load_numpy(
+    path: Path,
+    names: Sequence[str] = (),
+    *,
+    strict: bool = False,
+    lost: Counter[str] | None = None,
+) -> np.ndarray:
     """The numbers of a ``.npy`` file, or of a ``.npz`` file's arrays, as float64.
 
     ``names`` picks arrays of an ``.npz`` by name (``x``, ``y``), stacked as columns; without
@@ -79,12 +104,12 @@ def load_numpy(path: Path, names: Sequence[str] = (), *, strict: bool = False) -
                 option="file",
             )
     if len(arrays) == 1:
-        return np.asarray(arrays[0], dtype=np.float64)
+        return as_float64(arrays[0], lost)
     if len({a.shape for a in arrays}) != 1 or arrays[0].ndim != 1:
         raise DataError(
             f"{path}: {', '.join(names)} must be 1-D arrays of one length", option="file"
         )
-    return np.stack([np.asarray(a, dtype=np.float64) for a in arrays], axis=1)
+    return np.stack([as_float64(a, lost) for a in arrays], axis=1)
 
 
 def _npz_arrays(loaded: Any, names: Sequence[str], where: str, strict: bool) -> list[np.ndarray]:

@@ -145,7 +145,7 @@ def _file_blocks(
 ) -> Iterator[np.ndarray]:
     """A file's blocks; opened and closed by the thread that reads it (see :func:`closing`)."""
     if path.suffix.lower() in NUMPY_SUFFIXES:
-        yield numpy_input(path, column)
+        yield numpy_input(path, column, lost)
         return
     try:
         stream = path.open("rb")

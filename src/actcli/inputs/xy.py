@@ -11,7 +11,7 @@ from typing import IO, Any
 import numpy as np
 
 from actcli.errors import DataError, UsageError
-from actcli.inputs.npfiles import NUMPY_SUFFIXES, load_numpy
+from actcli.inputs.npfiles import NUMPY_SUFFIXES, as_float64, load_numpy
 from actcli.inputs.streams import read_ahead
 from actcli.inputs.text import Reader
 
@@ -208,7 +208,7 @@ def _npy_blocks(path: Path, x_column: str | None, y_column: str | None) -> PairB
                 data = stream.read(count * dtype.itemsize)
                 if len(data) != count * dtype.itemsize:
                     raise DataError(f"{path}: the file ended early (was it being written?)")
-                return np.frombuffer(data, dtype=dtype)
+                return _narrowed(np.frombuffer(data, dtype=dtype))
 
             for start in range(0, rows, PAIR_BLOCK):
                 count = min(PAIR_BLOCK, rows - start)
@@ -305,14 +305,21 @@ def _interleaved(
         count = min(PAIR_BLOCK, rows - start)
         if stride > 1:  # rows of ``stride`` values; x at 0, y at 1
             data = _exactly(streams[0], stride * count * dtype.itemsize, path)
-            block = np.frombuffer(data, dtype=dtype).reshape(count, stride)
+            block = _narrowed(np.frombuffer(data, dtype=dtype)).reshape(count, stride)
             yield block[:, 0], block[:, 1]
         else:
             x, y = (
-                np.frombuffer(_exactly(s, count * d.itemsize, path), dtype=d)
+                _narrowed(np.frombuffer(_exactly(s, count * d.itemsize, path), dtype=d))
                 for s, d in zip(streams, dtypes, strict=True)
             )
             yield x, y
+
+
+def _narrowed(values: np.ndarray) -> np.ndarray:
+    """A block as read, except a float wider than float64 (longdouble), which check's
+    arithmetic would convert with numpy's overflow warning: float64 now, beyond its range
+    ±inf or 0."""
+    return as_float64(values) if values.dtype.kind == "f" and values.dtype.itemsize > 8 else values
 
 
 def _npy_header(stream: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any]]:

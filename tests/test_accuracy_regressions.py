@@ -214,3 +214,15 @@ def _params(spec: str) -> dict[str, Any]:
         return {}
     key, value = spec.split(":")[1].split("=")
     return {key: float(value)}
+
+
+@pytest.mark.parametrize(
+    ("spec", "order"),
+    [("silu", 1), ("quick_gelu", 1), ("elish", 0), ("elish", 1), ("mish", 0), ("silu", 0)],
+)
+def test_an_underflowed_negative_result_is_minus_zero(spec: str, order: int) -> None:
+    """Far left these are negative and below the subnormals: −0, not +0 (the double-double
+    rewrite once added +0 low parts to a −0 product)."""
+    act = actcli.get(spec)
+    y = act(np.array([-1000.0, -1e5])) if order == 0 else act.derivative(np.array([-1000.0, -1e5]))
+    assert (y == 0).all() and np.signbit(y).all(), y

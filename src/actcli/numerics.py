@@ -114,6 +114,21 @@ def dd_mul(ah: Array, al: Array, bh: Array, bl: Array) -> tuple[Array, Array]:
     return p, e + (ah * bl + al * bh)
 
 
+def times(x: Array, hi: Array, lo: Array) -> Array:
+    """x·(hi + lo) rounded once, for a double-double factor; a zero product keeps its sign
+    (silu(−0) = −0), which adding the low parts would turn into +0."""
+    ph, pl = two_prod(x, hi)
+    return np.where(ph == 0, ph, ph + (pl + x * lo))
+
+
+def times_shifted(x: Array, a: float) -> Pair:
+    """x·(x + a) as a double-double: x + a exact (TwoSum), the product by Dekker (the hard
+    activations' ramps: hard_silu's x(x + 3), hard_mish's x(x + 2))."""
+    uh, ul = two_sum(x, np.full_like(x, a))
+    ph, pl = two_prod(x, uh)
+    return ph, pl + x * ul
+
+
 def dd_add(ah: Array, al: Array, bh: Array, bl: Array) -> tuple[Array, Array]:
     """(ah + al) + (bh + bl) as a double-double (finite inputs)."""
     s, e = two_sum(ah, bh)

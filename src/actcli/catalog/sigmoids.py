@@ -301,9 +301,7 @@ def isru(x: Array, alpha: float) -> Array:
     """
     # x·r for |x| ≤ 1, sign(x)·r beyond (r from the scaled form), rounded once
     (rh, rl), _, big = _isru_parts(x, alpha)
-    ph, pl = nx.two_prod(np.where(big, np.sign(x), x), rh)
-    pl += np.where(big, np.sign(x), x) * rl
-    return np.where(ph == 0, ph, ph + pl)  # keeps −0
+    return nx.times(np.where(big, np.sign(x), x), rh, rl)
 
 
 # ---------------------------------------------------------------------------------- hard ones
@@ -518,9 +516,7 @@ def hard_silu(x: Array) -> Array:
     """
     # x(x + 3)/6 with x + 3, the product and the division in double-double, rounded once
     xc = np.clip(x, -3.0, 3.0)
-    uh, ul = nx.two_sum(xc, np.full_like(xc, 3.0))
-    ph, pl = nx.two_prod(xc, uh)
-    qh, ql = nx.div_dd(ph, pl + xc * ul, 6.0)
+    qh, ql = nx.div_dd(*nx.times_shifted(xc, 3.0), 6.0)
     middle = np.where(qh == 0, qh, qh + ql)  # keeps −0
     return np.where(x <= -3, 0.0, np.where(x >= 3, x, middle))
 
@@ -650,9 +646,8 @@ def hard_mish(x: Array) -> Array:
     """
     # ½x(x + 2) with x + 2 exact and the product rounded once
     xc = np.clip(x, -2.0, 0.0)
-    uh, ul = nx.two_sum(xc, np.full_like(xc, 2.0))
-    ph, pl = nx.two_prod(xc, uh)
-    middle = np.where(ph == 0, ph, 0.5 * (ph + (pl + xc * ul)))  # keeps −0
+    ph, pl = nx.times_shifted(xc, 2.0)
+    middle = np.where(ph == 0, ph, 0.5 * (ph + pl))  # keeps −0
     return np.where(x <= -2, 0.0, np.where(x >= 0, x, middle))
 
 

@@ -345,8 +345,7 @@ QUICK_GELU = nx.dd_from_decimal("1.702")
 def _swish(x: Array, c: tuple[float, float]) -> Array:
     zh, zl = _times(x, c)
     (sh, sl), _ = nx.logistic(zh, zl)
-    ph, pl = nx.two_prod(x, sh)
-    return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * sl)), 0, c)  # keeps −0
+    return _far_left(x, nx.times(x, sh, sl), 0, c)
 
 
 # The general formulas of these derivatives are double-doubles rounded once: they cancel only
@@ -555,8 +554,7 @@ def mish(x: Array) -> Array:
         0.865098
     """
     (th, tl), _ = _mish_tanh(x)
-    ph, pl = nx.two_prod(x, th)
-    return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * tl)), 0)  # keeps −0
+    return _far_left(x, nx.times(x, th, tl), 0)
 
 
 # ---------------------------------------------------------------------------------- GELU
@@ -746,8 +744,7 @@ def _tanh_form_d2(x: Array, c: Pair) -> Array:
 def _tanh_form(x: Array, c: Pair) -> Array:
     """½x(1 + tanh(c(x + 0.044715x³))) = x·σ(2u), u in double-double."""
     xc, (sh, sl), _ = _gelu_tanh_logistic(x, c)
-    ph, pl = nx.two_prod(xc, sh)
-    y = _outside_cut(x, np.where(ph == 0, ph, ph + (pl + xc * sl)), x, -0.0)  # keeps −0
+    y = _outside_cut(x, nx.times(xc, sh, sl), x, -0.0)
     return _patch(x, y, _tanh_deep(x), lambda t: _tanh_tail(t, lambda t, _, __: t, c))
 
 
@@ -1214,7 +1211,7 @@ def elish(x: Array) -> Array:
     gh, gl = el.expm1_pair(np.minimum(x, 0.0))
     ah, al = np.where(x >= 0, x, gh), np.where(x >= 0, 0.0, gl)
     ph, pl = nx.dd_mul(ah, al, sh, sl)
-    return np.where(x == 0, 0.5 * x, ph + pl)  # elish(−0) = −0
+    return np.where(ph == 0, np.where(x == 0, 0.5 * x, ph), ph + pl)  # keeps −0
 
 
 def _elish_d1(x: Array) -> Array:
@@ -1228,7 +1225,7 @@ def _elish_d1(x: Array) -> Array:
     bh, bl = np.where(up, 1.0, eh), np.where(up, 0.0, elo)
     uh, ul = nx.dd_add(bh, bl, th, tl)
     ph, pl = nx.dd_mul(sh, sl, uh, ul)
-    return ph + pl
+    return np.where(ph == 0, ph, ph + pl)  # an underflowed product keeps its sign
 
 
 def _elish_d2(x: Array) -> Array:
@@ -1275,8 +1272,7 @@ def lisht(x: Array) -> Array:
         0.761594
     """
     th, tl = el.tanh_pair(x)
-    ph, pl = nx.two_prod(x, th)
-    return np.where(ph == 0, ph, ph + (pl + x * tl))  # rounded once; +0 at ±0 as x·tanh x
+    return nx.times(x, th, tl)  # +0 at ±0, as x·tanh x
 
 
 def _tanh_exp_parts(x: Array) -> tuple[Array, Array, Array]:
@@ -1346,8 +1342,7 @@ def tanh_exp(x: Array) -> Array:
         0.991329
     """
     _, (th, tl), _ = _tanh_exp_pairs(x)
-    ph, pl = nx.two_prod(x, th)
-    return _far_left(x, np.where(ph == 0, ph, ph + (pl + x * tl)), 0)  # keeps −0
+    return _far_left(x, nx.times(x, th, tl), 0)
 
 
 def _serf_parts(x: Array) -> tuple[Array, Array, Array, Array]:
@@ -1407,8 +1402,7 @@ def serf(x: Array) -> Array:
         0.936722
     """
     (eh, el_), _, _ = _serf_erf(x)
-    ph, pl = nx.two_prod(x, eh)
-    y = np.where(ph == 0, ph, ph + (pl + x * el_))  # keeps −0
+    y = nx.times(x, eh, el_)
     return _far_left(x, y, 0, scale=nx.TWO_OVER_SQRT_PI)
 
 
